@@ -1,0 +1,170 @@
+import { z } from 'zod';
+
+/*
+ * The event catalogue: every subject the suite publishes, its schema version and the runtime
+ * schema its data must match. Consumers are tolerant readers (unknown fields are kept and
+ * ignored); a breaking change gets a new schema version.
+ */
+
+const id = z.string().min(1).max(64);
+const version = z.number().int().min(0);
+const isoDate = z.iso.datetime({ offset: true });
+
+export const ROLES = ['admin', 'member', 'guest'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'task.create',
+  'task.update',
+  'task.delete',
+  'task.assign',
+  'comment.create',
+  'member.manage',
+  'team.update',
+  'team.delete',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const TASK_STATUSES = ['backlog', 'todo', 'in_progress', 'in_review', 'done'] as const;
+export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const NOTIFICATION_FREQUENCIES = ['immediate', 'hourly', 'daily', 'weekly'] as const;
+export const THEMES = ['light', 'dark', 'system'] as const;
+
+const preferences = z.looseObject({
+  theme: z.enum(THEMES),
+  notifications: z.looseObject({
+    email: z.boolean(),
+    push: z.boolean(),
+    frequency: z.enum(NOTIFICATION_FREQUENCIES),
+  }),
+});
+
+const user = z.looseObject({
+  id,
+  version,
+  email: z.string().email(),
+  firstName: z.string().nullable().optional(),
+  lastName: z.string().nullable().optional(),
+  avatarUrl: z.string().nullable().optional(),
+  preferences,
+});
+
+const ticket = z.looseObject({
+  id,
+  version,
+  title: z.string(),
+  price: z.number(),
+  userId: id,
+  orderId: id.nullable().optional(),
+});
+
+const rolePermissions = z.record(z.enum(ROLES), z.array(z.enum(PERMISSIONS)));
+
+const team = z.looseObject({
+  id,
+  version,
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  createdBy: id,
+  permissions: rolePermissions,
+});
+
+const teamDeleted = z.looseObject({ id, version, name: z.string().optional() });
+
+const member = z.looseObject({
+  teamId: id,
+  userId: id,
+  role: z.enum(ROLES),
+  version,
+  previousRole: z.enum(ROLES).nullable().optional(),
+});
+
+const fieldChange = z.looseObject({ from: z.unknown(), to: z.unknown() });
+
+const task = z.looseObject({
+  id,
+  version,
+  teamId: id,
+  title: z.string(),
+  status: z.enum(TASK_STATUSES),
+  priority: z.enum(TASK_PRIORITIES),
+  assigneeId: id.nullable(),
+  creatorId: id,
+  dueDate: isoDate.nullable().optional(),
+  ticketId: id.nullable().optional(),
+  tags: z.array(z.string()).optional(),
+});
+
+const taskUpdated = task.extend({
+  changes: z.record(z.string(), fieldChange),
+});
+
+const taskDeleted = z.looseObject({
+  id,
+  version,
+  teamId: id,
+  title: z.string(),
+  assigneeId: id.nullable().optional(),
+  creatorId: id.optional(),
+});
+
+const comment = z.looseObject({
+  id,
+  version,
+  taskId: id,
+  teamId: id,
+  taskTitle: z.string(),
+  taskCreatorId: id,
+  taskAssigneeId: id.nullable(),
+  authorId: id,
+  content: z.string(),
+  mentionedUsers: z.array(id),
+});
+
+const attachment = z.looseObject({
+  id,
+  taskId: id,
+  teamId: id,
+  version,
+  name: z.string(),
+  size: z.number().int().min(0),
+  mimetype: z.string(),
+  uploadedBy: id,
+});
+
+function entry<T extends z.ZodType>(schema: T, schemaVersion = 1) {
+  return { schema, schemaVersion };
+}
+
+export const eventCatalogue = {
+  'user.created': entry(user),
+  'user.updated': entry(user),
+  'ticket.created': entry(ticket),
+  'ticket.updated': entry(ticket),
+  'ticket.deleted': entry(ticket),
+  'team.created': entry(team),
+  'team.updated': entry(team),
+  'team.deleted': entry(teamDeleted),
+  'member.added': entry(member),
+  'member.updated': entry(member),
+  'member.removed': entry(member),
+  'task.created': entry(task),
+  'task.updated': entry(taskUpdated),
+  'task.deleted': entry(taskDeleted),
+  'comment.created': entry(comment),
+  'attachment.added': entry(attachment),
+} as const;
+
+export type Subject = keyof typeof eventCatalogue;
+export type EventData<S extends Subject> = z.output<(typeof eventCatalogue)[S]['schema']>;
+
+export const SUBJECTS = Object.keys(eventCatalogue) as Subject[];
+
+export function isSubject(value: string): value is Subject {
+  return Object.prototype.hasOwnProperty.call(eventCatalogue, value);
+}
+
+/** The stream holding every domain event of the suite (`retention: limits`, so new services replay). */
+export const EVENT_STREAM = 'TASKFORGE_EVENTS';
+export const EVENT_STREAM_SUBJECTS = [...new Set(SUBJECTS.map((s) => `${s.split('.')[0]}.>`))];

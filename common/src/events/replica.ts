@@ -1,0 +1,44 @@
+import type { Model } from 'mongoose';
+import { decideVersion, type VersionDecision } from './versioning';
+
+interface Versioned {
+  _id: string;
+  version: number;
+}
+
+/**
+ * The replica side of the version rule, for MongoDB replicas keyed by the owner's id:
+ * version 0 inserts, version n updates only the document at n - 1. Returns what happened, so
+ * the listener acks (`apply`, `duplicate`) or leaves the event for redelivery (`future`).
+ */
+export async function applyVersioned<T extends Versioned>(
+  model: Model<T>,
+  event: { id: string; version: number },
+  fields: Record<string, unknown>,
+): Promise<VersionDecision> {
+  if (event.version === 0) {
+    try {
+      await model.create({ ...fields, _id: event.id, version: 0 });
+      return 'apply';
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return 'duplicate';
+      throw err;
+    }
+  }
+  const result = await model.updateOne({ _id: event.id, version: event.version - 1 } as never, {
+    $set: { ...fields, version: event.version },
+  } as never);
+  if (result.matchedCount === 1) return 'apply';
+  const current = await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
+  const decision = decideVersion(current?.version ?? null, event.version);
+  // The row moved on between our update and this read: the event is no longer applicable.
+  return decision === 'apply' ? 'future' : decision;
+}
+
+/** The reference app's `findByEvent`: the replica document this event follows, if present. */
+export function findByEvent<T extends Versioned>(
+  model: Model<T>,
+  event: { id: string; version: number },
+) {
+  return model.findOne({ _id: event.id, version: event.version - 1 } as never);
+}

@@ -1,0 +1,34 @@
+export * from './errors';
+export { loadConfig, baseConfigSchema, pemKey, ConfigError } from './config';
+export { createLogger, type Logger } from './logger';
+export { createApp, type AppOptions } from './http/create-app';
+export {
+  currentUser,
+  verifySessionToken,
+  JWT_ALGORITHM,
+  type UserPayload,
+} from './middlewares/current-user';
+export { requireAuth } from './middlewares/require-auth';
+export { validateRequest } from './middlewares/validate-request';
+export { errorHandler } from './middlewares/error-handler';
+export { createRateLimiter, type RateLimitOptions } from './middlewares/rate-limit';
+export { healthRouter, type ReadinessCheck } from './middlewares/health';
+export { metricsRegistry } from './middlewares/metrics';
+export * from './events/catalogue';
+export {
+  buildEvent,
+  envelopeSchema,
+  eventMetadataFrom,
+  type EventEnvelope,
+  type EventMetadata,
+} from './events/envelope';
+export { connectEventBus, ensureStream, type EventBus, type ConnectOptions } from './events/connection';
+export { EventPublisher } from './events/publisher';
+export { Listener, type ListenerContext } from './events/listener';
+export { EventConsumer, type ConsumerOptions } from './events/consumer';
+export { decideVersion, resultFor, type HandleResult, type VersionDecision } from './events/versioning';
+export { applyVersioned, findByEvent } from './events/replica';
+export { OutboxRelay, type OutboxStore, type PendingEvent, type RelayOptions } from './outbox/relay';
+export { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from './outbox/mongo-outbox';
+export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
+export { startService, type ServiceHandle } from './process/start-service';

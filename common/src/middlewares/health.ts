@@ -1,0 +1,46 @@
+import { Router } from 'express';
+
+export type ReadinessCheck = () => Promise<unknown>;
+
+const CHECK_TIMEOUT_MS = 2000;
+
+function withTimeout(check: ReadinessCheck): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+    check().then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** `/healthz`: the process answers. `/readyz`: every backing store answers too. */
+export function healthRouter(checks: Record<string, ReadinessCheck>): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.send({ status: 'ok' });
+  });
+  router.get('/readyz', async (req, res) => {
+    const entries = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check);
+          return [name, 'ok'] as const;
+        } catch (err) {
+          req.log?.warn({ check: name, err }, 'readiness check failed');
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const results = Object.fromEntries(entries);
+    const ready = entries.every(([, state]) => state === 'ok');
+    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: results });
+  });
+  return router;
+}

@@ -1,0 +1,156 @@
+import mongoose, { Schema } from 'mongoose';
+import pino from 'pino';
+import { connectEventBus, type EventBus } from '../../events/connection';
+import { EventPublisher } from '../../events/publisher';
+import { readEvents, startMongo, startNats, waitFor, type TestMongo, type TestNats } from '../../testing';
+import { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from '../mongo-outbox';
+import { OutboxRelay } from '../relay';
+import type { EventEnvelope } from '../../events/envelope';
+
+interface Thing extends OutboxFields {
+  title: string;
+  price: number;
+  userId: string;
+  version: number;
+}
+
+const schema = new Schema<Thing>({ title: String, price: Number, userId: String }, {
+  optimisticConcurrency: true,
+  versionKey: 'version',
+});
+outboxPlugin(schema);
+const Thing = mongoose.model<Thing>('OutboxThing', schema);
+const logger = pino({ level: 'silent' });
+
+let mongo: TestMongo;
+let nats: TestNats;
+let bus: EventBus;
+
+beforeAll(async () => {
+  [mongo, nats] = await Promise.all([startMongo(), startNats()]);
+  bus = await connectEventBus({ servers: nats.url, name: 'outbox-test', logger });
+});
+
+afterAll(async () => {
+  await bus.nc.close();
+  await Promise.all([mongo.stop(), nats.stop()]);
+});
+
+function ticketData(doc: mongoose.HydratedDocument<Thing>) {
+  return { id: doc.id as string, version: doc.version ?? 0, title: doc.title, price: doc.price, userId: doc.userId };
+}
+
+async function createWithEvent(title: string) {
+  const doc = new Thing({ title, price: 10, userId: 'u1' });
+  recordEvent(doc, 'ticket.created', ticketData(doc));
+  await doc.save();
+  return doc;
+}
+
+describe('MongoOutboxStore + OutboxRelay', () => {
+  it('publishes an event left in the document by a crash before publishing, exactly once', async () => {
+    // The "crash": the write committed, no relay ran.
+    const doc = await createWithEvent('left behind');
+    const stored = await Thing.findById(doc.id).lean();
+    expect(stored?.outbox).toHaveLength(1);
+
+    const relay = new OutboxRelay({
+      store: new MongoOutboxStore([Thing as never]),
+      publisher: new EventPublisher(bus.js),
+      logger,
+    });
+    expect(await relay.flush()).toBe(1);
+    expect(await relay.flush()).toBe(0);
+
+    const events = await readEvents(nats.url, 'ticket.created');
+    const mine = events.filter((e) => e.data.id === doc.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.id).toBe(stored?.outbox[0]?.id);
+    expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(0);
+  });
+
+  it('drops the second publish when a crash came between publishing and marking it sent', async () => {
+    const doc = await createWithEvent('published twice');
+    const event = (await Thing.findById(doc.id).lean())?.outbox[0] as EventEnvelope;
+    const publisher = new EventPublisher(bus.js);
+    // First attempt published, then the process died before removing the event.
+    const first = await publisher.publish(event);
+    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing as never]), publisher, logger });
+    await relay.flush();
+
+    const events = (await readEvents(nats.url)).filter((e) => e.id === event.id);
+    expect(first.duplicate).toBe(false);
+    expect(events).toHaveLength(1);
+  });
+
+  it('publishes an entity’s events in the order they were written', async () => {
+    const doc = await createWithEvent('ordered');
+    doc.title = 'ordered v1';
+    recordEvent(doc, 'ticket.updated', { ...ticketData(doc), version: doc.version + 1 });
+    await doc.save();
+    doc.title = 'ordered v2';
+    recordEvent(doc, 'ticket.updated', { ...ticketData(doc), version: doc.version + 1 });
+    await doc.save();
+
+    const relay = new OutboxRelay({
+      store: new MongoOutboxStore([Thing as never]),
+      publisher: new EventPublisher(bus.js),
+      logger,
+    });
+    await relay.flush();
+    const versions = (await readEvents(nats.url))
+      .filter((e) => e.data.id === doc.id)
+      .map((e) => [e.subject, e.data.version]);
+    expect(versions).toEqual([
+      ['ticket.created', 0],
+      ['ticket.updated', 1],
+      ['ticket.updated', 2],
+    ]);
+  });
+
+  it('retries with backoff while NATS is down and publishes once it is back', async () => {
+    const failing = { calls: 0, async publish() { this.calls += 1; throw new Error('nats down'); } };
+    const doc = await createWithEvent('waits for nats');
+    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing as never]), publisher: failing, logger });
+    await expect(relay.flush()).rejects.toThrow('nats down');
+    expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(1);
+
+    const working = new OutboxRelay({
+      store: new MongoOutboxStore([Thing as never]),
+      publisher: new EventPublisher(bus.js),
+      logger,
+      pollIntervalMs: 20,
+    });
+    working.start();
+    try {
+      await waitFor(async () => (await Thing.findById(doc.id).lean())?.outbox.length === 0);
+    } finally {
+      await working.stop();
+    }
+    expect((await readEvents(nats.url)).filter((e) => e.data.id === doc.id)).toHaveLength(1);
+  });
+});
+
+describe('optimistic concurrency on a model', () => {
+  it('numbers successive saves 0, 1, 2', async () => {
+    const doc = await Thing.create({ title: 'a', price: 1, userId: 'u' });
+    expect(doc.version).toBe(0);
+    doc.price = 2;
+    await doc.save();
+    expect(doc.version).toBe(1);
+    doc.price = 3;
+    await doc.save();
+    expect(doc.version).toBe(2);
+  });
+
+  it('rejects a save from a stale copy', async () => {
+    const doc = await Thing.create({ title: 'a', price: 1, userId: 'u' });
+    const first = await Thing.findById(doc.id);
+    const second = await Thing.findById(doc.id);
+    first!.price = 10;
+    second!.price = 20;
+    await first!.save();
+    await expect(second!.save()).rejects.toThrow(mongoose.Error.VersionError);
+    expect((await Thing.findById(doc.id))?.price).toBe(10);
+  });
+});

@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+
+export interface ServiceHandle {
+  server: Server;
+  shutdown(signal?: string): Promise<void>;
+}
+
+export interface StartOptions {
+  app: Express;
+  port: number;
+  logger: Logger;
+  /** Run in order after the server stops accepting: stop consumers, relay, drain NATS, close DBs. */
+  onShutdown: Array<() => Promise<unknown>>;
+  /** Longest time to wait for in-flight requests before closing their connections. */
+  drainTimeoutMs?: number;
+}
+
+/**
+ * Listens, and on SIGTERM/SIGINT shuts down in the order Kubernetes expects: stop accepting,
+ * finish in-flight requests, run the shutdown steps, exit 0. A second signal exits at once.
+ */
+export function startService(options: StartOptions): Promise<ServiceHandle> {
+  const { app, port, logger } = options;
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, (err?: Error) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      logger.info({ port }, 'listening');
+      let closing: Promise<void> | undefined;
+      const shutdown = (signal = 'shutdown'): Promise<void> => {
+        closing ??= (async () => {
+          logger.info({ signal }, 'shutting down');
+          const forceClose = setTimeout(
+            () => server.closeAllConnections(),
+            options.drainTimeoutMs ?? 10_000,
+          );
+          forceClose.unref();
+          server.closeIdleConnections();
+          await new Promise<void>((done) => server.close(() => done()));
+          clearTimeout(forceClose);
+          for (const step of options.onShutdown) {
+            try {
+              await step();
+            } catch (stepErr) {
+              logger.error({ err: stepErr }, 'shutdown step failed');
+            }
+          }
+          logger.info('stopped');
+        })();
+        return closing;
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        process.once(signal, () => {
+          process.once(signal, () => process.exit(1));
+          void shutdown(signal).then(() => process.exit(0));
+        });
+      }
+      resolve({ server, shutdown });
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { EVENT_STREAM } from '../events/catalogue';
+import type { EventEnvelope } from '../events/envelope';
+
+export interface TestNats {
+  url: string;
+  /** Stops the server, keeping its store, and starts it again on the same port. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitForPortsFile(dir: string, child: ChildProcess): Promise<string> {
+  for (let i = 0; i < 200; i += 1) {
+    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.ports'));
+    if (files[0]) {
+      const ports = JSON.parse(await readFile(join(dir, files[0]), 'utf8')) as { nats: string[] };
+      const url = ports.nats.find((u) => u.includes('127.0.0.1')) ?? ports.nats[0];
+      if (url) return url;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('nats-server did not report its port');
+}
+
+/** Starts a real `nats-server -js` on a free port with a throw-away store. */
+export async function startNats(): Promise<TestNats> {
+  const dir = await mkdtemp(join(tmpdir(), 'tf-nats-'));
+  const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
+  let child = spawn(bin, ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', dir], {
+    stdio: 'ignore',
+  });
+  const url = await waitForPortsFile(dir, child);
+  const port = new URL(url).port;
+
+  const exited = (proc: ChildProcess) =>
+    proc.exitCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+
+  return {
+    url,
+    async restart() {
+      child.kill('SIGTERM');
+      await exited(child);
+      for (const f of (await readdir(dir)).filter((name) => name.endsWith('.ports'))) {
+        await rm(join(dir, f));
+      }
+      child = spawn(bin, ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', port, '--ports_file_dir', dir], {
+        stdio: 'ignore',
+      });
+      await waitForPortsFile(dir, child);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every event stored on the suite's stream, optionally only one subject's, oldest first. */
+export async function readEvents(url: string, subject?: string): Promise<EventEnvelope[]> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    let info;
+    try {
+      info = await jsm.streams.info(EVENT_STREAM);
+    } catch {
+      return [];
+    }
+    const events: EventEnvelope[] = [];
+    for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq += 1) {
+      const stored = await jsm.streams.getMessage(EVENT_STREAM, { seq }).catch(() => null);
+      if (!stored) continue;
+      if (subject && stored.subject !== subject) continue;
+      events.push(stored.json<EventEnvelope>());
+    }
+    return events;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Polls until `check` returns a truthy value (or throws after the timeout). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  { timeoutMs = 10_000, intervalMs = 50 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw lastError instanceof Error ? lastError : new Error('waitFor timed out');
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,10 @@
+/** Shared Jest settings: TypeScript through ts-jest, tests beside the code in __test__ folders. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src'],
+  testMatch: ['**/__test__/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Provisions and runs the backing servers the tests need, as local processes on loopback:
+# FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL. nats-server is
+# started per test file by @taskforge/common/testing, so it is only installed here.
+#
+#   scripts/infra.sh provision   install what is missing (Debian packages, FerretDB build)
+#   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
+#   scripts/infra.sh stop        stop them and remove their data
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.local/infra"
+ENV_FILE="$ROOT/.local/test-env"
+FERRETDB_VERSION="v1.24.2"
+FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
+MONGO_PORT="${TF_MONGO_PORT:-27027}"
+REDIS_PORT="${TF_REDIS_PORT:-6389}"
+PG_PORT="${TF_PG_PORT:-5442}"
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+
+log() { echo "[infra] $*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+provision() {
+  local missing=()
+  command -v nats-server >/dev/null || missing+=(nats-server)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+    PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  fi
+  if ! command -v mongod >/dev/null && [ ! -x "$FERRETDB_BIN" ]; then
+    build_ferretdb
+  fi
+}
+
+# `go install …@v1.24.2` cannot be used as is: the module proxy refuses the version list that
+# go install reads for deprecations, and a module-cache build has an empty version.txt, which
+# FerretDB rejects at start-up. So: download the exact version, stamp it, build it.
+build_ferretdb() {
+  command -v go >/dev/null || { echo "go is required to build FerretDB" >&2; exit 1; }
+  log "building FerretDB $FERRETDB_VERSION (once; cached at $FERRETDB_BIN)"
+  local src tmp
+  tmp="$(mktemp -d)"
+  src="$(cd "$tmp" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  echo "$FERRETDB_VERSION" >"$tmp/src/build/version/version.txt"
+  mkdir -p "$(dirname "$FERRETDB_BIN")"
+  (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$FERRETDB_BIN" ./cmd/ferretdb)
+  rm -rf "$tmp"
+}
+
+wait_for() {
+  local what="$1" cmd="$2" i
+  for i in $(seq 1 100); do
+    if eval "$cmd" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "$what did not start; see $STATE/*.log" >&2
+  exit 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start() {
+  provision
+  stop_quiet
+  mkdir -p "$STATE"
+  : >"$ENV_FILE"
+
+  if command -v mongod >/dev/null; then
+    mkdir -p "$STATE/mongo"
+    mongod --dbpath "$STATE/mongo" --port "$MONGO_PORT" --bind_ip 127.0.0.1 --fork \
+      --logpath "$STATE/mongo.log" >/dev/null
+  else
+    mkdir -p "$STATE/ferretdb"
+    nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$STATE/ferretdb/" \
+      --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --telemetry=disable \
+      --state-dir="$STATE/ferretdb" --log-level=warn >"$STATE/ferretdb.log" 2>&1 &
+    echo $! >"$STATE/ferretdb.pid"
+  fi
+  wait_for "MongoDB-compatible server" "port_open $MONGO_PORT"
+  echo "MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT" >>"$ENV_FILE"
+
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --daemonize yes --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log"
+  wait_for redis "port_open $REDIS_PORT"
+  echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" >>"$ENV_FILE"
+
+  mkdir -p "$STATE/pg"
+  chmod 777 "$STATE"
+  local pg_user=()
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$STATE/pg"
+    pg_user=(runuser -u postgres --)
+  fi
+  "${pg_user[@]}" "$PG_BIN/initdb" -D "$STATE/pg" -U postgres --auth=trust -E UTF8 >"$STATE/pg-init.log"
+  "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w \
+    -o "-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+  echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
+
+  log "started; URLs in $ENV_FILE"
+  cat "$ENV_FILE"
+}
+
+stop_quiet() {
+  [ -d "$STATE" ] || return 0
+  if [ -f "$STATE/ferretdb.pid" ]; then kill "$(cat "$STATE/ferretdb.pid")" 2>/dev/null || true; fi
+  if [ -f "$STATE/redis.pid" ]; then kill "$(cat "$STATE/redis.pid")" 2>/dev/null || true; fi
+  if [ -f "$STATE/pg/postmaster.pid" ]; then
+    local pg_user=()
+    [ "$(id -u)" = 0 ] && pg_user=(runuser -u postgres --)
+    "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$STATE/pg" -m fast stop >/dev/null 2>&1 || true
+  fi
+  if command -v mongod >/dev/null && [ -d "$STATE/mongo" ]; then
+    mongod --dbpath "$STATE/mongo" --shutdown >/dev/null 2>&1 || true
+  fi
+  sleep 0.3
+  rm -rf "$STATE"
+}
+
+stop() {
+  stop_quiet
+  log "stopped"
+}
+
+case "${1:-}" in
+  provision) provision ;;
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 provision|start|stop" >&2; exit 2 ;;
+esac
