@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
   },
+  setupFiles: [require('node:path').join(__dirname, 'jest.setup-env.js')],
+  reporters: ['default', require('node:path').join(__dirname, 'scripts', 'jest-summary-reporter.js')],
   testTimeout: 30000,
 };

@@ -131,9 +131,15 @@ stop() {
   log "stopped"
 }
 
+status() {
+  [ -f "$ENV_FILE" ] || return 1
+  port_open "$MONGO_PORT" && port_open "$REDIS_PORT" && port_open "$PG_PORT"
+}
+
 case "${1:-}" in
   provision) provision ;;
+  status) status ;;
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 provision|start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 provision|start|stop|status" >&2; exit 2 ;;
 esac

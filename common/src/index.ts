@@ -22,13 +22,33 @@ export {
   type EventEnvelope,
   type EventMetadata,
 } from './events/envelope';
-export { connectEventBus, ensureStream, type EventBus, type ConnectOptions } from './events/connection';
+export {
+  connectEventBus,
+  ensureStream,
+  type EventBus,
+  type ConnectOptions,
+} from './events/connection';
 export { EventPublisher } from './events/publisher';
 export { Listener, type ListenerContext } from './events/listener';
 export { EventConsumer, type ConsumerOptions } from './events/consumer';
-export { decideVersion, resultFor, type HandleResult, type VersionDecision } from './events/versioning';
+export {
+  decideVersion,
+  resultFor,
+  type HandleResult,
+  type VersionDecision,
+} from './events/versioning';
 export { applyVersioned, findByEvent } from './events/replica';
-export { OutboxRelay, type OutboxStore, type PendingEvent, type RelayOptions } from './outbox/relay';
-export { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from './outbox/mongo-outbox';
+export {
+  OutboxRelay,
+  type OutboxStore,
+  type PendingEvent,
+  type RelayOptions,
+} from './outbox/relay';
+export {
+  MongoOutboxStore,
+  outboxPlugin,
+  recordEvent,
+  type OutboxFields,
+} from './outbox/mongo-outbox';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';

@@ -28,6 +28,9 @@ type Outcome = 'acked' | 'retried' | 'terminated';
 
 const NS_PER_MS = 1_000_000;
 
+// `term()` is sent without a reason on purpose: nats-server 2.9 does not understand
+// `+TERM <reason>` and treats the message as unacked, so it would be redelivered.
+
 /**
  * Runs the service's listeners on its durable pull consumer: explicit acks, bounded ack wait
  * and deliveries, replay from the start for a new consumer. Malformed messages and messages
@@ -129,7 +132,11 @@ export class EventConsumer {
   /** Handles one message; public so tests can drive a single delivery. */
   async handle(msg: JsMsg): Promise<Outcome> {
     const { logger } = this.options;
-    const log = logger.child({ subject: msg.subject, seq: msg.seq, delivery: msg.info.deliveryCount });
+    const log = logger.child({
+      subject: msg.subject,
+      seq: msg.seq,
+      delivery: msg.info.deliveryCount,
+    });
 
     let envelope: EventEnvelope;
     try {
@@ -138,7 +145,7 @@ export class EventConsumer {
       envelope = parsed as EventEnvelope;
     } catch (err) {
       log.error({ err: describe(err) }, 'malformed event terminated');
-      msg.term('malformed event');
+      msg.term();
       return 'terminated';
     }
 
@@ -151,13 +158,16 @@ export class EventConsumer {
     const entry = eventCatalogue[listener.subject];
     if (envelope.schemaVersion !== entry.schemaVersion) {
       log.error({ schemaVersion: envelope.schemaVersion }, 'unknown schema version terminated');
-      msg.term('unknown schema version');
+      msg.term();
       return 'terminated';
     }
     const data = entry.schema.safeParse(envelope.data);
     if (!data.success) {
-      log.error({ eventId: envelope.id, issues: data.error.issues }, 'invalid event data terminated');
-      msg.term('invalid event data');
+      log.error(
+        { eventId: envelope.id, issues: data.error.issues },
+        'invalid event data terminated',
+      );
+      msg.term();
       return 'terminated';
     }
 
@@ -180,10 +190,13 @@ export class EventConsumer {
     const delivery = msg.info.deliveryCount;
     if (delivery >= this.maxDeliver) {
       log.error({ reason }, 'event gave up after its last delivery: terminated');
-      msg.term(reason);
+      msg.term();
       return 'terminated';
     }
-    const delay = Math.min(this.retryDelayMs * 2 ** Math.min(delivery - 1, 16), this.maxRetryDelayMs);
+    const delay = Math.min(
+      this.retryDelayMs * 2 ** Math.min(delivery - 1, 16),
+      this.maxRetryDelayMs,
+    );
     log.debug({ reason, delay }, 'event will be redelivered');
     msg.nak(delay);
     return 'retried';

@@ -25,9 +25,12 @@ export async function applyVersioned<T extends Versioned>(
       throw err;
     }
   }
-  const result = await model.updateOne({ _id: event.id, version: event.version - 1 } as never, {
-    $set: { ...fields, version: event.version },
-  } as never);
+  const result = await model.updateOne(
+    { _id: event.id, version: event.version - 1 } as never,
+    {
+      $set: { ...fields, version: event.version },
+    } as never,
+  );
   if (result.matchedCount === 1) return 'apply';
   const current = await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
   const decision = decideVersion(current?.version ?? null, event.version);

@@ -6,7 +6,10 @@
  */
 export type VersionDecision = 'apply' | 'duplicate' | 'future';
 
-export function decideVersion(current: number | null | undefined, incoming: number): VersionDecision {
+export function decideVersion(
+  current: number | null | undefined,
+  incoming: number,
+): VersionDecision {
   if (current === null || current === undefined) return incoming === 0 ? 'apply' : 'future';
   if (incoming <= current) return 'duplicate';
   return incoming === current + 1 ? 'apply' : 'future';

@@ -2,7 +2,14 @@ import mongoose, { Schema } from 'mongoose';
 import pino from 'pino';
 import { connectEventBus, type EventBus } from '../../events/connection';
 import { EventPublisher } from '../../events/publisher';
-import { readEvents, startMongo, startNats, waitFor, type TestMongo, type TestNats } from '../../testing';
+import {
+  readEvents,
+  startMongo,
+  startNats,
+  waitFor,
+  type TestMongo,
+  type TestNats,
+} from '../../testing';
 import { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from '../mongo-outbox';
 import { OutboxRelay } from '../relay';
 import type { EventEnvelope } from '../../events/envelope';
@@ -14,10 +21,13 @@ interface Thing extends OutboxFields {
   version: number;
 }
 
-const schema = new Schema<Thing>({ title: String, price: Number, userId: String }, {
-  optimisticConcurrency: true,
-  versionKey: 'version',
-});
+const schema = new Schema<Thing>(
+  { title: String, price: Number, userId: String },
+  {
+    optimisticConcurrency: true,
+    versionKey: 'version',
+  },
+);
 outboxPlugin(schema);
 const Thing = mongoose.model<Thing>('OutboxThing', schema);
 const logger = pino({ level: 'silent' });
@@ -37,7 +47,13 @@ afterAll(async () => {
 });
 
 function ticketData(doc: mongoose.HydratedDocument<Thing>) {
-  return { id: doc.id as string, version: doc.version ?? 0, title: doc.title, price: doc.price, userId: doc.userId };
+  return {
+    id: doc.id as string,
+    version: doc.version ?? 0,
+    title: doc.title,
+    price: doc.price,
+    userId: doc.userId,
+  };
 }
 
 async function createWithEvent(title: string) {
@@ -75,7 +91,11 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     const publisher = new EventPublisher(bus.js);
     // First attempt published, then the process died before removing the event.
     const first = await publisher.publish(event);
-    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing as never]), publisher, logger });
+    const relay = new OutboxRelay({
+      store: new MongoOutboxStore([Thing as never]),
+      publisher,
+      logger,
+    });
     await relay.flush();
 
     const events = (await readEvents(nats.url)).filter((e) => e.id === event.id);
@@ -109,9 +129,19 @@ describe('MongoOutboxStore + OutboxRelay', () => {
   });
 
   it('retries with backoff while NATS is down and publishes once it is back', async () => {
-    const failing = { calls: 0, async publish() { this.calls += 1; throw new Error('nats down'); } };
+    const failing = {
+      calls: 0,
+      async publish() {
+        this.calls += 1;
+        throw new Error('nats down');
+      },
+    };
     const doc = await createWithEvent('waits for nats');
-    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing as never]), publisher: failing, logger });
+    const relay = new OutboxRelay({
+      store: new MongoOutboxStore([Thing as never]),
+      publisher: failing,
+      logger,
+    });
     await expect(relay.flush()).rejects.toThrow('nats down');
     expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(1);
 

@@ -1,0 +1,39 @@
+import { createPublicKey } from 'node:crypto';
+import { baseConfigSchema, loadConfig, pemKey } from '@taskforge/common';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+function publicKeyOf(pem: string): string | undefined {
+  try {
+    return createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+export const authConfigSchema = baseConfigSchema
+  .extend({
+    MONGO_URL: z.string().min(1),
+    /** ES256 (P-256) private key; only auth holds it. */
+    JWT_PRIVATE_KEY: pemKey,
+    JWT_TTL_SECONDS: positiveInt.default(86_400),
+    SIGNIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
+    SIGNIN_MAX_FAILURES_PER_IP: positiveInt.default(30),
+    SIGNIN_WINDOW_MS: positiveInt.default(15 * 60_000),
+  })
+  .superRefine((config, ctx) => {
+    // A private key that does not match the public one would mint tokens no service accepts.
+    const derived = publicKeyOf(config.JWT_PRIVATE_KEY);
+    if (!derived) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is not a valid private key' });
+    } else if (derived !== publicKeyOf(config.JWT_PUBLIC_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'does not match JWT_PUBLIC_KEY' });
+    }
+  });
+
+export type AuthConfig = z.output<typeof authConfigSchema>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  return loadConfig(authConfigSchema, env);
+}

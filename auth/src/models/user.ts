@@ -1,0 +1,134 @@
+import {
+  NOTIFICATION_FREQUENCIES,
+  outboxPlugin,
+  THEMES,
+  type EventData,
+  type OutboxFields,
+} from '@taskforge/common';
+import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+
+export type Theme = (typeof THEMES)[number];
+export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];
+
+// A type alias, not an interface, so it fits the event catalogue's open object type.
+export type Preferences = {
+  theme: Theme;
+  notifications: { email: boolean; push: boolean; frequency: NotificationFrequency };
+};
+
+export interface UserAttrs extends OutboxFields {
+  email: string;
+  passwordHash: string;
+  firstName: string | null;
+  lastName: string | null;
+  bio: string | null;
+  avatarUrl: string | null;
+  preferences: Preferences;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+  passwordChangedAt: Date | null;
+  version: number;
+}
+
+export type UserDocument = HydratedDocument<UserAttrs>;
+
+export const PROFILE_LIMITS = { name: 100, bio: 1000, avatarUrl: 2048 } as const;
+
+const userSchema = new Schema<UserAttrs>(
+  {
+    email: { type: String, required: true, unique: true, trim: true, lowercase: true },
+    passwordHash: { type: String, required: true, select: false },
+    firstName: { type: String, default: null, maxlength: PROFILE_LIMITS.name },
+    lastName: { type: String, default: null, maxlength: PROFILE_LIMITS.name },
+    bio: { type: String, default: null, maxlength: PROFILE_LIMITS.bio },
+    avatarUrl: { type: String, default: null, maxlength: PROFILE_LIMITS.avatarUrl },
+    preferences: {
+      theme: { type: String, enum: [...THEMES], default: 'system' },
+      notifications: {
+        email: { type: Boolean, default: true },
+        push: { type: Boolean, default: true },
+        frequency: { type: String, enum: [...NOTIFICATION_FREQUENCIES], default: 'immediate' },
+      },
+    },
+    lastLoginAt: { type: Date, default: null },
+    passwordChangedAt: { type: Date, default: null },
+  },
+  {
+    // Every save bumps `version`, and every save records the event carrying that version.
+    optimisticConcurrency: true,
+    versionKey: 'version',
+    timestamps: { createdAt: true, updatedAt: false },
+  },
+);
+outboxPlugin(userSchema);
+
+export const User = mongoose.model<UserAttrs>('User', userSchema);
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+export function isUserId(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID.test(value);
+}
+
+/** Loads a user by id; a malformed id finds nobody rather than failing the cast. */
+export async function findUserById(
+  id: string,
+  options: { withPasswordHash?: boolean } = {},
+): Promise<UserDocument | null> {
+  if (!isUserId(id)) return null;
+  const query = User.findById(id);
+  return options.withPasswordHash ? query.select('+passwordHash') : query;
+}
+
+function preferencesOf(user: UserDocument): Preferences {
+  const { theme, notifications } = user.preferences;
+  return {
+    theme,
+    notifications: {
+      email: notifications.email,
+      push: notifications.push,
+      frequency: notifications.frequency,
+    },
+  };
+}
+
+/** What `user.created` / `user.updated` carry; `version` is the one the pending save produces. */
+export function userEventData(user: UserDocument, version: number): EventData<'user.updated'> {
+  return {
+    id: user._id.toString(),
+    version,
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    avatarUrl: user.avatarUrl,
+    preferences: preferencesOf(user),
+  };
+}
+
+/** The signed-in user's own view of their account. Lists fields, so secrets never slip out. */
+export function toUserResponse(user: UserDocument) {
+  return {
+    id: user._id.toString(),
+    email: user.email,
+    firstName: user.firstName,
+    lastName: user.lastName,
+    bio: user.bio,
+    avatarUrl: user.avatarUrl,
+    preferences: preferencesOf(user),
+    createdAt: user.createdAt.toISOString(),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null,
+    version: user.version,
+  };
+}
+
+/** What anyone may see of a user. */
+export function toPublicProfile(user: UserDocument) {
+  return {
+    id: user._id.toString(),
+    firstName: user.firstName,
+    lastName: user.lastName,
+    bio: user.bio,
+    avatarUrl: user.avatarUrl,
+  };
+}

@@ -1,0 +1,320 @@
+import { NOTIFICATION_FREQUENCIES, THEMES } from '@taskforge/common';
+import { PROFILE_LIMITS } from './models/user';
+import { PASSWORD_LENGTH } from './routes/validators';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const nullableString = (extra: object = {}) => ({ type: ['string', 'null'], ...extra });
+
+const rateLimitHeaders = {
+  'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+  'RateLimit-Limit': { schema: { type: 'integer' } },
+  'RateLimit-Remaining': { schema: { type: 'integer' } },
+  'RateLimit-Reset': { schema: { type: 'integer' } },
+};
+
+const errors = {
+  400: { description: 'Invalid input', content: json(ref('ErrorResponse')) },
+  401: { description: 'Not signed in', content: json(ref('ErrorResponse')) },
+  404: { description: 'No such user', content: json(ref('ErrorResponse')) },
+  409: {
+    description: 'The user was changed by other requests too often to apply this one; retry',
+    content: json(ref('ErrorResponse')),
+  },
+  429: {
+    description: 'Too many requests',
+    headers: rateLimitHeaders,
+    content: json(ref('ErrorResponse')),
+  },
+};
+
+const sessionCookie = {
+  'Set-Cookie': {
+    description: 'The `session` cookie holding the signed JWT',
+    schema: { type: 'string' },
+  },
+};
+
+const credentials = {
+  type: 'object',
+  required: ['email', 'password'],
+  properties: {
+    email: { type: 'string', format: 'email' },
+    password: { type: 'string', minLength: PASSWORD_LENGTH.min, maxLength: PASSWORD_LENGTH.max },
+  },
+};
+
+/** OpenAPI 3.1 description of the auth API; tests check every route's real answers against it. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'TaskForge auth',
+    version: '0.1.0',
+    description:
+      'Sign up, sign in and out, profiles and preferences. The session is a JWT (ES256) in the ' +
+      '`session` cookie; other services verify it with the public key.',
+  },
+  servers: [{ url: '/' }],
+  tags: [{ name: 'session' }, { name: 'profile' }],
+  paths: {
+    '/api/users/signup': {
+      post: {
+        tags: ['session'],
+        summary: 'Create an account and sign in',
+        description: 'Publishes `user.created` (version 0).',
+        requestBody: { required: true, content: json(credentials) },
+        responses: {
+          201: { description: 'Signed up', headers: sessionCookie, content: json(ref('User')) },
+          400: {
+            description: 'Invalid email or password, malformed JSON, or "Email in use"',
+            content: json(ref('ErrorResponse')),
+          },
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/signin': {
+      post: {
+        tags: ['session'],
+        summary: 'Sign in',
+        description:
+          'An unknown email and a wrong password both answer 400 "Invalid credentials". Repeated ' +
+          'failures for one email or from one address answer 429 until the window passes.',
+        requestBody: {
+          required: true,
+          content: json({ ...credentials, properties: { ...credentials.properties, password: { type: 'string' } } }),
+        },
+        responses: {
+          200: { description: 'Signed in', headers: sessionCookie, content: json(ref('User')) },
+          400: errors[400],
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/signout': {
+      post: {
+        tags: ['session'],
+        summary: 'Sign out (clears the session cookie)',
+        responses: {
+          200: {
+            description: 'Signed out',
+            content: json({ type: 'object', additionalProperties: false }),
+          },
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/currentuser': {
+      get: {
+        tags: ['session'],
+        summary: 'Who the session cookie belongs to',
+        responses: {
+          200: {
+            description: 'The session token payload, or null without a valid session',
+            content: json({
+              type: 'object',
+              required: ['currentUser'],
+              additionalProperties: false,
+              properties: { currentUser: { oneOf: [{ type: 'null' }, ref('SessionUser')] } },
+            }),
+          },
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/me': {
+      get: {
+        tags: ['profile'],
+        summary: 'The signed-in user',
+        security: [{ sessionCookie: [] }],
+        responses: {
+          200: { description: 'The user', content: json(ref('User')) },
+          401: errors[401],
+          404: errors[404],
+          429: errors[429],
+        },
+      },
+      patch: {
+        tags: ['profile'],
+        summary: 'Change profile fields and preferences (partial update)',
+        description:
+          'Only the given fields change; null (or an empty string) clears a text field. Unknown ' +
+          'fields are rejected. Publishes `user.updated` with the new version when anything changed.',
+        security: [{ sessionCookie: [] }],
+        requestBody: { required: true, content: json(ref('ProfileUpdate')) },
+        responses: {
+          200: { description: 'The updated user', content: json(ref('User')) },
+          400: errors[400],
+          401: errors[401],
+          404: errors[404],
+          409: errors[409],
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/me/password': {
+      post: {
+        tags: ['profile'],
+        summary: 'Change the password',
+        description:
+          'Needs the current password (wrong: 400 "Invalid credentials" on `currentPassword`). ' +
+          'Sets `passwordChangedAt`. Answers 204 with no body.',
+        security: [{ sessionCookie: [] }],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['currentPassword', 'newPassword'],
+            additionalProperties: false,
+            properties: {
+              currentPassword: { type: 'string' },
+              newPassword: credentials.properties.password,
+            },
+          }),
+        },
+        responses: {
+          204: { description: 'Password changed' },
+          400: errors[400],
+          401: errors[401],
+          404: errors[404],
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/{id}': {
+      get: {
+        tags: ['profile'],
+        summary: "A user's public profile",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^[0-9a-fA-F]{24}$' },
+          },
+        ],
+        responses: {
+          200: { description: 'Public fields only', content: json(ref('PublicUser')) },
+          400: { description: 'Malformed id', content: json(ref('ErrorResponse')) },
+          404: errors[404],
+          429: errors[429],
+        },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      sessionCookie: { type: 'apiKey', in: 'cookie', name: 'session' },
+    },
+    schemas: {
+      ErrorResponse: {
+        type: 'object',
+        required: ['errors'],
+        additionalProperties: false,
+        properties: {
+          errors: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['message'],
+              additionalProperties: false,
+              properties: { message: { type: 'string' }, field: { type: 'string' } },
+            },
+          },
+        },
+      },
+      SessionUser: {
+        type: 'object',
+        required: ['id', 'email'],
+        properties: { id: { type: 'string' }, email: { type: 'string', format: 'email' } },
+      },
+      Preferences: {
+        type: 'object',
+        required: ['theme', 'notifications'],
+        additionalProperties: false,
+        properties: {
+          theme: { enum: [...THEMES] },
+          notifications: {
+            type: 'object',
+            required: ['email', 'push', 'frequency'],
+            additionalProperties: false,
+            properties: {
+              email: { type: 'boolean' },
+              push: { type: 'boolean' },
+              frequency: { enum: [...NOTIFICATION_FREQUENCIES] },
+            },
+          },
+        },
+      },
+      User: {
+        type: 'object',
+        required: [
+          'id',
+          'email',
+          'firstName',
+          'lastName',
+          'bio',
+          'avatarUrl',
+          'preferences',
+          'createdAt',
+          'lastLoginAt',
+          'passwordChangedAt',
+          'version',
+        ],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          email: { type: 'string', format: 'email' },
+          firstName: nullableString({ maxLength: PROFILE_LIMITS.name }),
+          lastName: nullableString({ maxLength: PROFILE_LIMITS.name }),
+          bio: nullableString({ maxLength: PROFILE_LIMITS.bio }),
+          avatarUrl: nullableString({ format: 'uri', maxLength: PROFILE_LIMITS.avatarUrl }),
+          preferences: ref('Preferences'),
+          createdAt: { type: 'string', format: 'date-time' },
+          lastLoginAt: nullableString({ format: 'date-time' }),
+          passwordChangedAt: nullableString({ format: 'date-time' }),
+          version: { type: 'integer', minimum: 0 },
+        },
+      },
+      PublicUser: {
+        type: 'object',
+        required: ['id', 'firstName', 'lastName', 'bio', 'avatarUrl'],
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          firstName: nullableString(),
+          lastName: nullableString(),
+          bio: nullableString(),
+          avatarUrl: nullableString({ format: 'uri' }),
+        },
+      },
+      ProfileUpdate: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          firstName: nullableString({ maxLength: PROFILE_LIMITS.name }),
+          lastName: nullableString({ maxLength: PROFILE_LIMITS.name }),
+          bio: nullableString({ maxLength: PROFILE_LIMITS.bio }),
+          avatarUrl: nullableString({ format: 'uri', maxLength: PROFILE_LIMITS.avatarUrl }),
+          preferences: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              theme: { enum: [...THEMES] },
+              notifications: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  email: { type: 'boolean' },
+                  push: { type: 'boolean' },
+                  frequency: { enum: [...NOTIFICATION_FREQUENCIES] },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,39 @@
+import { BadRequestError, eventMetadataFrom, recordEvent, validateRequest } from '@taskforge/common';
+import { Router } from 'express';
+import { toUserResponse, User, userEventData } from '../models/user';
+import { hashPassword } from '../services/password';
+import { startSession, type SessionConfig } from '../services/session';
+import { emailField, newPasswordField } from './validators';
+
+function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}
+
+export function signupRouter(deps: { config: SessionConfig; eventsRecorded: () => void }): Router {
+  const router = Router();
+  router.post(
+    '/api/users/signup',
+    emailField(),
+    newPasswordField('password'),
+    validateRequest,
+    async (req, res) => {
+      const { email, password } = req.body as { email: string; password: string };
+      if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
+
+      const user = new User({ email, passwordHash: await hashPassword(password) });
+      recordEvent(user, 'user.created', userEventData(user, 0), eventMetadataFrom(req));
+      try {
+        await user.save();
+      } catch (err) {
+        // The unique index settles two signups racing past the check above.
+        if (isDuplicateKeyError(err)) throw new BadRequestError('Email in use', 'email');
+        throw err;
+      }
+      deps.eventsRecorded();
+
+      startSession(req, user, deps.config);
+      res.status(201).send(toUserResponse(user));
+    },
+  );
+  return router;
+}
