@@ -13,6 +13,7 @@ import mongoose, { type Model } from 'mongoose';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { User } from './models/user';
+import { serializedOutboxStore } from './services/user-writes';
 
 const logger = createLogger('auth');
 
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   const bus = await connectEventBus({ servers: config.NATS_URL, name: 'auth', logger });
   const relay = new OutboxRelay({
     // The store reads only the outbox field, which every outbox model has.
-    store: new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
+    store: serializedOutboxStore(
+      new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
+    ),
     publisher: new EventPublisher(bus.js),
     logger,
   });

@@ -3,12 +3,13 @@ import {
   NOTIFICATION_FREQUENCIES,
   NotFoundError,
   recordEvent,
+  RequestValidationError,
   requireAuth,
   THEMES,
   validateRequest,
 } from '@taskforge/common';
-import { Router } from 'express';
-import { body, checkExact } from 'express-validator';
+import { Router, type RequestHandler } from 'express';
+import { body } from 'express-validator';
 import mongoose from 'mongoose';
 import {
   findUserById,
@@ -18,6 +19,7 @@ import {
   type Preferences,
   type UserDocument,
 } from '../models/user';
+import { serializeUserWrite } from '../services/user-writes';
 
 /** Each failure means another request saved in between, so this many attempts cover that many racers. */
 const MAX_SAVE_ATTEMPTS = 5;
@@ -57,35 +59,62 @@ const oneOf = (field: string, label: string, values: readonly string[]) =>
     .isIn([...values])
     .withMessage(`${label} must be one of ${values.join(', ')}`);
 
-const profileValidation = checkExact(
-  [
-    text('firstName', 'First name', PROFILE_LIMITS.name),
-    text('lastName', 'Last name', PROFILE_LIMITS.name),
-    text('bio', 'Bio', PROFILE_LIMITS.bio),
-    body('avatarUrl')
-      .optional({ values: 'null' })
-      .isString()
-      .bail()
-      .isLength({ max: PROFILE_LIMITS.avatarUrl })
-      .bail()
-      .isURL({ protocols: ['http', 'https'], require_protocol: true })
-      .withMessage(`Avatar URL must be an http(s) URL of at most ${PROFILE_LIMITS.avatarUrl} characters, or null`),
-    body('preferences').optional().isObject().withMessage('Preferences must be an object'),
-    oneOf('preferences.theme', 'Theme', THEMES),
-    body('preferences.notifications')
-      .optional()
-      .isObject()
-      .withMessage('Notification preferences must be an object'),
-    boolean('preferences.notifications.email', 'Email notifications'),
-    boolean('preferences.notifications.push', 'Push notifications'),
-    oneOf('preferences.notifications.frequency', 'Notification frequency', NOTIFICATION_FREQUENCIES),
-  ],
-  {
-    locations: ['body'],
-    message: (fields: { path: string }[]) =>
-      `Unknown field(s): ${fields.map((field) => field.path).join(', ')}`,
-  },
-);
+/** The fields a client may send; anything else is answered 400 before it reaches a query. */
+type Shape = { readonly [field: string]: true | Shape };
+const PROFILE_SHAPE: Shape = {
+  firstName: true,
+  lastName: true,
+  bio: true,
+  avatarUrl: true,
+  preferences: { theme: true, notifications: { email: true, push: true, frequency: true } },
+};
+
+function unknownFields(value: unknown, shape: Shape, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, nested]) => {
+    const rule = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (rule === undefined) return [`${prefix}${key}`];
+    return rule === true ? [] : unknownFields(nested, rule, `${prefix}${key}.`);
+  });
+}
+
+const rejectUnknownFields: RequestHandler = (req, _res, next) => {
+  if (Array.isArray(req.body)) {
+    throw new RequestValidationError([{ message: 'The body must be a JSON object' }]);
+  }
+  const unknown = unknownFields(req.body, PROFILE_SHAPE);
+  if (unknown.length > 0) {
+    throw new RequestValidationError(unknown.map((field) => ({ message: 'Unknown field', field })));
+  }
+  next();
+};
+
+const profileValidation = [
+  rejectUnknownFields,
+  text('firstName', 'First name', PROFILE_LIMITS.name),
+  text('lastName', 'Last name', PROFILE_LIMITS.name),
+  text('bio', 'Bio', PROFILE_LIMITS.bio),
+  body('avatarUrl')
+    .optional({ values: 'null' })
+    .isString()
+    .bail()
+    .isLength({ max: PROFILE_LIMITS.avatarUrl })
+    .bail()
+    .isURL({ protocols: ['http', 'https'], require_protocol: true })
+    .withMessage(
+      `Avatar URL must be an http(s) URL of at most ${PROFILE_LIMITS.avatarUrl} characters, or null`,
+    ),
+  body('preferences').optional().isObject().withMessage('Preferences must be an object'),
+  oneOf('preferences.theme', 'Theme', THEMES),
+  body('preferences.notifications')
+    .optional()
+    .isObject()
+    .withMessage('Notification preferences must be an object'),
+  boolean('preferences.notifications.email', 'Email notifications'),
+  boolean('preferences.notifications.push', 'Push notifications'),
+  oneOf('preferences.notifications.frequency', 'Notification frequency', NOTIFICATION_FREQUENCIES),
+  validateRequest,
+];
 
 function applyChanges(user: UserDocument, changes: ProfileChanges): void {
   for (const field of ['firstName', 'lastName', 'bio', 'avatarUrl'] as const) {
@@ -115,27 +144,28 @@ export function meRouter(deps: { eventsRecorded: () => void }): Router {
     res.send(toUserResponse(user));
   });
 
-  router.patch('/api/users/me', requireAuth, profileValidation, validateRequest, async (req, res) => {
+  router.patch('/api/users/me', requireAuth, ...profileValidation, async (req, res) => {
     const changes = (req.body ?? {}) as ProfileChanges;
-    for (let attempt = 1; ; attempt += 1) {
-      const user = await loadSignedInUser(req.currentUser!.id);
-      applyChanges(user, changes);
-      if (!user.isModified()) {
-        res.send(toUserResponse(user));
-        return;
+    const userId = req.currentUser!.id;
+    const user = await serializeUserWrite(userId, async () => {
+      for (let attempt = 1; ; attempt += 1) {
+        const current = await loadSignedInUser(userId);
+        applyChanges(current, changes);
+        if (!current.isModified()) return current;
+        const event = userEventData(current, current.version + 1);
+        recordEvent(current, 'user.updated', event, eventMetadataFrom(req));
+        try {
+          await current.save();
+          deps.eventsRecorded();
+          return current;
+        } catch (err) {
+          // Another pod saved first: apply the changes again on top of its version.
+          if (err instanceof mongoose.Error.VersionError && attempt < MAX_SAVE_ATTEMPTS) continue;
+          throw err;
+        }
       }
-      recordEvent(user, 'user.updated', userEventData(user, user.version + 1), eventMetadataFrom(req));
-      try {
-        await user.save();
-      } catch (err) {
-        // A concurrent save won: apply our changes again on top of it.
-        if (err instanceof mongoose.Error.VersionError && attempt < MAX_SAVE_ATTEMPTS) continue;
-        throw err;
-      }
-      deps.eventsRecorded();
-      res.send(toUserResponse(user));
-      return;
-    }
+    });
+    res.send(toUserResponse(user));
   });
 
   return router;

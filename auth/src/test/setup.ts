@@ -26,6 +26,7 @@ import type { Model } from 'mongoose';
 import { buildApp } from '../app';
 import { readConfig, type AuthConfig } from '../config';
 import { User } from '../models/user';
+import { serializedOutboxStore } from '../services/user-writes';
 
 export interface AuthTestContext {
   app: Express;
@@ -60,7 +61,9 @@ export async function setupAuthTest(env: Record<string, string> = {}): Promise<A
   const logger = createLogger('auth', { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL });
   const bus = await connectEventBus({ servers: nats.url, name: 'auth-test', logger });
   const relay = new OutboxRelay({
-    store: new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
+    store: serializedOutboxStore(
+      new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
+    ),
     publisher: new EventPublisher(bus.js),
     logger,
     pollIntervalMs: 200,
