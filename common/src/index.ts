@@ -12,7 +12,14 @@ export { requireAuth } from './middlewares/require-auth';
 export { validateRequest } from './middlewares/validate-request';
 export { errorHandler } from './middlewares/error-handler';
 export { createRateLimiter, type RateLimitOptions } from './middlewares/rate-limit';
-export { healthRouter, type ReadinessCheck } from './middlewares/health';
+export {
+  healthRouter,
+  mongoReady,
+  natsReady,
+  pgReady,
+  redisReady,
+  type ReadinessCheck,
+} from './middlewares/health';
 export { metricsRegistry } from './middlewares/metrics';
 export * from './events/catalogue';
 export {
@@ -50,5 +57,6 @@ export {
   recordEvent,
   type OutboxFields,
 } from './outbox/mongo-outbox';
+export { documentLockKey, withDocumentLock } from './outbox/document-lock';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';

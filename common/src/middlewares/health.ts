@@ -44,3 +44,30 @@ export function healthRouter(checks: Record<string, ReadinessCheck>): Router {
   });
   return router;
 }
+
+/** Readiness of a mongoose connection: the server answers a ping. */
+export function mongoReady(connection: {
+  db?: { command(cmd: object): Promise<unknown> } | undefined;
+}): ReadinessCheck {
+  return async () => {
+    if (!connection.db) throw new Error('not connected');
+    await connection.db.command({ ping: 1 });
+  };
+}
+
+/** Readiness of a NATS connection: open, and the server answers a round trip. */
+export function natsReady(nc: { isClosed(): boolean; flush(): Promise<void> }): ReadinessCheck {
+  return async () => {
+    if (nc.isClosed()) throw new Error('connection closed');
+    await nc.flush();
+  };
+}
+
+/** Readiness of Redis (ioredis) or PostgreSQL (pg pool): a trivial command answers. */
+export function redisReady(redis: { ping(): Promise<unknown> }): ReadinessCheck {
+  return () => redis.ping();
+}
+
+export function pgReady(pool: { query(sql: string): Promise<unknown> }): ReadinessCheck {
+  return () => pool.query('SELECT 1');
+}

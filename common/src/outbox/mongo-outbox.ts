@@ -1,6 +1,7 @@
 import { Schema, type Model } from 'mongoose';
 import type { EventData, Subject } from '../events/catalogue';
 import { buildEvent, type EventEnvelope, type EventMetadata } from '../events/envelope';
+import { documentLockKey, withDocumentLock } from './document-lock';
 import type { OutboxStore, PendingEvent } from './relay';
 
 /** Pending events live inside the document they describe, written by the same update. */
@@ -40,12 +41,14 @@ export function recordEvent<S extends Subject>(
 
 /**
  * Finds documents with pending events across the given models and removes each event once it
- * has been published. The guarded `$pop` touches only the outbox head, so it never races a
- * domain update (FerretDB v1 has no conditional `$pull`, which is why it is not used).
+ * has been published with a guarded `$pop` of the outbox head (FerretDB v1 has no conditional
+ * `$pull`). Routes that modify such a document wrap their read-modify-save in
+ * `withDocumentLock(documentLockKey(model.modelName, id), …)`.
  */
 export class MongoOutboxStore implements OutboxStore {
-  // Models of different document types share only the outbox field.
-  constructor(private readonly models: Model<OutboxFields>[]) {}
+  // The models hold different documents; the store reads and writes only their outbox field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  constructor(private readonly models: Model<any>[]) {}
 
   async fetchPending(limit: number): Promise<PendingEvent[]> {
     const pending: PendingEvent[] = [];
@@ -55,17 +58,20 @@ export class MongoOutboxStore implements OutboxStore {
         .limit(limit)
         .lean<{ _id: unknown; outbox: EventEnvelope[] }[]>();
       for (const doc of docs) {
+        const key = documentLockKey(model.modelName, doc._id);
         for (const event of doc.outbox) {
           pending.push({
             event,
-            group: `${model.modelName}:${String(doc._id)}`,
-            markPublished: async () => {
-              // Events leave from the head, in order; the guard makes a repeat a no-op.
-              await model.updateOne(
-                { _id: doc._id, 'outbox.0.id': event.id },
-                { $pop: { outbox: -1 } },
-              );
-            },
+            group: key,
+            // Events leave from the head, in order; the guard makes a repeat a no-op, and the
+            // lock keeps the removal from racing a route's save of the same document.
+            markPublished: () =>
+              withDocumentLock(key, async () => {
+                await model.updateOne(
+                  { _id: doc._id, 'outbox.0.id': event.id },
+                  { $pop: { outbox: -1 } },
+                );
+              }),
           });
         }
       }

@@ -11,6 +11,7 @@ import {
   type TestNats,
 } from '../../testing';
 import { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from '../mongo-outbox';
+import { documentLockKey, withDocumentLock } from '../document-lock';
 import { OutboxRelay } from '../relay';
 import type { EventEnvelope } from '../../events/envelope';
 
@@ -71,7 +72,7 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     expect(stored?.outbox).toHaveLength(1);
 
     const relay = new OutboxRelay({
-      store: new MongoOutboxStore([Thing as never]),
+      store: new MongoOutboxStore([Thing]),
       publisher: new EventPublisher(bus.js),
       logger,
     });
@@ -92,7 +93,7 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     // First attempt published, then the process died before removing the event.
     const first = await publisher.publish(event);
     const relay = new OutboxRelay({
-      store: new MongoOutboxStore([Thing as never]),
+      store: new MongoOutboxStore([Thing]),
       publisher,
       logger,
     });
@@ -113,7 +114,7 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     await doc.save();
 
     const relay = new OutboxRelay({
-      store: new MongoOutboxStore([Thing as never]),
+      store: new MongoOutboxStore([Thing]),
       publisher: new EventPublisher(bus.js),
       logger,
     });
@@ -138,7 +139,7 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     };
     const doc = await createWithEvent('waits for nats');
     const relay = new OutboxRelay({
-      store: new MongoOutboxStore([Thing as never]),
+      store: new MongoOutboxStore([Thing]),
       publisher: failing,
       logger,
     });
@@ -146,7 +147,7 @@ describe('MongoOutboxStore + OutboxRelay', () => {
     expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(1);
 
     const working = new OutboxRelay({
-      store: new MongoOutboxStore([Thing as never]),
+      store: new MongoOutboxStore([Thing]),
       publisher: new EventPublisher(bus.js),
       logger,
       pollIntervalMs: 20,
@@ -158,6 +159,45 @@ describe('MongoOutboxStore + OutboxRelay', () => {
       await working.stop();
     }
     expect((await readEvents(nats.url)).filter((e) => e.data.id === doc.id)).toHaveLength(1);
+  });
+});
+
+describe('concurrent writes while the relay runs', () => {
+  it('loses no event and no update when saves and publishing interleave', async () => {
+    const doc = await createWithEvent('busy');
+    const relay = new OutboxRelay({
+      store: new MongoOutboxStore([Thing]),
+      publisher: new EventPublisher(bus.js),
+      logger,
+      pollIntervalMs: 5,
+    });
+    relay.start();
+    try {
+      const key = documentLockKey(Thing.modelName, doc.id);
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          withDocumentLock(key, async () => {
+            const fresh = await Thing.findById(doc.id);
+            if (!fresh) throw new Error('missing');
+            fresh.price = i + 100;
+            recordEvent(fresh, 'ticket.updated', {
+              ...ticketData(fresh),
+              version: fresh.version + 1,
+            });
+            await fresh.save();
+            relay.kick();
+          }),
+        ),
+      );
+      await waitFor(async () => (await Thing.findById(doc.id).lean())?.outbox.length === 0);
+    } finally {
+      await relay.stop();
+    }
+    const versions = (await readEvents(nats.url))
+      .filter((e) => e.data.id === doc.id)
+      .map((e) => e.data.version);
+    expect(versions).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    expect((await Thing.findById(doc.id).lean())?.version).toBe(12);
   });
 });
 
