@@ -4,9 +4,12 @@ module.exports = {
   roots: ['<rootDir>/src'],
   testMatch: ['**/__test__/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   setupFiles: [require('node:path').join(__dirname, 'jest.setup-env.js')],
-  reporters: ['default', require('node:path').join(__dirname, 'scripts', 'jest-summary-reporter.js')],
+  reporters: [
+    'default',
+    require('node:path').join(__dirname, 'scripts', 'jest-summary-reporter.js'),
+  ],
   testTimeout: 30000,
 };

@@ -26,9 +26,17 @@ export const authConfigSchema = baseConfigSchema
     // A private key that does not match the public one would mint tokens no service accepts.
     const derived = publicKeyOf(config.JWT_PRIVATE_KEY);
     if (!derived) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'is not a valid private key' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: 'is not a valid private key',
+      });
     } else if (derived !== publicKeyOf(config.JWT_PUBLIC_KEY)) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_PRIVATE_KEY'], message: 'does not match JWT_PUBLIC_KEY' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_PRIVATE_KEY'],
+        message: 'does not match JWT_PUBLIC_KEY',
+      });
     }
   });
 

@@ -6,14 +6,12 @@ import {
   MongoOutboxStore,
   OutboxRelay,
   startService,
-  type OutboxFields,
 } from '@taskforge/common';
 import { Redis } from 'ioredis';
-import mongoose, { type Model } from 'mongoose';
+import mongoose from 'mongoose';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { User } from './models/user';
-import { serializedOutboxStore } from './services/user-writes';
 
 const logger = createLogger('auth');
 
@@ -26,9 +24,7 @@ async function main(): Promise<void> {
   const bus = await connectEventBus({ servers: config.NATS_URL, name: 'auth', logger });
   const relay = new OutboxRelay({
     // The store reads only the outbox field, which every outbox model has.
-    store: serializedOutboxStore(
-      new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
-    ),
+    store: new MongoOutboxStore([User]),
     publisher: new EventPublisher(bus.js),
     logger,
   });

@@ -82,7 +82,10 @@ export const openApiDocument = {
           'failures for one email or from one address answer 429 until the window passes.',
         requestBody: {
           required: true,
-          content: json({ ...credentials, properties: { ...credentials.properties, password: { type: 'string' } } }),
+          content: json({
+            ...credentials,
+            properties: { ...credentials.properties, password: { type: 'string' } },
+          }),
         },
         responses: {
           200: { description: 'Signed in', headers: sessionCookie, content: json(ref('User')) },

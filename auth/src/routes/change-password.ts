@@ -26,7 +26,10 @@ export function changePasswordRouter(): Router {
       }
       const passwordHash = await hashPassword(newPassword);
       await serializeUserWrite(user._id.toString(), () =>
-        User.updateOne({ _id: user._id }, { $set: { passwordHash, passwordChangedAt: new Date() } }),
+        User.updateOne(
+          { _id: user._id },
+          { $set: { passwordHash, passwordChangedAt: new Date() } },
+        ),
       );
       res.status(204).end();
     },

@@ -35,6 +35,8 @@ interface ProfileChanges {
   };
 }
 
+const AVATAR_URL_MESSAGE = `Avatar URL must be an http(s) URL of at most ${PROFILE_LIMITS.avatarUrl} characters, or null`;
+
 const text = (field: string, label: string, max: number) =>
   body(field)
     .optional({ values: 'null' })
@@ -51,13 +53,16 @@ const boolean = (field: string, label: string) =>
     .custom((value) => typeof value === 'boolean')
     .withMessage(`${label} must be true or false`);
 
-const oneOf = (field: string, label: string, values: readonly string[]) =>
-  body(field)
+const oneOf = (field: string, label: string, values: readonly string[]) => {
+  const message = `${label} must be one of ${values.join(', ')}`;
+  return body(field)
     .optional()
     .isString()
+    .withMessage(message)
     .bail()
     .isIn([...values])
-    .withMessage(`${label} must be one of ${values.join(', ')}`);
+    .withMessage(message);
+};
 
 /** The fields a client may send; anything else is answered 400 before it reaches a query. */
 type Shape = { readonly [field: string]: true | Shape };
@@ -94,16 +99,13 @@ const profileValidation = [
   text('firstName', 'First name', PROFILE_LIMITS.name),
   text('lastName', 'Last name', PROFILE_LIMITS.name),
   text('bio', 'Bio', PROFILE_LIMITS.bio),
-  body('avatarUrl')
+  body('avatarUrl', AVATAR_URL_MESSAGE)
     .optional({ values: 'null' })
     .isString()
     .bail()
     .isLength({ max: PROFILE_LIMITS.avatarUrl })
     .bail()
-    .isURL({ protocols: ['http', 'https'], require_protocol: true })
-    .withMessage(
-      `Avatar URL must be an http(s) URL of at most ${PROFILE_LIMITS.avatarUrl} characters, or null`,
-    ),
+    .isURL({ protocols: ['http', 'https'], require_protocol: true }),
   body('preferences').optional().isObject().withMessage('Preferences must be an object'),
   oneOf('preferences.theme', 'Theme', THEMES),
   body('preferences.notifications')

@@ -1,4 +1,9 @@
-import { BadRequestError, eventMetadataFrom, recordEvent, validateRequest } from '@taskforge/common';
+import {
+  BadRequestError,
+  eventMetadataFrom,
+  recordEvent,
+  validateRequest,
+} from '@taskforge/common';
 import { Router } from 'express';
 import { toUserResponse, User, userEventData } from '../models/user';
 import { hashPassword } from '../services/password';

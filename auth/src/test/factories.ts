@@ -31,7 +31,10 @@ export interface SignedUp {
 }
 
 /** Signs a new user up through the API. */
-export async function signUp(app: Express, overrides: Partial<Credentials> = {}): Promise<SignedUp> {
+export async function signUp(
+  app: Express,
+  overrides: Partial<Credentials> = {},
+): Promise<SignedUp> {
   const credentials = buildCredentials(overrides);
   const res = await request(app).post('/api/users/signup').send(credentials).expect(201);
   return {

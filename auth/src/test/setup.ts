@@ -7,7 +7,6 @@ import {
   OutboxRelay,
   type EventBus,
   type EventEnvelope,
-  type OutboxFields,
   type Subject,
 } from '@taskforge/common';
 import {
@@ -22,11 +21,9 @@ import {
 } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
-import type { Model } from 'mongoose';
 import { buildApp } from '../app';
 import { readConfig, type AuthConfig } from '../config';
 import { User } from '../models/user';
-import { serializedOutboxStore } from '../services/user-writes';
 
 export interface AuthTestContext {
   app: Express;
@@ -61,9 +58,7 @@ export async function setupAuthTest(env: Record<string, string> = {}): Promise<A
   const logger = createLogger('auth', { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL });
   const bus = await connectEventBus({ servers: nats.url, name: 'auth-test', logger });
   const relay = new OutboxRelay({
-    store: serializedOutboxStore(
-      new MongoOutboxStore([User as unknown as Model<OutboxFields>]),
-    ),
+    store: new MongoOutboxStore([User]),
     publisher: new EventPublisher(bus.js),
     logger,
     pollIntervalMs: 200,

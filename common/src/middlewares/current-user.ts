@@ -1,3 +1,4 @@
+/// <reference types="cookie-session" preserve="true" />
 import type { RequestHandler } from 'express';
 import jwt, { type Algorithm } from 'jsonwebtoken';
 

@@ -55,7 +55,9 @@ describe('POST /api/users/me/password', () => {
 
     expect(res.status).toBe(400);
     expectDocumented('post', '/api/users/me/password', res);
-    expect(res.body).toEqual({ errors: [{ message: 'Invalid credentials', field: 'currentPassword' }] });
+    expect(res.body).toEqual({
+      errors: [{ message: 'Invalid credentials', field: 'currentPassword' }],
+    });
     await signin(user.email, user.password).expect(200);
     expect((await User.findById(user.id).lean())?.passwordChangedAt).toBeNull();
   });
@@ -78,11 +80,16 @@ describe('POST /api/users/me/password', () => {
     const user = await signUp(ctx.app);
     const res = await changePassword(user.cookie, { newPassword: 'a brand new secret' });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toEqual([{ message: 'You must supply a password', field: 'currentPassword' }]);
+    expect(res.body.errors).toEqual([
+      { message: 'You must supply a password', field: 'currentPassword' },
+    ]);
   });
 
   it('answers 401 when signed out', async () => {
-    const res = await changePassword(undefined, { currentPassword: 'x', newPassword: 'a brand new secret' });
+    const res = await changePassword(undefined, {
+      currentPassword: 'x',
+      newPassword: 'a brand new secret',
+    });
     expect(res.status).toBe(401);
     expectDocumented('post', '/api/users/me/password', res);
   });

@@ -68,7 +68,11 @@ describe('GET /api/users/currentuser', () => {
 
   it('ignores an unsigned token (alg: none)', async () => {
     const header = base64url({ alg: 'none', typ: 'JWT' });
-    const payload = base64url({ id: 'a'.repeat(24), email: 'mallory@example.test', iat: Math.floor(Date.now() / 1000) });
+    const payload = base64url({
+      id: 'a'.repeat(24),
+      email: 'mallory@example.test',
+      iat: Math.floor(Date.now() / 1000),
+    });
     const res = await currentUser(sessionCookie(`${header}.${payload}.`));
     expect(res.body).toEqual({ currentUser: null });
   });

@@ -69,7 +69,10 @@ describe('PATCH /api/users/me', () => {
       lastName: 'Lovelace',
       bio: 'Analyst.',
       avatarUrl: 'https://images.example.test/ada.png',
-      preferences: { theme: 'dark', notifications: { email: true, push: false, frequency: 'daily' } },
+      preferences: {
+        theme: 'dark',
+        notifications: { email: true, push: false, frequency: 'daily' },
+      },
       version: 1,
     });
     const stored = await User.findById(user.id).lean();
@@ -84,7 +87,10 @@ describe('PATCH /api/users/me', () => {
       firstName: 'Ada',
       lastName: 'Lovelace',
       avatarUrl: 'https://images.example.test/ada.png',
-      preferences: { theme: 'dark', notifications: { email: true, push: false, frequency: 'daily' } },
+      preferences: {
+        theme: 'dark',
+        notifications: { email: true, push: false, frequency: 'daily' },
+      },
     });
     expect(event?.metadata.actorId).toBe(user.id);
   });
@@ -124,24 +130,42 @@ describe('PATCH /api/users/me', () => {
     ['a last name that is not a string', { lastName: 42 }, 'lastName'],
     ['a bio over 1000 characters', { bio: 'x'.repeat(1001) }, 'bio'],
     ['an avatar URL that is not http(s)', { avatarUrl: 'javascript:alert(1)' }, 'avatarUrl'],
-    ['an avatar URL over 2048 characters', { avatarUrl: `https://e.test/${'x'.repeat(2040)}` }, 'avatarUrl'],
+    [
+      'an avatar URL over 2048 characters',
+      { avatarUrl: `https://e.test/${'x'.repeat(2040)}` },
+      'avatarUrl',
+    ],
     ['an unknown theme', { preferences: { theme: 'neon' } }, 'preferences.theme'],
     ['a theme given as an array', { preferences: { theme: ['dark'] } }, 'preferences.theme'],
-    ['a non-boolean notification flag', { preferences: { notifications: { email: 'yes' } } }, 'preferences.notifications.email'],
-    ['an unknown frequency', { preferences: { notifications: { frequency: 'monthly' } } }, 'preferences.notifications.frequency'],
+    [
+      'a non-boolean notification flag',
+      { preferences: { notifications: { email: 'yes' } } },
+      'preferences.notifications.email',
+    ],
+    [
+      'an unknown frequency',
+      { preferences: { notifications: { frequency: 'monthly' } } },
+      'preferences.notifications.frequency',
+    ],
     ['preferences that are not an object', { preferences: 'dark' }, 'preferences'],
   ])('answers 400 for %s', async (_case, body, field) => {
     const user = await signUp(ctx.app);
     const res = await patchMe(user.cookie, body);
     expect(res.status).toBe(400);
     expectDocumented('patch', '/api/users/me', res);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field })]);
+    expect(res.body.errors).toEqual([
+      { message: expect.not.stringMatching(/^Invalid value$/), field },
+    ]);
     expect((await User.findById(user.id).lean())?.version).toBe(0);
   });
 
   it.each([
     ['at the top level', { firstName: 'Ada', email: 'admin@example.test' }, 'email'],
-    ['inside preferences', { preferences: { theme: 'dark', language: 'fr' } }, 'preferences.language'],
+    [
+      'inside preferences',
+      { preferences: { theme: 'dark', language: 'fr' } },
+      'preferences.language',
+    ],
     ['such as the password hash', { passwordHash: 'scrypt$1' }, 'passwordHash'],
   ])('answers 400 for unknown fields %s and changes nothing', async (_case, body, field) => {
     const user = await signUp(ctx.app);

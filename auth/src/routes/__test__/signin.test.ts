@@ -16,8 +16,10 @@ beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
 /** Requests from one client address; the app trusts one proxy hop, as behind the ingress. */
-const signin = (body: object, { app = ctx.app, ip = '198.51.100.1' }: { app?: Express; ip?: string } = {}) =>
-  request(app).post('/api/users/signin').set('X-Forwarded-For', ip).send(body);
+const signin = (
+  body: object,
+  { app = ctx.app, ip = '198.51.100.1' }: { app?: Express; ip?: string } = {},
+) => request(app).post('/api/users/signin').set('X-Forwarded-For', ip).send(body);
 
 describe('POST /api/users/signin', () => {
   it('signs in with the right password: 200, user JSON, session cookie, lastLoginAt set', async () => {
@@ -63,11 +65,14 @@ describe('POST /api/users/signin', () => {
       await signin(body, { ip }).expect(400);
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
-    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const median = (values: number[]) =>
+      values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const unknown: number[] = [];
     const wrong: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      unknown.push(await time({ email: `nobody-${i}@example.test`, password: 'whatever pw' }, `192.0.2.${i}`));
+      unknown.push(
+        await time({ email: `nobody-${i}@example.test`, password: 'whatever pw' }, `192.0.2.${i}`),
+      );
       wrong.push(await time({ email: user.email, password: `wrong ${i}` }, `192.0.2.${10 + i}`));
     }
     // Without the dummy hash an unknown email answers in a few ms against tens for scrypt.
@@ -78,7 +83,9 @@ describe('POST /api/users/signin', () => {
     const noPassword = await signin({ email: 'a@example.test' });
     expect(noPassword.status).toBe(400);
     expectDocumented('post', '/api/users/signin', noPassword);
-    expect(noPassword.body.errors).toEqual([{ message: 'You must supply a password', field: 'password' }]);
+    expect(noPassword.body.errors).toEqual([
+      { message: 'You must supply a password', field: 'password' },
+    ]);
 
     const badEmail = await signin({ email: 'nope', password: 'whatever pw' });
     expect(badEmail.body.errors).toEqual([{ message: 'Email must be valid', field: 'email' }]);
@@ -90,7 +97,10 @@ describe('sign-in failure limits', () => {
     const user = await signUp(ctx.app);
     const limit = ctx.config.SIGNIN_MAX_FAILURES_PER_EMAIL;
     for (let i = 0; i < limit; i += 1) {
-      await signin({ email: user.email, password: 'wrong password' }, { ip: `203.0.113.${i}` }).expect(400);
+      await signin(
+        { email: user.email, password: 'wrong password' },
+        { ip: `203.0.113.${i}` },
+      ).expect(400);
     }
 
     // Even the right password, from a new address, with the email spelled differently.
@@ -110,7 +120,9 @@ describe('sign-in failure limits', () => {
 
     // Another account is not affected.
     const other = await signUp(ctx.app);
-    await signin({ email: other.email, password: other.password }, { ip: '203.0.113.200' }).expect(200);
+    await signin({ email: other.email, password: other.password }, { ip: '203.0.113.200' }).expect(
+      200,
+    );
   });
 
   it('does not count successful sign-ins', async () => {
@@ -124,14 +136,23 @@ describe('sign-in failure limits', () => {
     const app = ctx.buildApp({ env: { SIGNIN_MAX_FAILURES_PER_IP: '3' } });
     const user = await signUp(ctx.app);
     for (let i = 0; i < 3; i += 1) {
-      await signin({ email: `guess-${i}@example.test`, password: 'guess pw' }, { app, ip: '203.0.113.9' }).expect(400);
+      await signin(
+        { email: `guess-${i}@example.test`, password: 'guess pw' },
+        { app, ip: '203.0.113.9' },
+      ).expect(400);
     }
 
-    const blocked = await signin({ email: user.email, password: user.password }, { app, ip: '203.0.113.9' });
+    const blocked = await signin(
+      { email: user.email, password: user.password },
+      { app, ip: '203.0.113.9' },
+    );
     expect(blocked.status).toBe(429);
     expectDocumented('post', '/api/users/signin', blocked);
     expect(blocked.body.errors).toHaveLength(1);
 
-    await signin({ email: user.email, password: user.password }, { app, ip: '203.0.113.10' }).expect(200);
+    await signin(
+      { email: user.email, password: user.password },
+      { app, ip: '203.0.113.10' },
+    ).expect(200);
   });
 });

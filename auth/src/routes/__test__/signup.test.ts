@@ -1,3 +1,4 @@
+import { EVENT_STREAM } from '@taskforge/common';
 import { openApiChecker, readEvents } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../models/user';
@@ -64,10 +65,17 @@ describe('POST /api/users/signup', () => {
     expect(JSON.stringify(event)).not.toMatch(/password/i);
     expect(event?.metadata.requestId).toEqual(expect.any(String));
 
-    const msg = await ctx.bus.jsm.streams.getMessage('TASKFORGE_EVENTS', { last_by_subj: 'user.created' });
-    expect(msg?.header.get('Nats-Msg-Id')).toBe(event?.id);
+    const { state } = await ctx.bus.jsm.streams.info(EVENT_STREAM);
+    const stored = [];
+    for (let seq = state.first_seq; seq <= state.last_seq; seq += 1) {
+      stored.push(await ctx.bus.jsm.streams.getMessage(EVENT_STREAM, { seq }));
+    }
+    const message = stored.find((m) => m?.json<{ id: string }>().id === event?.id);
+    expect(message?.header.get('Nats-Msg-Id')).toBe(event?.id);
     // Published once, then removed from the document's outbox.
-    expect((await readEvents(ctx.natsUrl, 'user.created')).filter((e) => e.data.id === id)).toHaveLength(1);
+    expect(
+      (await readEvents(ctx.natsUrl, 'user.created')).filter((e) => e.data.id === id),
+    ).toHaveLength(1);
     expect((await User.findById(id).lean())?.outbox).toEqual([]);
   });
 
@@ -112,7 +120,11 @@ describe('POST /api/users/signup', () => {
 
   it('creates exactly one user when two signups race for the same email', async () => {
     const credentials = buildCredentials();
-    const results = await Promise.all([signup(credentials), signup(credentials), signup(credentials)]);
+    const results = await Promise.all([
+      signup(credentials),
+      signup(credentials),
+      signup(credentials),
+    ]);
 
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 400, 400]);

@@ -10,7 +10,10 @@ describe('password hashing', () => {
   });
 
   it('salts every hash differently', async () => {
-    const [a, b] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
+    const [a, b] = await Promise.all([
+      hashPassword('same password'),
+      hashPassword('same password'),
+    ]);
     expect(a).not.toBe(b);
   });
 
@@ -20,7 +23,12 @@ describe('password hashing', () => {
   });
 
   it('rejects malformed or foreign hashes instead of throwing', async () => {
-    for (const stored of ['', 'plain text', 'bcrypt$2b$10$abc', 'scrypt$99999999999$8$1$c2FsdA==$aGFzaA==']) {
+    for (const stored of [
+      '',
+      'plain text',
+      'bcrypt$2b$10$abc',
+      'scrypt$99999999999$8$1$c2FsdA==$aGFzaA==',
+    ]) {
       await expect(verifyPassword('anything at all', stored)).resolves.toBe(false);
     }
   });
