@@ -13,6 +13,7 @@ import mongoose, { type Model } from 'mongoose';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { Ticket } from './models/ticket';
+import { SerializedOutboxStore } from './services/write-lock';
 
 const logger = createLogger('tickets');
 
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   const bus = await connectEventBus({ servers: config.NATS_URL, name: 'tickets', logger });
   const relay = new OutboxRelay({
     // The store reads only the outbox field, which every outbox model has.
-    store: new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
+    store: new SerializedOutboxStore(
+      new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
+    ),
     publisher: new EventPublisher(bus.js),
     logger,
   });

@@ -10,8 +10,14 @@ const errorBody = (description: string) => ({
 
 const rateLimitHeaders = {
   'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
-  'RateLimit-Reset': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
+  'RateLimit-Remaining': {
+    description: 'Requests left in the window',
+    schema: { type: 'integer' },
+  },
+  'RateLimit-Reset': {
+    description: 'Seconds until the window resets',
+    schema: { type: 'integer' },
+  },
 };
 
 const tooManyRequests = {
@@ -138,7 +144,12 @@ export const openApiDocument = {
           {
             name: 'limit',
             in: 'query',
-            schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: MAX_PAGE_SIZE,
+              default: DEFAULT_PAGE_SIZE,
+            },
           },
           {
             name: 'cursor',
@@ -154,7 +165,12 @@ export const openApiDocument = {
             description: 'Case-insensitive text the title contains (taken literally)',
             schema: { type: 'string', maxLength: 200 },
           },
-          { name: 'userId', in: 'query', description: 'Only this seller’s tickets', schema: { type: 'string' } },
+          {
+            name: 'userId',
+            in: 'query',
+            description: 'Only this seller’s tickets',
+            schema: { type: 'string' },
+          },
         ],
         responses: {
           200: {

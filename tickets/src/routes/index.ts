@@ -15,9 +15,7 @@ interface Cursor {
 
 /** Opaque to clients: where the previous page ended, as (createdAt, _id). */
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString(
-    'base64url',
-  );
+  return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString('base64url');
 }
 
 export function decodeCursor(value: string): Cursor | undefined {
@@ -68,11 +66,17 @@ const listQuery = z
     minPrice: price('minPrice').optional(),
     maxPrice: price('maxPrice').optional(),
     q: z.string().trim().max(200, 'q must be at most 200 characters').optional(),
-    userId: z.string().min(1).max(64, 'userId must be at most 64 characters').optional(),
+    userId: z
+      .string()
+      .min(1, 'userId must not be empty')
+      .max(64, 'userId must be at most 64 characters')
+      .optional(),
   })
   .refine(
     (query) =>
-      query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice,
+      query.minPrice === undefined ||
+      query.maxPrice === undefined ||
+      query.minPrice <= query.maxPrice,
     { path: ['maxPrice'], message: 'maxPrice must not be less than minPrice' },
   );
 

@@ -7,7 +7,7 @@ import {
 } from '@taskforge/common';
 import { Router } from 'express';
 import { body } from 'express-validator';
-import { ticketEventData } from '../models/ticket';
+import { saveTicket, ticketEventData } from '../models/ticket';
 import { findEditableTicket } from '../services/editable-ticket';
 import { priceField, titleField, type TicketInput } from './validators';
 
@@ -29,7 +29,9 @@ export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router
       const { title, price, version } = req.body as TicketInput & { version?: number };
       const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
       // A client that says which version it edited never overwrites a change it has not seen.
-      if (version !== undefined && version !== ticket.version) throw new ConflictError(STALE_MESSAGE);
+      if (version !== undefined && version !== ticket.version) {
+        throw new ConflictError(STALE_MESSAGE);
+      }
 
       ticket.set({ title, price });
       recordEvent(
@@ -39,7 +41,7 @@ export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router
         eventMetadataFrom(req),
       );
       // A concurrent save makes this one fail with VersionError: answered 409, nothing lost.
-      await ticket.save();
+      await saveTicket(ticket);
       deps.eventsRecorded();
       res.send(ticket);
     },

@@ -3,7 +3,8 @@ import { signinCookie } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { Ticket, type TicketResponse } from '../models/ticket';
+import { Ticket, ticketWriteKey, type TicketResponse } from '../models/ticket';
+import { serializeWrites } from '../services/write-lock';
 
 export interface SignedInUser {
   id: string;
@@ -37,9 +38,11 @@ export async function createTicket(
 /** What the orders service will do: hold the ticket for an order (directly in the database). */
 export async function reserveTicket(id: string): Promise<string> {
   const orderId = randomBytes(12).toString('hex');
-  await Ticket.collection.updateOne(
-    { _id: new Types.ObjectId(id) },
-    { $set: { orderId }, $inc: { version: 1 } },
+  await serializeWrites(ticketWriteKey(id), () =>
+    Ticket.collection.updateOne(
+      { _id: new Types.ObjectId(id) },
+      { $set: { orderId }, $inc: { version: 1 } },
+    ),
   );
   return orderId;
 }

@@ -27,6 +27,7 @@ import type { Model } from 'mongoose';
 import { buildApp } from '../app';
 import { readConfig, type TicketsConfig } from '../config';
 import { Ticket } from '../models/ticket';
+import { SerializedOutboxStore } from '../services/write-lock';
 
 export interface TicketsTestContext {
   app: Express;
@@ -63,7 +64,9 @@ export async function setupTicketsTest(
   const bus = await connectEventBus({ servers: nats.url, name: 'tickets-test', logger });
   const newRelay = () =>
     new OutboxRelay({
-      store: new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
+      store: new SerializedOutboxStore(
+        new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
+      ),
       publisher: new EventPublisher(bus.js),
       logger,
       pollIntervalMs: 200,

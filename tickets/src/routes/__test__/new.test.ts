@@ -1,3 +1,4 @@
+import { waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Ticket } from '../../models/ticket';
 import { buildTicketInput, signIn } from '../../test/factories';
@@ -13,7 +14,10 @@ beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
 const post = (body: unknown, cookie = signIn().cookie) =>
-  request(ctx.app).post('/api/tickets').set('Cookie', cookie).send(body as object);
+  request(ctx.app)
+    .post('/api/tickets')
+    .set('Cookie', cookie)
+    .send(body as object);
 
 describe('POST /api/tickets', () => {
   it('creates the ticket for the signed-in user at version 0', async () => {
@@ -30,7 +34,12 @@ describe('POST /api/tickets', () => {
       version: 0,
     });
     const stored = await Ticket.findById(res.body.id).lean();
-    expect(stored).toMatchObject({ title: 'Opera night', price: 42.5, userId: user.id, version: 0 });
+    expect(stored).toMatchObject({
+      title: 'Opera night',
+      price: 42.5,
+      userId: user.id,
+      version: 0,
+    });
     expect(stored?.deletedAt).toBeNull();
   });
 
@@ -49,15 +58,7 @@ describe('POST /api/tickets', () => {
     });
     expect(events[0]?.metadata.actorId).toBe(user.id);
     // Published and removed from the document's outbox.
-    await expect(
-      (async () => {
-        for (let i = 0; i < 50; i += 1) {
-          if ((await Ticket.findById(res.body.id).lean())?.outbox.length === 0) return true;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        return false;
-      })(),
-    ).resolves.toBe(true);
+    await waitFor(async () => (await Ticket.findById(res.body.id).lean())?.outbox.length === 0);
   });
 
   it('never shows the outbox or internal fields', async () => {
@@ -124,7 +125,10 @@ describe('POST /api/tickets', () => {
 
   it('ignores a userId or version in the body', async () => {
     const user = signIn();
-    const res = await post({ ...buildTicketInput(), userId: 'someone-else', version: 7 }, user.cookie);
+    const res = await post(
+      { ...buildTicketInput(), userId: 'someone-else', version: 7 },
+      user.cookie,
+    );
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ userId: user.id, version: 0 });
   });
