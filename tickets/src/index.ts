@@ -6,14 +6,12 @@ import {
   MongoOutboxStore,
   OutboxRelay,
   startService,
-  type OutboxFields,
 } from '@taskforge/common';
 import { Redis } from 'ioredis';
-import mongoose, { type Model } from 'mongoose';
+import mongoose from 'mongoose';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { Ticket } from './models/ticket';
-import { SerializedOutboxStore } from './services/write-lock';
 
 const logger = createLogger('tickets');
 
@@ -25,10 +23,7 @@ async function main(): Promise<void> {
 
   const bus = await connectEventBus({ servers: config.NATS_URL, name: 'tickets', logger });
   const relay = new OutboxRelay({
-    // The store reads only the outbox field, which every outbox model has.
-    store: new SerializedOutboxStore(
-      new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
-    ),
+    store: new MongoOutboxStore([Ticket]),
     publisher: new EventPublisher(bus.js),
     logger,
   });

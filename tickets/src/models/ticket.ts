@@ -1,6 +1,11 @@
-import { outboxPlugin, type EventData, type OutboxFields } from '@taskforge/common';
+import {
+  documentLockKey,
+  outboxPlugin,
+  withDocumentLock,
+  type EventData,
+  type OutboxFields,
+} from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
-import { serializeWrites } from '../services/write-lock';
 
 export const TITLE_MAX_LENGTH = 200;
 export const PRICE_MAX = 1_000_000;
@@ -60,13 +65,14 @@ ticketSchema.index({ price: 1 });
 export const Ticket = mongoose.model<TicketAttrs>('Ticket', ticketSchema);
 
 /** The key MongoOutboxStore groups a ticket's events under; writes to it take turns. */
+/** The key the outbox relay locks too, so a save never races the removal of a published event. */
 export function ticketWriteKey(id: string): string {
-  return `${Ticket.modelName}:${id}`;
+  return documentLockKey(Ticket.modelName, id);
 }
 
 /** Saves a ticket (its fields and its recorded events in one write), in turn with other writes. */
 export async function saveTicket(ticket: TicketDocument): Promise<TicketDocument> {
-  return serializeWrites(ticketWriteKey(ticket._id.toString()), () => ticket.save());
+  return withDocumentLock(ticketWriteKey(ticket._id.toString()), () => ticket.save());
 }
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { Ticket, ticketWriteKey, type TicketResponse } from '../models/ticket';
-import { serializeWrites } from '../services/write-lock';
+import { withDocumentLock } from '@taskforge/common';
 
 export interface SignedInUser {
   id: string;
@@ -38,7 +38,7 @@ export async function createTicket(
 /** What the orders service will do: hold the ticket for an order (directly in the database). */
 export async function reserveTicket(id: string): Promise<string> {
   const orderId = randomBytes(12).toString('hex');
-  await serializeWrites(ticketWriteKey(id), () =>
+  await withDocumentLock(ticketWriteKey(id), () =>
     Ticket.collection.updateOne(
       { _id: new Types.ObjectId(id) },
       { $set: { orderId }, $inc: { version: 1 } },

@@ -8,7 +8,6 @@ import {
   type EventBus,
   type EventEnvelope,
   type Logger,
-  type OutboxFields,
   type Subject,
 } from '@taskforge/common';
 import {
@@ -23,11 +22,9 @@ import {
 } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
-import type { Model } from 'mongoose';
 import { buildApp } from '../app';
 import { readConfig, type TicketsConfig } from '../config';
 import { Ticket } from '../models/ticket';
-import { SerializedOutboxStore } from '../services/write-lock';
 
 export interface TicketsTestContext {
   app: Express;
@@ -64,9 +61,7 @@ export async function setupTicketsTest(
   const bus = await connectEventBus({ servers: nats.url, name: 'tickets-test', logger });
   const newRelay = () =>
     new OutboxRelay({
-      store: new SerializedOutboxStore(
-        new MongoOutboxStore([Ticket as unknown as Model<OutboxFields>]),
-      ),
+      store: new MongoOutboxStore([Ticket]),
       publisher: new EventPublisher(bus.js),
       logger,
       pollIntervalMs: 200,
