@@ -1,4 +1,12 @@
-import { createApp, createRateLimiter, type EventBus, type Logger } from '@taskforge/common';
+import {
+  createApp,
+  createRateLimiter,
+  type EventBus,
+  type Logger,
+  mongoReady,
+  natsReady,
+  redisReady,
+} from '@taskforge/common';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
@@ -38,16 +46,9 @@ export function buildApp(deps: AppDeps): Express {
     corsOrigins: config.CORS_ORIGINS,
     bodyLimit: config.BODY_LIMIT,
     readiness: {
-      mongo: async () => {
-        const db = mongoose.connection.db;
-        if (!db) throw new Error('mongo not connected');
-        await db.command({ ping: 1 });
-      },
-      nats: async () => {
-        if (nats.isClosed()) throw new Error('nats connection closed');
-        await nats.flush();
-      },
-      redis: () => redis.ping(),
+      mongo: mongoReady(mongoose.connection),
+      nats: natsReady(nats),
+      redis: redisReady(redis),
     },
     rateLimiter: createRateLimiter({
       redis,
