@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions and runs the backing servers the tests need, as local processes on loopback:
 # FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL. nats-server is
-# started per test file by @taskforge/common/testing, so it is only installed here.
+# started per test file by @taskforge/common/testing, so it is only installed here, as is
+# kustomize, which infra's tests use to render the manifests.
 #
 #   scripts/infra.sh provision   install what is missing (Debian packages, FerretDB build)
 #   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
@@ -37,6 +38,11 @@ provision() {
   fi
   if ! command -v mongod >/dev/null && [ ! -x "$FERRETDB_BIN" ]; then
     build_ferretdb
+  fi
+  # kustomize renders the Kubernetes manifests for infra's offline validation tests.
+  if ! command -v kustomize >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null)/bin/kustomize" ]; then
+    log "installing kustomize (go install, once)"
+    go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1
   fi
 }
 

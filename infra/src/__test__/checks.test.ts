@@ -1,0 +1,227 @@
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import {
+  configRefProblems,
+  connectionUrlProblems,
+  imageProblems,
+  ingressBackendProblems,
+  probeProblems,
+  readersOfSecret,
+  resourceProblems,
+  schemaProblems,
+  securityProblems,
+  serviceRuntimeProblems,
+  servicePortProblems,
+  serviceSelectorProblems,
+  statefulSetProblems,
+  workloadSelectorProblems,
+} from '../checks';
+import {
+  configMapsIn,
+  ingressesIn,
+  nameOf,
+  servicesIn,
+  workloadsIn,
+  type KubeObject,
+} from '../kube';
+import { renderKustomization } from '../kustomize';
+import { K8S_BASE } from '../repo';
+import { printedSecrets } from '../secrets';
+
+// Each check must catch the fault it exists for: break one thing in the real manifests and
+// expect the check to name it.
+
+const external = printedSecrets();
+
+function manifests(): KubeObject[] {
+  return renderKustomization(K8S_BASE);
+}
+
+function deployment(objects: KubeObject[], name: string): IDeployment {
+  const found = workloadsIn(objects).find((w) => nameOf(w) === name);
+  if (!found || found.kind !== 'Deployment') throw new Error(`no Deployment ${name}`);
+  return found;
+}
+
+function container(objects: KubeObject[], name: string): IContainer {
+  const found = deployment(objects, name).spec?.template.spec?.containers[0];
+  if (!found) throw new Error(`no container in ${name}`);
+  return found;
+}
+
+describe('the checks catch', () => {
+  it('an object that breaks its schema', () => {
+    const objects = manifests();
+    const ports = container(objects, 'auth').ports ?? [];
+    (ports[0] as { containerPort: unknown }).containerPort = 'three thousand';
+    expect(schemaProblems(objects)).toEqual([expect.stringContaining('Deployment/auth')]);
+  });
+
+  it('a kind with no known schema', () => {
+    const objects = [...manifests(), { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } }];
+    expect(schemaProblems(objects)).toEqual([expect.stringContaining('no schema known')]);
+  });
+
+  it('a workload whose selector misses its pods', () => {
+    const objects = manifests();
+    const template = deployment(objects, 'auth').spec?.template;
+    if (template?.metadata?.labels) template.metadata.labels['app.kubernetes.io/name'] = 'oops';
+    expect(workloadSelectorProblems(objects)).toEqual([expect.stringContaining('Deployment/auth')]);
+  });
+
+  it('a Service that selects no pods, or two workloads', () => {
+    const objects = manifests();
+    const [first, second] = servicesIn(objects);
+    if (!first?.spec || !second?.spec) throw new Error('expected Services');
+    first.spec.selector = { 'app.kubernetes.io/name': 'nobody' };
+    second.spec.selector = { 'app.kubernetes.io/part-of': 'taskforge' };
+    expect(serviceSelectorProblems(objects)).toEqual([
+      expect.stringContaining('0 workloads'),
+      expect.stringContaining('6 workloads'),
+    ]);
+  });
+
+  it('a Service aimed at a port its pods do not expose', () => {
+    const objects = manifests();
+    const auth = servicesIn(objects).find((s) => nameOf(s) === 'auth');
+    const port = auth?.spec?.ports?.[0];
+    if (port) port.targetPort = 'metrics';
+    expect(servicePortProblems(objects)).toEqual([expect.stringContaining('Service/auth')]);
+  });
+
+  it('an Ingress backend with a missing Service or port', () => {
+    const objects = manifests();
+    const paths = ingressesIn(objects)[0]?.spec?.rules?.[0]?.http?.paths ?? [];
+    const [users, tickets] = paths;
+    if (users?.backend.service) users.backend.service.name = 'client';
+    if (tickets?.backend.service) tickets.backend.service.port = { number: 80 };
+    expect(ingressBackendProblems(objects)).toEqual([
+      expect.stringContaining('no Service client'),
+      expect.stringContaining('has no port 80'),
+    ]);
+  });
+
+  it('a ConfigMap key or Secret that nothing creates', () => {
+    const objects = manifests();
+    const config = configMapsIn(objects)[0];
+    if (config?.data) delete config.data.NATS_URL;
+    expect(configRefProblems(objects, external)).toEqual([
+      expect.stringContaining('key NATS_URL'),
+      expect.stringContaining('key NATS_URL'),
+    ]);
+    expect(configRefProblems(manifests(), [])).toContainEqual(
+      'Deployment/auth: reads Secret jwt-private-key, which nothing creates',
+    );
+  });
+
+  it('a Secret key that create-secrets.sh does not create', () => {
+    const objects = manifests();
+    const ref = container(objects, 'tickets').env?.find((e) => e.name === 'JWT_PUBLIC_KEY');
+    if (ref?.valueFrom?.secretKeyRef) ref.valueFrom.secretKeyRef.key = 'PUBLIC_KEY';
+    expect(configRefProblems(objects, external)).toEqual([
+      expect.stringContaining('Deployment/tickets: reads Secret jwt-public-key key PUBLIC_KEY'),
+    ]);
+  });
+
+  it('another service reading the private key, even through a volume', () => {
+    const objects = manifests();
+    const pod = deployment(objects, 'tickets').spec?.template.spec;
+    pod?.volumes?.push({ name: 'keys', secret: { secretName: 'jwt-private-key' } });
+    expect(readersOfSecret(objects, 'jwt-private-key')).toEqual(['auth', 'tickets']);
+  });
+
+  it('a connection URL to a Service or port that does not exist', () => {
+    const objects = manifests();
+    const mongo = container(objects, 'tickets').env?.find((e) => e.name === 'MONGO_URL');
+    if (mongo) mongo.value = 'mongodb://mongo:27017/tickets';
+    const config = configMapsIn(objects)[0];
+    if (config?.data) config.data.REDIS_URL = 'redis://redis:6380';
+    const problems = connectionUrlProblems(objects);
+    expect(problems).toContainEqual(expect.stringContaining('MONGO_URL: no Service mongo'));
+    expect(problems).toContainEqual(
+      expect.stringContaining('REDIS_URL: Service redis has no port 6380'),
+    );
+  });
+
+  it('a wrong probe path, a probe on a missing port and a missing probe', () => {
+    const objects = manifests();
+    const auth = container(objects, 'auth');
+    if (auth.readinessProbe?.httpGet) auth.readinessProbe.httpGet.path = '/healthz';
+    if (auth.livenessProbe?.httpGet) auth.livenessProbe.httpGet.port = 8080;
+    delete container(objects, 'redis').readinessProbe;
+    const problems = probeProblems(objects);
+    expect(problems).toContainEqual(expect.stringContaining('readiness probe must GET /readyz'));
+    expect(problems).toContainEqual(expect.stringContaining('liveness probe port 8080'));
+    expect(problems).toContainEqual(
+      expect.stringContaining('Deployment/redis container redis: no readiness probe'),
+    );
+  });
+
+  it('a missing limit and a request above its limit', () => {
+    const objects = manifests();
+    const resources = container(objects, 'auth').resources;
+    if (resources?.limits) delete resources.limits.memory;
+    if (resources?.requests) resources.requests.cpu = '2';
+    expect(resourceProblems(objects)).toEqual([
+      expect.stringContaining('cpu request 2 exceeds its limit'),
+      expect.stringContaining('needs both a memory request and a memory limit'),
+    ]);
+  });
+
+  it('root, privilege escalation and kept capabilities', () => {
+    const objects = manifests();
+    const pod = deployment(objects, 'tickets').spec?.template.spec;
+    if (pod?.securityContext) pod.securityContext.runAsNonRoot = false;
+    const security = container(objects, 'tickets').securityContext;
+    if (security) {
+      security.allowPrivilegeEscalation = true;
+      security.capabilities = { drop: ['NET_RAW'] };
+    }
+    expect(securityProblems(objects)).toEqual([
+      expect.stringContaining('runAsNonRoot'),
+      expect.stringContaining('allowPrivilegeEscalation'),
+      expect.stringContaining('drop ALL'),
+    ]);
+  });
+
+  it('a service with another uid, grace period, writable root or no /tmp volume', () => {
+    const objects = manifests();
+    const pod = deployment(objects, 'auth').spec?.template.spec;
+    if (!pod?.securityContext) throw new Error('expected a pod security context');
+    pod.securityContext.runAsUser = 1001;
+    pod.terminationGracePeriodSeconds = 60;
+    pod.volumes = [];
+    expect(serviceRuntimeProblems(objects, true)).toEqual([
+      expect.stringContaining('terminationGracePeriodSeconds'),
+      expect.stringContaining('node user'),
+      expect.stringContaining('/tmp'),
+    ]);
+    expect(serviceRuntimeProblems(manifests(), false)).toEqual([
+      expect.stringContaining('Deployment/auth: readOnlyRootFilesystem must be false'),
+      expect.stringContaining('Deployment/tickets: readOnlyRootFilesystem must be false'),
+    ]);
+  });
+
+  it('an unpinned store image and a tagged image of ours', () => {
+    const objects = manifests();
+    container(objects, 'redis').image = 'redis:latest';
+    container(objects, 'auth').image = 'taskforge/auth:v1';
+    expect(imageProblems(objects)).toEqual([
+      expect.stringContaining('untagged for skaffold'),
+      expect.stringContaining('pin redis'),
+    ]);
+  });
+
+  it('a StatefulSet without its headless Service or with an unmounted claim', () => {
+    const objects = manifests();
+    const nats = servicesIn(objects).find((s) => nameOf(s) === 'nats');
+    if (nats?.spec) delete nats.spec.clusterIP;
+    const mongo = workloadsIn(objects).find((w) => nameOf(w) === 'auth-mongo');
+    const mongoContainer = mongo?.spec?.template.spec?.containers[0];
+    if (mongoContainer) mongoContainer.volumeMounts = [];
+    expect(statefulSetProblems(objects)).toEqual([
+      expect.stringContaining('StatefulSet/auth-mongo: claim data is never mounted'),
+      expect.stringContaining('StatefulSet/nats: Service nats must be headless'),
+    ]);
+  });
+});

@@ -1,0 +1,162 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { renderKustomization } from '../kustomize';
+import { REPO_ROOT } from '../repo';
+import {
+  artifactImageProblems,
+  dockerfileProblems,
+  effectiveConfigs,
+  loadSkaffold,
+  syncProblems,
+  type Artifact,
+} from '../skaffold';
+
+const documents = loadSkaffold(REPO_ROOT);
+const [config] = documents;
+if (!config) throw new Error('skaffold.yaml is empty');
+const SERVICES = ['auth', 'tickets'];
+
+describe('skaffold.yaml', () => {
+  it('is one Config of the v4 schema', () => {
+    expect(documents).toHaveLength(1);
+    expect(config.apiVersion).toMatch(/^skaffold\/v4beta\d+$/);
+    expect(config.kind).toBe('Config');
+  });
+
+  it('builds every service from the repository root to its runtime stage, without pushing', () => {
+    expect(config.build?.local?.push).toBe(false);
+    expect(config.build?.artifacts).toEqual(
+      SERVICES.map((service) => ({
+        image: `taskforge/${service}`,
+        context: '.',
+        docker: { dockerfile: `${service}/Dockerfile`, target: 'runtime' },
+      })),
+    );
+  });
+
+  it('deploys the dev overlay through kustomize', () => {
+    expect(config.manifests?.kustomize?.paths).toEqual(['infra/k8s/overlays/dev']);
+    expect(config.deploy).toHaveProperty('kubectl');
+  });
+
+  it('has a dev profile, on for `skaffold dev`, that builds the dev stage and syncs sources', () => {
+    const dev = config.profiles?.find((profile) => profile.name === 'dev');
+    expect(dev?.activation).toContainEqual({ command: 'dev' });
+    expect(dev?.build?.local?.push).toBe(false);
+    for (const service of SERVICES) {
+      const artifact = dev?.build?.artifacts?.find((a) => a.image === `taskforge/${service}`);
+      expect(artifact?.docker?.target).toBe('dev');
+      expect(artifact?.sync?.manual).toEqual([
+        { src: `${service}/src/**/*.ts`, dest: `/repo/${service}/src`, strip: `${service}/src/` },
+      ]);
+    }
+  });
+});
+
+describe.each(effectiveConfigs(config))('skaffold profile $profile', (effective) => {
+  const artifacts = effective.build.artifacts ?? [];
+  const paths = effective.manifests.kustomize?.paths ?? [];
+  const objects = paths.flatMap((path) => renderKustomization(resolve(REPO_ROOT, path)));
+
+  it('is checked as skaffold runs it (no JSON patches, manifests through kustomize)', () => {
+    expect(effective.patched).toBe(false);
+    expect(effective.manifests.rawYaml ?? []).toEqual([]);
+    expect(paths.length).toBeGreaterThan(0);
+  });
+
+  it('builds exactly the taskforge/* images its manifests deploy', () => {
+    expect(artifacts.length).toBeGreaterThan(0);
+    expect(artifactImageProblems(effective.build, objects)).toEqual([]);
+  });
+
+  it.each(artifacts.map((artifact) => [artifact.image, artifact]))(
+    '%s: Dockerfile, target stage and COPY sources exist',
+    (_image, artifact) => {
+      expect(dockerfileProblems(REPO_ROOT, artifact as Artifact)).toEqual([]);
+    },
+  );
+
+  it.each(artifacts.map((artifact) => [artifact.image, artifact]))(
+    '%s: sync rules match files and put them where the image has them',
+    (_image, artifact) => {
+      expect(syncProblems(REPO_ROOT, artifact as Artifact)).toEqual([]);
+    },
+  );
+});
+
+describe('the skaffold checks catch', () => {
+  let root: string;
+  const write = (path: string, text: string): void => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const artifact = (extra: Partial<Artifact> = {}): Artifact => ({
+    image: 'taskforge/svc',
+    context: '.',
+    docker: { dockerfile: 'svc/Dockerfile', target: 'dev' },
+    ...extra,
+  });
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'skaffold-check-'));
+    write('package.json', '{}');
+    write('svc/src/index.ts', '');
+    write('svc/src/routes/new.ts', '');
+    write(
+      'svc/Dockerfile',
+      [
+        'FROM node:20 AS base',
+        'WORKDIR /repo',
+        'COPY package.json ./',
+        'FROM base AS dev',
+        'COPY --chown=node:node svc svc',
+        'FROM base AS runtime',
+        'COPY --from=dev /repo/svc/build svc/build',
+      ].join('\n'),
+    );
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('an artifact nothing deploys, and a deployed image nothing builds', () => {
+    const objects = renderKustomization(resolve(REPO_ROOT, 'infra/k8s/base'));
+    const build = { artifacts: [{ image: 'taskforge/auth' }, { image: 'taskforge/tasks' }] };
+    expect(artifactImageProblems(build, objects)).toEqual([
+      'artifact taskforge/tasks is not used by any workload',
+      'image taskforge/tickets is deployed but no artifact builds it',
+    ]);
+  });
+
+  it('a missing Dockerfile, a missing target stage and a missing COPY source', () => {
+    expect(dockerfileProblems(root, artifact())).toEqual([]);
+    expect(dockerfileProblems(root, artifact({ docker: { dockerfile: 'x/Dockerfile' } }))).toEqual([
+      expect.stringContaining('no Dockerfile'),
+    ]);
+    expect(
+      dockerfileProblems(
+        root,
+        artifact({ docker: { dockerfile: 'svc/Dockerfile', target: 'prod' } }),
+      ),
+    ).toEqual([expect.stringContaining('no stage prod')]);
+    rmSync(join(root, 'package.json'));
+    expect(dockerfileProblems(root, artifact())).toEqual([
+      'artifact taskforge/svc: COPY source package.json does not exist',
+    ]);
+  });
+
+  it('a sync rule that matches nothing or lands files in the wrong place', () => {
+    const sync = (src: string, dest: string, strip?: string): Artifact =>
+      artifact({ sync: { manual: [{ src, dest, ...(strip ? { strip } : {}) }] } });
+    expect(syncProblems(root, sync('svc/src/**/*.ts', '/repo/svc/src', 'svc/src/'))).toEqual([]);
+    expect(syncProblems(root, sync('svc/src/**/*.ts', '/repo'))).toEqual([]);
+    expect(syncProblems(root, sync('svc/lib/**/*.ts', '/repo/svc/src', 'svc/src/'))).toEqual([
+      expect.stringContaining('matches no file'),
+    ]);
+    expect(syncProblems(root, sync('svc/src/**/*.ts', '/repo/svc/src'))).toEqual([
+      expect.stringContaining('puts svc/src/index.ts at /repo/svc/src/svc/src/index.ts'),
+    ]);
+    expect(syncProblems(root, sync('svc/src/**/*.ts', '/app', 'svc/src/'))).toEqual([
+      expect.stringContaining('the image has it at /repo/svc/src/index.ts'),
+    ]);
+  });
+});
