@@ -1,11 +1,10 @@
 import {
   createApp,
-  createRateLimiter,
+  serviceAppOptions,
   type EventBus,
   type Logger,
   mongoReady,
   natsReady,
-  redisReady,
 } from '@taskforge/common';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -39,22 +38,13 @@ export function buildApp(deps: AppDeps): Express {
   const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
 
   return createApp({
-    service: 'auth',
-    logger: deps.logger,
-    jwtPublicKey: config.JWT_PUBLIC_KEY,
-    cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
-    corsOrigins: config.CORS_ORIGINS,
-    bodyLimit: config.BODY_LIMIT,
-    readiness: {
-      mongo: mongoReady(mongoose.connection),
-      nats: natsReady(nats),
-      redis: redisReady(redis),
-    },
-    rateLimiter: createRateLimiter({
+    ...serviceAppOptions({
+      service: 'auth',
+      config,
+      logger: deps.logger,
       redis,
-      prefix: `${redisPrefix}:api`,
-      windowMs: config.RATE_LIMIT_WINDOW_MS,
-      limit: config.RATE_LIMIT_MAX,
+      redisPrefix,
+      readiness: { mongo: mongoReady(mongoose.connection), nats: natsReady(nats) },
     }),
     docs: { path: '/api/users/docs', document: openApiDocument },
     routers: [

@@ -41,6 +41,8 @@ export const baseConfigSchema = z.object({
   PUBLIC_URL: z.string().url().default('http://taskforge.test'),
 });
 
+export type BaseConfig = z.output<typeof baseConfigSchema>;
+
 /**
  * Reads the environment once. On failure the error lists every missing or invalid variable,
  * so a misconfigured pod says all that is wrong in one log line.

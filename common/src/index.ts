@@ -1,7 +1,8 @@
 export * from './errors';
-export { loadConfig, baseConfigSchema, pemKey, ConfigError } from './config';
+export { loadConfig, baseConfigSchema, pemKey, ConfigError, type BaseConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { createApp, type AppOptions } from './http/create-app';
+export { serviceAppOptions, type ServiceAppSettings } from './http/service-app';
 export {
   currentUser,
   verifySessionToken,
@@ -60,3 +61,8 @@ export {
 export { documentLockKey, withDocumentLock } from './outbox/document-lock';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';
+export {
+  runMongoService,
+  type MongoServiceContext,
+  type MongoServiceOptions,
+} from './process/run-mongo-service';

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { BaseConfig } from '../config';
+import { redisReady, type ReadinessCheck } from '../middlewares/health';
+import { createRateLimiter } from '../middlewares/rate-limit';
+import type { AppOptions } from './create-app';
+
+export interface ServiceAppSettings {
+  service: string;
+  config: BaseConfig;
+  logger: Logger;
+  /** Holds the rate-limit counters shared by every pod; its reachability is part of readiness. */
+  redis: Redis;
+  /** Namespaces the Redis keys (each test file has its own); defaults to the service name. */
+  redisPrefix?: string | undefined;
+  /** The service's own stores, besides Redis. */
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/** The `createApp` options every service derives the same way from its config. */
+export function serviceAppOptions(
+  settings: ServiceAppSettings,
+): Omit<AppOptions, 'routers' | 'docs'> {
+  const { config, redis } = settings;
+  return {
+    service: settings.service,
+    logger: settings.logger,
+    jwtPublicKey: config.JWT_PUBLIC_KEY,
+    cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimit: config.BODY_LIMIT,
+    readiness: { ...settings.readiness, redis: redisReady(redis) },
+    rateLimiter: createRateLimiter({
+      redis,
+      prefix: `${settings.redisPrefix ?? settings.service}:api`,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      limit: config.RATE_LIMIT_MAX,
+    }),
+  };
+}
