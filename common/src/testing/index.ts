@@ -3,3 +3,4 @@ export { clearMongo, startMongo, type TestMongo } from './mongo';
 export { readEvents, startNats, waitFor, type TestNats } from './nats';
 export { openApiChecker } from './openapi';
 export { startPostgres, type TestPostgres } from './postgres';
+export { startServiceTestStack, type ServiceTestStack } from './service-stack';
