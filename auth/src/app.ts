@@ -1,13 +1,11 @@
 import {
   createApp,
   serviceAppOptions,
-  type EventBus,
-  type Logger,
+  type ServiceAppDeps,
   mongoReady,
   natsReady,
 } from '@taskforge/common';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { AuthConfig } from './config';
 import { openApiDocument } from './openapi';
@@ -19,17 +17,7 @@ import { signinRouter } from './routes/signin';
 import { signoutRouter } from './routes/signout';
 import { signupRouter } from './routes/signup';
 
-export interface AppDeps {
-  config: AuthConfig;
-  logger: Logger;
-  /** Rate-limit counters, shared by every pod. */
-  redis: Redis;
-  nats: EventBus['nc'];
-  /** Namespaces this app's Redis keys (each test file has its own). */
-  redisPrefix?: string;
-  /** Called after a write left events in the outbox, so the relay publishes them now. */
-  onEventsRecorded?: () => void;
-}
+export type AppDeps = ServiceAppDeps<AuthConfig>;
 
 /** The auth API; uses the default mongoose connection. No I/O happens here. */
 export function buildApp(deps: AppDeps): Express {

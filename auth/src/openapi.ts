@@ -1,4 +1,4 @@
-import { NOTIFICATION_FREQUENCIES, THEMES } from '@taskforge/common';
+import { errorResponseSchema, NOTIFICATION_FREQUENCIES, THEMES } from '@taskforge/common';
 import { PROFILE_LIMITS } from './models/user';
 import { PASSWORD_LENGTH } from './routes/validators';
 
@@ -210,23 +210,7 @@ export const openApiDocument = {
       sessionCookie: { type: 'apiKey', in: 'cookie', name: 'session' },
     },
     schemas: {
-      ErrorResponse: {
-        type: 'object',
-        required: ['errors'],
-        additionalProperties: false,
-        properties: {
-          errors: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              required: ['message'],
-              additionalProperties: false,
-              properties: { message: { type: 'string' }, field: { type: 'string' } },
-            },
-          },
-        },
-      },
+      ErrorResponse: errorResponseSchema,
       SessionUser: {
         type: 'object',
         required: ['id', 'email'],

@@ -2,7 +2,12 @@ export * from './errors';
 export { loadConfig, baseConfigSchema, pemKey, ConfigError, type BaseConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { createApp, type AppOptions } from './http/create-app';
-export { serviceAppOptions, type ServiceAppSettings } from './http/service-app';
+export {
+  errorResponseSchema,
+  serviceAppOptions,
+  type ServiceAppDeps,
+  type ServiceAppSettings,
+} from './http/service-app';
 export {
   currentUser,
   verifySessionToken,

@@ -1,13 +1,11 @@
 import {
   createApp,
   serviceAppOptions,
-  type EventBus,
-  type Logger,
+  type ServiceAppDeps,
   mongoReady,
   natsReady,
 } from '@taskforge/common';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import type { TicketsConfig } from './config';
 import { openApiDocument } from './openapi';
@@ -17,17 +15,7 @@ import { newTicketRouter } from './routes/new';
 import { showTicketRouter } from './routes/show';
 import { updateTicketRouter } from './routes/update';
 
-export interface AppDeps {
-  config: TicketsConfig;
-  logger: Logger;
-  /** Rate-limit counters, shared by every pod. */
-  redis: Redis;
-  nats: EventBus['nc'];
-  /** Namespaces this app's Redis keys (each test file has its own). */
-  redisPrefix?: string;
-  /** Called after a write left events in the outbox, so the relay publishes them now. */
-  onEventsRecorded?: () => void;
-}
+export type AppDeps = ServiceAppDeps<TicketsConfig>;
 
 /** The tickets API; uses the default mongoose connection. No I/O happens here. */
 export function buildApp(deps: AppDeps): Express {

@@ -1,3 +1,4 @@
+import { errorResponseSchema } from '@taskforge/common';
 import { PRICE_MAX, TITLE_MAX_LENGTH } from './models/ticket';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './routes/index';
 
@@ -59,26 +60,7 @@ export const openApiDocument = {
       session: { type: 'apiKey', in: 'cookie', name: 'session' },
     },
     schemas: {
-      ErrorResponse: {
-        type: 'object',
-        required: ['errors'],
-        additionalProperties: false,
-        properties: {
-          errors: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              required: ['message'],
-              additionalProperties: false,
-              properties: {
-                message: { type: 'string' },
-                field: { type: 'string', description: 'The input the message is about' },
-              },
-            },
-          },
-        },
-      },
+      ErrorResponse: errorResponseSchema,
       Ticket: {
         type: 'object',
         required: ['id', 'title', 'price', 'userId', 'version'],

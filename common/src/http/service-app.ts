@@ -38,3 +38,38 @@ export function serviceAppOptions(
     }),
   };
 }
+
+/** What a service's `buildApp` receives from its start-up (or from a test). */
+export interface ServiceAppDeps<C extends BaseConfig> {
+  config: C;
+  logger: Logger;
+  /** Rate-limit counters, shared by every pod. */
+  redis: Redis;
+  nats: { isClosed(): boolean; flush(): Promise<void> };
+  /** Namespaces this app's Redis keys (each test file has its own). */
+  redisPrefix?: string;
+  /** Called after a write left events in the outbox, so the relay publishes them now. */
+  onEventsRecorded?: () => void;
+}
+
+/** The `{ errors: [{ message, field? }] }` body, as an OpenAPI 3.1 schema for the documents. */
+export const errorResponseSchema = {
+  type: 'object',
+  required: ['errors'],
+  additionalProperties: false,
+  properties: {
+    errors: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['message'],
+        additionalProperties: false,
+        properties: {
+          message: { type: 'string' },
+          field: { type: 'string', description: 'The input the message is about' },
+        },
+      },
+    },
+  },
+} as const;
