@@ -18,6 +18,9 @@ MONGO_PORT="${TF_MONGO_PORT:-27027}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+# PostgreSQL runs as the postgres user when we are root, and must reach its folder: a clone under
+# a private home (/root) would not be reachable, so its data lives under /tmp, named per clone.
+PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$ROOT" | cksum | cut -d' ' -f1)"
 
 log() { echo "[infra] $*"; }
 
@@ -100,16 +103,16 @@ start() {
   wait_for redis "port_open $REDIS_PORT"
   echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" >>"$ENV_FILE"
 
-  mkdir -p "$STATE/pg"
-  chmod 777 "$STATE"
+  rm -rf "$PG_DIR"
+  mkdir -p "$PG_DIR/data"
   local pg_user=()
   if [ "$(id -u)" = 0 ]; then
-    chown postgres "$STATE/pg"
+    chown -R postgres "$PG_DIR"
     pg_user=(runuser -u postgres --)
   fi
-  "${pg_user[@]}" "$PG_BIN/initdb" -D "$STATE/pg" -U postgres --auth=trust -E UTF8 >"$STATE/pg-init.log"
-  "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w \
-    -o "-p $PG_PORT -k $STATE/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+  "${pg_user[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >"$STATE/pg-init.log"
+  "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
 
   log "started; URLs in $ENV_FILE"
@@ -120,11 +123,12 @@ stop_quiet() {
   [ -d "$STATE" ] || return 0
   if [ -f "$STATE/ferretdb.pid" ]; then kill "$(cat "$STATE/ferretdb.pid")" 2>/dev/null || true; fi
   if [ -f "$STATE/redis.pid" ]; then kill "$(cat "$STATE/redis.pid")" 2>/dev/null || true; fi
-  if [ -f "$STATE/pg/postmaster.pid" ]; then
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     local pg_user=()
     [ "$(id -u)" = 0 ] && pg_user=(runuser -u postgres --)
-    "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$STATE/pg" -m fast stop >/dev/null 2>&1 || true
+    "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
   fi
+  rm -rf "$PG_DIR"
   if command -v mongod >/dev/null && [ -d "$STATE/mongo" ]; then
     mongod --dbpath "$STATE/mongo" --shutdown >/dev/null 2>&1 || true
   fi
