@@ -32,13 +32,14 @@ async function waitForPortsFile(dir: string, child: ChildProcess): Promise<strin
 export async function startNats(): Promise<TestNats> {
   const dir = await mkdtemp(join(tmpdir(), 'tf-nats-'));
   const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  let child = spawn(
-    bin,
-    ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', dir],
-    {
-      stdio: 'ignore',
-    },
-  );
+  // `-p -1` picks a free port; a restart reuses the port it got, so clients reconnect.
+  const launch = (port: string) =>
+    spawn(
+      bin,
+      ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', port, '--ports_file_dir', dir],
+      { stdio: 'ignore' },
+    );
+  let child = launch('-1');
   const url = await waitForPortsFile(dir, child);
   const port = new URL(url).port;
 
@@ -55,13 +56,7 @@ export async function startNats(): Promise<TestNats> {
       for (const f of (await readdir(dir)).filter((name) => name.endsWith('.ports'))) {
         await rm(join(dir, f));
       }
-      child = spawn(
-        bin,
-        ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', port, '--ports_file_dir', dir],
-        {
-          stdio: 'ignore',
-        },
-      );
+      child = launch(port);
       await waitForPortsFile(dir, child);
     },
     async stop() {
