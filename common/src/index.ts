@@ -71,3 +71,9 @@ export {
   type MongoServiceContext,
   type MongoServiceOptions,
 } from './process/run-mongo-service';
+export {
+  runPgService,
+  type PgServiceContext,
+  type PgServiceOptions,
+} from './process/run-pg-service';
+export type { ConsumerSpec, ServiceContext } from './process/run-service';
