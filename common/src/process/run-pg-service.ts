@@ -15,9 +15,9 @@ export interface PgServiceOptions<C extends BaseConfig & { DATABASE_URL: string 
    * Brings the schema up to date (the outbox table included) before the relay, the listeners
    * or the app touch it. Must be safe when several pods start at once.
    */
-  migrate?: (pool: Pool, logger: Logger) => Promise<void>;
+  migrate?: (pool: Pool, logger: Logger) => Promise<unknown>;
   /** Pool settings besides the connection string (size, timeouts). */
-  pool?: Omit<PoolConfig, 'connectionString'>;
+  pool?: (config: C) => Omit<PoolConfig, 'connectionString'>;
   buildApp: (context: PgServiceContext<C>) => Express;
   /** Listeners on the service's own durable consumer (named after the service). */
   listeners?: (context: PgServiceContext<C>) => Listener[];
@@ -39,7 +39,7 @@ export function runPgService<C extends BaseConfig & { DATABASE_URL: string }>(
     openStore: async (config, logger) => {
       const pool = new Pool({
         connectionTimeoutMillis: 10_000,
-        ...options.pool,
+        ...options.pool?.(config),
         connectionString: config.DATABASE_URL,
       });
       // An idle client losing its connection must not crash the process; the pool replaces it.

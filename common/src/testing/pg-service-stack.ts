@@ -22,7 +22,7 @@ export interface PgServiceTestStack extends TestStackBase {
 export async function startPgServiceTestStack(options: {
   service: string;
   /** Creates the schema, the outbox table included. */
-  migrate?: (pool: Pool, databaseUrl: string) => Promise<void>;
+  migrate?: (pool: Pool, databaseUrl: string) => Promise<unknown>;
   /** Tables `reset()` leaves alone: the migrations' bookkeeping, reference data they insert. */
   keepTables?: string[];
   relay?: boolean;
