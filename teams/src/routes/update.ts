@@ -1,6 +1,6 @@
 import { eventMetadataFrom, requireAuth, validateRequest } from '@taskforge/common';
 import { Router } from 'express';
-import { body, matchedData } from 'express-validator';
+import { body, matchedData, oneOf } from 'express-validator';
 import type { Pool } from 'pg';
 import { updateTeam, type TeamInput } from '../services/team-writes';
 import { toTeamResponse } from './responses';
@@ -14,9 +14,9 @@ export function updateTeamRouter(deps: { pool: Pool; eventsRecorded: () => void 
     teamIdParam,
     nameField({ optional: true }),
     descriptionField(),
-    body()
-      .custom((value) => typeof value === 'object' && ('name' in value || 'description' in value))
-      .withMessage('Give a name or a description to change'),
+    oneOf([body('name').exists(), body('description').exists()], {
+      message: 'Give a name or a description to change',
+    }),
     validateRequest,
     async (req, res) => {
       const input = matchedData<Partial<TeamInput>>(req, { locations: ['body'] });

@@ -1,6 +1,6 @@
 import { eventMetadataFrom, requireAuth, validateRequest, type Role } from '@taskforge/common';
 import { Router } from 'express';
-import { body, matchedData } from 'express-validator';
+import { body, matchedData, oneOf } from 'express-validator';
 import type { Pool } from 'pg';
 import { addMember, type MemberTarget } from '../../services/membership-writes';
 import { toMemberResponse } from '../responses';
@@ -24,9 +24,13 @@ export function newMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }
       .optional()
       .custom((value) => typeof value === 'string' && isUserId(value))
       .withMessage('userId must be a user id'),
-    body()
-      .custom((value) => typeof value === 'object' && 'email' in value !== 'userId' in value)
-      .withMessage('Give either email or userId'),
+    oneOf(
+      [
+        [body('email').exists(), body('userId').not().exists()],
+        [body('userId').exists(), body('email').not().exists()],
+      ],
+      { message: 'Give either email or userId' },
+    ),
     roleField({ optional: true }),
     validateRequest,
     async (req, res) => {
