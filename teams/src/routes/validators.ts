@@ -57,6 +57,10 @@ export const roleField = (options: { optional: boolean }) =>
     ? body('role').optional()
     : body('role').exists({ values: 'null' }).withMessage('Role is required').bail()
   )
+    // isIn alone would pass a list of valid roles (it checks each item of an array).
+    .isString()
+    .withMessage(`Role must be one of ${ROLES.join(', ')}`)
+    .bail()
     .isIn(ROLES)
     .withMessage(`Role must be one of ${ROLES.join(', ')}`);
 
@@ -69,7 +73,7 @@ const isPermissionList = (value: unknown): value is Permission[] =>
 /** The whole table: every role, each a list of catalogue permissions (duplicates dropped). */
 export const permissionsField = () => [
   body('permissions')
-    .custom((value) => typeof value === 'object' && value !== null && !Array.isArray(value))
+    .isObject()
     .withMessage('Permissions must be an object with a list for each role')
     .bail()
     .custom((value: object) =>

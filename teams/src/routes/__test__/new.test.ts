@@ -123,6 +123,7 @@ describe('POST /api/teams', () => {
     ['no name', {}, 'name', 'Name is required'],
     ['a null name', { name: null }, 'name', 'Name is required'],
     ['a number as name', { name: 42 }, 'name', 'Name must be a string'],
+    ['a list as name', { name: ['Team'] }, 'name', 'Name must be a string'],
     ['a blank name', { name: '   ' }, 'name', 'Name must be 1 to 100 characters'],
     ['a 101-character name', { name: 'x'.repeat(101) }, 'name', 'Name must be 1 to 100 characters'],
     [
