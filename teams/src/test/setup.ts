@@ -12,8 +12,10 @@ export interface TeamsTestContext extends PgServiceTestStack {
   config: TeamsConfig;
   /** Another app on the same servers, with other settings. */
   buildApp(options?: { env?: Record<string, string> }): Express;
-  /** Starts the service's durable consumers (directory and audit log), stopped by close(). */
+  /** Starts the service's durable consumers (directory and audit log). */
   startConsumers(options?: { ackWaitMs?: number }): Promise<EventConsumer[]>;
+  /** Stops the consumers started so far (close() does too). */
+  stopConsumers(): Promise<void>;
 }
 
 /** The PostgreSQL test stack of common, migrated with the real command, and the app on it. */
@@ -61,8 +63,11 @@ export async function setupTeamsTest(
       consumers.push(...started);
       return started;
     },
+    async stopConsumers() {
+      await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
+    },
     async close() {
-      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await Promise.all(consumers.splice(0).map((consumer) => consumer.stop()));
       await stack.close();
     },
   };

@@ -29,7 +29,7 @@ const patch = (teamId: string, userId: string, body: unknown, user?: TestUser) =
 
 const roleOf = async (teamId: string, userId: string) =>
   (
-    await rowsOf(
+    await rowsOf<{ role: string; version: number }>(
       ctx.pool,
       'SELECT role, version FROM team_memberships WHERE team_id = $1 AND user_id = $2',
       [teamId, userId],
