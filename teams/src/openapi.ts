@@ -524,7 +524,7 @@ export const openApiDocument = {
             headers: {
               ...pageHeaders,
               'Content-Disposition': {
-                description: 'CSV only: `attachment; filename="team-<id>-audit.csv"`',
+                description: 'CSV only: `attachment; filename=team-<id>-audit.csv`',
                 schema: { type: 'string' },
               },
             },

@@ -4,6 +4,7 @@ import { readEvents, signinCookie, waitFor } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
+import type { Db } from '../db/transaction';
 import { applyUserEvent } from '../db/users';
 import type { toMemberResponse, toTeamResponse } from '../routes/responses';
 
@@ -112,9 +113,9 @@ export function memberEvents(
 
 /** Rows of a table, for checking what a request stored. */
 export async function rowsOf<T = Record<string, unknown>>(
-  pool: Pool,
+  db: Db,
   sql: string,
   values: unknown[] = [],
 ): Promise<T[]> {
-  return (await pool.query(sql, values)).rows as T[];
+  return (await db.query(sql, values)).rows as T[];
 }
