@@ -10,7 +10,7 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import {
   countAdmins,
-  findMembership,
+  findActiveMembership,
   markMembershipRemoved,
   setMembershipRole,
   upsertMembership,
@@ -42,8 +42,8 @@ function requireAdminForAdminRole(access: TeamAccess, ...roles: Role[]): void {
 }
 
 async function findActiveTarget(client: PoolClient, teamId: string, userId: string) {
-  const membership = await findMembership(client, teamId, userId);
-  if (!membership || membership.removedAt) throw new NotFoundError(MEMBER_NOT_FOUND);
+  const membership = await findActiveMembership(client, teamId, userId);
+  if (!membership) throw new NotFoundError(MEMBER_NOT_FOUND);
   return membership;
 }
 
@@ -82,8 +82,9 @@ export function addMember(
     requirePermission(access, 'member.manage');
     requireAdminForAdminRole(access, role);
     const user = await findDirectoryUser(client, target);
-    const existing = await findMembership(client, teamId, user.id);
-    if (existing && !existing.removedAt) throw new ConflictError('Already a member of this team');
+    if (await findActiveMembership(client, teamId, user.id)) {
+      throw new ConflictError('Already a member of this team');
+    }
 
     const membership = await upsertMembership(client, teamId, user.id, role);
     await insertOutboxEvent(

@@ -20,6 +20,16 @@ afterAll(() => ctx.close());
 
 const PATH = '/api/teams/{id}/members';
 
+/** Join times one second apart in the given order, so the expected order is certain. */
+async function spreadJoinTimes(teamId: string, userIds: string[]) {
+  for (const [i, userId] of userIds.entries()) {
+    await ctx.pool.query(
+      'UPDATE team_memberships SET joined_at = $3 WHERE team_id = $1 AND user_id = $2',
+      [teamId, userId, new Date(Date.UTC(2025, 0, 1, 0, 0, i))],
+    );
+  }
+}
+
 const list = (teamId: string, user?: TestUser, query = '') => {
   const req = request(ctx.app).get(`/api/teams/${teamId}/members${query}`);
   return user ? req.set('Cookie', user.cookie) : req;
@@ -38,6 +48,8 @@ describe('GET /api/teams/:id/members', () => {
       .delete(`/api/teams/${team.id}/members/${bob.id}`)
       .set('Cookie', founder.cookie)
       .expect(204);
+
+    await spreadJoinTimes(team.id, [founder.id, ada.id]);
 
     const res = await list(team.id, ada);
 
@@ -66,9 +78,13 @@ describe('GET /api/teams/:id/members', () => {
   });
 
   it('pages through the members with a cursor', async () => {
-    const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
+    const setupOrder = await teamWithRoles(ctx.app, ctx.pool);
+    const { team, admin } = setupOrder;
     const more = [await directoryUser(ctx.pool), await directoryUser(ctx.pool)];
     for (const user of more) await addMember(ctx.app, team.id, admin, user);
+
+    const order = [admin, setupOrder.member, setupOrder.guest, ...more].map((u) => u.id);
+    await spreadJoinTimes(team.id, order);
 
     const first = await list(team.id, admin, '?limit=3').expect(200);
     expectDocumented('get', PATH, first);
@@ -78,9 +94,7 @@ describe('GET /api/teams/:id/members', () => {
     expect(second.body).toHaveLength(2);
     expect(second.headers.link).toBeUndefined();
     const ids = [...first.body, ...second.body].map((m: { userId: string }) => m.userId);
-    expect(ids[0]).toBe(admin.id);
-    expect(new Set(ids).size).toBe(5);
-    expect(ids.slice(3)).toEqual(more.map((u) => u.id));
+    expect(ids).toEqual(order);
   });
 
   it('returns 404 to a non-member and 401 when signed out', async () => {
