@@ -27,8 +27,8 @@ async function accessFor(db: Db, team: Team | undefined, userId: string): Promis
 }
 
 /** For reads: the team and the user's access to it, or 404. */
-export function readAccess(db: Db, teamId: string, userId: string): Promise<TeamAccess> {
-  return findTeam(db, teamId).then((team) => accessFor(db, team, userId));
+export async function readAccess(db: Db, teamId: string, userId: string): Promise<TeamAccess> {
+  return accessFor(db, await findTeam(db, teamId), userId);
 }
 
 /**
