@@ -76,4 +76,9 @@ export {
   type PgServiceContext,
   type PgServiceOptions,
 } from './process/run-pg-service';
-export type { ConsumerSpec, ServiceContext } from './process/run-service';
+export type {
+  ConsumerSpec,
+  PartsFactory,
+  ServiceContext,
+  ServiceParts,
+} from './process/run-service';

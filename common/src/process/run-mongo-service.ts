@@ -3,20 +3,22 @@ import mongoose, { type Model } from 'mongoose';
 import type { BaseConfig } from '../config';
 import type { Listener } from '../events/listener';
 import { MongoOutboxStore } from '../outbox/mongo-outbox';
-import { runService, type ServiceContext } from './run-service';
+import { runService, type PartsFactory, type ServiceContext } from './run-service';
 
 export type MongoServiceContext<C> = ServiceContext<C>;
 
-export interface MongoServiceOptions<C extends BaseConfig & { MONGO_URL: string }> {
+export interface MongoServiceOptions<C extends BaseConfig & { MONGO_URL: string }, P = object> {
   service: string;
   readConfig: () => C;
   /** Models whose documents carry an outbox; their indexes are built at start-up too. */
   // The models hold different documents; only their outbox field and indexes are used here.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   outboxModels: Model<any>[];
-  buildApp: (context: MongoServiceContext<C>) => Express;
+  /** The service's own long-lived parts (job workers, a live-update hub), if it has any. */
+  parts?: PartsFactory<C, object, P>;
+  buildApp: (context: MongoServiceContext<C> & P) => Express;
   /** This service's event listeners, run on its durable consumer (named after the service). */
-  listeners?: (context: MongoServiceContext<C>) => Listener[];
+  listeners?: (context: MongoServiceContext<C> & P) => Listener[];
 }
 
 /**
@@ -25,10 +27,10 @@ export interface MongoServiceOptions<C extends BaseConfig & { MONGO_URL: string 
  * stop consuming, stop the relay, drain NATS, close MongoDB and Redis). Exits 1 with a clear
  * message when the config is invalid or a store cannot be reached.
  */
-export function runMongoService<C extends BaseConfig & { MONGO_URL: string }>(
-  options: MongoServiceOptions<C>,
+export function runMongoService<C extends BaseConfig & { MONGO_URL: string }, P = object>(
+  options: MongoServiceOptions<C, P>,
 ): void {
-  runService<C, object>({
+  runService<C, object, P>({
     service: options.service,
     readConfig: options.readConfig,
     openStore: async (config) => {
@@ -40,6 +42,7 @@ export function runMongoService<C extends BaseConfig & { MONGO_URL: string }>(
         close: () => mongoose.disconnect(),
       };
     },
+    parts: options.parts,
     buildApp: options.buildApp,
     consumers: (context) => [
       { durable: options.service, listeners: options.listeners?.(context) ?? [] },

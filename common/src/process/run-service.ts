@@ -34,12 +34,30 @@ export interface OpenedStore<X> {
   close(): Promise<unknown>;
 }
 
-export interface RunServiceOptions<C extends BaseConfig, X> {
+/**
+ * A service's own long-lived parts (job workers, a live-update hub), started once the store,
+ * NATS and Redis are up. Their `context` reaches the app and the listeners.
+ */
+export interface ServiceParts<P> {
+  context: P;
+  /**
+   * Runs as soon as shutdown begins, while open requests drain: ends responses that would
+   * never finish by themselves (Server-Sent Events streams).
+   */
+  stopAccepting?: () => Promise<unknown>;
+  /** Runs once the consumers have stopped, before NATS drains and the stores close. */
+  stop: () => Promise<unknown>;
+}
+
+export type PartsFactory<C, X, P> = (context: ServiceContext<C> & X) => Promise<ServiceParts<P>>;
+
+export interface RunServiceOptions<C extends BaseConfig, X, P = object> {
   service: string;
   readConfig: () => C;
   openStore: (config: C, logger: Logger) => Promise<OpenedStore<X>>;
-  buildApp: (context: ServiceContext<C> & X) => Express;
-  consumers: (context: ServiceContext<C> & X) => ConsumerSpec[];
+  parts?: PartsFactory<C, X, P> | undefined;
+  buildApp: (context: ServiceContext<C> & X & P) => Express;
+  consumers: (context: ServiceContext<C> & X & P) => ConsumerSpec[];
 }
 
 /**
@@ -48,7 +66,9 @@ export interface RunServiceOptions<C extends BaseConfig, X> {
  * accepting, stop consuming, stop the relay, drain NATS, close the store and Redis). Exits 1
  * with a clear message when the config is invalid or a store cannot be reached.
  */
-export function runService<C extends BaseConfig, X>(options: RunServiceOptions<C, X>): void {
+export function runService<C extends BaseConfig, X, P = object>(
+  options: RunServiceOptions<C, X, P>,
+): void {
   const logger = createLogger(options.service);
 
   const main = async () => {
@@ -59,6 +79,7 @@ export function runService<C extends BaseConfig, X>(options: RunServiceOptions<C
       servers: config.NATS_URL,
       name: options.service,
       logger,
+      streamReplicas: config.NATS_STREAM_REPLICAS,
     });
     const relay = new OutboxRelay({
       store: store.outboxStore,
@@ -71,7 +92,7 @@ export function runService<C extends BaseConfig, X>(options: RunServiceOptions<C
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
     redis.on('error', (err) => logger.warn({ err }, 'redis error'));
 
-    const context: ServiceContext<C> & X = {
+    const base: ServiceContext<C> & X = {
       ...store.context,
       config,
       logger,
@@ -79,6 +100,8 @@ export function runService<C extends BaseConfig, X>(options: RunServiceOptions<C
       bus,
       kickRelay: () => relay.kick(),
     };
+    const parts = await options.parts?.(base);
+    const context = { ...base, ...parts?.context } as ServiceContext<C> & X & P;
     const consumers = options
       .consumers(context)
       .filter((spec) => spec.listeners.length > 0)
@@ -89,8 +112,10 @@ export function runService<C extends BaseConfig, X>(options: RunServiceOptions<C
       app: options.buildApp(context),
       port: config.PORT,
       logger,
+      onStopAccepting: parts?.stopAccepting ? [parts.stopAccepting] : [],
       onShutdown: [
         () => Promise.all(consumers.map((consumer) => consumer.stop())),
+        async () => parts?.stop(),
         () => relay.stop(),
         () => bus.nc.drain(),
         () => store.close(),
