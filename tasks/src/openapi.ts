@@ -343,7 +343,7 @@ export const openApiDocument = {
               required: ['week', 'created', 'completed'],
               additionalProperties: false,
               properties: {
-                week: { type: 'string', pattern: '^\d{4}-\d{2}-\d{2}$' },
+                week: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
                 created: { type: 'integer' },
                 completed: { type: 'integer' },
               },
