@@ -81,16 +81,22 @@ export function activityFor(event: ActivityEvent): ActivityAttrs | undefined {
   }
 }
 
+function onlyDuplicates(err: unknown): boolean {
+  const { code, writeErrors } = err as { code?: number; writeErrors?: Array<{ code?: number }> };
+  if (writeErrors && writeErrors.length > 0) return writeErrors.every((e) => e.code === 11000);
+  return code === 11000;
+}
+
 /** Writes the history entries of the given events; idempotent (keyed by event id). */
 export async function recordActivity(events: ActivityEvent[]): Promise<void> {
   const entries = events.map(activityFor).filter((entry) => entry !== undefined);
   if (entries.length === 0) return;
-  await Activity.bulkWrite(
-    entries.map(({ _id, ...entry }) => ({
-      updateOne: { filter: { _id }, update: { $setOnInsert: entry }, upsert: true },
-    })),
-    { ordered: false },
-  );
+  try {
+    // Plain inserts: FerretDB v1 drops null and empty-array fields from `$setOnInsert` upserts.
+    await Activity.insertMany(entries, { ordered: false });
+  } catch (err) {
+    if (!onlyDuplicates(err)) throw err;
+  }
 }
 
 /**
