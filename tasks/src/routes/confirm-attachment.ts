@@ -18,7 +18,7 @@ import {
   snapshot,
   type TaskWriteDeps,
 } from '../services/task-writes';
-import type { PendingUploads } from '../services/uploads';
+import { MAX_ATTACHMENTS_PER_TASK, type PendingUploads } from '../services/uploads';
 
 /**
  * Step two: the file is in storage. Its real size and type must be what was signed for; then
@@ -68,6 +68,11 @@ export function confirmAttachmentRouter(
     };
     const { task, events } = await withDocumentLock(taskWriteKey(id), async () => {
       const { task } = await findTaskWithAccess(id, userId);
+      // A concurrent confirm of the same upload got here first.
+      if (task.attachments.some((a) => a.id === uploadId)) return { task, events: [] };
+      if (task.attachments.length >= MAX_ATTACHMENTS_PER_TASK) {
+        throw new BadRequestError(`A task holds at most ${MAX_ATTACHMENTS_PER_TASK} attachments`);
+      }
       const before = snapshot(task);
       task.attachments.push(attachment);
       const version = task.version + 1;
@@ -99,7 +104,7 @@ export function confirmAttachmentRouter(
       return { task, events };
     });
     await deps.uploads.remove(uploadId);
-    await afterTaskWrite(task, events, deps);
+    if (events.length > 0) await afterTaskWrite(task, events, deps);
     res.status(201).send(toTaskResponse(task).attachments.find((a) => a.id === uploadId));
   });
   return router;

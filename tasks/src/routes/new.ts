@@ -18,7 +18,8 @@ import {
   endOfColumn,
   type TaskWriteDeps,
 } from '../services/task-writes';
-import { ID_PATTERN, parseIsoDate, taskFields, type TaskInput } from './validators';
+import { parseIsoDate } from '../services/dates';
+import { ID_PATTERN, taskFields, type TaskInput } from './validators';
 
 export function newTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();

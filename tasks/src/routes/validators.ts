@@ -1,5 +1,6 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskforge/common';
 import { body, type ValidationChain } from 'express-validator';
+import { parseIsoDate } from '../services/dates';
 import {
   CUSTOM_FIELD_KEY,
   CUSTOM_FIELD_STRING_MAX_LENGTH,
@@ -15,15 +16,6 @@ import {
 
 /** Ids other services issue (ObjectIds, UUIDs): what the event catalogue accepts. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A calendar date or a date-time with an offset, as JSON carries dates. */
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-export function parseIsoDate(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
 
 export interface TaskInput {
   title?: string;

@@ -12,7 +12,7 @@ export const TRACKED_FIELDS = [
   'ticketId',
 ] as const;
 
-type ActivityEvent = EventEnvelope<
+export type ActivityEvent = EventEnvelope<
   'task.created' | 'task.updated' | 'comment.created' | 'attachment.added' | 'attachment.removed'
 >;
 

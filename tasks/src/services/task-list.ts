@@ -13,7 +13,8 @@ import {
   TAG_MAX_LENGTH,
   type TaskAttrs,
 } from '../models/task';
-import { ID_PATTERN, parseIsoDate } from '../routes/validators';
+import { parseIsoDate } from './dates';
+import { ID_PATTERN } from '../routes/validators';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

@@ -1,4 +1,4 @@
-import { BadRequestError, NotFoundError, type EventEnvelope, type Logger } from '@taskforge/common';
+import { BadRequestError, NotFoundError, type Logger } from '@taskforge/common';
 import { Ticket } from '../models/ticket';
 import {
   findTask,
@@ -11,8 +11,9 @@ import {
   type TaskDocument,
   type TaskStatus,
 } from '../models/task';
-import { parseIsoDate, type TaskInput } from '../routes/validators';
-import { recordActivityAfterWrite } from './activity';
+import { parseIsoDate } from './dates';
+import type { TaskInput } from '../routes/validators';
+import { recordActivityAfterWrite, type ActivityEvent } from './activity';
 import {
   findTeamAccess,
   isActiveMember,
@@ -34,7 +35,7 @@ export interface TaskWriteDeps {
  */
 export async function afterTaskWrite(
   task: TaskDocument,
-  events: EventEnvelope[],
+  events: ActivityEvent[],
   deps: TaskWriteDeps,
 ): Promise<void> {
   deps.eventsRecorded();
@@ -43,7 +44,7 @@ export async function afterTaskWrite(
     : toTaskResponse(task);
   await Promise.all([
     deps.cache.storeAfterWrite(cached, deps.logger),
-    recordActivityAfterWrite(events as Parameters<typeof recordActivityAfterWrite>[0], deps.logger),
+    recordActivityAfterWrite(events, deps.logger),
   ]);
 }
 
