@@ -180,7 +180,7 @@ describe('team and membership replicas', () => {
 
     await publish('team.deleted', { id: teamId, version: 2, name: 'Renamed' });
     await waitFor(async () => (await Team.findById(teamId).lean())?.deleted === true);
-    expect(await Membership.countDocuments({ teamId, active: true })).toBe(0);
+    await waitFor(async () => (await Membership.countDocuments({ teamId, active: true })) === 0);
     for (const user of [admin, member]) {
       await request(ctx.app)
         .get(`/api/tasks/${task.body.id}`)
