@@ -10,6 +10,7 @@ import {
   signIn,
   type TestTeam,
 } from '../../test/factories';
+import { expectDocumented } from '../../test/openapi';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 
 let ctx: TasksTestContext;
@@ -48,6 +49,7 @@ describe('POST /api/tasks', () => {
     );
 
     expect(res.status).toBe(201);
+    expectDocumented('post', '/api/tasks', res);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
       teamId: team.id,
@@ -141,6 +143,7 @@ describe('POST /api/tasks', () => {
   it('returns 401 when signed out', async () => {
     const res = await post({ teamId: team.id, title: 'x' });
     expect(res.status).toBe(401);
+    expectDocumented('post', '/api/tasks', res);
     expect(await Task.countDocuments()).toBe(0);
   });
 
@@ -148,6 +151,7 @@ describe('POST /api/tasks', () => {
     for (const teamId of [team.id, newId()]) {
       const res = await post({ teamId, title: 'x' }, signIn().cookie);
       expect(res.status).toBe(404);
+      expectDocumented('post', '/api/tasks', res);
       expect(res.body).toEqual({ errors: [{ message: 'Team not found' }] });
     }
     expect(await Task.countDocuments()).toBe(0);
@@ -156,6 +160,7 @@ describe('POST /api/tasks', () => {
   it('returns 403 to a guest and to a member whose role lacks task.create', async () => {
     const res = await post({ teamId: team.id, title: 'x' }, team.guest.cookie);
     expect(res.status).toBe(403);
+    expectDocumented('post', '/api/tasks', res);
     expect(res.body).toEqual({
       errors: [{ message: 'Your role in this team does not allow task.create' }],
     });
@@ -262,6 +267,7 @@ describe('POST /api/tasks', () => {
   ])('returns 400 for %s', async (_label, body, field, message) => {
     const res = await post({ teamId: team.id, ...body }, team.member.cookie);
     expect(res.status).toBe(400);
+    expectDocumented('post', '/api/tasks', res);
     expect(res.body.errors).toContainEqual({ message, field });
     expect(await Task.countDocuments()).toBe(0);
   });
