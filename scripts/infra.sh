@@ -140,6 +140,11 @@ start() {
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
 
+  # Fail loudly rather than hand the tests another server's address with our credentials.
+  if port_open "$S3_PORT"; then
+    echo "port $S3_PORT is taken; stop what listens there or set TF_S3_PORT" >&2
+    exit 1
+  fi
   mkdir -p "$STATE/s3/data"
   ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" nohup "$VERSITYGW_BIN" \
     --port "127.0.0.1:$S3_PORT" --region "$S3_REGION" --quiet posix "$STATE/s3/data" \
