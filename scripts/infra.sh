@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Provisions and runs the backing servers the tests need, as local processes on loopback:
-# FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL. nats-server is
+# FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL, and versitygw (an
+# S3-compatible gateway over a folder, for tasks' attachments). nats-server is
 # started per test file by @taskforge/common/testing, so it is only installed here, as is
 # kustomize, which infra's tests use to render the manifests.
 #
@@ -14,9 +15,16 @@ STATE="$ROOT/.local/infra"
 ENV_FILE="$ROOT/.local/test-env"
 FERRETDB_VERSION="v1.24.2"
 FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
+VERSITYGW_VERSION="v1.8.0"
+VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-$VERSITYGW_VERSION}"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
+S3_PORT="${TF_S3_PORT:-7070}"
+# Local-only credentials of the throw-away S3 server (the root account of versitygw).
+S3_ACCESS_KEY="taskforge"
+S3_SECRET_KEY="taskforge-local-secret"
+S3_REGION="us-east-1"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 # PostgreSQL runs as the postgres user when we are root, and must reach its folder: a clone under
 # a private home (/root) would not be reachable, so its data lives under /tmp, named per clone.
@@ -42,6 +50,9 @@ provision() {
   if ! command -v mongod >/dev/null && [ ! -x "$FERRETDB_BIN" ]; then
     build_ferretdb
   fi
+  if [ ! -x "$VERSITYGW_BIN" ]; then
+    build_versitygw
+  fi
   # kustomize renders the Kubernetes manifests for infra's offline validation tests.
   if ! command -v kustomize >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null)/bin/kustomize" ]; then
     log "installing kustomize (go install, once)"
@@ -63,6 +74,20 @@ build_ferretdb() {
   echo "$FERRETDB_VERSION" >"$tmp/src/build/version/version.txt"
   mkdir -p "$(dirname "$FERRETDB_BIN")"
   (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$FERRETDB_BIN" ./cmd/ferretdb)
+  rm -rf "$tmp"
+}
+
+# versitygw: maintained, one Go binary, serves a plain folder over the S3 API and honours
+# presigned URLs (signed Content-Type and Content-Length included). An exact version, because
+# the module proxy here refuses version lists.
+build_versitygw() {
+  command -v go >/dev/null || { echo "go is required to build versitygw" >&2; exit 1; }
+  log "building versitygw $VERSITYGW_VERSION (once; cached at $VERSITYGW_BIN)"
+  local tmp
+  tmp="$(mktemp -d)"
+  GOBIN="$tmp" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+  mkdir -p "$(dirname "$VERSITYGW_BIN")"
+  mv "$tmp/versitygw" "$VERSITYGW_BIN"
   rm -rf "$tmp"
 }
 
@@ -115,6 +140,24 @@ start() {
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
 
+  # Fail loudly rather than hand the tests another server's address with our credentials.
+  if port_open "$S3_PORT"; then
+    echo "port $S3_PORT is taken; stop what listens there or set TF_S3_PORT" >&2
+    exit 1
+  fi
+  mkdir -p "$STATE/s3/data"
+  ROOT_ACCESS_KEY="$S3_ACCESS_KEY" ROOT_SECRET_KEY="$S3_SECRET_KEY" nohup "$VERSITYGW_BIN" \
+    --port "127.0.0.1:$S3_PORT" --region "$S3_REGION" --quiet posix "$STATE/s3/data" \
+    >"$STATE/s3.log" 2>&1 &
+  echo $! >"$STATE/s3.pid"
+  wait_for "S3 server" "port_open $S3_PORT"
+  {
+    echo "S3_ENDPOINT=http://127.0.0.1:$S3_PORT"
+    echo "S3_ACCESS_KEY=$S3_ACCESS_KEY"
+    echo "S3_SECRET_KEY=$S3_SECRET_KEY"
+    echo "S3_REGION=$S3_REGION"
+  } >>"$ENV_FILE"
+
   log "started; URLs in $ENV_FILE"
   cat "$ENV_FILE"
 }
@@ -123,6 +166,7 @@ stop_quiet() {
   [ -d "$STATE" ] || return 0
   if [ -f "$STATE/ferretdb.pid" ]; then kill "$(cat "$STATE/ferretdb.pid")" 2>/dev/null || true; fi
   if [ -f "$STATE/redis.pid" ]; then kill "$(cat "$STATE/redis.pid")" 2>/dev/null || true; fi
+  if [ -f "$STATE/s3.pid" ]; then kill "$(cat "$STATE/s3.pid")" 2>/dev/null || true; fi
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     local pg_user=()
     [ "$(id -u)" = 0 ] && pg_user=(runuser -u postgres --)
@@ -143,7 +187,7 @@ stop() {
 
 status() {
   [ -f "$ENV_FILE" ] || return 1
-  port_open "$MONGO_PORT" && port_open "$REDIS_PORT" && port_open "$PG_PORT"
+  port_open "$MONGO_PORT" && port_open "$REDIS_PORT" && port_open "$PG_PORT" && port_open "$S3_PORT"
 }
 
 case "${1:-}" in

@@ -153,7 +153,10 @@ export const eventCatalogue = {
   'task.updated': entry(taskUpdated),
   'task.deleted': entry(taskDeleted),
   'comment.created': entry(comment),
+  'comment.updated': entry(comment),
+  'comment.deleted': entry(comment),
   'attachment.added': entry(attachment),
+  'attachment.removed': entry(attachment),
 } as const;
 
 export type Subject = keyof typeof eventCatalogue;

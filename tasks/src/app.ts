@@ -1,0 +1,77 @@
+import {
+  createApp,
+  mongoReady,
+  natsReady,
+  serviceAppOptions,
+  type ServiceAppDeps,
+} from '@taskforge/common';
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import type { TasksConfig } from './config';
+import { openApiDocument } from './openapi';
+import { activityRouter } from './routes/activity';
+import { commentsRouter } from './routes/comments';
+import { confirmAttachmentRouter } from './routes/confirm-attachment';
+import { deleteAttachmentRouter } from './routes/delete-attachment';
+import { deleteCommentRouter } from './routes/delete-comment';
+import { deleteTaskRouter } from './routes/delete';
+import { indexTaskRouter } from './routes/index';
+import { newAttachmentRouter } from './routes/new-attachment';
+import { newCommentRouter } from './routes/new-comment';
+import { newTaskRouter } from './routes/new';
+import { showAttachmentRouter } from './routes/show-attachment';
+import { showTaskRouter } from './routes/show';
+import { statsTaskRouter } from './routes/stats';
+import { updateCommentRouter } from './routes/update-comment';
+import { updateTaskRouter } from './routes/update';
+import type { AttachmentStorage } from './services/storage';
+import { TaskCache } from './services/task-cache';
+import { PendingUploads } from './services/uploads';
+
+export interface AppDeps extends ServiceAppDeps<TasksConfig> {
+  storage: AttachmentStorage;
+}
+
+/** The tasks API; uses the default mongoose connection. No I/O happens here. */
+export function buildApp(deps: AppDeps): Express {
+  const { config, redis, nats, logger, storage } = deps;
+  const redisPrefix = deps.redisPrefix ?? 'tasks';
+  const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
+  const cache = new TaskCache(redis, redisPrefix, config.TASK_CACHE_TTL_SECONDS);
+  const uploads = new PendingUploads(redis, redisPrefix);
+  const writes = { cache, logger, eventsRecorded };
+
+  return createApp({
+    ...serviceAppOptions({
+      service: 'tasks',
+      config,
+      logger,
+      redis,
+      redisPrefix,
+      readiness: {
+        mongo: mongoReady(mongoose.connection),
+        nats: natsReady(nats),
+        storage: () => storage.ready(),
+      },
+    }),
+    docs: { path: '/api/tasks/docs', document: openApiDocument },
+    routers: [
+      // `/api/tasks/stats` before `/api/tasks/:id`, which would take "stats" for an id.
+      statsTaskRouter(),
+      indexTaskRouter(),
+      newTaskRouter(writes),
+      showTaskRouter({ cache, logger }),
+      updateTaskRouter(writes),
+      deleteTaskRouter(writes),
+      commentsRouter(),
+      newCommentRouter({ logger, eventsRecorded }),
+      updateCommentRouter({ eventsRecorded }),
+      deleteCommentRouter({ eventsRecorded }),
+      activityRouter(),
+      newAttachmentRouter({ storage, uploads }),
+      confirmAttachmentRouter({ ...writes, storage, uploads }),
+      showAttachmentRouter({ storage }),
+      deleteAttachmentRouter({ ...writes, storage }),
+    ],
+  });
+}

@@ -1,0 +1,242 @@
+import {
+  buildEvent,
+  EVENT_STREAM,
+  EventConsumer,
+  EventPublisher,
+  type EventData,
+  type Subject,
+} from '@taskforge/common';
+import { waitFor } from '@taskforge/common/testing';
+import request from 'supertest';
+import { Activity } from '../../models/activity';
+import { Membership, membershipId } from '../../models/membership';
+import { Team } from '../../models/team';
+import { Ticket } from '../../models/ticket';
+import { User } from '../../models/user';
+import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
+import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+import { tasksListeners } from '../listeners';
+
+/*
+ * The replicas through the real stream: events published as the teams, auth and tickets
+ * services would, consumed by this service's listeners on the durable consumer.
+ */
+let ctx: TasksTestContext;
+let consumer: EventConsumer;
+let publisher: EventPublisher;
+const durable = 'tasks';
+
+beforeAll(async () => {
+  ctx = await setupTasksTest({ relay: false });
+  publisher = new EventPublisher(ctx.bus.js);
+  consumer = new EventConsumer(ctx.bus, {
+    durable,
+    listeners: tasksListeners(),
+    logger: ctx.logger,
+    ackWaitMs: 1000,
+    retryDelayMs: 20,
+    maxRetryDelayMs: 100,
+  });
+  await consumer.start();
+});
+afterAll(async () => {
+  await consumer.stop();
+  await ctx.close();
+});
+
+const publish = <S extends Subject>(subject: S, data: EventData<S>) =>
+  publisher.publish(buildEvent(subject, data));
+
+/** Waits until the consumer has nothing pending or unacknowledged: every event was handled. */
+const settled = () =>
+  waitFor(async () => {
+    const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  });
+
+const membership = (teamId: string, userId: string) =>
+  Membership.findById(membershipId(teamId, userId)).lean();
+
+async function newTeam(): Promise<string> {
+  const teamId = newId();
+  await publish('team.created', {
+    id: teamId,
+    version: 0,
+    name: 'Replicated',
+    createdBy: 'someone',
+    permissions: DEFAULT_PERMISSIONS,
+  });
+  await waitFor(() => Team.findById(teamId).lean());
+  return teamId;
+}
+
+const createTaskAs = (user: SignedInUser, teamId: string) =>
+  request(ctx.app)
+    .post('/api/tasks')
+    .set('Cookie', user.cookie)
+    .send({ teamId, title: 'Replica check' });
+
+describe('team and membership replicas', () => {
+  it('lets a member added through the stream work, and a removed member lose access', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
+    await waitFor(() => membership(teamId, user.id));
+
+    const created = await createTaskAs(user, teamId).expect(201);
+    const taskId = created.body.id as string;
+    await request(ctx.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(200);
+
+    await publish('member.removed', { teamId, userId: user.id, role: 'member', version: 1 });
+    await waitFor(async () => (await membership(teamId, user.id))?.active === false);
+    await request(ctx.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(404);
+    await createTaskAs(user, teamId).expect(404);
+  });
+
+  it('holds a future version back until the missing one arrives, then applies both in order', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
+    await waitFor(() => membership(teamId, user.id));
+
+    // Version 2 (removed) arrives before version 1 (made a guest).
+    await publish('member.removed', { teamId, userId: user.id, role: 'guest', version: 2 });
+    await waitFor(async () => {
+      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+      return info.num_redelivered > 0;
+    });
+    expect(await membership(teamId, user.id)).toMatchObject({
+      role: 'member',
+      active: true,
+      version: 0,
+    });
+    await createTaskAs(user, teamId).expect(201);
+
+    await publish('member.updated', {
+      teamId,
+      userId: user.id,
+      role: 'guest',
+      previousRole: 'member',
+      version: 1,
+    });
+    await waitFor(async () => (await membership(teamId, user.id))?.version === 2);
+    await settled();
+    expect(await membership(teamId, user.id)).toMatchObject({
+      role: 'guest',
+      active: false,
+      version: 2,
+    });
+    await createTaskAs(user, teamId).expect(404);
+  });
+
+  it('acknowledges and ignores duplicates', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    const added = { teamId, userId: user.id, role: 'member' as const, version: 0 };
+    await publish('member.added', added);
+    await publish('member.updated', { ...added, role: 'admin', version: 1 });
+    await waitFor(async () => (await membership(teamId, user.id))?.version === 1);
+
+    // The same versions again (a redelivery or a second publish with a new event id).
+    await publish('member.added', added);
+    await publish('member.updated', { ...added, role: 'guest', version: 1 });
+    await settled();
+    expect(await membership(teamId, user.id)).toMatchObject({
+      role: 'admin',
+      active: true,
+      version: 1,
+    });
+  });
+
+  it('restores access on a re-add, which continues the version count', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
+    await publish('member.removed', { teamId, userId: user.id, role: 'member', version: 1 });
+    await publish('member.added', { teamId, userId: user.id, role: 'guest', version: 2 });
+    await waitFor(async () => (await membership(teamId, user.id))?.version === 2);
+    expect(await membership(teamId, user.id)).toMatchObject({ role: 'guest', active: true });
+    // A guest reads but cannot create.
+    await createTaskAs(user, teamId).expect(403);
+  });
+
+  it('follows permission changes, and revokes every membership when the team is deleted', async () => {
+    const teamId = await newTeam();
+    const [admin, member] = [signIn(), signIn()];
+    await publish('member.added', { teamId, userId: admin.id, role: 'admin', version: 0 });
+    await publish('member.added', { teamId, userId: member.id, role: 'member', version: 0 });
+    await waitFor(() => membership(teamId, member.id));
+    const task = await createTaskAs(member, teamId).expect(201);
+
+    await publish('team.updated', {
+      id: teamId,
+      version: 1,
+      name: 'Renamed',
+      createdBy: 'someone',
+      permissions: { ...DEFAULT_PERMISSIONS, member: ['comment.create'] },
+    });
+    await waitFor(async () => (await Team.findById(teamId).lean())?.version === 1);
+    await createTaskAs(member, teamId).expect(403);
+
+    await publish('team.deleted', { id: teamId, version: 2, name: 'Renamed' });
+    await waitFor(async () => (await Team.findById(teamId).lean())?.deleted === true);
+    await waitFor(async () => (await Membership.countDocuments({ teamId, active: true })) === 0);
+    for (const user of [admin, member]) {
+      await request(ctx.app)
+        .get(`/api/tasks/${task.body.id}`)
+        .set('Cookie', user.cookie)
+        .expect(404);
+    }
+  });
+});
+
+describe('user and ticket replicas', () => {
+  it('keeps display names, version-gated', async () => {
+    const id = newId();
+    const user = {
+      id,
+      email: 'ada@example.test',
+      preferences: {
+        theme: 'system' as const,
+        notifications: { email: true, push: false, frequency: 'daily' as const },
+      },
+    };
+    await publish('user.updated', { ...user, version: 1, firstName: 'Ada', lastName: 'Lovelace' });
+    await publish('user.created', { ...user, version: 0 });
+    await waitFor(async () => (await User.findById(id).lean())?.version === 1);
+    expect(await User.findById(id).lean()).toMatchObject({ displayName: 'Ada Lovelace' });
+    const fresh = newId();
+    await publish('user.created', { ...user, id: fresh, version: 0 });
+    await waitFor(() => User.findById(fresh).lean());
+    expect((await User.findById(fresh).lean())?.displayName).toBe('ada');
+  });
+
+  it('replicates tickets by version, as the reference app does', async () => {
+    const id = newId();
+    const ticket = { id, title: 'Gig', price: 10, userId: 'seller' };
+    await publish('ticket.created', { ...ticket, version: 0 });
+    await publish('ticket.updated', { ...ticket, title: 'Big gig', version: 1 });
+    await publish('ticket.deleted', { ...ticket, title: 'Big gig', version: 2 });
+    await waitFor(async () => (await Ticket.findById(id).lean())?.version === 2);
+    expect(await Ticket.findById(id).lean()).toMatchObject({ title: 'Big gig', deleted: true });
+  });
+});
+
+describe("this service's own events", () => {
+  it('write the activity a failed write left out, once, when they arrive', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
+    await waitFor(() => membership(teamId, user.id));
+    const created = await createTaskAs(user, teamId).expect(201);
+    // As if the route's own activity write had failed after the task was saved.
+    await Activity.deleteMany({ taskId: created.body.id });
+
+    await ctx.newRelay().flush();
+    await waitFor(() => Activity.findOne({ taskId: created.body.id }).lean());
+    await settled();
+    expect(await Activity.find({ taskId: created.body.id }).lean()).toEqual([
+      expect.objectContaining({ type: 'task.created', actorId: user.id, taskVersion: 0 }),
+    ]);
+  });
+});

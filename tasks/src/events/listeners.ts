@@ -1,0 +1,39 @@
+import type { Listener } from '@taskforge/common';
+import { AttachmentAddedListener } from './listeners/attachment-added-listener';
+import { AttachmentRemovedListener } from './listeners/attachment-removed-listener';
+import { CommentCreatedListener } from './listeners/comment-created-listener';
+import { MemberAddedListener } from './listeners/member-added-listener';
+import { MemberRemovedListener } from './listeners/member-removed-listener';
+import { MemberUpdatedListener } from './listeners/member-updated-listener';
+import { TaskCreatedListener } from './listeners/task-created-listener';
+import { TaskUpdatedListener } from './listeners/task-updated-listener';
+import { TeamCreatedListener } from './listeners/team-created-listener';
+import { TeamDeletedListener } from './listeners/team-deleted-listener';
+import { TeamUpdatedListener } from './listeners/team-updated-listener';
+import { TicketCreatedListener } from './listeners/ticket-created-listener';
+import { TicketDeletedListener } from './listeners/ticket-deleted-listener';
+import { TicketUpdatedListener } from './listeners/ticket-updated-listener';
+import { UserCreatedListener } from './listeners/user-created-listener';
+import { UserUpdatedListener } from './listeners/user-updated-listener';
+
+/** Every listener of the tasks service, run on its durable consumer `tasks`. */
+export function tasksListeners(): Listener[] {
+  return [
+    new TeamCreatedListener(),
+    new TeamUpdatedListener(),
+    new TeamDeletedListener(),
+    new MemberAddedListener(),
+    new MemberUpdatedListener(),
+    new MemberRemovedListener(),
+    new UserCreatedListener(),
+    new UserUpdatedListener(),
+    new TicketCreatedListener(),
+    new TicketUpdatedListener(),
+    new TicketDeletedListener(),
+    new TaskCreatedListener(),
+    new TaskUpdatedListener(),
+    new CommentCreatedListener(),
+    new AttachmentAddedListener(),
+    new AttachmentRemovedListener(),
+  ];
+}

@@ -1,0 +1,256 @@
+import {
+  documentLockKey,
+  outboxPlugin,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  withDocumentLock,
+  type EventData,
+  type OutboxFields,
+} from '@taskforge/common';
+import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+export type CustomFieldValue = string | number | boolean | Date;
+
+export const TITLE_MAX_LENGTH = 200;
+export const DESCRIPTION_MAX_LENGTH = 20_000;
+export const MAX_TAGS = 20;
+export const TAG_MAX_LENGTH = 40;
+export const MAX_CUSTOM_FIELDS = 50;
+export const CUSTOM_FIELD_KEY = /^[A-Za-z0-9_-]{1,40}$/;
+export const CUSTOM_FIELD_STRING_MAX_LENGTH = 500;
+
+/** Sorting by priority sorts by this rank, stored beside the name (urgent is highest). */
+export const PRIORITY_RANK: Record<TaskPriority, number> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  urgent: 3,
+};
+
+export interface Attachment {
+  id: string;
+  name: string;
+  size: number;
+  mimetype: string;
+  /** The object's key in the bucket; never shown to clients. */
+  storageKey: string;
+  uploadedAt: Date;
+  uploadedBy: string;
+}
+
+export interface TaskAttrs extends OutboxFields {
+  teamId: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  priorityRank: number;
+  assigneeId: string | null;
+  creatorId: string;
+  dueDate: Date | null;
+  tags: string[];
+  customFields: Record<string, CustomFieldValue>;
+  ticketId: string | null;
+  attachments: Attachment[];
+  position: number;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+  /** Soft delete: the document stays until the relay has published `task.deleted`. */
+  deletedAt: Date | null;
+  // Stored at write time for the dashboard, because FerretDB v1 has no date operators or
+  // percentile accumulators in its aggregation pipeline.
+  createdWeek: string;
+  completedWeek: string | null;
+  cycleTimeMs: number | null;
+  version: number;
+}
+
+export type TaskDocument = HydratedDocument<TaskAttrs>;
+
+export interface AttachmentResponse {
+  id: string;
+  name: string;
+  size: number;
+  mimetype: string;
+  uploadedAt: string;
+  uploadedBy: string;
+}
+
+/** What clients see of a task. */
+export interface TaskResponse {
+  id: string;
+  teamId: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: TaskPriority;
+  assigneeId: string | null;
+  creatorId: string;
+  dueDate: string | null;
+  tags: string[];
+  customFields: Record<string, string | number | boolean>;
+  ticketId: string | null;
+  attachments: AttachmentResponse[];
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  version: number;
+}
+
+const attachmentSchema = new Schema<Attachment>(
+  {
+    id: { type: String, required: true },
+    name: { type: String, required: true },
+    size: { type: Number, required: true },
+    mimetype: { type: String, required: true },
+    storageKey: { type: String, required: true },
+    uploadedAt: { type: Date, required: true },
+    uploadedBy: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const taskSchema = new Schema<TaskAttrs>(
+  {
+    teamId: { type: String, required: true },
+    title: { type: String, required: true, trim: true, maxlength: TITLE_MAX_LENGTH },
+    description: { type: String, default: '', maxlength: DESCRIPTION_MAX_LENGTH },
+    status: { type: String, enum: TASK_STATUSES, required: true },
+    priority: { type: String, enum: TASK_PRIORITIES, required: true },
+    priorityRank: { type: Number, required: true },
+    assigneeId: { type: String, default: null },
+    creatorId: { type: String, required: true },
+    dueDate: { type: Date, default: null },
+    tags: { type: [String], default: [] },
+    customFields: { type: Schema.Types.Mixed, default: {} },
+    ticketId: { type: String, default: null },
+    attachments: { type: [attachmentSchema], default: [] },
+    position: { type: Number, required: true },
+    completedAt: { type: Date, default: null },
+    deletedAt: { type: Date, default: null },
+    createdWeek: { type: String, required: true },
+    completedWeek: { type: String, default: null },
+    cycleTimeMs: { type: Number, default: null },
+  },
+  {
+    // Every save bumps `version` and fails on a stale copy (409 across pods); each save records
+    // the event carrying the version it produces.
+    optimisticConcurrency: true,
+    versionKey: 'version',
+    timestamps: true,
+    minimize: false,
+  },
+);
+outboxPlugin(taskSchema);
+
+// Every list query starts with teamId; each sort has its own index ending in the _id tie-break.
+taskSchema.index({ teamId: 1, createdAt: -1, _id: -1 });
+taskSchema.index({ teamId: 1, updatedAt: -1, _id: -1 });
+taskSchema.index({ teamId: 1, dueDate: 1, _id: 1 });
+taskSchema.index({ teamId: 1, priorityRank: -1, _id: -1 });
+taskSchema.index({ teamId: 1, position: 1, _id: 1 });
+taskSchema.index({ teamId: 1, status: 1, position: 1, _id: 1 });
+taskSchema.index({ teamId: 1, status: 1, dueDate: 1 });
+taskSchema.index({ teamId: 1, priority: 1, createdAt: -1 });
+taskSchema.index({ teamId: 1, assigneeId: 1, dueDate: 1 });
+taskSchema.index({ teamId: 1, tags: 1 });
+taskSchema.index({ teamId: 1, ticketId: 1 });
+taskSchema.index({ teamId: 1, createdWeek: 1 });
+taskSchema.index({ teamId: 1, completedWeek: 1 });
+taskSchema.index({ teamId: 1, status: 1, cycleTimeMs: 1 });
+
+export const Task = mongoose.model<TaskAttrs>('Task', taskSchema);
+
+export function taskWriteKey(id: string): string {
+  return documentLockKey(Task.modelName, id);
+}
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+export function isObjectId(value: unknown): value is string {
+  return typeof value === 'string' && OBJECT_ID.test(value);
+}
+
+/** Loads a live task; a malformed id or a soft-deleted task finds nothing. */
+export function findTask(id: string): Promise<TaskDocument | null> {
+  if (!isObjectId(id)) return Promise.resolve(null);
+  return Task.findOne({ _id: id, deletedAt: null }).exec();
+}
+
+/** Saves a task (its fields and its recorded events in one write), in turn with other writes. */
+export function saveTask(task: TaskDocument): Promise<TaskDocument> {
+  return withDocumentLock(taskWriteKey(task._id.toString()), () => task.save());
+}
+
+/** Monday 00:00 UTC of the date's ISO week, as `YYYY-MM-DD`: the dashboard's week bucket. */
+export function weekOf(date: Date): string {
+  const day = (date.getUTCDay() + 6) % 7;
+  const monday = new Date(
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - day),
+  );
+  return monday.toISOString().slice(0, 10);
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+function customFieldsResponse(
+  fields: Record<string, CustomFieldValue> | undefined,
+): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).map(([key, value]) => [
+      key,
+      value instanceof Date ? value.toISOString() : value,
+    ]),
+  );
+}
+
+export function toTaskResponse(task: TaskAttrs & { _id: unknown }): TaskResponse {
+  return {
+    id: String(task._id),
+    teamId: task.teamId,
+    title: task.title,
+    description: task.description ?? '',
+    status: task.status,
+    priority: task.priority,
+    assigneeId: task.assigneeId ?? null,
+    creatorId: task.creatorId,
+    dueDate: iso(task.dueDate ?? null),
+    tags: [...(task.tags ?? [])],
+    customFields: customFieldsResponse(task.customFields),
+    ticketId: task.ticketId ?? null,
+    attachments: (task.attachments ?? []).map((a) => ({
+      id: a.id,
+      name: a.name,
+      size: a.size,
+      mimetype: a.mimetype,
+      uploadedAt: a.uploadedAt.toISOString(),
+      uploadedBy: a.uploadedBy,
+    })),
+    position: task.position,
+    createdAt: task.createdAt.toISOString(),
+    updatedAt: task.updatedAt.toISOString(),
+    completedAt: iso(task.completedAt ?? null),
+    version: task.version,
+  };
+}
+
+/** What `task.*` events carry about the task; `version` is the one the pending save produces. */
+export function taskEventData(task: TaskDocument, version: number): EventData<'task.created'> {
+  return {
+    id: task._id.toString(),
+    version,
+    teamId: task.teamId,
+    title: task.title,
+    status: task.status,
+    priority: task.priority,
+    assigneeId: task.assigneeId,
+    creatorId: task.creatorId,
+    dueDate: iso(task.dueDate),
+    ticketId: task.ticketId,
+    tags: [...task.tags],
+  };
+}

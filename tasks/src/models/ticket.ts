@@ -1,0 +1,26 @@
+import mongoose, { Schema } from 'mongoose';
+
+/** Tickets a task may link to, replicated from `ticket.*` (the reference app's pattern). */
+export interface TicketReplica {
+  _id: string;
+  title: string;
+  price: number;
+  userId: string;
+  deleted: boolean;
+  version: number;
+}
+
+export const Ticket = mongoose.model<TicketReplica>(
+  'Ticket',
+  new Schema<TicketReplica>(
+    {
+      _id: { type: String, required: true },
+      title: { type: String, required: true },
+      price: { type: Number, required: true },
+      userId: { type: String, required: true },
+      deleted: { type: Boolean, default: false },
+      version: { type: Number, required: true },
+    },
+    { versionKey: false },
+  ),
+);

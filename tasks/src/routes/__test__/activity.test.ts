@@ -1,0 +1,115 @@
+import request from 'supertest';
+import { createTask, createTeam, signIn, type TestTeam } from '../../test/factories';
+import { expectDocumented } from '../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+
+let ctx: TasksTestContext;
+let team: TestTeam;
+
+beforeAll(async () => {
+  ctx = await setupTasksTest({ relay: false });
+});
+beforeEach(async () => {
+  await ctx.reset();
+  team = await createTeam();
+});
+afterAll(() => ctx.close());
+
+const path = '/api/tasks/{id}/activity';
+const activity = (id: string, query: Record<string, string> = {}, cookie = team.guest.cookie) =>
+  request(ctx.app).get(`/api/tasks/${id}/activity`).query(query).set('Cookie', cookie);
+
+describe('GET /api/tasks/:id/activity', () => {
+  it('tells who changed which field from what to what, newest first, with comments', async () => {
+    const task = await createTask(ctx.app, team, { title: 'Start', dueDate: '2030-01-01' });
+    const patch = (body: object, cookie: string) =>
+      request(ctx.app).patch(`/api/tasks/${task.id}`).set('Cookie', cookie).send(body).expect(200);
+    await patch({ status: 'in_progress', assigneeId: team.member.id }, team.member.cookie);
+    await patch(
+      { priority: 'urgent', dueDate: null, title: 'Renamed', tags: ['x'] },
+      team.admin.cookie,
+    );
+    const comment = await request(ctx.app)
+      .post(`/api/tasks/${task.id}/comments`)
+      .set('Cookie', team.admin.cookie)
+      .send({ content: 'done soon?' })
+      .expect(201);
+
+    const res = await activity(task.id);
+    expect(res.status).toBe(200);
+    expectDocumented('get', path, res);
+    expect(res.body).toEqual([
+      {
+        id: expect.any(String),
+        type: 'comment.created',
+        actorId: team.admin.id,
+        at: expect.any(String),
+        changes: [],
+        commentId: comment.body.id,
+      },
+      {
+        id: expect.any(String),
+        type: 'task.updated',
+        actorId: team.admin.id,
+        at: expect.any(String),
+        changes: [
+          { field: 'title', from: 'Start', to: 'Renamed' },
+          { field: 'priority', from: 'medium', to: 'urgent' },
+          { field: 'dueDate', from: '2030-01-01T00:00:00.000Z', to: null },
+          { field: 'tags', from: [], to: ['x'] },
+        ],
+      },
+      {
+        id: expect.any(String),
+        type: 'task.updated',
+        actorId: team.member.id,
+        at: expect.any(String),
+        changes: [
+          { field: 'status', from: 'todo', to: 'in_progress' },
+          { field: 'assigneeId', from: null, to: team.member.id },
+        ],
+      },
+      {
+        id: expect.any(String),
+        type: 'task.created',
+        actorId: team.member.id,
+        at: expect.any(String),
+        changes: [],
+      },
+    ]);
+  });
+
+  it('pages with X-Next-Cursor, each entry once', async () => {
+    const task = await createTask(ctx.app, team);
+    for (let i = 0; i < 4; i += 1) {
+      await request(ctx.app)
+        .patch(`/api/tasks/${task.id}`)
+        .set('Cookie', team.member.cookie)
+        .send({ title: `t${i}` })
+        .expect(200);
+    }
+    const all = (await activity(task.id)).body.map((e: { id: string }) => e.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await activity(task.id, { limit: '2', ...(cursor ? { cursor } : {}) }).expect(
+        200,
+      );
+      expectDocumented('get', path, res);
+      seen.push(...res.body.map((e: { id: string }) => e.id));
+      cursor = res.headers['x-next-cursor'] as string | undefined;
+    } while (cursor);
+    expect(all).toHaveLength(5);
+    expect(seen).toEqual(all);
+  });
+
+  it('answers 404 to a stranger and 400 for a bad limit', async () => {
+    const task = await createTask(ctx.app, team);
+    const stranger = await activity(task.id, {}, signIn().cookie);
+    expect(stranger.status).toBe(404);
+    expectDocumented('get', path, stranger);
+    const bad = await activity(task.id, { limit: '1000' });
+    expect(bad.status).toBe(400);
+    expectDocumented('get', path, bad);
+  });
+});

@@ -1,0 +1,233 @@
+import type { EventData } from '@taskforge/common';
+import request from 'supertest';
+import { Activity } from '../../models/activity';
+import { Task, type TaskResponse } from '../../models/task';
+import {
+  createTask,
+  createTeam,
+  signIn,
+  type SignedInUser,
+  type TestTeam,
+} from '../../test/factories';
+import { expectDocumented } from '../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+import { MAX_ATTACHMENT_BYTES } from '../../services/uploads';
+
+let ctx: TasksTestContext;
+let team: TestTeam;
+let task: TaskResponse;
+
+beforeAll(async () => {
+  ctx = await setupTasksTest();
+});
+beforeEach(async () => {
+  await ctx.reset();
+  team = await createTeam();
+  task = await createTask(ctx.app, team, { title: 'With files' });
+});
+afterAll(() => ctx.close());
+
+const start = (body: object, user: SignedInUser = team.member, taskId = task.id) =>
+  request(ctx.app).post(`/api/tasks/${taskId}/attachments`).set('Cookie', user.cookie).send(body);
+const confirm = (uploadId: string, user: SignedInUser = team.member) =>
+  request(ctx.app)
+    .post(`/api/tasks/${task.id}/attachments/${uploadId}/confirm`)
+    .set('Cookie', user.cookie);
+const download = (attachmentId: string, user: SignedInUser = team.guest) =>
+  request(ctx.app)
+    .get(`/api/tasks/${task.id}/attachments/${attachmentId}`)
+    .set('Cookie', user.cookie);
+const remove = (attachmentId: string, user: SignedInUser = team.member) =>
+  request(ctx.app)
+    .delete(`/api/tasks/${task.id}/attachments/${attachmentId}`)
+    .set('Cookie', user.cookie);
+
+/** What a browser does with the answer of step one: PUT the bytes to the presigned URL. */
+const upload = (url: string, body: Buffer, contentType: string) =>
+  fetch(url, { method: 'PUT', body, headers: { 'Content-Type': contentType } });
+
+const file = Buffer.from('%PDF-1.4 a tiny test document\n');
+
+async function uploadFile(name = 'spec.pdf', content = file, mimetype = 'application/pdf') {
+  const started = await start({ name, size: content.length, mimetype }).expect(201);
+  const put = await upload(started.body.uploadUrl, content, mimetype);
+  expect(put.status).toBe(200);
+  const confirmed = await confirm(started.body.uploadId).expect(201);
+  return confirmed.body as { id: string; name: string };
+}
+
+describe('attachments', () => {
+  it('uploads through the presigned URL, records the file and downloads it back', async () => {
+    const started = await start({
+      name: 'spec.pdf',
+      size: file.length,
+      mimetype: 'application/pdf',
+    });
+    expect(started.status).toBe(201);
+    expectDocumented('post', '/api/tasks/{id}/attachments', started);
+    expect(started.body).toMatchObject({
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/pdf' },
+    });
+    expect(new URL(started.body.uploadUrl).searchParams.get('X-Amz-SignedHeaders')).toContain(
+      'content-length',
+    );
+
+    expect((await upload(started.body.uploadUrl, file, 'application/pdf')).status).toBe(200);
+    const confirmed = await confirm(started.body.uploadId);
+    expect(confirmed.status).toBe(201);
+    expectDocumented('post', '/api/tasks/{id}/attachments/{attachmentId}/confirm', confirmed);
+    expect(confirmed.body).toEqual({
+      id: started.body.uploadId,
+      name: 'spec.pdf',
+      size: file.length,
+      mimetype: 'application/pdf',
+      uploadedAt: expect.any(String),
+      uploadedBy: team.member.id,
+    });
+    // A repeated confirm answers the same and records nothing twice.
+    expect((await confirm(started.body.uploadId).expect(201)).body).toEqual(confirmed.body);
+
+    const stored = await Task.findById(task.id).lean().orFail();
+    expect(stored.attachments).toHaveLength(1);
+    expect(stored.version).toBe(1);
+    const shown = await request(ctx.app)
+      .get(`/api/tasks/${task.id}`)
+      .set('Cookie', team.guest.cookie)
+      .expect(200);
+    expect(shown.body.attachments).toEqual([confirmed.body]);
+
+    const link = await download(confirmed.body.id);
+    expect(link.status).toBe(200);
+    expectDocumented('get', '/api/tasks/{id}/attachments/{attachmentId}', link);
+    const fetched = await fetch(link.body.url);
+    expect(fetched.status).toBe(200);
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(file);
+    expect(fetched.headers.get('content-disposition')).toContain('spec.pdf');
+
+    const [added] = await ctx.eventsFor('attachment.added', confirmed.body.id);
+    expect(added?.data).toEqual({
+      id: confirmed.body.id,
+      taskId: task.id,
+      teamId: team.id,
+      version: 1,
+      name: 'spec.pdf',
+      size: file.length,
+      mimetype: 'application/pdf',
+      uploadedBy: team.member.id,
+    });
+    // The task's own chain stays gapless for consumers of task.*.
+    const [updated] = await ctx.eventsFor('task.updated', task.id);
+    expect((updated?.data as EventData<'task.updated'>).changes).toEqual({
+      attachments: { from: 0, to: 1 },
+    });
+    expect(
+      await Activity.findOne({ taskId: task.id, type: 'attachment.added' }).lean(),
+    ).toMatchObject({
+      actorId: team.member.id,
+      attachment: { id: confirmed.body.id, name: 'spec.pdf' },
+    });
+  });
+
+  it('refuses files over 25 MB and types outside the allow-list before signing anything', async () => {
+    const tooBig = await start({
+      name: 'big.zip',
+      size: MAX_ATTACHMENT_BYTES + 1,
+      mimetype: 'application/zip',
+    });
+    expect(tooBig.status).toBe(400);
+    expectDocumented('post', '/api/tasks/{id}/attachments', tooBig);
+    expect(tooBig.body).toEqual({
+      errors: [{ message: 'Files must be at most 25 MB', field: 'size' }],
+    });
+    for (const mimetype of ['text/html', 'image/svg+xml', 'application/x-msdownload']) {
+      const res = await start({ name: 'x', size: 10, mimetype });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        errors: [{ message: 'This file type is not allowed', field: 'mimetype' }],
+      });
+    }
+    const badName = await start({ name: '../../etc/passwd', size: 10, mimetype: 'text/plain' });
+    expect(badName.status).toBe(400);
+  });
+
+  it('lets storage refuse a body of another size or type than the one signed', async () => {
+    const started = await start({ name: 'notes.txt', size: 5, mimetype: 'text/plain' }).expect(201);
+    expect(
+      (await upload(started.body.uploadUrl, Buffer.from('much longer than five'), 'text/plain'))
+        .status,
+    ).toBe(403);
+    expect((await upload(started.body.uploadUrl, Buffer.from('12345'), 'image/png')).status).toBe(
+      403,
+    );
+    const res = await confirm(started.body.uploadId);
+    expect(res.status).toBe(400);
+    expectDocumented('post', '/api/tasks/{id}/attachments/{attachmentId}/confirm', res);
+    expect(res.body).toEqual({ errors: [{ message: 'The file has not been uploaded yet' }] });
+  });
+
+  it('refuses to record an object whose size or type differs from the announced one, and removes it', async () => {
+    const started = await start({ name: 'a.txt', size: 3, mimetype: 'text/plain' }).expect(201);
+    const key = `tasks/${task.id}/${started.body.uploadId}`;
+    // Written behind the presigned URL's back (another client with storage credentials).
+    const url = await ctx.storage.uploadUrl(key, 'text/csv', 3, 60);
+    expect((await upload(url, Buffer.from('a,b'), 'text/csv')).status).toBe(200);
+    const res = await confirm(started.body.uploadId);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [{ message: 'The uploaded file does not match its size or type; upload it again' }],
+    });
+    expect(await ctx.storage.head(key)).toBeUndefined();
+    expect((await Task.findById(task.id).lean())?.attachments).toEqual([]);
+  });
+
+  it('lets only members with task.update upload, and only the uploader confirm', async () => {
+    const body = { name: 'x.txt', size: 1, mimetype: 'text/plain' };
+    const guest = await start(body, team.guest);
+    expect(guest.status).toBe(403);
+    expectDocumented('post', '/api/tasks/{id}/attachments', guest);
+    const stranger = await start(body, signIn());
+    expect(stranger.status).toBe(404);
+    expectDocumented('post', '/api/tasks/{id}/attachments', stranger);
+
+    const started = await start(body).expect(201);
+    await upload(started.body.uploadUrl, Buffer.from('x'), 'text/plain');
+    const byAdmin = await confirm(started.body.uploadId, team.admin);
+    expect(byAdmin.status).toBe(403);
+    expectDocumented('post', '/api/tasks/{id}/attachments/{attachmentId}/confirm', byAdmin);
+    const unknown = await confirm('00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('deletes the record and the object, publishing attachment.removed', async () => {
+    const attachment = await uploadFile('notes.md', Buffer.from('# notes'), 'text/markdown');
+    const key = `tasks/${task.id}/${attachment.id}`;
+    expect(await ctx.storage.head(key)).toBeDefined();
+
+    expect((await remove(attachment.id, team.guest)).status).toBe(403);
+    const res = await remove(attachment.id);
+    expect(res.status).toBe(204);
+    expectDocumented('delete', '/api/tasks/{id}/attachments/{attachmentId}', res);
+
+    expect((await Task.findById(task.id).lean())?.attachments).toEqual([]);
+    expect(await ctx.storage.head(key)).toBeUndefined();
+    const gone = await download(attachment.id);
+    expect(gone.status).toBe(404);
+    expectDocumented('get', '/api/tasks/{id}/attachments/{attachmentId}', gone);
+    const [removed] = await ctx.eventsFor('attachment.removed', attachment.id);
+    expect(removed?.data).toMatchObject({
+      id: attachment.id,
+      taskId: task.id,
+      version: 2,
+      name: 'notes.md',
+    });
+    expect(await Activity.countDocuments({ taskId: task.id, type: 'attachment.removed' })).toBe(1);
+    expect((await remove(attachment.id)).status).toBe(404);
+  });
+
+  it('hides downloads from strangers', async () => {
+    const attachment = await uploadFile();
+    const res = await download(attachment.id, signIn());
+    expect(res.status).toBe(404);
+  });
+});

@@ -1,0 +1,56 @@
+import { requireAuth } from '@taskforge/common';
+import { Router } from 'express';
+import { Activity, type ActivityAttrs } from '../models/activity';
+import { encodePosition } from '../services/position-cursor';
+import { findTaskWithAccess } from '../services/task-writes';
+import { pageQuery } from './page-query';
+
+export interface ActivityResponse {
+  id: string;
+  type: ActivityAttrs['type'];
+  actorId: string | null;
+  at: string;
+  changes: ActivityAttrs['changes'];
+  commentId?: string;
+  attachment?: { id: string; name: string };
+}
+
+function toActivityResponse(entry: ActivityAttrs): ActivityResponse {
+  const response: ActivityResponse = {
+    id: entry._id,
+    type: entry.type,
+    actorId: entry.actorId,
+    at: entry.at.toISOString(),
+    changes: entry.changes.map(({ field, from, to }) => ({ field, from, to })),
+  };
+  if (entry.commentId) response.commentId = entry.commentId;
+  if (entry.attachment)
+    response.attachment = { id: entry.attachment.id, name: entry.attachment.name };
+  return response;
+}
+
+/** A task's history, newest first, one keyset page at a time. */
+export function activityRouter(): Router {
+  const router = Router();
+  router.get('/api/tasks/:id/activity', requireAuth, async (req, res) => {
+    const { task } = await findTaskWithAccess(req.params.id as string, req.currentUser!.id);
+    const page = pageQuery(req);
+    const filter: Record<string, unknown> = { taskId: task._id.toString() };
+    if (page.cursor) {
+      const { at, id } = page.cursor;
+      filter.$or = [{ at: { $lt: at } }, { at, _id: { $lt: id } }];
+    }
+    const entries = await Activity.find(filter)
+      .sort({ at: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .lean<ActivityAttrs[]>();
+    const items = entries.slice(0, page.limit);
+    const last = items[items.length - 1];
+    if (entries.length > page.limit && last) {
+      res.set('X-Next-Cursor', encodePosition({ at: last.at, id: last._id }));
+    }
+    res.set('Access-Control-Expose-Headers', 'X-Next-Cursor');
+    res.send(items.map(toActivityResponse));
+  });
+  return router;
+}

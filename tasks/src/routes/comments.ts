@@ -1,0 +1,32 @@
+import { requireAuth } from '@taskforge/common';
+import { Router, type Request } from 'express';
+import { Comment, toCommentResponse, type CommentAttrs } from '../models/comment';
+import { encodePosition } from '../services/position-cursor';
+import { findTaskWithAccess } from '../services/task-writes';
+import { pageQuery } from './page-query';
+
+/** A task's comments, oldest first, one keyset page at a time. */
+export function commentsRouter(): Router {
+  const router = Router();
+  router.get('/api/tasks/:id/comments', requireAuth, async (req: Request, res) => {
+    const { task } = await findTaskWithAccess(req.params.id as string, req.currentUser!.id);
+    const page = pageQuery(req);
+    const filter: Record<string, unknown> = { taskId: task._id.toString(), deletedAt: null };
+    if (page.cursor) {
+      const { at, id } = page.cursor;
+      filter.$or = [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: id } }];
+    }
+    const comments = await Comment.find(filter, { outbox: 0 })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(page.limit + 1)
+      .lean<Array<CommentAttrs & { _id: unknown }>>();
+    const items = comments.slice(0, page.limit);
+    const last = items[items.length - 1];
+    if (comments.length > page.limit && last) {
+      res.set('X-Next-Cursor', encodePosition({ at: last.createdAt, id: String(last._id) }));
+    }
+    res.set('Access-Control-Expose-Headers', 'X-Next-Cursor');
+    res.send(items.map(toCommentResponse));
+  });
+  return router;
+}

@@ -1,0 +1,45 @@
+import {
+  eventMetadataFrom,
+  ForbiddenError,
+  recordEvent,
+  requireAuth,
+  withDocumentLock,
+} from '@taskforge/common';
+import { Router } from 'express';
+import { taskWriteKey } from '../models/task';
+import { afterTaskWrite, findTaskWithAccess, type TaskWriteDeps } from '../services/task-writes';
+
+export function deleteTaskRouter(deps: TaskWriteDeps): Router {
+  const router = Router();
+  router.delete('/api/tasks/:id', requireAuth, async (req, res) => {
+    const id = req.params.id as string;
+    const userId = req.currentUser!.id;
+    const task = await withDocumentLock(taskWriteKey(id), async () => {
+      const { task, access } = await findTaskWithAccess(id, userId);
+      const isCreator = task.creatorId === userId && access.role !== 'guest';
+      if (access.role !== 'admin' && !isCreator) {
+        throw new ForbiddenError('Only team admins and the task creator may delete a task');
+      }
+      // A soft delete keeps the document, and with it the outbox, until the relay publishes.
+      task.deletedAt = new Date();
+      recordEvent(
+        task,
+        'task.deleted',
+        {
+          id,
+          version: task.version + 1,
+          teamId: task.teamId,
+          title: task.title,
+          assigneeId: task.assigneeId,
+          creatorId: task.creatorId,
+        },
+        eventMetadataFrom(req),
+      );
+      await task.save();
+      return task;
+    });
+    await afterTaskWrite(task, [], deps);
+    res.status(204).end();
+  });
+  return router;
+}

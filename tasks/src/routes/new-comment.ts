@@ -1,0 +1,49 @@
+import {
+  eventMetadataFrom,
+  recordEvent,
+  requireAuth,
+  validateRequest,
+  type Logger,
+} from '@taskforge/common';
+import { Router } from 'express';
+import { Comment, saveComment, toCommentResponse } from '../models/comment';
+import { recordActivityAfterWrite } from '../services/activity';
+import { requirePermission } from '../services/authorization';
+import { commentEventData } from '../services/comment-writes';
+import { resolveMentions } from '../services/mentions';
+import { findTaskWithAccess } from '../services/task-writes';
+import { contentField } from './comment-validators';
+
+export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => void }): Router {
+  const router = Router();
+  router.post(
+    '/api/tasks/:id/comments',
+    requireAuth,
+    contentField(),
+    validateRequest,
+    async (req, res) => {
+      const userId = req.currentUser!.id;
+      const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
+      requirePermission(access, 'comment.create');
+      const content = (req.body as { content: string }).content;
+      const comment = new Comment({
+        taskId: task._id.toString(),
+        teamId: task.teamId,
+        authorId: userId,
+        content,
+        mentionedUsers: await resolveMentions(task.teamId, content),
+      });
+      const event = recordEvent(
+        comment,
+        'comment.created',
+        commentEventData(comment, task, 0),
+        eventMetadataFrom(req),
+      );
+      await saveComment(comment);
+      deps.eventsRecorded();
+      await recordActivityAfterWrite([event], deps.logger);
+      res.status(201).send(toCommentResponse(comment));
+    },
+  );
+  return router;
+}

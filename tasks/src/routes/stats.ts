@@ -1,0 +1,24 @@
+import { requireAuth, validateRequest } from '@taskforge/common';
+import { Router } from 'express';
+import { query } from 'express-validator';
+import { findTeamAccess } from '../services/authorization';
+import { taskStats } from '../services/stats';
+import { ID_PATTERN } from './validators';
+
+export function statsTaskRouter(): Router {
+  const router = Router();
+  router.get(
+    '/api/tasks/stats',
+    requireAuth,
+    query('teamId')
+      .custom((value) => typeof value === 'string' && ID_PATTERN.test(value))
+      .withMessage('teamId is required'),
+    validateRequest,
+    async (req, res) => {
+      const teamId = req.query.teamId as string;
+      await findTeamAccess(teamId, req.currentUser!.id);
+      res.send(await taskStats(teamId, new Date()));
+    },
+  );
+  return router;
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import {
+  buildEvent,
+  createLogger,
+  PERMISSIONS,
+  type EventData,
+  type EventEnvelope,
+  type Listener,
+  type ListenerContext,
+  type Permission,
+  type Role,
+  type Subject,
+} from '@taskforge/common';
+import { signinCookie } from '@taskforge/common/testing';
+import type { Express } from 'express';
+import request from 'supertest';
+import { tasksListeners } from '../events/listeners';
+import type { TaskResponse } from '../models/task';
+
+export interface SignedInUser {
+  id: string;
+  cookie: string;
+}
+
+export function signIn(id?: string): SignedInUser {
+  const { cookie, user } = signinCookie(id ? { id } : {});
+  return { id: user.id, cookie };
+}
+
+/** What the teams service grants by default: admins everything, members the daily work. */
+export const DEFAULT_PERMISSIONS: Record<Role, Permission[]> = {
+  admin: [...PERMISSIONS],
+  member: ['task.create', 'task.update', 'task.assign', 'comment.create'],
+  guest: [],
+};
+
+const listeners = new Map(tasksListeners().map((listener) => [listener.subject, listener]));
+const silent = createLogger('tasks-test', { NODE_ENV: 'test' });
+
+/**
+ * Hands an event to this service's listener for its subject, as the consumer would after
+ * reading it from the stream; returns the listener's verdict.
+ */
+export async function deliver<S extends Subject>(
+  subject: S,
+  data: EventData<S>,
+): Promise<'ack' | 'retry'> {
+  const listener = listeners.get(subject) as Listener<S> | undefined;
+  if (!listener) throw new Error(`no listener for ${subject}`);
+  const event = buildEvent(subject, data) as EventEnvelope<S>;
+  const result = await listener.onMessage(event.data, {
+    event,
+    msg: {} as ListenerContext<S>['msg'],
+    logger: silent,
+  });
+  return result === 'retry' ? 'retry' : 'ack';
+}
+
+export const newId = () => randomBytes(12).toString('hex');
+
+export interface TestTeam {
+  id: string;
+  admin: SignedInUser;
+  member: SignedInUser;
+  guest: SignedInUser;
+}
+
+/** A team replica as `team.created` makes it, with an admin, a member and a guest. */
+export async function createTeam(
+  permissions: Record<Role, Permission[]> = DEFAULT_PERMISSIONS,
+): Promise<TestTeam> {
+  const id = newId();
+  const admin = signIn();
+  await deliver('team.created', {
+    id,
+    version: 0,
+    name: `Team ${id.slice(0, 4)}`,
+    createdBy: admin.id,
+    permissions,
+  });
+  const team = { id, admin, member: signIn(), guest: signIn() };
+  await addMember(id, team.admin, 'admin');
+  await addMember(id, team.member, 'member');
+  await addMember(id, team.guest, 'guest');
+  return team;
+}
+
+export async function addMember(teamId: string, user: SignedInUser, role: Role, version = 0) {
+  await deliver('member.added', { teamId, userId: user.id, role, version });
+  return user;
+}
+
+export function buildTaskInput(overrides: Record<string, unknown> = {}) {
+  return { title: `Task ${randomBytes(3).toString('hex')}`, ...overrides };
+}
+
+/** Creates a task through the API (as the team's member unless told otherwise). */
+export async function createTask(
+  app: Express,
+  team: TestTeam,
+  overrides: Record<string, unknown> = {},
+  user: SignedInUser = team.member,
+): Promise<TaskResponse> {
+  const res = await request(app)
+    .post('/api/tasks')
+    .set('Cookie', user.cookie)
+    .send({ teamId: team.id, ...buildTaskInput(overrides) });
+  if (res.status !== 201)
+    throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as TaskResponse;
+}
