@@ -5,7 +5,7 @@ const { join } = require('node:path');
 const envFile = join(__dirname, '.local', 'test-env');
 if (existsSync(envFile)) {
   for (const line of readFileSync(envFile, 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
     if (match && process.env[match[1]] === undefined) process.env[match[1]] = match[2];
   }
 }

@@ -12,22 +12,16 @@ runMongoService({
   service: 'tasks',
   readConfig,
   outboxModels: [Task, Comment],
-  listeners: () => tasksListeners(),
-  buildApp: ({ config, logger, redis, bus, kickRelay }) => {
+  parts: async ({ config, logger }) => {
     const storage = new AttachmentStorage(config);
-    // runMongoService has no asynchronous start-up hook: the bucket is made here, and readiness
-    // (a HEAD of the bucket) keeps traffic away until it exists. No storage: exit and restart.
-    storage.ensureBucket().then(
-      () => logger.info({ bucket: storage.bucket }, 'attachment bucket ready'),
-      (err: unknown) => {
-        logger.fatal({ err }, 'object storage unreachable');
-        process.exit(1);
-      },
-    );
+    // No object storage, no start: the pod restarts until it is reachable.
+    await storage.ensureBucket();
+    logger.info({ bucket: storage.bucket }, 'attachment bucket ready');
     // Indexes of the replicas and the history (outbox models get theirs from runMongoService).
-    void Promise.all([Activity.init(), Membership.init()]).catch((err: unknown) =>
-      logger.error({ err }, 'index build failed'),
-    );
-    return buildApp({ config, logger, redis, nats: bus.nc, storage, onEventsRecorded: kickRelay });
+    await Promise.all([Activity.init(), Membership.init()]);
+    return { context: { storage }, stop: async () => storage.close() };
   },
+  listeners: () => tasksListeners(),
+  buildApp: ({ config, logger, redis, bus, kickRelay, storage }) =>
+    buildApp({ config, logger, redis, nats: bus.nc, storage, onEventsRecorded: kickRelay }),
 });

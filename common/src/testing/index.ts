@@ -6,3 +6,4 @@ export { startPostgres, type TestPostgres } from './postgres';
 export { startServiceTestStack, type ServiceTestStack } from './service-stack';
 export { startPgServiceTestStack, type PgServiceTestStack } from './pg-service-stack';
 export type { TestStackBase } from './stack-base';
+export { startServiceProcess, type ServiceProcess } from './service-process';

@@ -56,6 +56,12 @@ export class AttachmentStorage {
     }
   }
 
+  /** Closes the clients' keep-alive sockets (shutdown). */
+  close(): void {
+    this.client.destroy();
+    if (this.presigner !== this.client) this.presigner.destroy();
+  }
+
   async ready(): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }

@@ -9,7 +9,6 @@ import { Membership } from '../models/membership';
 import { Task } from '../models/task';
 import { AttachmentStorage } from '../services/storage';
 import { TaskCache } from '../services/task-cache';
-import { loadS3TestEnv } from './test-env';
 
 export interface TasksTestContext extends ServiceTestStack {
   app: Express;
@@ -28,7 +27,6 @@ export interface TasksTestContext extends ServiceTestStack {
 export async function setupTasksTest(
   options: { relay?: boolean; env?: Record<string, string> } = {},
 ): Promise<TasksTestContext> {
-  loadS3TestEnv();
   const stack = await startServiceTestStack({
     service: 'tasks',
     outboxModels: [Task, Comment],

@@ -1,13 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
   readEvents,
   signinCookie,
   startNats,
   startPostgres,
+  startServiceProcess,
   testKeys,
   waitFor,
+  type ServiceProcess,
   type TestNats,
   type TestPostgres,
 } from '@taskforge/common/testing';
@@ -19,46 +19,19 @@ import { AUDIT_DURABLE, DIRECTORY_DURABLE } from '../events/consumers';
 let pg: TestPostgres;
 let nats: TestNats;
 let pool: Pool;
-let child: ChildProcess;
-let exited: Promise<number | null>;
-let baseUrl: string;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+let service: ServiceProcess;
 
 beforeAll(async () => {
   [pg, nats] = await Promise.all([startPostgres(), startNats()]);
   pool = new Pool({ connectionString: pg.url, max: 2 });
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  service = await startServiceProcess({
     cwd: resolve(__dirname, '..', '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
-      DATABASE_URL: pg.url,
-      NATS_URL: nats.url,
-      JWT_PUBLIC_KEY: testKeys().publicKey,
-    },
-    stdio: 'ignore',
-  });
-  exited = new Promise((done) => child.once('exit', (code) => done(code)));
-  await waitFor(async () => (await request(baseUrl).get('/readyz')).status === 200, {
-    timeoutMs: 20_000,
+    env: { DATABASE_URL: pg.url, NATS_URL: nats.url, JWT_PUBLIC_KEY: testKeys().publicKey },
   });
 });
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  await service.stop('SIGKILL');
   await pool.end();
   await Promise.all([pg.stop(), nats.stop()]);
 });
@@ -69,7 +42,7 @@ describe('the teams process (src/index.ts on runPgService)', () => {
     expect(rows).toHaveLength(4);
 
     const { cookie, user } = signinCookie();
-    const res = await request(baseUrl)
+    const res = await request(service.url)
       .post('/api/teams')
       .set('Cookie', cookie)
       .send({ name: 'Live' })
@@ -97,7 +70,6 @@ describe('the teams process (src/index.ts on runPgService)', () => {
     }
     await bus.nc.close();
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await service.stop('SIGTERM')).toBe(0);
   });
 });
