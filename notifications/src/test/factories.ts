@@ -85,3 +85,16 @@ export function buildComment(
     ...overrides,
   };
 }
+
+export function buildTeam(
+  overrides: Partial<EventData<'team.created'>> = {},
+): EventData<'team.created'> {
+  return {
+    id: newId(),
+    version: 0,
+    name: 'Platform',
+    createdBy: newId(),
+    permissions: { admin: [], member: [], guest: [] },
+    ...overrides,
+  };
+}
