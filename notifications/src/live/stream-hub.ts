@@ -85,10 +85,9 @@ export class StreamHub {
     await this.loop;
   }
 
-  get openStreams(): number {
-    let total = 0;
-    for (const set of this.connections.values()) total += set.size;
-    return total;
+  /** How many streams the user has open on this pod. */
+  openStreamsOf(userId: string): number {
+    return this.connections.get(userId)?.size ?? 0;
   }
 
   /** Serves one SSE response until the client goes away; replays after `lastEventId`. */
@@ -197,6 +196,12 @@ export class StreamHub {
 
   /** Writes what the user missed after `after`; `resync` first when some of it was trimmed. */
   private async replay(connection: Connection, after: string): Promise<void> {
+    const [newest] = await this.options.redis.xrevrange(this.key, '+', '-', 'COUNT', 1);
+    if (compareStreamIds(after, newest?.[0] ?? '0-0') > 0) {
+      // An id this stream never sent: resuming after it would hold back every live message.
+      connection.lastId = null;
+      return;
+    }
     if (await this.trimmedAfter(after)) connection.res.write('event: resync\ndata: {}\n\n');
     const membership = new Map<string, boolean>();
     const isFor = async (message: LiveMessage) => {
@@ -220,16 +225,22 @@ export class StreamHub {
     }
   }
 
-  /** Whether the stream dropped (trimmed) any message newer than `after`. */
+  /**
+   * Whether messages newer than `after` were trimmed. The stream is only ever trimmed from its
+   * oldest end (MAXLEN), so that is when its oldest kept message is newer than `after`, or when it
+   * is empty although it generated ids after `after`.
+   */
   private async trimmedAfter(after: string): Promise<boolean> {
+    const [oldest] = await this.options.redis.xrange(this.key, '-', '+', 'COUNT', 1);
+    if (oldest) return compareStreamIds(oldest[0], after) > 0;
     let info: unknown[];
     try {
       info = (await this.options.redis.call('XINFO', 'STREAM', this.key)) as unknown[];
     } catch {
-      return false; // No stream yet: nothing was ever trimmed.
+      return false; // No stream at all: nothing was ever sent.
     }
-    const index = info.indexOf('max-deleted-entry-id');
-    const maxDeleted = index >= 0 ? info[index + 1] : undefined;
-    return typeof maxDeleted === 'string' && compareStreamIds(after, maxDeleted) < 0;
+    const index = info.indexOf('last-generated-id');
+    const lastGenerated = index >= 0 ? info[index + 1] : undefined;
+    return typeof lastGenerated === 'string' && compareStreamIds(lastGenerated, after) > 0;
   }
 }
