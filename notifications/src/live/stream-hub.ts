@@ -194,15 +194,21 @@ export class StreamHub {
     );
   }
 
-  /** Writes what the user missed after `after`; `resync` first when some of it was trimmed. */
+  /**
+   * Writes what the user missed after `after`. The stream is trimmed only at its oldest end, so
+   * messages were lost when the oldest kept one is newer than `after` (or none is kept although
+   * newer ones were sent): the browser is told to `resync` first.
+   */
   private async replay(connection: Connection, after: string): Promise<void> {
-    const [newest] = await this.options.redis.xrevrange(this.key, '+', '-', 'COUNT', 1);
-    if (compareStreamIds(after, newest?.[0] ?? '0-0') > 0) {
+    const { oldest, lastGenerated } = await this.bounds();
+    if (compareStreamIds(after, lastGenerated) > 0) {
       // An id this stream never sent: resuming after it would hold back every live message.
       connection.lastId = null;
       return;
     }
-    if (await this.trimmedAfter(after)) connection.res.write('event: resync\ndata: {}\n\n');
+    if (compareStreamIds(oldest ?? lastGenerated, after) > 0) {
+      connection.res.write('event: resync\ndata: {}\n\n');
+    }
     const membership = new Map<string, boolean>();
     const isFor = async (message: LiveMessage) => {
       if (message.type !== 'board') return message.userId === connection.userId;
@@ -225,22 +231,20 @@ export class StreamHub {
     }
   }
 
-  /**
-   * Whether messages newer than `after` were trimmed. The stream is only ever trimmed from its
-   * oldest end (MAXLEN), so that is when its oldest kept message is newer than `after`, or when it
-   * is empty although it generated ids after `after`.
-   */
-  private async trimmedAfter(after: string): Promise<boolean> {
-    const [oldest] = await this.options.redis.xrange(this.key, '-', '+', 'COUNT', 1);
-    if (oldest) return compareStreamIds(oldest[0], after) > 0;
+  /** The oldest id the stream keeps and the last id it generated ('0-0' when it never did). */
+  private async bounds(): Promise<{ oldest: string | null; lastGenerated: string }> {
     let info: unknown[];
     try {
       info = (await this.options.redis.call('XINFO', 'STREAM', this.key)) as unknown[];
     } catch {
-      return false; // No stream at all: nothing was ever sent.
+      return { oldest: null, lastGenerated: '0-0' }; // No stream yet.
     }
-    const index = info.indexOf('last-generated-id');
-    const lastGenerated = index >= 0 ? info[index + 1] : undefined;
-    return typeof lastGenerated === 'string' && compareStreamIds(lastGenerated, after) > 0;
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    const lastGenerated = field('last-generated-id');
+    const firstEntry = field('first-entry');
+    return {
+      oldest: Array.isArray(firstEntry) && typeof firstEntry[0] === 'string' ? firstEntry[0] : null,
+      lastGenerated: typeof lastGenerated === 'string' ? lastGenerated : '0-0',
+    };
   }
 }
