@@ -36,7 +36,7 @@ describe('due-soon scan', () => {
       dueSoonNotifiedFor: new Date(hoursFromNow(5)),
     });
 
-    // A new due date notifies again; moving back to a notified one does not re-arm twice.
+    // A new due date notifies again, once.
     const moved = updateTask(task, { dueDate: hoursFromNow(20) });
     await ctx.publish('task.updated', moved, { actorId: assigneeId });
     await ctx.settled();
