@@ -18,7 +18,12 @@ export function signIn(id = newId()): SignedInUser {
 type Preferences = EventData<'user.created'>['preferences']['notifications'];
 
 export function buildUser(
-  overrides: Partial<Omit<EventData<'user.created'>, 'preferences'>> & {
+  overrides: {
+    id?: string;
+    version?: number;
+    email?: string;
+    firstName?: string | null;
+    lastName?: string | null;
     notifications?: Partial<Preferences>;
   } = {},
 ): EventData<'user.created'> {
