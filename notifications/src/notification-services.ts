@@ -2,7 +2,7 @@ import type { Listener } from '@taskforge/common';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { NotificationsConfig } from './config';
-import { createMailer, type SendEmail } from './email/mailer';
+import { createMailer } from './email/mailer';
 import { notificationListeners } from './events/listeners';
 import { NotificationJobs } from './jobs/notification-jobs';
 import { runDigest, type DigestFrequency } from './jobs/run-digest';
@@ -21,8 +21,6 @@ export interface NotificationServicesOptions {
   redis: Redis;
   /** Namespaces every Redis key of this service (each test file has its own). */
   redisPrefix: string;
-  /** Replaces SMTP (never in production; tests use a real SMTP server instead). */
-  send?: SendEmail;
 }
 
 /**
@@ -68,13 +66,11 @@ export class NotificationServices {
       counter: this.counter,
       live: this.live,
       enqueueEmail: (id) => this.jobs.enqueueEmail(id),
-      logger,
     });
 
-    const mailer = options.send ? undefined : createMailer(config);
-    this.closeMailer = () => mailer?.close();
-    const send = options.send ?? mailer!.send;
-    this.email = { send, publicUrl: config.PUBLIC_URL };
+    const mailer = createMailer(config);
+    this.closeMailer = () => mailer.close();
+    this.email = { send: mailer.send, publicUrl: config.PUBLIC_URL };
   }
 
   listeners(): Listener[] {

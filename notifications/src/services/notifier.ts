@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import { EmailDelivery } from '../models/email-delivery';
 import {
   Notification,
@@ -30,7 +29,6 @@ export interface NotifierDeps {
   counter: UnreadCounter;
   live: LiveFeed;
   enqueueEmail: (notificationId: string) => Promise<void>;
-  logger: Logger;
 }
 
 function isDuplicateKey(err: unknown): boolean {
