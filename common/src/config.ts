@@ -31,6 +31,8 @@ export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   NATS_URL: z.string().min(1),
+  /** Copies of the event stream when a service creates it: 3 on a NATS cluster. */
+  NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   REDIS_URL: z.string().min(1),
   JWT_PUBLIC_KEY: pemKey,
   COOKIE_SECURE: booleanString.optional(),

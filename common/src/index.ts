@@ -71,3 +71,14 @@ export {
   type MongoServiceContext,
   type MongoServiceOptions,
 } from './process/run-mongo-service';
+export {
+  runPgService,
+  type PgServiceContext,
+  type PgServiceOptions,
+} from './process/run-pg-service';
+export type {
+  ConsumerSpec,
+  PartsFactory,
+  ServiceContext,
+  ServiceParts,
+} from './process/run-service';

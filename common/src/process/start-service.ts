@@ -11,6 +11,8 @@ export interface StartOptions {
   app: Express;
   port: number;
   logger: Logger;
+  /** Run as soon as the server stops accepting, while in-flight requests drain (end SSE streams). */
+  onStopAccepting?: Array<() => Promise<unknown>>;
   /** Run in order after the server stops accepting: stop consumers, relay, drain NATS, close DBs. */
   onShutdown: Array<() => Promise<unknown>>;
   /** Longest time to wait for in-flight requests before closing their connections. */
@@ -39,8 +41,18 @@ export function startService(options: StartOptions): Promise<ServiceHandle> {
             options.drainTimeoutMs ?? 10_000,
           );
           forceClose.unref();
+          const closed = new Promise<void>((done) => server.close(() => done()));
           server.closeIdleConnections();
-          await new Promise<void>((done) => server.close(() => done()));
+          for (const step of options.onStopAccepting ?? []) {
+            try {
+              await step();
+            } catch (stepErr) {
+              logger.error({ err: stepErr }, 'shutdown step failed');
+            }
+          }
+          // The responses those steps ended left their keep-alive connections idle.
+          if (options.onStopAccepting?.length) server.closeIdleConnections();
+          await closed;
           clearTimeout(forceClose);
           for (const step of options.onShutdown) {
             try {

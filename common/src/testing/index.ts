@@ -4,3 +4,5 @@ export { readEvents, startNats, waitFor, type TestNats } from './nats';
 export { openApiChecker } from './openapi';
 export { startPostgres, type TestPostgres } from './postgres';
 export { startServiceTestStack, type ServiceTestStack } from './service-stack';
+export { startPgServiceTestStack, type PgServiceTestStack } from './pg-service-stack';
+export type { TestStackBase } from './stack-base';

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createLogger } from '../../logger';
+import { startService } from '../start-service';
+
+const logger = createLogger('test', { NODE_ENV: 'test' });
+
+describe('startService shutdown', () => {
+  it('ends never-ending responses first, then runs the shutdown steps in order', async () => {
+    const steps: string[] = [];
+    const open = new Set<express.Response>();
+    const app = express();
+    app.get('/stream', (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(': open\n\n');
+      open.add(res);
+    });
+    const handle = await startService({
+      app,
+      port: 0,
+      logger,
+      // Without this step the open stream would hold the shutdown until the drain timeout.
+      drainTimeoutMs: 60_000,
+      onStopAccepting: [
+        async () => {
+          steps.push('end streams');
+          for (const res of open) res.end();
+        },
+      ],
+      onShutdown: [async () => steps.push('consumers'), async () => steps.push('stores')],
+    });
+    const { port } = handle.server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/stream`);
+    const reader = res.body!.getReader();
+    await reader.read();
+
+    await handle.shutdown('test');
+
+    expect(steps).toEqual(['end streams', 'consumers', 'stores']);
+    expect((await reader.read()).done).toBe(true);
+    expect(handle.server.listening).toBe(false);
+  });
+
+  it('runs the remaining steps when one fails', async () => {
+    const steps: string[] = [];
+    const handle = await startService({
+      app: express(),
+      port: 0,
+      logger,
+      onStopAccepting: [
+        async () => {
+          throw new Error('stream hub already gone');
+        },
+      ],
+      onShutdown: [
+        async () => {
+          throw new Error('consumer already stopped');
+        },
+        async () => steps.push('stores'),
+      ],
+    });
+    await handle.shutdown('test');
+    expect(steps).toEqual(['stores']);
+  });
+});

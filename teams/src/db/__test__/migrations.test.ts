@@ -1,0 +1,162 @@
+import { PERMISSIONS, PG_OUTBOX_DDL } from '@taskforge/common';
+import { startPostgres, type TestPostgres } from '@taskforge/common/testing';
+import { Pool } from 'pg';
+import { migrate } from '../../test/migrate';
+import { MIGRATIONS_TABLE } from '../migration-files';
+
+let pg: TestPostgres;
+let pool: Pool;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  pool = new Pool({ connectionString: pg.url, max: 2 });
+});
+afterAll(async () => {
+  await pool.end();
+  await pg.stop();
+});
+
+/** Tables, columns, constraints, indexes and triggers of a schema, in a comparable form. */
+async function schemaOf(db: Pool, schema = 'public'): Promise<Record<string, string[]>> {
+  const list = async (sql: string) =>
+    (await db.query<{ item: string }>(sql, [schema])).rows.map((row) => row.item);
+  return {
+    columns: await list(
+      `SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' ||
+              coalesce(column_default, '') || ' ' || coalesce(datetime_precision::text, '') AS item
+         FROM information_schema.columns WHERE table_schema = $1 AND table_name <> '${MIGRATIONS_TABLE}'
+        ORDER BY 1`,
+    ),
+    constraints: await list(
+      `SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) AS item FROM pg_constraint
+        WHERE connamespace = $1::regnamespace AND conrelid::regclass::text <> '${MIGRATIONS_TABLE}'
+        ORDER BY 1`,
+    ),
+    indexes: await list(
+      `SELECT indexdef AS item FROM pg_indexes
+        WHERE schemaname = $1 AND tablename <> '${MIGRATIONS_TABLE}' ORDER BY 1`,
+    ),
+    triggers: await list(
+      `SELECT t.tgrelid::regclass || ' ' || t.tgname AS item
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+        WHERE NOT t.tgisinternal AND c.relnamespace = $1::regnamespace ORDER BY 1`,
+    ),
+  };
+}
+
+const tables = async () =>
+  (
+    await pool.query<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+    )
+  ).rows.map((row) => row.tablename);
+
+const ranMigrations = async () =>
+  (
+    await pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY run_on, id`)
+  ).rows.map((row) => row.name);
+
+describe('the migrations', () => {
+  it('run up, down to nothing, and up again to the same schema', async () => {
+    await migrate(pg.url, 'up');
+    expect(await tables()).toEqual([
+      'audit_logs',
+      'outbox',
+      'permissions',
+      MIGRATIONS_TABLE,
+      'role_permissions',
+      'team_memberships',
+      'teams',
+      'users',
+    ]);
+    expect(await ranMigrations()).toEqual([
+      '0001_outbox',
+      '0002_users',
+      '0003_teams',
+      '0004_audit-logs',
+    ]);
+    const first = await schemaOf(pool);
+
+    await migrate(pg.url, 'down', 'all');
+    expect(await tables()).toEqual([MIGRATIONS_TABLE]);
+    expect(await ranMigrations()).toEqual([]);
+    const leftovers = await pool.query(
+      `SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace`,
+    );
+    expect(leftovers.rows).toEqual([]);
+
+    await migrate(pg.url, 'up');
+    expect(await schemaOf(pool)).toEqual(first);
+  });
+
+  it('step down and up one migration at a time', async () => {
+    await migrate(pg.url, 'up');
+    await migrate(pg.url, 'down');
+    expect(await tables()).not.toContain('audit_logs');
+    expect(await tables()).toContain('teams');
+    await migrate(pg.url, 'down', '2');
+    expect(await tables()).toEqual(['outbox', MIGRATIONS_TABLE]);
+    await migrate(pg.url, 'up', '1');
+    expect(await ranMigrations()).toEqual(['0001_outbox', '0002_users']);
+    await migrate(pg.url, 'up');
+    expect(await ranMigrations()).toHaveLength(4);
+  });
+
+  it('create the outbox exactly as common’s PG_OUTBOX_DDL does', async () => {
+    await migrate(pg.url, 'up');
+    await pool.query('CREATE SCHEMA reference');
+    const client = await pool.connect();
+    try {
+      await client.query('SET search_path TO reference');
+      await client.query(PG_OUTBOX_DDL);
+    } finally {
+      await client.query('RESET search_path');
+      client.release();
+    }
+    const outboxOnly = (schema: Record<string, string[]>, prefix: string) =>
+      Object.fromEntries(
+        Object.entries(schema).map(([kind, items]) => [
+          kind,
+          items
+            .filter((item) => item.includes('outbox'))
+            .map((item) => item.replaceAll(prefix, '')),
+        ]),
+      );
+    const migrated = outboxOnly(await schemaOf(pool, 'public'), 'public.');
+    const reference = outboxOnly(await schemaOf(pool, 'reference'), 'reference.');
+    expect(migrated.columns!.length).toBeGreaterThan(0);
+    expect(migrated).toEqual(reference);
+    await pool.query('DROP SCHEMA reference CASCADE');
+  });
+
+  it('name every permission of the event catalogue', async () => {
+    await migrate(pg.url, 'up');
+    const { rows } = await pool.query<{ name: string }>('SELECT name FROM permissions');
+    expect(rows.map((row) => row.name).sort()).toEqual([...PERMISSIONS].sort());
+  });
+
+  it('index every lookup the API and the listeners make', async () => {
+    await migrate(pg.url, 'up');
+    const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
+    );
+    const defs = rows.map((row) => row.indexdef.replace(/ USING btree/, ''));
+    expect(defs).toEqual(
+      expect.arrayContaining([
+        'CREATE UNIQUE INDEX users_email_key ON public.users (lower(email))',
+        'CREATE UNIQUE INDEX team_memberships_pkey ON public.team_memberships (team_id, user_id)',
+        'CREATE INDEX team_memberships_user_idx ON public.team_memberships (user_id, joined_at DESC, team_id DESC) WHERE (removed_at IS NULL)',
+        'CREATE INDEX team_memberships_team_joined_idx ON public.team_memberships (team_id, joined_at, user_id) WHERE (removed_at IS NULL)',
+        'CREATE UNIQUE INDEX role_permissions_pkey ON public.role_permissions (team_id, role, permission)',
+        'CREATE UNIQUE INDEX audit_logs_event_id_key ON public.audit_logs (event_id)',
+        'CREATE INDEX audit_logs_team_idx ON public.audit_logs (team_id, occurred_at DESC, id DESC)',
+        'CREATE INDEX audit_logs_team_entity_idx ON public.audit_logs (team_id, entity_type, entity_id, occurred_at DESC, id DESC)',
+        'CREATE INDEX audit_logs_team_actor_idx ON public.audit_logs (team_id, actor_id, occurred_at DESC, id DESC)',
+      ]),
+    );
+  });
+
+  it('fail the command with a usage message on unknown arguments', async () => {
+    await expect(migrate(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });
+  });
+});

@@ -1,0 +1,156 @@
+import type { Role } from '@taskforge/common';
+import type { PoolClient } from 'pg';
+import type { Team } from './teams';
+import type { Db } from './transaction';
+
+export interface Membership {
+  teamId: string;
+  userId: string;
+  role: Role;
+  joinedAt: Date;
+  updatedAt: Date;
+  removedAt: Date | null;
+  version: number;
+}
+
+/** A member as the API lists them: the membership and what the directory knows of the user. */
+export interface MemberView extends Membership {
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+/** Where the previous page ended: the sort time and the tie-breaking id of its last row. */
+export interface PageCursor {
+  at: Date;
+  id: string;
+}
+
+const MEMBERSHIP_COLUMNS = `team_id AS "teamId", user_id AS "userId", role, joined_at AS "joinedAt",
+  updated_at AS "updatedAt", removed_at AS "removedAt", version`;
+
+/** The membership row of this user, current or removed. */
+export async function findMembership(
+  db: Db,
+  teamId: string,
+  userId: string,
+): Promise<Membership | undefined> {
+  const { rows } = await db.query<Membership>(
+    `SELECT ${MEMBERSHIP_COLUMNS} FROM team_memberships WHERE team_id = $1 AND user_id = $2`,
+    [teamId, userId],
+  );
+  return rows[0];
+}
+
+export async function findActiveMembership(
+  db: Db,
+  teamId: string,
+  userId: string,
+): Promise<Membership | undefined> {
+  const membership = await findMembership(db, teamId, userId);
+  return membership && !membership.removedAt ? membership : undefined;
+}
+
+/**
+ * Makes the user a member: a new row at version 0, or the removed row brought back at its next
+ * version, so the (team, user) version sequence never restarts.
+ */
+export async function upsertMembership(
+  client: PoolClient,
+  teamId: string,
+  userId: string,
+  role: Role,
+): Promise<Membership> {
+  const { rows } = await client.query<Membership>(
+    `INSERT INTO team_memberships (team_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (team_id, user_id) DO UPDATE
+        SET role = EXCLUDED.role, removed_at = NULL, joined_at = now(), updated_at = now(),
+            version = team_memberships.version + 1
+      WHERE team_memberships.removed_at IS NOT NULL
+     RETURNING ${MEMBERSHIP_COLUMNS}`,
+    [teamId, userId, role],
+  );
+  if (!rows[0]) throw new Error('upsertMembership called for a current member');
+  return rows[0];
+}
+
+export async function setMembershipRole(
+  client: PoolClient,
+  teamId: string,
+  userId: string,
+  role: Role,
+): Promise<Membership> {
+  const { rows } = await client.query<Membership>(
+    `UPDATE team_memberships SET role = $3, updated_at = now(), version = version + 1
+      WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL
+      RETURNING ${MEMBERSHIP_COLUMNS}`,
+    [teamId, userId, role],
+  );
+  return rows[0]!;
+}
+
+export async function markMembershipRemoved(
+  client: PoolClient,
+  teamId: string,
+  userId: string,
+): Promise<Membership> {
+  const { rows } = await client.query<Membership>(
+    `UPDATE team_memberships SET removed_at = now(), updated_at = now(), version = version + 1
+      WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL
+      RETURNING ${MEMBERSHIP_COLUMNS}`,
+    [teamId, userId],
+  );
+  return rows[0]!;
+}
+
+export async function countAdmins(db: Db, teamId: string): Promise<number> {
+  const { rows } = await db.query<{ admins: number }>(
+    `SELECT count(*)::int AS admins FROM team_memberships
+      WHERE team_id = $1 AND role = 'admin' AND removed_at IS NULL`,
+    [teamId],
+  );
+  return rows[0]?.admins ?? 0;
+}
+
+/** One page of a team's current members, in the order they joined. */
+export async function listMembers(
+  db: Db,
+  teamId: string,
+  page: { limit: number; after?: PageCursor | undefined },
+): Promise<MemberView[]> {
+  const { rows } = await db.query<MemberView>(
+    `SELECT m.team_id AS "teamId", m.user_id AS "userId", m.role, m.joined_at AS "joinedAt",
+            m.updated_at AS "updatedAt", m.removed_at AS "removedAt", m.version,
+            u.email, u.first_name AS "firstName", u.last_name AS "lastName"
+       FROM team_memberships m
+       LEFT JOIN users u ON u.id = m.user_id
+      WHERE m.team_id = $1 AND m.removed_at IS NULL
+        AND ($2::timestamptz IS NULL OR (m.joined_at, m.user_id) > ($2, $3))
+      ORDER BY m.joined_at, m.user_id
+      LIMIT $4`,
+    [teamId, page.after?.at ?? null, page.after?.id ?? null, page.limit],
+  );
+  return rows;
+}
+
+export type TeamOfMember = Team & { role: Role; joinedAt: Date };
+
+/** One page of the teams a user currently belongs to, most recently joined first. */
+export async function listTeamsOf(
+  db: Db,
+  userId: string,
+  page: { limit: number; after?: PageCursor | undefined },
+): Promise<TeamOfMember[]> {
+  const { rows } = await db.query<TeamOfMember>(
+    `SELECT t.id, t.name, t.description, t.created_by AS "createdBy", t.created_at AS "createdAt",
+            t.updated_at AS "updatedAt", t.version, m.role, m.joined_at AS "joinedAt"
+       FROM team_memberships m
+       JOIN teams t ON t.id = m.team_id
+      WHERE m.user_id = $1 AND m.removed_at IS NULL
+        AND ($2::timestamptz IS NULL OR (m.joined_at, m.team_id) < ($2, $3::uuid))
+      ORDER BY m.joined_at DESC, m.team_id DESC
+      LIMIT $4`,
+    [userId, page.after?.at ?? null, page.after?.id ?? null, page.limit],
+  );
+  return rows;
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { buildEvent, EVENT_STREAM, EventConsumer, SUBJECTS } from '@taskforge/common';
+import { readEvents, waitFor } from '@taskforge/common/testing';
+import request from 'supertest';
+import { directoryUser, rowsOf } from '../../test/factories';
+import { publish, requestMetadata, sampleData } from '../../test/events';
+import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { AUDIT_DURABLE } from '../consumers';
+import { auditListeners } from '../listeners/audit-log-listener';
+
+let ctx: TeamsTestContext;
+
+beforeAll(async () => {
+  ctx = await setupTeamsTest();
+});
+beforeEach(() => ctx.reset());
+afterEach(() => ctx.stopConsumers());
+afterAll(() => ctx.close());
+
+interface AuditRow {
+  event_id: string;
+  subject: string;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  team_id: string | null;
+  actor_id: string | null;
+  previous_state: unknown;
+  new_state: unknown;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+const auditRows = () =>
+  rowsOf<AuditRow>(
+    ctx.pool,
+    `SELECT event_id, subject, entity_type, entity_id, action, team_id, actor_id, previous_state,
+            new_state, ip_address, user_agent
+       FROM audit_logs ORDER BY id`,
+  );
+
+async function auditConsumerIdle() {
+  await waitFor(async () => {
+    const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, AUDIT_DURABLE);
+    return info.num_pending === 0 && info.num_ack_pending === 0;
+  });
+}
+
+describe('the audit log consumer', () => {
+  it('records every subject of the catalogue once, with entity, action, team, actor and origin', async () => {
+    await ctx.startConsumers();
+    const teamId = randomUUID();
+    const actorId = 'actor-1';
+    const events = SUBJECTS.map((subject) =>
+      buildEvent(subject, sampleData(subject, teamId), requestMetadata(actorId)),
+    );
+    await publish(ctx.bus, ...events);
+
+    const rows = await waitFor(async () => {
+      const found = await auditRows();
+      return found.length === SUBJECTS.length ? found : undefined;
+    });
+    const bySubject = new Map(rows.map((row) => [row.subject, row]));
+    for (const event of events) {
+      const row = bySubject.get(event.subject)!;
+      const [entityType, action] = event.subject.split('.');
+      const data = event.data as { id?: string; userId?: string };
+      expect(row).toMatchObject({
+        event_id: event.id,
+        entity_type: entityType,
+        action,
+        entity_id: entityType === 'member' ? data.userId : data.id,
+        team_id: ['user', 'ticket'].includes(entityType!) ? null : teamId,
+        actor_id: actorId,
+        ip_address: '203.0.113.7',
+        user_agent: 'Mozilla/5.0 (audit test)',
+      });
+    }
+  });
+
+  it('keeps the before and after each kind of event carries', async () => {
+    await ctx.startConsumers();
+    const teamId = randomUUID();
+    const subjects = [
+      'task.updated',
+      'member.updated',
+      'team.updated',
+      'task.created',
+      'task.deleted',
+    ] as const;
+    await publish(
+      ctx.bus,
+      ...subjects.map((subject) => buildEvent(subject, sampleData(subject, teamId))),
+    );
+    const rows = await waitFor(async () => {
+      const found = await auditRows();
+      return found.length === subjects.length ? found : undefined;
+    });
+    const state = (subject: string) => {
+      const row = rows.find((r) => r.subject === subject)!;
+      return [row.previous_state, row.new_state];
+    };
+    expect(state('task.updated')).toEqual([{ status: 'todo' }, { status: 'done' }]);
+    expect(state('member.updated')).toEqual([{ role: 'member' }, { role: 'guest' }]);
+    expect(state('team.updated')).toEqual([{ name: 'T' }, { name: 'T2' }]);
+    expect(state('task.created')[0]).toBeNull();
+    expect(state('task.created')[1]).toMatchObject({ title: 'Write the docs', status: 'todo' });
+    expect(state('task.deleted')[0]).toMatchObject({ title: 'Write the docs' });
+    expect(state('task.deleted')[1]).toBeNull();
+  });
+
+  it('records this service’s own writes with the request’s actor, IP and user agent', async () => {
+    await ctx.startConsumers();
+    const admin = await directoryUser(ctx.pool);
+    const newcomer = await directoryUser(ctx.pool);
+    const res = await request(ctx.app)
+      .post('/api/teams')
+      .set('Cookie', admin.cookie)
+      .set('User-Agent', 'Browser/1.0')
+      .set('X-Forwarded-For', '198.51.100.23')
+      .send({ name: 'Audited' })
+      .expect(201);
+    await request(ctx.app)
+      .post(`/api/teams/${res.body.id}/members`)
+      .set('Cookie', admin.cookie)
+      .set('User-Agent', 'Browser/1.0')
+      .set('X-Forwarded-For', '198.51.100.23')
+      .send({ email: newcomer.email, role: 'guest' })
+      .expect(201);
+
+    const rows = await waitFor(async () => {
+      const found = (await auditRows()).filter((row) => row.team_id === res.body.id);
+      return found.length === 3 ? found : undefined;
+    });
+    expect(rows.map((row) => [row.subject, row.entity_id])).toEqual(
+      expect.arrayContaining([
+        ['team.created', res.body.id],
+        ['member.added', admin.id],
+        ['member.added', newcomer.id],
+      ]),
+    );
+    for (const row of rows) {
+      expect(row).toMatchObject({
+        actor_id: admin.id,
+        ip_address: '198.51.100.23',
+        user_agent: 'Browser/1.0',
+      });
+    }
+  });
+
+  it('records an event once when the same message is handled twice (a redelivery)', async () => {
+    const consumer = new EventConsumer(ctx.bus, {
+      durable: AUDIT_DURABLE,
+      listeners: auditListeners(ctx.pool),
+      logger: ctx.logger,
+    });
+    await consumer.ensure();
+    const event = buildEvent('task.created', sampleData('task.created', randomUUID()));
+    await publish(ctx.bus, event);
+    const msg = await (await ctx.bus.js.consumers.get(EVENT_STREAM, AUDIT_DURABLE)).next();
+
+    expect(await consumer.handle(msg!)).toBe('acked');
+    expect(await consumer.handle(msg!)).toBe('acked');
+
+    expect((await auditRows()).map((row) => row.event_id)).toEqual([event.id]);
+  });
+
+  it('records an event once when it is published again under another Nats-Msg-Id', async () => {
+    await ctx.startConsumers();
+    const event = buildEvent('comment.created', sampleData('comment.created', randomUUID()));
+    await publish(ctx.bus, event);
+    // A second copy that JetStream's duplicate window does not catch: same event id, new msg id.
+    await ctx.bus.js.publish(event.subject, JSON.stringify(event), { msgID: randomUUID() });
+    await auditConsumerIdle();
+
+    const copies = (await readEvents(ctx.natsUrl, 'comment.created')).filter(
+      (e) => e.id === event.id,
+    );
+    expect(copies).toHaveLength(2);
+    expect((await auditRows()).map((row) => row.event_id)).toEqual([event.id]);
+  });
+
+  it('keeps the log append-only', async () => {
+    await ctx.startConsumers();
+    await publish(ctx.bus, buildEvent('ticket.created', sampleData('ticket.created', '')));
+    await waitFor(async () => (await auditRows()).length === 1);
+    await expect(ctx.pool.query("UPDATE audit_logs SET actor_id = 'someone'")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(ctx.pool.query('DELETE FROM audit_logs')).rejects.toThrow(/append-only/);
+  });
+});

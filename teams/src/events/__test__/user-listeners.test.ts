@@ -1,0 +1,106 @@
+import { buildEvent, EVENT_STREAM } from '@taskforge/common';
+import { waitFor } from '@taskforge/common/testing';
+import { applyUserEvent, findUserById } from '../../db/users';
+import { publish, userData } from '../../test/events';
+import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { DIRECTORY_DURABLE } from '../consumers';
+
+let ctx: TeamsTestContext;
+
+beforeAll(async () => {
+  ctx = await setupTeamsTest();
+});
+beforeEach(() => ctx.reset());
+afterEach(() => ctx.stopConsumers());
+afterAll(() => ctx.close());
+
+describe('applying user events to the directory', () => {
+  it('inserts version 0 once; a second copy is a duplicate and changes nothing', async () => {
+    const user = userData({ email: 'Ada@Example.test', firstName: 'Ada' });
+    expect(await applyUserEvent(ctx.pool, user)).toBe('apply');
+    expect(await applyUserEvent(ctx.pool, { ...user, firstName: 'Changed' })).toBe('duplicate');
+    expect(await findUserById(ctx.pool, user.id)).toEqual({
+      id: user.id,
+      email: 'Ada@Example.test',
+      firstName: 'Ada',
+      lastName: 'Hopper',
+      version: 0,
+    });
+  });
+
+  it('applies only the next version: older ones are duplicates, later ones wait', async () => {
+    const user = userData();
+    await applyUserEvent(ctx.pool, user);
+
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 2, firstName: 'v2' })).toBe('future');
+    expect((await findUserById(ctx.pool, user.id))?.version).toBe(0);
+
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 1, firstName: 'v1' })).toBe('apply');
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 1, firstName: 'again' })).toBe(
+      'duplicate',
+    );
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 2, firstName: 'v2' })).toBe('apply');
+    expect(await findUserById(ctx.pool, user.id)).toMatchObject({ firstName: 'v2', version: 2 });
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 0 })).toBe('duplicate');
+  });
+
+  it('treats an update for a user it has not seen created as a future version', async () => {
+    const user = userData({ version: 1 });
+    expect(await applyUserEvent(ctx.pool, user)).toBe('future');
+    expect(await findUserById(ctx.pool, user.id)).toBeUndefined();
+  });
+});
+
+describe('the directory listeners on the teams durable consumer', () => {
+  it('apply user events delivered out of order once the missing one arrives', async () => {
+    await ctx.startConsumers();
+    const user = userData({ firstName: 'v0' });
+    await publish(
+      ctx.bus,
+      buildEvent('user.created', user),
+      buildEvent('user.updated', {
+        ...user,
+        version: 2,
+        firstName: 'v2',
+        email: 'v2@example.test',
+      }),
+    );
+
+    // Version 2 came before version 1: it is left for redelivery, not applied.
+    await waitFor(async () => {
+      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, DIRECTORY_DURABLE);
+      return info.num_redelivered > 0;
+    });
+    expect(await findUserById(ctx.pool, user.id)).toMatchObject({ firstName: 'v0', version: 0 });
+
+    await publish(ctx.bus, buildEvent('user.updated', { ...user, version: 1, firstName: 'v1' }));
+    const final = await waitFor(async () => {
+      const row = await findUserById(ctx.pool, user.id);
+      return row?.version === 2 ? row : undefined;
+    });
+    expect(final).toMatchObject({ firstName: 'v2', email: 'v2@example.test' });
+  });
+
+  it('ack a redelivered user.created without touching the row', async () => {
+    await ctx.startConsumers();
+    const user = userData({ firstName: 'First' });
+    await publish(ctx.bus, buildEvent('user.created', user));
+    await waitFor(() => findUserById(ctx.pool, user.id));
+    await publish(
+      ctx.bus,
+      buildEvent('user.updated', { ...user, version: 1, firstName: 'Second' }),
+    );
+    await waitFor(async () => (await findUserById(ctx.pool, user.id))?.version === 1);
+
+    // The same user.created again, as a redelivery after a lost ack would bring it.
+    await publish(ctx.bus, buildEvent('user.created', { ...user, firstName: 'Stale' }));
+    await waitFor(async () => {
+      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, DIRECTORY_DURABLE);
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    expect(await findUserById(ctx.pool, user.id)).toMatchObject({
+      firstName: 'Second',
+      version: 1,
+    });
+  });
+});

@@ -1,0 +1,150 @@
+import {
+  buildEvent,
+  ConflictError,
+  ForbiddenError,
+  insertOutboxEvent,
+  NotFoundError,
+  type EventMetadata,
+  type Role,
+} from '@taskforge/common';
+import type { Pool, PoolClient } from 'pg';
+import {
+  countAdmins,
+  findActiveMembership,
+  markMembershipRemoved,
+  setMembershipRole,
+  upsertMembership,
+  type Membership,
+} from '../db/memberships';
+import { withTransaction } from '../db/transaction';
+import { findUserByEmail, findUserById, type DirectoryUser } from '../db/users';
+import { memberEventData } from '../events/event-data';
+import { FieldNotFoundError } from './errors';
+import { requirePermission, writeAccess, type TeamAccess } from './team-access';
+
+export const MEMBER_NOT_FOUND = 'Member not found';
+export const LAST_ADMIN = 'A team must keep at least one admin';
+
+/** Who to add: someone in the user directory, by email or by id. */
+export type MemberTarget = { email: string } | { userId: string };
+
+export interface MemberResult {
+  membership: Membership;
+  /** What the directory knows of the member; the creator of a team may not be there yet. */
+  user: DirectoryUser | undefined;
+}
+
+/** Granting, revoking or touching the admin role is for admins, whatever else a role may do. */
+function requireAdminForAdminRole(access: TeamAccess, ...roles: Role[]): void {
+  if (roles.includes('admin') && access.membership.role !== 'admin') {
+    throw new ForbiddenError('Only admins can grant, revoke or remove the admin role');
+  }
+}
+
+async function findActiveTarget(client: PoolClient, teamId: string, userId: string) {
+  const membership = await findActiveMembership(client, teamId, userId);
+  if (!membership) throw new NotFoundError(MEMBER_NOT_FOUND);
+  return membership;
+}
+
+/** The team keeps an admin after `membership` stops being one (the team row is locked). */
+async function requireAnotherAdmin(client: PoolClient, membership: Membership): Promise<void> {
+  if (membership.role === 'admin' && (await countAdmins(client, membership.teamId)) <= 1) {
+    throw new ConflictError(LAST_ADMIN);
+  }
+}
+
+async function findDirectoryUser(client: PoolClient, target: MemberTarget) {
+  if ('email' in target) {
+    const user = await findUserByEmail(client, target.email);
+    if (!user) throw new FieldNotFoundError('No user with that email', 'email');
+    return user;
+  }
+  const user = await findUserById(client, target.userId);
+  if (!user) throw new FieldNotFoundError('No user with that id', 'userId');
+  return user;
+}
+
+/**
+ * Adds someone from the directory (needs member.manage). Someone removed earlier comes back
+ * on their membership's next version, so member.added follows their member.removed.
+ */
+export function addMember(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  target: MemberTarget,
+  role: Role,
+  metadata: EventMetadata,
+): Promise<MemberResult> {
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    requirePermission(access, 'member.manage');
+    requireAdminForAdminRole(access, role);
+    const user = await findDirectoryUser(client, target);
+    if (await findActiveMembership(client, teamId, user.id)) {
+      throw new ConflictError('Already a member of this team');
+    }
+
+    const membership = await upsertMembership(client, teamId, user.id, role);
+    await insertOutboxEvent(
+      client,
+      buildEvent('member.added', memberEventData(membership), metadata),
+    );
+    return { membership, user };
+  });
+}
+
+/** Changes a member's role (needs member.manage); the last admin cannot be demoted. */
+export function changeMemberRole(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  userId: string,
+  role: Role,
+  metadata: EventMetadata,
+): Promise<MemberResult> {
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    requirePermission(access, 'member.manage');
+    const membership = await findActiveTarget(client, teamId, userId);
+    const user = await findUserById(client, userId);
+    if (membership.role === role) return { membership, user };
+    requireAdminForAdminRole(access, membership.role, role);
+    await requireAnotherAdmin(client, membership);
+
+    const updated = await setMembershipRole(client, teamId, userId, role);
+    await insertOutboxEvent(
+      client,
+      buildEvent('member.updated', memberEventData(updated, membership.role), metadata),
+    );
+    return { membership: updated, user };
+  });
+}
+
+/**
+ * Removes a member (needs member.manage), or lets a member leave. The row stays, marked
+ * removed, so the membership's version goes on if they come back. The last admin stays.
+ */
+export function removeMember(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  userId: string,
+  metadata: EventMetadata,
+): Promise<void> {
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    const leaving = userId === actorId;
+    if (!leaving) requirePermission(access, 'member.manage');
+    const membership = leaving ? access.membership : await findActiveTarget(client, teamId, userId);
+    if (!leaving) requireAdminForAdminRole(access, membership.role);
+    await requireAnotherAdmin(client, membership);
+
+    const removed = await markMembershipRemoved(client, teamId, userId);
+    await insertOutboxEvent(
+      client,
+      buildEvent('member.removed', memberEventData(removed), metadata),
+    );
+  });
+}

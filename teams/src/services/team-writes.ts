@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestError,
+  buildEvent,
+  insertOutboxEvent,
+  type EventMetadata,
+} from '@taskforge/common';
+import type { Pool, PoolClient } from 'pg';
+import { upsertMembership } from '../db/memberships';
+import {
+  DEFAULT_ROLE_PERMISSIONS,
+  deleteTeamRow,
+  insertTeam,
+  replaceRolePermissions,
+  samePermissions,
+  updateTeamRow,
+  type RolePermissions,
+  type Team,
+} from '../db/teams';
+import { withTransaction } from '../db/transaction';
+import { memberEventData, teamEventData } from '../events/event-data';
+import { requireAdmin, requirePermission, writeAccess, type TeamAccess } from './team-access';
+
+/** Admins must always be able to manage members, or a team could lock itself out. */
+export const ADMIN_KEEPS = 'member.manage';
+/** Only admins may delete a team, so no other role can be granted it. */
+export const ADMIN_ONLY = 'team.delete';
+
+export interface TeamInput {
+  name: string;
+  description?: string | null;
+}
+
+/**
+ * Creates the team inside the caller's transaction: the team, its default role permissions,
+ * the creator as its admin, and team.created + member.added in the outbox.
+ */
+export async function insertNewTeam(
+  client: PoolClient,
+  input: TeamInput,
+  creatorId: string,
+  metadata: EventMetadata,
+): Promise<TeamAccess> {
+  const team = await insertTeam(client, {
+    id: randomUUID(),
+    name: input.name,
+    description: input.description ?? null,
+    createdBy: creatorId,
+  });
+  await replaceRolePermissions(client, team.id, DEFAULT_ROLE_PERMISSIONS);
+  const membership = await upsertMembership(client, team.id, creatorId, 'admin');
+  await insertOutboxEvent(
+    client,
+    buildEvent('team.created', teamEventData(team, DEFAULT_ROLE_PERMISSIONS), metadata),
+  );
+  await insertOutboxEvent(
+    client,
+    buildEvent('member.added', memberEventData(membership), metadata),
+  );
+  return { team, membership, permissions: DEFAULT_ROLE_PERMISSIONS };
+}
+
+export function createTeam(
+  pool: Pool,
+  input: TeamInput,
+  creatorId: string,
+  metadata: EventMetadata,
+): Promise<TeamAccess> {
+  return withTransaction(pool, (client) => insertNewTeam(client, input, creatorId, metadata));
+}
+
+/** Renames or re-describes the team (needs team.update); a change to nothing writes nothing. */
+export function updateTeam(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  input: Partial<TeamInput>,
+  metadata: EventMetadata,
+): Promise<TeamAccess> {
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    requirePermission(access, 'team.update');
+    const { team } = access;
+    const changes: Partial<Pick<Team, 'name' | 'description'>> = {};
+    const previous: Partial<Pick<Team, 'name' | 'description'>> = {};
+    if (input.name !== undefined && input.name !== team.name) {
+      changes.name = input.name;
+      previous.name = team.name;
+    }
+    if (input.description !== undefined && input.description !== team.description) {
+      changes.description = input.description;
+      previous.description = team.description;
+    }
+    if (Object.keys(changes).length === 0) return access;
+
+    const updated = await updateTeamRow(client, teamId, changes);
+    await insertOutboxEvent(
+      client,
+      buildEvent('team.updated', teamEventData(updated, access.permissions, previous), metadata),
+    );
+    return { ...access, team: updated };
+  });
+}
+
+/** Checks a permission table an admin wants to set; the route has checked names and roles. */
+export function checkRolePermissions(permissions: RolePermissions): void {
+  if (!permissions.admin.includes(ADMIN_KEEPS)) {
+    throw new BadRequestError(`Admins always keep ${ADMIN_KEEPS}`, 'permissions.admin');
+  }
+  for (const role of ['member', 'guest'] as const) {
+    if (permissions[role].includes(ADMIN_ONLY)) {
+      throw new BadRequestError(
+        `${ADMIN_ONLY} can only be granted to admins`,
+        `permissions.${role}`,
+      );
+    }
+  }
+}
+
+/** Replaces what each role may do (admins only); publishes team.updated with the new table. */
+export function setRolePermissions(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  permissions: RolePermissions,
+  metadata: EventMetadata,
+): Promise<TeamAccess> {
+  checkRolePermissions(permissions);
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    requireAdmin(access, 'Only admins can change permissions');
+    if (samePermissions(access.permissions, permissions)) return access;
+
+    await replaceRolePermissions(client, teamId, permissions);
+    const updated = await updateTeamRow(client, teamId, {});
+    await insertOutboxEvent(
+      client,
+      buildEvent(
+        'team.updated',
+        teamEventData(updated, permissions, { permissions: access.permissions }),
+        metadata,
+      ),
+    );
+    return { ...access, team: updated, permissions };
+  });
+}
+
+/**
+ * Deletes the team with its memberships (admins holding team.delete). One team.deleted event at
+ * the next version says it all: consumers drop every membership of the team with it.
+ */
+export function deleteTeam(
+  pool: Pool,
+  teamId: string,
+  actorId: string,
+  metadata: EventMetadata,
+): Promise<void> {
+  return withTransaction(pool, async (client) => {
+    const access = await writeAccess(client, teamId, actorId);
+    requireAdmin(access, 'Only admins can delete the team');
+    requirePermission(access, 'team.delete');
+    const { team } = access;
+    await deleteTeamRow(client, teamId);
+    await insertOutboxEvent(
+      client,
+      buildEvent(
+        'team.deleted',
+        {
+          id: team.id,
+          version: team.version + 1,
+          name: team.name,
+          description: team.description,
+          createdBy: team.createdBy,
+        },
+        metadata,
+      ),
+    );
+  });
+}
