@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  buildEvent,
+  connectEventBus,
+  createLogger,
+  EventPublisher,
+  type EventBus,
+} from '@taskforge/common';
+import {
+  startMongo,
+  startNats,
+  testKeys,
+  waitFor,
+  type TestMongo,
+  type TestNats,
+} from '@taskforge/common/testing';
+import request from 'supertest';
+import { buildTask, buildUser, signIn } from '../test/factories';
+import { startSmtpServer, type TestSmtp } from '../test/smtp';
+import { openStream } from '../test/sse';
+
+let mongo: TestMongo;
+let nats: TestNats;
+let smtp: TestSmtp;
+let bus: EventBus;
+let child: ChildProcess;
+let exited: Promise<number | null>;
+let baseUrl: string;
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  [mongo, nats, smtp] = await Promise.all([startMongo(), startNats(), startSmtpServer()]);
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+    cwd: resolve(__dirname, '..', '..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      MONGO_URL: mongo.uri,
+      NATS_URL: nats.url,
+      SMTP_URL: smtp.url,
+      JWT_PUBLIC_KEY: testKeys().publicKey,
+    },
+    stdio: 'ignore',
+  });
+  exited = new Promise((done) => child.once('exit', (code) => done(code)));
+  bus = await connectEventBus({
+    servers: nats.url,
+    name: 'notifications-process-test',
+    logger: createLogger('test', { NODE_ENV: 'test' }),
+  });
+  await waitFor(async () => (await request(baseUrl).get('/readyz')).status === 200, {
+    timeoutMs: 20_000,
+  });
+});
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  await bus.nc.close();
+  await Promise.all([mongo.stop(), nats.stop(), smtp.close()]);
+});
+
+describe('the notifications process (src/index.ts on runMongoService with parts)', () => {
+  it('notifies live and by email, then stops on SIGTERM with a stream still open', async () => {
+    const assignee = signIn();
+    const user = buildUser({ id: assignee.id });
+    const publisher = new EventPublisher(bus.js);
+    await publisher.publish(buildEvent('user.created', user));
+
+    const stream = await openStream(baseUrl, { Cookie: assignee.cookie });
+    expect(stream.status).toBe(200);
+    const task = buildTask({ assigneeId: assignee.id, title: 'Ship the process test' });
+    await publisher.publish(buildEvent('task.created', task, { actorId: task.creatorId }));
+
+    const live = await stream.client!.next((m) => m.event === 'notification');
+    expect(JSON.parse(live.data)).toMatchObject({ taskId: task.id });
+    await waitFor(() => smtp.received.find((mail) => mail.subject?.includes(task.title)), {
+      timeoutMs: 15_000,
+    });
+
+    const ended = new Promise((done) => stream.client!.response.once('end', done));
+    child.kill('SIGTERM');
+    // The open stream is ended by the shutdown instead of holding it until the drain timeout.
+    await ended;
+    expect(await exited).toBe(0);
+  }, 60_000);
+});

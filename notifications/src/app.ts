@@ -1,0 +1,46 @@
+import {
+  createApp,
+  mongoReady,
+  natsReady,
+  serviceAppOptions,
+  type ServiceAppDeps,
+} from '@taskforge/common';
+import type { Express } from 'express';
+import mongoose from 'mongoose';
+import type { NotificationsConfig } from './config';
+import type { StreamHub } from './live/stream-hub';
+import { openApiDocument } from './openapi';
+import { indexNotificationRouter } from './routes/index';
+import { readNotificationRouter } from './routes/read';
+import { readAllNotificationsRouter } from './routes/read-all';
+import { streamRouter } from './routes/stream';
+import { unreadCountRouter } from './routes/unread-count';
+import type { Inbox } from './services/inbox';
+
+export interface AppDeps extends ServiceAppDeps<NotificationsConfig> {
+  inbox: Inbox;
+  hub: StreamHub;
+}
+
+/** The notifications API; uses the default mongoose connection. No I/O happens here. */
+export function buildApp(deps: AppDeps): Express {
+  const { config, redis, nats, inbox, hub } = deps;
+  return createApp({
+    ...serviceAppOptions({
+      service: 'notifications',
+      config,
+      logger: deps.logger,
+      redis,
+      redisPrefix: deps.redisPrefix ?? 'notifications',
+      readiness: { mongo: mongoReady(mongoose.connection), nats: natsReady(nats) },
+    }),
+    docs: { path: '/api/notifications/docs', document: openApiDocument },
+    routers: [
+      streamRouter({ hub }),
+      unreadCountRouter({ inbox }),
+      readAllNotificationsRouter({ inbox }),
+      readNotificationRouter({ inbox }),
+      indexNotificationRouter(),
+    ],
+  });
+}

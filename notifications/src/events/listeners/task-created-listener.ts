@@ -1,0 +1,40 @@
+import {
+  Listener,
+  type EventData,
+  type HandleResult,
+  type ListenerContext,
+} from '@taskforge/common';
+import { links, quoted } from '../../services/links';
+import { nameOf, type ListenerDeps } from '../listener-deps';
+import { applyTaskEvent } from '../task-replica';
+
+/** A task created with an assignee tells the assignee; every open board of the team updates. */
+export class TaskCreatedListener extends Listener<'task.created'> {
+  readonly subject = 'task.created' as const;
+
+  constructor(private readonly deps: ListenerDeps) {
+    super();
+  }
+
+  async onMessage(
+    data: EventData<'task.created'>,
+    { event }: ListenerContext<'task.created'>,
+  ): Promise<HandleResult> {
+    if ((await applyTaskEvent(data)) === 'future') return 'retry';
+    const actorId = event.metadata.actorId;
+    if (data.assigneeId && data.assigneeId !== actorId) {
+      await this.deps.notifier.notify({ eventId: event.id, actorId }, [
+        {
+          recipientId: data.assigneeId,
+          kind: 'task.assigned',
+          title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+          link: links.task(data.teamId, data.id),
+          teamId: data.teamId,
+          taskId: data.id,
+        },
+      ]);
+    }
+    await this.deps.notifier.publishBoard('task.created', data.teamId, data);
+    return 'ack';
+  }
+}

@@ -1,0 +1,51 @@
+import {
+  Listener,
+  type EventData,
+  type HandleResult,
+  type ListenerContext,
+} from '@taskforge/common';
+import type { NotificationDraft } from '../../services/notifier';
+import { links, quoted } from '../../services/links';
+import { nameOf, type ListenerDeps } from '../listener-deps';
+import { applyTaskEvent, STATUS_LABELS } from '../task-replica';
+
+/**
+ * A new assignee is told they were assigned; a status change is told to the creator and the
+ * assignee. Never the actor, and one notification per person (being assigned says more).
+ */
+export class TaskUpdatedListener extends Listener<'task.updated'> {
+  readonly subject = 'task.updated' as const;
+
+  constructor(private readonly deps: ListenerDeps) {
+    super();
+  }
+
+  async onMessage(
+    data: EventData<'task.updated'>,
+    { event }: ListenerContext<'task.updated'>,
+  ): Promise<HandleResult> {
+    if ((await applyTaskEvent(data)) === 'future') return 'retry';
+    const actorId = event.metadata.actorId;
+    const link = links.task(data.teamId, data.id);
+    const about = { link, teamId: data.teamId, taskId: data.id };
+    const drafts: NotificationDraft[] = [];
+
+    if (data.changes.assigneeId && data.assigneeId) {
+      drafts.push({
+        ...about,
+        recipientId: data.assigneeId,
+        kind: 'task.assigned',
+        title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+      });
+    }
+    if (data.changes.status) {
+      const title = `${await nameOf(actorId)} moved ${quoted(data.title)} to ${STATUS_LABELS[data.status]}`;
+      for (const recipientId of [data.creatorId, data.assigneeId]) {
+        if (recipientId) drafts.push({ ...about, recipientId, kind: 'task.status_changed', title });
+      }
+    }
+    await this.deps.notifier.notify({ eventId: event.id, actorId }, drafts);
+    await this.deps.notifier.publishBoard('task.updated', data.teamId, data);
+    return 'ack';
+  }
+}

@@ -1,0 +1,10 @@
+import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
+import { UserReplica, userFields } from '../../models/user';
+
+export class UserCreatedListener extends Listener<'user.created'> {
+  readonly subject = 'user.created' as const;
+
+  async onMessage(data: EventData<'user.created'>) {
+    return resultFor(await applyVersioned(UserReplica, data, userFields(data)));
+  }
+}

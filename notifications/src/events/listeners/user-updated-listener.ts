@@ -1,0 +1,10 @@
+import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
+import { UserReplica, userFields } from '../../models/user';
+
+export class UserUpdatedListener extends Listener<'user.updated'> {
+  readonly subject = 'user.updated' as const;
+
+  async onMessage(data: EventData<'user.updated'>) {
+    return resultFor(await applyVersioned(UserReplica, data, userFields(data)));
+  }
+}

@@ -1,0 +1,44 @@
+import { EmailDelivery } from '../models/email-delivery';
+import { Notification } from '../models/notification';
+import { UserReplica } from '../models/user';
+import { notificationEmail } from '../email/templates';
+import type { SendEmail } from '../email/mailer';
+
+export interface EmailDeps {
+  send: SendEmail;
+  publicUrl: string;
+}
+
+export type EmailOutcome = 'sent' | 'skipped' | 'digest' | 'done-already';
+
+/**
+ * The email job of one notification. It decides with the recipient's preferences as they are
+ * now: email off → skipped; a digest frequency → waits for that digest; immediate → sent. A
+ * recipient not replicated yet, or a failed send, throws, and BullMQ retries with backoff.
+ */
+export async function sendNotificationEmail(
+  deps: EmailDeps,
+  notificationId: string,
+): Promise<EmailOutcome> {
+  const delivery = await EmailDelivery.findById(notificationId).lean();
+  if (!delivery || delivery.status !== 'pending') return 'done-already';
+  const pending = { _id: delivery._id, status: 'pending' };
+
+  const user = await UserReplica.findById(delivery.recipientId).lean();
+  if (!user) throw new Error('The recipient has not been replicated yet');
+  const notification = await Notification.findById(notificationId).lean();
+  if (!user.emailEnabled || !notification) {
+    await EmailDelivery.updateOne(pending, { $set: { status: 'skipped' } });
+    return 'skipped';
+  }
+  if (user.frequency !== 'immediate') {
+    await EmailDelivery.updateOne(pending, {
+      $set: { status: 'digest', frequency: user.frequency },
+    });
+    return 'digest';
+  }
+  // Sent before it is marked: a crash in between sends it again rather than never.
+  await deps.send(notificationEmail(notification, user, deps.publicUrl));
+  await EmailDelivery.updateOne(pending, { $set: { status: 'sent', sentAt: new Date() } });
+  return 'sent';
+}

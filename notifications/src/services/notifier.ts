@@ -1,0 +1,117 @@
+import { EmailDelivery } from '../models/email-delivery';
+import {
+  Notification,
+  TITLE_MAX_LENGTH,
+  toNotificationResponse,
+  type NotificationAttrs,
+  type NotificationKind,
+} from '../models/notification';
+import type { BoardEvent, LiveFeed } from '../live/live-feed';
+import type { UnreadCounter } from './unread-counter';
+
+export interface NotificationDraft {
+  recipientId: string;
+  kind: NotificationKind;
+  title: string;
+  link: string;
+  teamId?: string | null;
+  taskId?: string | null;
+}
+
+export interface NotificationSource {
+  /** The event id (or a synthetic id for scans): with recipient and kind, it is unique. */
+  eventId: string;
+  /** Who caused it: never notified of their own action. */
+  actorId?: string | null;
+}
+
+export interface NotifierDeps {
+  counter: UnreadCounter;
+  live: LiveFeed;
+  enqueueEmail: (notificationId: string) => Promise<void>;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number } | null)?.code === 11000;
+}
+
+/**
+ * Turns what happened into inbox items: stores each notification once (a unique index on
+ * event, recipient and kind), moves the unread counter only when one was really inserted, tells
+ * the recipient's open browsers, and hands the email to the mail queue.
+ */
+export class Notifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /**
+   * Drafts are in order of precedence: a recipient gets only their first draft, so one event
+   * never makes two notifications for one person (a mention beats a plain comment).
+   */
+  async notify(source: NotificationSource, drafts: NotificationDraft[]): Promise<void> {
+    // Listeners may run before mongoose has built the unique index; init() is memoized.
+    await Notification.init();
+    const seen = new Set<string>();
+    for (const draft of drafts) {
+      if (draft.recipientId === source.actorId || seen.has(draft.recipientId)) continue;
+      seen.add(draft.recipientId);
+      await this.notifyOne(source, draft);
+    }
+  }
+
+  /** A board change for every open board of the team. */
+  async publishBoard(event: BoardEvent, teamId: string, data: object): Promise<void> {
+    await this.deps.live.publish({ type: 'board', event, teamId, data: { ...data } });
+  }
+
+  private async notifyOne(source: NotificationSource, draft: NotificationDraft): Promise<void> {
+    const { counter, live } = this.deps;
+    const key = { sourceEventId: source.eventId, recipientId: draft.recipientId, kind: draft.kind };
+    let created: NotificationAttrs | undefined;
+    const count = await counter.change(draft.recipientId, async () => {
+      try {
+        const doc = await Notification.create({
+          ...key,
+          actorId: source.actorId ?? null,
+          teamId: draft.teamId ?? null,
+          taskId: draft.taskId ?? null,
+          title: draft.title.slice(0, TITLE_MAX_LENGTH),
+          link: draft.link,
+        });
+        created = doc.toObject();
+        return 1;
+      } catch (err) {
+        if (isDuplicateKey(err)) return 0;
+        throw err;
+      }
+    });
+
+    if (created) {
+      await this.ensureEmail(created._id.toHexString(), draft.recipientId);
+      await live.publish({
+        type: 'notification',
+        userId: draft.recipientId,
+        data: toNotificationResponse(created),
+      });
+      await live.publish({
+        type: 'unread-count',
+        userId: draft.recipientId,
+        data: { count: count ?? (await counter.get(draft.recipientId)) },
+      });
+      return;
+    }
+    // Handled before: finish the email part in case that delivery stopped half-way.
+    const existing = await Notification.findOne(key, { _id: 1 }).lean();
+    if (existing) await this.ensureEmail(existing._id.toHexString(), draft.recipientId);
+  }
+
+  private async ensureEmail(notificationId: string, recipientId: string): Promise<void> {
+    let status = 'pending';
+    try {
+      await EmailDelivery.create({ _id: notificationId, recipientId, status });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      status = (await EmailDelivery.findById(notificationId, { status: 1 }).lean())?.status ?? '';
+    }
+    if (status === 'pending') await this.deps.enqueueEmail(notificationId);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import { Notification } from '../models/notification';
+
+// Applies a change to the counter if it exists (never creating a partial one), floors it at 0,
+// and closes the change: one fewer write in flight, one more finished.
+const FINISH_CHANGE = `
+local count = nil
+local delta = tonumber(ARGV[1])
+if delta ~= 0 and redis.call('EXISTS', KEYS[1]) == 1 then
+  count = redis.call('INCRBY', KEYS[1], delta)
+  if count < 0 then
+    redis.call('SET', KEYS[1], 0, 'KEEPTTL')
+    count = 0
+  end
+end
+if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[2]) end
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+return count
+`;
+
+// Caches a count read from MongoDB only if no change was in flight or finished meanwhile.
+const CACHE_IF_QUIET = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3])
+return 1
+`;
+
+/**
+ * Each user's unread count in Redis, kept in step with the inbox: only a real transition in
+ * MongoDB (an insert, an update that modified a document) moves it. A missing counter (new
+ * user, expired, Redis restarted) is rebuilt from MongoDB. A rebuild racing a change would count
+ * it twice or not at all, so changes announce themselves (`inflight`) and leave a mark (`gen`),
+ * and a rebuild only caches its count when neither moved while it counted. The counter expires
+ * after `ttlSeconds`, so a process that died between MongoDB and Redis cannot leave it wrong
+ * for long.
+ */
+export class UnreadCounter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private keys(userId: string): [count: string, inflight: string, gen: string] {
+    const base = `${this.prefix}:unread:{${userId}}`;
+    return [base, `${base}:inflight`, `${base}:gen`];
+  }
+
+  /**
+   * Runs a MongoDB write that returns how much the unread count changed, and applies that to
+   * the counter. Returns the new count, or undefined when there is no counter to update.
+   */
+  async change(userId: string, write: () => Promise<number>): Promise<number | undefined> {
+    const [count, inflight, gen] = this.keys(userId);
+    await this.redis.multi().incr(inflight).expire(inflight, 60).exec();
+    let delta = 0;
+    let updated: unknown;
+    try {
+      delta = await write();
+    } finally {
+      updated = await this.redis.eval(
+        FINISH_CHANGE,
+        3,
+        count,
+        inflight,
+        gen,
+        String(delta),
+        String(this.ttlSeconds),
+      );
+    }
+    return typeof updated === 'number' ? updated : undefined;
+  }
+
+  /** The count, from Redis, or rebuilt from MongoDB when the counter is missing. */
+  async get(userId: string): Promise<number> {
+    const [count, inflight, gen] = this.keys(userId);
+    const [cached, genBefore] = await this.redis.mget(count, gen);
+    if (cached !== null && cached !== undefined) return Number(cached);
+    const counted = await Notification.countDocuments({ recipientId: userId, read: false });
+    await this.redis.eval(
+      CACHE_IF_QUIET,
+      3,
+      count,
+      inflight,
+      gen,
+      genBefore ?? '0',
+      String(counted),
+      String(this.ttlSeconds),
+    );
+    return counted;
+  }
+}
