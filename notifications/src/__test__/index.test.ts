@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
   buildEvent,
@@ -11,12 +9,13 @@ import {
 import {
   startMongo,
   startNats,
+  startServiceProcess,
   testKeys,
   waitFor,
+  type ServiceProcess,
   type TestMongo,
   type TestNats,
 } from '@taskforge/common/testing';
-import request from 'supertest';
 import { buildTask, buildUser, signIn } from '../test/factories';
 import { startSmtpServer, type TestSmtp } from '../test/smtp';
 import { openStream } from '../test/sse';
@@ -25,51 +24,28 @@ let mongo: TestMongo;
 let nats: TestNats;
 let smtp: TestSmtp;
 let bus: EventBus;
-let child: ChildProcess;
-let exited: Promise<number | null>;
-let baseUrl: string;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+let service: ServiceProcess;
 
 beforeAll(async () => {
   [mongo, nats, smtp] = await Promise.all([startMongo(), startNats(), startSmtpServer()]);
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  service = await startServiceProcess({
     cwd: resolve(__dirname, '..', '..'),
     env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: String(port),
       MONGO_URL: mongo.uri,
       NATS_URL: nats.url,
       SMTP_URL: smtp.url,
       JWT_PUBLIC_KEY: testKeys().publicKey,
     },
-    stdio: 'ignore',
   });
-  exited = new Promise((done) => child.once('exit', (code) => done(code)));
   bus = await connectEventBus({
     servers: nats.url,
     name: 'notifications-process-test',
     logger: createLogger('test', { NODE_ENV: 'test' }),
   });
-  await waitFor(async () => (await request(baseUrl).get('/readyz')).status === 200, {
-    timeoutMs: 20_000,
-  });
 });
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL');
+  await service.stop('SIGKILL');
   await bus.nc.close();
   await Promise.all([mongo.stop(), nats.stop(), smtp.close()]);
 });
@@ -81,7 +57,7 @@ describe('the notifications process (src/index.ts on runMongoService with parts)
     const publisher = new EventPublisher(bus.js);
     await publisher.publish(buildEvent('user.created', user));
 
-    const stream = await openStream(baseUrl, { Cookie: assignee.cookie });
+    const stream = await openStream(service.url, { Cookie: assignee.cookie });
     expect(stream.status).toBe(200);
     const task = buildTask({ assigneeId: assignee.id, title: 'Ship the process test' });
     await publisher.publish(buildEvent('task.created', task, { actorId: task.creatorId }));
@@ -93,9 +69,9 @@ describe('the notifications process (src/index.ts on runMongoService with parts)
     });
 
     const ended = new Promise((done) => stream.client!.response.once('end', done));
-    child.kill('SIGTERM');
+    const stopped = service.stop('SIGTERM');
     // The open stream is ended by the shutdown instead of holding it until the drain timeout.
     await ended;
-    expect(await exited).toBe(0);
+    expect(await stopped).toBe(0);
   }, 60_000);
 });
