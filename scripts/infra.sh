@@ -10,8 +10,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$ROOT/.local/infra"
-ENV_FILE="$ROOT/.local/test-env"
+# The local stack (npm run stack) runs its own set with its own folder, env file and ports.
+STATE="${TF_STATE_DIR:-$ROOT/.local/infra}"
+ENV_FILE="${TF_ENV_FILE:-$ROOT/.local/test-env}"
 FERRETDB_VERSION="v1.24.2"
 FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
@@ -19,8 +20,9 @@ REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 # PostgreSQL runs as the postgres user when we are root, and must reach its folder: a clone under
-# a private home (/root) would not be reachable, so its data lives under /tmp, named per clone.
-PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$ROOT" | cksum | cut -d' ' -f1)"
+# a private home (/root) would not be reachable, so its data lives under /tmp, named per state
+# folder.
+PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$STATE" | cksum | cut -d' ' -f1)"
 
 log() { echo "[infra] $*"; }
 
@@ -82,6 +84,7 @@ start() {
   provision
   stop_quiet
   mkdir -p "$STATE"
+  mkdir -p "$(dirname "$ENV_FILE")"
   : >"$ENV_FILE"
 
   if command -v mongod >/dev/null; then
