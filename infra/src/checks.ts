@@ -1,5 +1,6 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet, type IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
@@ -18,6 +19,7 @@ import {
   isApplicationService,
   nameOf,
   podLabelsOf,
+  podOwnersIn,
   podSpecOf,
   resolvedEnv,
   secretsIn,
@@ -25,6 +27,7 @@ import {
   servicesIn,
   workloadsIn,
   type KubeObject,
+  type PodOwner,
   type Workload,
 } from './kube';
 import { parseQuantity } from './quantity';
@@ -42,6 +45,7 @@ const SCHEMAS: Record<string, ModelClass> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
+  'batch/v1/Job': Job,
   'networking.k8s.io/v1/Ingress': Ingress,
 };
 
@@ -140,7 +144,7 @@ interface KeyRef {
   optional: boolean;
 }
 
-function keyRefsOf(workload: Workload): KeyRef[] {
+function keyRefsOf(workload: PodOwner): KeyRef[] {
   const refs: KeyRef[] = [];
   for (const container of containersOf(workload)) {
     for (const variable of container.env ?? []) {
@@ -215,7 +219,7 @@ export function configRefProblems(objects: KubeObject[], external: KubeObject[])
       [data.data, data.stringData, data.binaryData].flatMap((d) => Object.keys(d ?? {})),
     );
   };
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     keyRefsOf(workload).flatMap((ref) => {
       const keys = keysOf(ref.kind, ref.name);
       if (!keys) return [`${idOf(workload)}: reads ${ref.kind} ${ref.name}, which nothing creates`];
@@ -227,9 +231,9 @@ export function configRefProblems(objects: KubeObject[], external: KubeObject[])
   );
 }
 
-/** Names of the workloads whose pods can read the Secret, by env, envFrom or volume. */
+/** Names of the workloads and Jobs whose pods can read the Secret, by env, envFrom or volume. */
 export function readersOfSecret(objects: KubeObject[], secretName: string): string[] {
-  return workloadsIn(objects)
+  return podOwnersIn(objects)
     .filter((workload) =>
       keyRefsOf(workload).some((ref) => ref.kind === 'Secret' && ref.name === secretName),
     )
@@ -300,7 +304,7 @@ export function probeProblems(objects: KubeObject[]): string[] {
 }
 
 export function resourceProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     containersOf(workload).flatMap((container) => {
       const where = `${idOf(workload)} container ${container.name}`;
       const { requests = {}, limits = {} } = container.resources ?? {};
@@ -320,7 +324,7 @@ export function resourceProblems(objects: KubeObject[]): string[] {
 
 /** Non-root, no privilege escalation, no capabilities, whether set on the pod or container. */
 export function securityProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) => {
+  return podOwnersIn(objects).flatMap((workload) => {
     const pod = podSpecOf(workload)?.securityContext ?? {};
     return containersOf(workload).flatMap((container) => {
       const where = `${idOf(workload)} container ${container.name}`;
@@ -342,9 +346,23 @@ export function securityProblems(objects: KubeObject[]): string[] {
 }
 
 /**
- * What every application service pod shares: the node user, a 30 s grace period, and a
- * writable /tmp from an emptyDir (its only writable path when the root file system is
- * read-only, as it is everywhere but the dev overlay).
+ * After SIGTERM a service stops accepting, waits up to common's drain timeout (10 s) for
+ * in-flight requests, then stops its consumers, drains NATS and closes its stores: given
+ * this long for those steps, the grace period must cover the preStop sleep and all of it.
+ */
+export const SHUTDOWN_SECONDS = 10 + 10;
+
+function preStopSleepSeconds(container: IContainer): number {
+  const command = container.lifecycle?.preStop?.exec?.command ?? [];
+  return command[0] === 'sleep'
+    ? Number(command[1])
+    : (container.lifecycle?.preStop?.sleep?.seconds ?? 0);
+}
+
+/**
+ * What every application service pod shares: the node user, a grace period that covers the
+ * preStop sleep and the shutdown, and a writable /tmp from an emptyDir (its only writable path
+ * when the root file system is read-only, as it is everywhere but the dev overlay).
  */
 export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: boolean): string[] {
   return workloadsIn(objects)
@@ -353,9 +371,14 @@ export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: bool
       const pod = podSpecOf(workload);
       const problems: string[] = [];
       const where = idOf(workload);
-      if (pod?.terminationGracePeriodSeconds !== 30)
-        problems.push(`${where}: terminationGracePeriodSeconds must be 30`);
+      const grace = pod?.terminationGracePeriodSeconds ?? 30;
       for (const container of pod?.containers ?? []) {
+        const needed = preStopSleepSeconds(container) + SHUTDOWN_SECONDS;
+        if (grace < needed) {
+          problems.push(
+            `${where}: terminationGracePeriodSeconds ${grace} does not cover preStop + shutdown (${needed} s)`,
+          );
+        }
         const uid = container.securityContext?.runAsUser ?? pod?.securityContext?.runAsUser;
         if (uid !== 1000) problems.push(`${where}: must run as the node user (1000), not ${uid}`);
         if ((container.securityContext?.readOnlyRootFilesystem ?? false) !== readOnlyRoot) {
@@ -371,7 +394,7 @@ export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: bool
 
 /** Store images carry a version tag (never `latest`); our own images are tagged by skaffold. */
 export function imageProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     containersOf(workload).flatMap((container) => {
       const image = container.image ?? '';
       const tag = imageTag(image);
@@ -413,36 +436,4 @@ export function statefulSetProblems(objects: KubeObject[]): string[] {
         problems.push(`${where}: has no volumeClaimTemplates`);
       return problems;
     });
-}
-
-const URL_PORTS: Record<string, number> = { 'mongodb:': 27017, 'nats:': 4222, 'redis:': 6379 };
-
-/**
- * Connection URLs a pod is given (literal env or ConfigMap) point at a Service of these
- * manifests, on a port it exposes.
- */
-export function connectionUrlProblems(objects: KubeObject[]): string[] {
-  const services = servicesIn(objects);
-  const configMaps = configMapsIn(objects);
-  return workloadsIn(objects).flatMap((workload) =>
-    containersOf(workload).flatMap((container) =>
-      [...resolvedEnv(container, configMaps)].flatMap(([name, value]) => {
-        let url: URL;
-        try {
-          url = new URL(value);
-        } catch {
-          return [];
-        }
-        const defaultPort = URL_PORTS[url.protocol];
-        if (defaultPort === undefined) return [];
-        const port = url.port === '' ? defaultPort : Number(url.port);
-        const service = services.find((s) => nameOf(s) === url.hostname);
-        const where = `${idOf(workload)} ${name}`;
-        if (!service) return [`${where}: no Service ${url.hostname}`];
-        return service.spec?.ports?.some((p) => p.port === port)
-          ? []
-          : [`${where}: Service ${url.hostname} has no port ${port}`];
-      }),
-    ),
-  );
 }
