@@ -1,7 +1,10 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet, type IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -9,8 +12,10 @@ import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import {
+  autoscalersIn,
   configMapsIn,
   containersOf,
+  disruptionBudgetsIn,
   findContainerPort,
   idOf,
   imageName,
@@ -46,7 +51,10 @@ const SCHEMAS: Record<string, ModelClass> = {
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
   'batch/v1/Job': Job,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 
 /** Our own image names: built by skaffold, which sets the tag. */
@@ -436,4 +444,54 @@ export function statefulSetProblems(objects: KubeObject[]): string[] {
         problems.push(`${where}: has no volumeClaimTemplates`);
       return problems;
     });
+}
+
+/**
+ * Each HorizontalPodAutoscaler scales an existing Deployment on CPU, which it can only do when
+ * every container of the Deployment requests CPU.
+ */
+export function autoscalerProblems(objects: KubeObject[]): string[] {
+  return autoscalersIn(objects).flatMap((autoscaler) => {
+    const where = idOf(autoscaler);
+    const ref = autoscaler.spec?.scaleTargetRef;
+    const target = workloadsIn(objects).find(
+      (w) => w.kind === ref?.kind && nameOf(w) === ref?.name,
+    );
+    if (!target) return [`${where}: no ${ref?.kind} ${ref?.name} to scale`];
+    const problems: string[] = [];
+    const { minReplicas = 1, maxReplicas } = autoscaler.spec ?? { maxReplicas: 0 };
+    if (minReplicas > maxReplicas) problems.push(`${where}: minReplicas exceeds maxReplicas`);
+    for (const metric of autoscaler.spec?.metrics ?? []) {
+      if (metric.type === 'Resource' && metric.resource?.name === 'cpu') {
+        const unrequested = containersOf(target).filter((c) => !c.resources?.requests?.cpu);
+        for (const container of unrequested)
+          problems.push(`${where}: container ${container.name} requests no CPU to scale on`);
+      }
+    }
+    return problems;
+  });
+}
+
+/**
+ * Each PodDisruptionBudget covers the pods of exactly one workload and still lets a node drain
+ * take one of them.
+ */
+export function disruptionBudgetProblems(objects: KubeObject[]): string[] {
+  return disruptionBudgetsIn(objects).flatMap((budget) => {
+    const where = idOf(budget);
+    const selector = budget.spec?.selector;
+    if (selector?.matchExpressions?.length) return [`${where}: use matchLabels only`];
+    const covered = workloadsSelectedBy(selector?.matchLabels ?? {}, objects);
+    const [workload] = covered;
+    if (covered.length !== 1 || !workload) {
+      return [`${where}: covers the pods of ${covered.length} workloads`];
+    }
+    const replicas = workload.spec?.replicas ?? 1;
+    const { maxUnavailable, minAvailable } = budget.spec ?? {};
+    const blocks =
+      maxUnavailable !== undefined
+        ? maxUnavailable === 0 || maxUnavailable === '0%'
+        : typeof minAvailable === 'number' && minAvailable >= replicas;
+    return blocks ? [`${where}: lets no pod of ${idOf(workload)} be evicted`] : [];
+  });
 }

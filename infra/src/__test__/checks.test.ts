@@ -1,7 +1,9 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
+  autoscalerProblems,
   configRefProblems,
+  disruptionBudgetProblems,
   imageProblems,
   ingressBackendProblems,
   probeProblems,
@@ -17,7 +19,9 @@ import {
 } from '../checks';
 import { connectionUrlProblems, endpointsOf, publicUrlProblems } from '../connections';
 import {
+  autoscalersIn,
   configMapsIn,
+  disruptionBudgetsIn,
   ingressesIn,
   nameOf,
   servicesIn,
@@ -25,7 +29,7 @@ import {
   type KubeObject,
 } from '../kube';
 import { renderKustomization } from '../kustomize';
-import { K8S_BASE } from '../repo';
+import { K8S_BASE, K8S_PROD } from '../repo';
 import { printedSecrets } from '../secrets';
 
 // Each check must catch the fault it exists for: break one thing in the real manifests and
@@ -147,6 +151,15 @@ describe('the checks catch', () => {
     );
   });
 
+  it("a replica set member that is not one of the StatefulSet's pods", () => {
+    const objects = renderKustomization(K8S_PROD);
+    const mongo = container(objects, 'auth').env?.find((e) => e.name === 'MONGO_URL');
+    if (mongo) mongo.value = mongo.value?.replace('auth-mongo-2', 'auth-mongo-3');
+    expect(connectionUrlProblems(objects, external)).toEqual([
+      'Deployment/auth MONGO_URL: no StatefulSet pod auth-mongo-3 behind Service auth-mongo',
+    ]);
+  });
+
   it('a DATABASE_URL in a Secret that points elsewhere', () => {
     const secrets = printedSecrets() as Array<KubeObject & { data?: Record<string, string> }>;
     const database = secrets.find((secret) => nameOf(secret) === 'teams-postgres');
@@ -252,6 +265,29 @@ describe('the checks catch', () => {
     expect(statefulSetProblems(objects)).toEqual([
       expect.stringContaining('StatefulSet/auth-mongo: claim data is never mounted'),
       expect.stringContaining('StatefulSet/nats: Service nats must be headless'),
+    ]);
+  });
+
+  it('an autoscaler of a missing Deployment, or scaling on CPU nobody requests', () => {
+    const objects = renderKustomization(K8S_PROD);
+    const [first, second] = autoscalersIn(objects);
+    if (first?.spec) first.spec.scaleTargetRef.name = 'client';
+    const target = second && container(objects, second.spec?.scaleTargetRef.name ?? '');
+    if (target?.resources?.requests) delete target.resources.requests.cpu;
+    expect(autoscalerProblems(objects)).toEqual([
+      expect.stringContaining('no Deployment client to scale'),
+      expect.stringContaining('requests no CPU to scale on'),
+    ]);
+  });
+
+  it('a disruption budget that covers nothing, or lets nothing be evicted', () => {
+    const objects = renderKustomization(K8S_PROD);
+    const [first, second] = disruptionBudgetsIn(objects);
+    if (first?.spec) first.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'client' } };
+    if (second?.spec) second.spec.maxUnavailable = 0;
+    expect(disruptionBudgetProblems(objects)).toEqual([
+      expect.stringContaining('covers the pods of 0 workloads'),
+      expect.stringContaining('lets no pod of'),
     ]);
   });
 });

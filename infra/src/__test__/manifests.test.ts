@@ -1,6 +1,8 @@
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import {
+  autoscalerProblems,
   configRefProblems,
+  disruptionBudgetProblems,
   duplicateProblems,
   envNamesOf,
   imageProblems,
@@ -37,7 +39,7 @@ import {
 } from '../kube';
 import { renderKustomization } from '../kustomize';
 import { parseQuantity } from '../quantity';
-import { K8S_BASE, K8S_DEV } from '../repo';
+import { K8S_BASE, K8S_DEV, K8S_PROD } from '../repo';
 import { printedSecrets } from '../secrets';
 import {
   BASE_WORKLOADS,
@@ -80,6 +82,7 @@ describe.each([
   { target: 'base', dir: K8S_BASE, readOnlyRoot: true },
   // skaffold's file sync writes changed sources into the container, so dev relaxes this.
   { target: 'overlays/dev', dir: K8S_DEV, readOnlyRoot: false },
+  { target: 'overlays/prod', dir: K8S_PROD, readOnlyRoot: true },
 ])('$target', ({ dir, readOnlyRoot }) => {
   const objects = renderKustomization(dir);
   const workloads = workloadsIn(objects);
@@ -190,6 +193,11 @@ describe.each([
 
   it('backs every StatefulSet with a headless Service and mounted volume claims', () => {
     expect(statefulSetProblems(objects)).toEqual([]);
+  });
+
+  it('aims every autoscaler and disruption budget at one workload it can act on', () => {
+    expect(autoscalerProblems(objects)).toEqual([]);
+    expect(disruptionBudgetProblems(objects)).toEqual([]);
   });
 
   it('runs NATS with JetStream storing on its volume, client 4222 and monitoring 8222', () => {

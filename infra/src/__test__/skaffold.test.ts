@@ -55,6 +55,14 @@ describe('skaffold.yaml', () => {
       ]);
     }
   });
+
+  it('has a prod profile that pushes the runtime images and deploys the prod overlay', () => {
+    const prod = config.profiles?.find((profile) => profile.name === 'prod');
+    expect(prod?.activation).toBeUndefined();
+    expect(prod?.build?.local?.push).toBe(true);
+    expect(prod?.build?.artifacts).toEqual(config.build?.artifacts);
+    expect(prod?.manifests?.kustomize?.paths).toEqual(['infra/k8s/overlays/prod']);
+  });
 });
 
 describe.each(effectiveConfigs(config))('skaffold profile $profile', (effective) => {
