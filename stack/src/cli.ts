@@ -9,7 +9,7 @@ import { createGateway } from './gateway';
 import { readIngressRoutes } from './ingress';
 import { startProcess, stopProcess, waitUntilReady, type RunningProcess } from './processes';
 import { seed } from './seed';
-import { availableServices, serviceEnv, type StackContext } from './services';
+import { availableServices, serviceEnv, STORE_BACKENDS, type StackContext } from './services';
 import {
   provisionStores,
   startNats,
@@ -199,7 +199,8 @@ async function main(): Promise<void> {
     const app = createGateway({
       routes,
       upstream: (service) => {
-        const port = upstreams.get(service);
+        const store = STORE_BACKENDS[service as keyof typeof STORE_BACKENDS];
+        const port = store ? ports[store] : upstreams.get(service);
         return port ? `http://127.0.0.1:${port}` : undefined;
       },
     });

@@ -67,6 +67,9 @@ export const SERVICES: ServiceSpec[] = [
       MONGO_URL: mongoDatabase(c.mongoUrl, 'tasks'),
       ...(c.s3 && {
         S3_ENDPOINT: c.s3.endpoint,
+        // Browsers upload and download through the gateway, which routes the bucket path to
+        // the S3 server as the ingress routes it to MinIO.
+        S3_PUBLIC_ENDPOINT: c.publicUrl,
         S3_ACCESS_KEY: c.s3.accessKey,
         S3_SECRET_KEY: c.s3.secretKey,
         S3_REGION: c.s3.region,
@@ -95,6 +98,12 @@ export const SERVICES: ServiceSpec[] = [
     env: (c) => ({ API_URL: c.publicUrl }),
   },
 ];
+
+/**
+ * Ingress backends that are stores rather than services (the attachment bucket goes straight
+ * to MinIO), and which of the stack's store ports stands in for each.
+ */
+export const STORE_BACKENDS = { minio: 's3' } as const;
 
 /** The services whose workspace is in this checkout. */
 export function availableServices(root: string): ServiceSpec[] {
