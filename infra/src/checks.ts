@@ -1,6 +1,10 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet, type IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -8,8 +12,10 @@ import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import {
+  autoscalersIn,
   configMapsIn,
   containersOf,
+  disruptionBudgetsIn,
   findContainerPort,
   idOf,
   imageName,
@@ -18,6 +24,7 @@ import {
   isApplicationService,
   nameOf,
   podLabelsOf,
+  podOwnersIn,
   podSpecOf,
   resolvedEnv,
   secretsIn,
@@ -25,6 +32,7 @@ import {
   servicesIn,
   workloadsIn,
   type KubeObject,
+  type PodOwner,
   type Workload,
 } from './kube';
 import { parseQuantity } from './quantity';
@@ -42,7 +50,11 @@ const SCHEMAS: Record<string, ModelClass> = {
   'v1/PersistentVolumeClaim': PersistentVolumeClaim,
   'apps/v1/Deployment': Deployment,
   'apps/v1/StatefulSet': StatefulSet,
+  'batch/v1/Job': Job,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 
 /** Our own image names: built by skaffold, which sets the tag. */
@@ -140,7 +152,7 @@ interface KeyRef {
   optional: boolean;
 }
 
-function keyRefsOf(workload: Workload): KeyRef[] {
+function keyRefsOf(workload: PodOwner): KeyRef[] {
   const refs: KeyRef[] = [];
   for (const container of containersOf(workload)) {
     for (const variable of container.env ?? []) {
@@ -215,7 +227,7 @@ export function configRefProblems(objects: KubeObject[], external: KubeObject[])
       [data.data, data.stringData, data.binaryData].flatMap((d) => Object.keys(d ?? {})),
     );
   };
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     keyRefsOf(workload).flatMap((ref) => {
       const keys = keysOf(ref.kind, ref.name);
       if (!keys) return [`${idOf(workload)}: reads ${ref.kind} ${ref.name}, which nothing creates`];
@@ -227,9 +239,9 @@ export function configRefProblems(objects: KubeObject[], external: KubeObject[])
   );
 }
 
-/** Names of the workloads whose pods can read the Secret, by env, envFrom or volume. */
+/** Names of the workloads and Jobs whose pods can read the Secret, by env, envFrom or volume. */
 export function readersOfSecret(objects: KubeObject[], secretName: string): string[] {
-  return workloadsIn(objects)
+  return podOwnersIn(objects)
     .filter((workload) =>
       keyRefsOf(workload).some((ref) => ref.kind === 'Secret' && ref.name === secretName),
     )
@@ -300,7 +312,7 @@ export function probeProblems(objects: KubeObject[]): string[] {
 }
 
 export function resourceProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     containersOf(workload).flatMap((container) => {
       const where = `${idOf(workload)} container ${container.name}`;
       const { requests = {}, limits = {} } = container.resources ?? {};
@@ -320,7 +332,7 @@ export function resourceProblems(objects: KubeObject[]): string[] {
 
 /** Non-root, no privilege escalation, no capabilities, whether set on the pod or container. */
 export function securityProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) => {
+  return podOwnersIn(objects).flatMap((workload) => {
     const pod = podSpecOf(workload)?.securityContext ?? {};
     return containersOf(workload).flatMap((container) => {
       const where = `${idOf(workload)} container ${container.name}`;
@@ -342,9 +354,23 @@ export function securityProblems(objects: KubeObject[]): string[] {
 }
 
 /**
- * What every application service pod shares: the node user, a 30 s grace period, and a
- * writable /tmp from an emptyDir (its only writable path when the root file system is
- * read-only, as it is everywhere but the dev overlay).
+ * After SIGTERM a service stops accepting, waits up to common's drain timeout (10 s) for
+ * in-flight requests, then stops its consumers, drains NATS and closes its stores: given
+ * this long for those steps, the grace period must cover the preStop sleep and all of it.
+ */
+export const SHUTDOWN_SECONDS = 10 + 10;
+
+function preStopSleepSeconds(container: IContainer): number {
+  const command = container.lifecycle?.preStop?.exec?.command ?? [];
+  return command[0] === 'sleep'
+    ? Number(command[1])
+    : (container.lifecycle?.preStop?.sleep?.seconds ?? 0);
+}
+
+/**
+ * What every application service pod shares: the node user, a grace period that covers the
+ * preStop sleep and the shutdown, and a writable /tmp from an emptyDir (its only writable path
+ * when the root file system is read-only, as it is everywhere but the dev overlay).
  */
 export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: boolean): string[] {
   return workloadsIn(objects)
@@ -353,9 +379,14 @@ export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: bool
       const pod = podSpecOf(workload);
       const problems: string[] = [];
       const where = idOf(workload);
-      if (pod?.terminationGracePeriodSeconds !== 30)
-        problems.push(`${where}: terminationGracePeriodSeconds must be 30`);
+      const grace = pod?.terminationGracePeriodSeconds ?? 30;
       for (const container of pod?.containers ?? []) {
+        const needed = preStopSleepSeconds(container) + SHUTDOWN_SECONDS;
+        if (grace < needed) {
+          problems.push(
+            `${where}: terminationGracePeriodSeconds ${grace} does not cover preStop + shutdown (${needed} s)`,
+          );
+        }
         const uid = container.securityContext?.runAsUser ?? pod?.securityContext?.runAsUser;
         if (uid !== 1000) problems.push(`${where}: must run as the node user (1000), not ${uid}`);
         if ((container.securityContext?.readOnlyRootFilesystem ?? false) !== readOnlyRoot) {
@@ -371,7 +402,7 @@ export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: bool
 
 /** Store images carry a version tag (never `latest`); our own images are tagged by skaffold. */
 export function imageProblems(objects: KubeObject[]): string[] {
-  return workloadsIn(objects).flatMap((workload) =>
+  return podOwnersIn(objects).flatMap((workload) =>
     containersOf(workload).flatMap((container) => {
       const image = container.image ?? '';
       const tag = imageTag(image);
@@ -415,34 +446,52 @@ export function statefulSetProblems(objects: KubeObject[]): string[] {
     });
 }
 
-const URL_PORTS: Record<string, number> = { 'mongodb:': 27017, 'nats:': 4222, 'redis:': 6379 };
+/**
+ * Each HorizontalPodAutoscaler scales an existing Deployment on CPU, which it can only do when
+ * every container of the Deployment requests CPU.
+ */
+export function autoscalerProblems(objects: KubeObject[]): string[] {
+  return autoscalersIn(objects).flatMap((autoscaler) => {
+    const where = idOf(autoscaler);
+    const ref = autoscaler.spec?.scaleTargetRef;
+    const target = workloadsIn(objects).find(
+      (w) => w.kind === ref?.kind && nameOf(w) === ref?.name,
+    );
+    if (!target) return [`${where}: no ${ref?.kind} ${ref?.name} to scale`];
+    const problems: string[] = [];
+    const { minReplicas = 1, maxReplicas } = autoscaler.spec ?? { maxReplicas: 0 };
+    if (minReplicas > maxReplicas) problems.push(`${where}: minReplicas exceeds maxReplicas`);
+    for (const metric of autoscaler.spec?.metrics ?? []) {
+      if (metric.type === 'Resource' && metric.resource?.name === 'cpu') {
+        const unrequested = containersOf(target).filter((c) => !c.resources?.requests?.cpu);
+        for (const container of unrequested)
+          problems.push(`${where}: container ${container.name} requests no CPU to scale on`);
+      }
+    }
+    return problems;
+  });
+}
 
 /**
- * Connection URLs a pod is given (literal env or ConfigMap) point at a Service of these
- * manifests, on a port it exposes.
+ * Each PodDisruptionBudget covers the pods of exactly one workload and still lets a node drain
+ * take one of them.
  */
-export function connectionUrlProblems(objects: KubeObject[]): string[] {
-  const services = servicesIn(objects);
-  const configMaps = configMapsIn(objects);
-  return workloadsIn(objects).flatMap((workload) =>
-    containersOf(workload).flatMap((container) =>
-      [...resolvedEnv(container, configMaps)].flatMap(([name, value]) => {
-        let url: URL;
-        try {
-          url = new URL(value);
-        } catch {
-          return [];
-        }
-        const defaultPort = URL_PORTS[url.protocol];
-        if (defaultPort === undefined) return [];
-        const port = url.port === '' ? defaultPort : Number(url.port);
-        const service = services.find((s) => nameOf(s) === url.hostname);
-        const where = `${idOf(workload)} ${name}`;
-        if (!service) return [`${where}: no Service ${url.hostname}`];
-        return service.spec?.ports?.some((p) => p.port === port)
-          ? []
-          : [`${where}: Service ${url.hostname} has no port ${port}`];
-      }),
-    ),
-  );
+export function disruptionBudgetProblems(objects: KubeObject[]): string[] {
+  return disruptionBudgetsIn(objects).flatMap((budget) => {
+    const where = idOf(budget);
+    const selector = budget.spec?.selector;
+    if (selector?.matchExpressions?.length) return [`${where}: use matchLabels only`];
+    const covered = workloadsSelectedBy(selector?.matchLabels ?? {}, objects);
+    const [workload] = covered;
+    if (covered.length !== 1 || !workload) {
+      return [`${where}: covers the pods of ${covered.length} workloads`];
+    }
+    const replicas = workload.spec?.replicas ?? 1;
+    const { maxUnavailable, minAvailable } = budget.spec ?? {};
+    const blocks =
+      maxUnavailable !== undefined
+        ? maxUnavailable === 0 || maxUnavailable === '0%'
+        : typeof minAvailable === 'number' && minAvailable >= replicas;
+    return blocks ? [`${where}: lets no pod of ${idOf(workload)} be evicted`] : [];
+  });
 }

@@ -9,10 +9,11 @@ export interface ScriptRun {
   stderr: string;
 }
 
-export function runCreateSecrets(args: string[]): ScriptRun {
+export function runCreateSecrets(args: string[], env: NodeJS.ProcessEnv = process.env): ScriptRun {
   const result = spawnSync('bash', [CREATE_SECRETS, ...args], {
     encoding: 'utf8',
     timeout: 30_000,
+    env,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -3,7 +3,7 @@ import { join, posix, resolve } from 'node:path';
 import { parseYamlDocuments } from './yaml-docs';
 import { imagePathOf, parseCopy, parseDockerfile } from './dockerfile';
 import { listFiles, matchFiles } from './glob';
-import { containersOf, imageName, workloadsIn, type KubeObject } from './kube';
+import { containersOf, imageName, podOwnersIn, type KubeObject } from './kube';
 import { OWN_IMAGE_PREFIX } from './checks';
 
 export interface SyncRule {
@@ -77,7 +77,7 @@ export function effectiveConfigs(config: SkaffoldConfig): EffectiveConfig[] {
 export function artifactImageProblems(build: Build, objects: KubeObject[]): string[] {
   const artifacts = (build.artifacts ?? []).map((artifact) => artifact.image);
   const deployed = new Set(
-    workloadsIn(objects).flatMap((w) => containersOf(w).map((c) => imageName(c.image ?? ''))),
+    podOwnersIn(objects).flatMap((o) => containersOf(o).map((c) => imageName(c.image ?? ''))),
   );
   const problems: string[] = [];
   const seen = new Set<string>();

@@ -1,8 +1,9 @@
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import {
+  autoscalerProblems,
   configRefProblems,
-  connectionUrlProblems,
+  disruptionBudgetProblems,
   imageProblems,
   ingressBackendProblems,
   probeProblems,
@@ -16,8 +17,11 @@ import {
   statefulSetProblems,
   workloadSelectorProblems,
 } from '../checks';
+import { connectionUrlProblems, endpointsOf, publicUrlProblems } from '../connections';
 import {
+  autoscalersIn,
   configMapsIn,
+  disruptionBudgetsIn,
   ingressesIn,
   nameOf,
   servicesIn,
@@ -25,7 +29,7 @@ import {
   type KubeObject,
 } from '../kube';
 import { renderKustomization } from '../kustomize';
-import { K8S_BASE } from '../repo';
+import { K8S_BASE, K8S_PROD } from '../repo';
 import { printedSecrets } from '../secrets';
 
 // Each check must catch the fault it exists for: break one thing in the real manifests and
@@ -77,7 +81,7 @@ describe('the checks catch', () => {
     second.spec.selector = { 'app.kubernetes.io/part-of': 'taskforge' };
     expect(serviceSelectorProblems(objects)).toEqual([
       expect.stringContaining('0 workloads'),
-      expect.stringContaining('6 workloads'),
+      expect.stringContaining('13 workloads'),
     ]);
   });
 
@@ -105,10 +109,9 @@ describe('the checks catch', () => {
     const objects = manifests();
     const config = configMapsIn(objects)[0];
     if (config?.data) delete config.data.NATS_URL;
-    expect(configRefProblems(objects, external)).toEqual([
-      expect.stringContaining('key NATS_URL'),
-      expect.stringContaining('key NATS_URL'),
-    ]);
+    expect(configRefProblems(objects, external)).toEqual(
+      Array.from({ length: 5 }, () => expect.stringContaining('key NATS_URL')),
+    );
     expect(configRefProblems(manifests(), [])).toContainEqual(
       'Deployment/auth: reads Secret jwt-private-key, which nothing creates',
     );
@@ -130,16 +133,53 @@ describe('the checks catch', () => {
     expect(readersOfSecret(objects, 'jwt-private-key')).toEqual(['auth', 'tickets']);
   });
 
-  it('a connection URL to a Service or port that does not exist', () => {
+  it('a connection URL to a Service, pod or port that does not exist', () => {
     const objects = manifests();
     const mongo = container(objects, 'tickets').env?.find((e) => e.name === 'MONGO_URL');
     if (mongo) mongo.value = 'mongodb://mongo:27017/tickets';
+    const s3 = container(objects, 'tasks').env?.find((e) => e.name === 'S3_ENDPOINT');
+    if (s3) s3.value = 'http://minio:9002';
     const config = configMapsIn(objects)[0];
     if (config?.data) config.data.REDIS_URL = 'redis://redis:6380';
-    const problems = connectionUrlProblems(objects);
+    const problems = connectionUrlProblems(objects, external);
     expect(problems).toContainEqual(expect.stringContaining('MONGO_URL: no Service mongo'));
     expect(problems).toContainEqual(
       expect.stringContaining('REDIS_URL: Service redis has no port 6380'),
+    );
+    expect(problems).toContainEqual(
+      expect.stringContaining('S3_ENDPOINT: Service minio has no port 9002'),
+    );
+  });
+
+  it("a replica set member that is not one of the StatefulSet's pods", () => {
+    const objects = renderKustomization(K8S_PROD);
+    const mongo = container(objects, 'auth').env?.find((e) => e.name === 'MONGO_URL');
+    if (mongo) mongo.value = mongo.value?.replace('auth-mongo-2', 'auth-mongo-3');
+    expect(connectionUrlProblems(objects, external)).toEqual([
+      'Deployment/auth MONGO_URL: no StatefulSet pod auth-mongo-3 behind Service auth-mongo',
+    ]);
+  });
+
+  it('a DATABASE_URL in a Secret that points elsewhere', () => {
+    const secrets = printedSecrets() as Array<KubeObject & { data?: Record<string, string> }>;
+    const database = secrets.find((secret) => nameOf(secret) === 'teams-postgres');
+    if (database?.data) {
+      database.data.DATABASE_URL = Buffer.from('postgresql://teams:x@postgres/teams').toString(
+        'base64',
+      );
+    }
+    expect(connectionUrlProblems(manifests(), secrets)).toEqual([
+      'Deployment/teams DATABASE_URL: no Service postgres',
+    ]);
+  });
+
+  it('a public URL that is not the ingress host', () => {
+    const objects = manifests();
+    const config = configMapsIn(objects)[0];
+    if (config?.data) config.data.PUBLIC_URL = 'http://minio:9000';
+    expect(publicUrlProblems(objects)).toHaveLength(6);
+    expect(publicUrlProblems(objects)).toContainEqual(
+      'Deployment/tasks S3_PUBLIC_ENDPOINT: http://minio:9000 is not a host the Ingresses serve',
     );
   });
 
@@ -184,22 +224,25 @@ describe('the checks catch', () => {
     ]);
   });
 
-  it('a service with another uid, grace period, writable root or no /tmp volume', () => {
+  it('a service with another uid, a grace period too short, writable root or no /tmp', () => {
     const objects = manifests();
     const pod = deployment(objects, 'auth').spec?.template.spec;
     if (!pod?.securityContext) throw new Error('expected a pod security context');
     pod.securityContext.runAsUser = 1001;
-    pod.terminationGracePeriodSeconds = 60;
+    pod.terminationGracePeriodSeconds = 20;
     pod.volumes = [];
     expect(serviceRuntimeProblems(objects, true)).toEqual([
-      expect.stringContaining('terminationGracePeriodSeconds'),
+      expect.stringContaining(
+        'terminationGracePeriodSeconds 20 does not cover preStop + shutdown (25 s)',
+      ),
       expect.stringContaining('node user'),
       expect.stringContaining('/tmp'),
     ]);
-    expect(serviceRuntimeProblems(manifests(), false)).toEqual([
-      expect.stringContaining('Deployment/auth: readOnlyRootFilesystem must be false'),
-      expect.stringContaining('Deployment/tickets: readOnlyRootFilesystem must be false'),
-    ]);
+    expect(serviceRuntimeProblems(manifests(), false)).toEqual(
+      ['auth', 'notifications', 'tasks', 'teams', 'tickets'].map((name) =>
+        expect.stringContaining(`Deployment/${name}: readOnlyRootFilesystem must be false`),
+      ),
+    );
   });
 
   it('an unpinned store image and a tagged image of ours', () => {
@@ -223,5 +266,52 @@ describe('the checks catch', () => {
       expect.stringContaining('StatefulSet/auth-mongo: claim data is never mounted'),
       expect.stringContaining('StatefulSet/nats: Service nats must be headless'),
     ]);
+  });
+
+  it('an autoscaler of a missing Deployment, or scaling on CPU nobody requests', () => {
+    const objects = renderKustomization(K8S_PROD);
+    const [first, second] = autoscalersIn(objects);
+    if (first?.spec) first.spec.scaleTargetRef.name = 'client';
+    const target = second && container(objects, second.spec?.scaleTargetRef.name ?? '');
+    if (target?.resources?.requests) delete target.resources.requests.cpu;
+    expect(autoscalerProblems(objects)).toEqual([
+      expect.stringContaining('no Deployment client to scale'),
+      expect.stringContaining('requests no CPU to scale on'),
+    ]);
+  });
+
+  it('a disruption budget that covers nothing, or lets nothing be evicted', () => {
+    const objects = renderKustomization(K8S_PROD);
+    const [first, second] = disruptionBudgetsIn(objects);
+    if (first?.spec) first.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'client' } };
+    if (second?.spec) second.spec.maxUnavailable = 0;
+    expect(disruptionBudgetProblems(objects)).toEqual([
+      expect.stringContaining('covers the pods of 0 workloads'),
+      expect.stringContaining('lets no pod of'),
+    ]);
+  });
+});
+
+describe('endpointsOf', () => {
+  it.each([
+    [
+      'mongodb://a-0.a:27017,a-1.a:27018/db?replicaSet=rs0',
+      [
+        ['a-0.a', 27017],
+        ['a-1.a', 27018],
+      ],
+    ],
+    ['postgres://user:p%40ss@teams-postgres/teams', [['teams-postgres', 5432]]],
+    ['postgresql://teams-postgres:5433/teams', [['teams-postgres', 5433]]],
+    ['http://minio:9000', [['minio', 9000]]],
+    ['nats://nats', [['nats', 4222]]],
+    ['redis://redis:6379/0', [['redis', 6379]]],
+  ])('reads %s', (url, expected) => {
+    expect(endpointsOf(url)?.map(({ host, port }) => [host, port])).toEqual(expected);
+  });
+
+  it('leaves alone what is not a connection URL', () => {
+    expect(endpointsOf('smtp.example.com')).toBeUndefined();
+    expect(endpointsOf('https://taskforge.test')).toBeUndefined();
   });
 });

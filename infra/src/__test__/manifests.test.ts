@@ -1,6 +1,8 @@
+import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import {
+  autoscalerProblems,
   configRefProblems,
-  connectionUrlProblems,
+  disruptionBudgetProblems,
   duplicateProblems,
   envNamesOf,
   imageProblems,
@@ -17,6 +19,12 @@ import {
   workloadSelectorProblems,
 } from '../checks';
 import {
+  connectionUrlProblems,
+  endpointsOf,
+  publicUrlProblems,
+  servicesReachedBy,
+} from '../connections';
+import {
   configMapsIn,
   idOf,
   ingressesIn,
@@ -24,43 +32,76 @@ import {
   nameOf,
   podSpecOf,
   resolvedEnv,
+  secretsIn,
+  servicesIn,
   workloadsIn,
+  type KubeObject,
 } from '../kube';
 import { renderKustomization } from '../kustomize';
-import { K8S_BASE, K8S_DEV } from '../repo';
+import { parseQuantity } from '../quantity';
+import { K8S_BASE, K8S_DEV, K8S_PROD } from '../repo';
 import { printedSecrets } from '../secrets';
-
-/** What each service's src/config.ts requires without a default (common's base + its own). */
-const REQUIRED_ENV: Record<string, string[]> = {
-  auth: ['NATS_URL', 'REDIS_URL', 'JWT_PUBLIC_KEY', 'MONGO_URL', 'JWT_PRIVATE_KEY'],
-  tickets: ['NATS_URL', 'REDIS_URL', 'JWT_PUBLIC_KEY', 'MONGO_URL'],
-};
+import {
+  BASE_WORKLOADS,
+  COMMON_ENV,
+  INGRESS_HOST,
+  MONGO_INSTANCES,
+  REACHES,
+  SERVICE_ENV,
+  SERVICES,
+} from './suite';
 
 const external = printedSecrets();
+
+function workload(objects: KubeObject[], name: string) {
+  const found = workloadsIn(objects).find((w) => nameOf(w) === name);
+  if (!found) throw new Error(`no workload ${name}`);
+  return found;
+}
+
+function mainContainer(objects: KubeObject[], name: string) {
+  const found = podSpecOf(workload(objects, name))?.containers[0];
+  if (!found) throw new Error(`no container in ${name}`);
+  return found;
+}
+
+/** A container's environment as it runs, Secrets from create-secrets.sh included. */
+function envOf(objects: KubeObject[], name: string): Map<string, string> {
+  return resolvedEnv(mainContainer(objects, name), configMapsIn(objects), secretsIn(external));
+}
+
+/** nginx sizes: 26m, 512k, 1g. */
+function nginxBytes(size: string | undefined): number {
+  const match = /^(\d+)([kmg]?)$/i.exec(size ?? '');
+  if (!match) return Number.NaN;
+  const unit = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[(match[2] ?? '').toLowerCase()] ?? 1;
+  return Number(match[1]) * unit;
+}
 
 describe.each([
   { target: 'base', dir: K8S_BASE, readOnlyRoot: true },
   // skaffold's file sync writes changed sources into the container, so dev relaxes this.
   { target: 'overlays/dev', dir: K8S_DEV, readOnlyRoot: false },
+  { target: 'overlays/prod', dir: K8S_PROD, readOnlyRoot: true },
 ])('$target', ({ dir, readOnlyRoot }) => {
   const objects = renderKustomization(dir);
   const workloads = workloadsIn(objects);
   const services = workloads.filter(isApplicationService);
 
   it('renders the application services and their stores', () => {
-    expect(workloads.map(idOf).sort()).toEqual([
-      'Deployment/auth',
-      'Deployment/redis',
-      'Deployment/tickets',
-      'StatefulSet/auth-mongo',
-      'StatefulSet/nats',
-      'StatefulSet/tickets-mongo',
-    ]);
-    expect(services.map(nameOf).sort()).toEqual(Object.keys(REQUIRED_ENV).sort());
+    expect(workloads.map(idOf)).toEqual(expect.arrayContaining(BASE_WORKLOADS));
+    expect(services.map(nameOf).sort()).toEqual([...SERVICES].sort());
   });
 
   it('validates every object against its Kubernetes schema', () => {
     expect(schemaProblems(objects)).toEqual([]);
+  });
+
+  it('labels every object as part of taskforge', () => {
+    const unlabelled = objects.filter(
+      (o) => o.metadata?.labels?.['app.kubernetes.io/part-of'] !== 'taskforge',
+    );
+    expect(unlabelled.map(idOf)).toEqual([]);
   });
 
   it('defines each object once', () => {
@@ -83,7 +124,7 @@ describe.each([
     expect(ingressBackendProblems(objects)).toEqual([]);
   });
 
-  it('has every ConfigMap and Secret key a pod reads exist', () => {
+  it('has every ConfigMap and Secret key a pod reads exist or come from create-secrets.sh', () => {
     expect(configRefProblems(objects, external)).toEqual([]);
   });
 
@@ -95,28 +136,29 @@ describe.each([
     expect(readersOfSecret(objects, 'jwt-public-key')).toEqual(services.map(nameOf).sort());
   });
 
-  it('gives every service the variables its config requires', () => {
-    for (const workload of services) {
-      const container = podSpecOf(workload)?.containers[0];
-      const names = container ? envNamesOf(container, objects) : new Set<string>();
-      const missing = (REQUIRED_ENV[nameOf(workload)] ?? []).filter((name) => !names.has(name));
-      expect({ service: nameOf(workload), missing }).toEqual({
-        service: nameOf(workload),
-        missing: [],
-      });
-    }
+  it('keeps each store credential to the store and its one service', () => {
+    expect(readersOfSecret(objects, 'teams-postgres')).toEqual(['teams', 'teams-postgres']);
+    expect(readersOfSecret(objects, 'minio-credentials')).toEqual(['minio', 'tasks']);
   });
 
-  it("points each service's MONGO_URL at its own database", () => {
-    for (const workload of services) {
-      const container = podSpecOf(workload)?.containers[0];
-      const url = container && resolvedEnv(container, configMapsIn(objects)).get('MONGO_URL');
-      expect(url && new URL(url).hostname).toBe(`${nameOf(workload)}-mongo`);
-    }
+  it.each(SERVICES)('gives %s exactly the variables of its contract', (service) => {
+    const names = [...envNamesOf(mainContainer(objects, service), objects)].sort();
+    expect(names).toEqual([...COMMON_ENV, ...(SERVICE_ENV[service] ?? [])].sort());
   });
 
-  it('points every connection URL at an existing Service and port', () => {
-    expect(connectionUrlProblems(objects)).toEqual([]);
+  it.each(SERVICES)('points the connection URLs of %s at its own stores only', (service) => {
+    expect(servicesReachedBy(mainContainer(objects, service), objects, external)).toEqual(
+      REACHES[service],
+    );
+  });
+
+  it('points every connection URL at an existing Service, pod and port', () => {
+    expect(connectionUrlProblems(objects, external)).toEqual([]);
+  });
+
+  it('points PUBLIC_URL and S3_PUBLIC_ENDPOINT at the ingress host', () => {
+    expect(publicUrlProblems(objects)).toEqual([]);
+    expect(envOf(objects, 'tasks').get('S3_PUBLIC_ENDPOINT')).toBe(`http://${INGRESS_HOST}`);
   });
 
   it('probes /readyz and /healthz on the service port, and probes every store', () => {
@@ -131,8 +173,18 @@ describe.each([
     expect(securityProblems(objects)).toEqual([]);
   });
 
-  it(`runs services as the node user with a 30 s grace period (read-only root: ${readOnlyRoot})`, () => {
+  it(`runs services as the node user with a grace period for shutdown (read-only root: ${readOnlyRoot})`, () => {
     expect(serviceRuntimeProblems(objects, readOnlyRoot)).toEqual([]);
+  });
+
+  it('keeps the root file system of every store read-only', () => {
+    const writable = workloads
+      .filter((w) => !isApplicationService(w))
+      .filter((w) =>
+        podSpecOf(w)?.containers.some((c) => !c.securityContext?.readOnlyRootFilesystem),
+      )
+      .map(idOf);
+    expect(writable).toEqual([]);
   });
 
   it('pins every store image and leaves ours to skaffold', () => {
@@ -143,34 +195,152 @@ describe.each([
     expect(statefulSetProblems(objects)).toEqual([]);
   });
 
-  it('runs NATS with JetStream storing on its volume, client 4222 and monitoring 8222', () => {
-    const nats = workloads.find((w) => nameOf(w) === 'nats');
-    const container = nats && podSpecOf(nats)?.containers[0];
-    const args = (container?.args ?? []).join(' ');
-    expect(args).toContain('-js');
-    expect(args).toContain('-sd /data');
-    expect(container?.volumeMounts?.find((m) => m.mountPath === '/data')?.name).toBe('data');
-    expect(container?.ports?.map((p) => p.containerPort).sort()).toEqual([4222, 8222]);
+  it('aims every autoscaler and disruption budget at one workload it can act on', () => {
+    expect(autoscalerProblems(objects)).toEqual([]);
+    expect(disruptionBudgetProblems(objects)).toEqual([]);
   });
 
-  it('routes taskforge.test through nginx: /api/users to auth, /api/tickets to tickets', () => {
-    const ingresses = ingressesIn(objects);
-    expect(ingresses).toHaveLength(1);
-    const spec = ingresses[0]?.spec;
-    expect(spec?.ingressClassName).toBe('nginx');
-    const routes = (spec?.rules ?? []).flatMap((rule) =>
-      (rule.http?.paths ?? []).map((path) => [
-        rule.host,
-        path.path,
-        path.pathType,
-        path.backend.service?.name,
-        path.backend.service?.port?.number,
-      ]),
+  it('runs NATS with JetStream storing on its volume, client 4222 and monitoring 8222', () => {
+    const container = mainContainer(objects, 'nats');
+    const args = (container.args ?? []).join(' ');
+    expect(args).toContain('-js');
+    expect(args).toContain('-sd /data');
+    expect(container.volumeMounts?.find((m) => m.mountPath === '/data')?.name).toBe('data');
+    expect(container.ports?.map((p) => p.containerPort)).toEqual(
+      expect.arrayContaining([4222, 8222]),
     );
+  });
+
+  it('replicates the event stream on as many NATS servers as there are', () => {
+    const replicas = workload(objects, 'nats').spec?.replicas ?? 1;
+    const config = configMapsIn(objects).find((c) => nameOf(c) === 'taskforge-config');
+    expect(config?.data?.NATS_STREAM_REPLICAS).toBe(String(replicas));
+  });
+
+  it('instantiates one MongoDB definition per service, named and labelled for it', () => {
+    const mongos = workloads.filter((w) => MONGO_INSTANCES.includes(nameOf(w)));
+    expect(mongos.map(nameOf).sort()).toEqual([...MONGO_INSTANCES].sort());
+    const generic = (name: string) => JSON.stringify(workload(objects, name)).replaceAll(name, '*');
+    for (const mongo of mongos) {
+      const name = nameOf(mongo);
+      const selector = { 'app.kubernetes.io/name': 'mongo', 'app.kubernetes.io/instance': name };
+      expect(mongo.kind).toBe('StatefulSet');
+      expect((mongo as IStatefulSet).spec?.serviceName).toBe(name);
+      expect(mongo.spec?.selector.matchLabels).toEqual(selector);
+      expect(mongo.spec?.template.metadata?.labels).toMatchObject(selector);
+      expect(servicesIn(objects).find((s) => nameOf(s) === name)?.spec?.selector).toEqual(selector);
+      expect(generic(name)).toBe(generic('auth-mongo'));
+    }
+  });
+
+  it("runs teams' PostgreSQL non-root on a read-only root, its data in a subfolder of the volume", () => {
+    const postgres = mainContainer(objects, 'teams-postgres');
+    const env = envOf(objects, 'teams-postgres');
+    const data = postgres.volumeMounts?.find((m) => m.name === 'data')?.mountPath ?? '';
+    expect(env.get('PGDATA')).toMatch(new RegExp(`^${data}/[^/]+$`));
+    const pod = podSpecOf(workload(objects, 'teams-postgres'));
+    expect(pod?.securityContext?.runAsUser).toBe(999);
+    for (const path of ['/var/run/postgresql', '/tmp']) {
+      const mount = postgres.volumeMounts?.find((m) => m.mountPath === path);
+      expect(pod?.volumes?.find((v) => v.name === mount?.name)?.emptyDir).toBeDefined();
+    }
+    for (const probe of [postgres.readinessProbe, postgres.livenessProbe, postgres.startupProbe]) {
+      expect(probe?.exec?.command?.[0]).toBe('pg_isready');
+    }
+  });
+
+  it('gives teams a DATABASE_URL for the database, user and password teams-postgres creates', () => {
+    const store = envOf(objects, 'teams-postgres');
+    const url = new URL(envOf(objects, 'teams').get('DATABASE_URL') ?? '');
+    expect(url.protocol).toBe('postgres:');
+    expect(url.hostname).toBe('teams-postgres');
+    expect(url.username).toBe(store.get('POSTGRES_USER'));
+    expect(url.password).toBe(store.get('POSTGRES_PASSWORD'));
+    expect(url.pathname).toBe(`/${store.get('POSTGRES_DB')}`);
+  });
+
+  it('runs MinIO with the credentials tasks signs with, API on 9000 and console on 9001', () => {
+    const minio = envOf(objects, 'minio');
+    const tasks = envOf(objects, 'tasks');
+    expect(minio.get('MINIO_ROOT_USER')).toBe(tasks.get('S3_ACCESS_KEY'));
+    expect(minio.get('MINIO_ROOT_PASSWORD')).toBe(tasks.get('S3_SECRET_KEY'));
+    const container = mainContainer(objects, 'minio');
+    expect(container.ports?.map((p) => p.containerPort)).toEqual([9000, 9001]);
+    expect(container.readinessProbe?.httpGet?.path).toBe('/minio/health/ready');
+    expect(container.livenessProbe?.httpGet?.path).toBe('/minio/health/live');
+  });
+
+  it('routes taskforge.test through nginx: each API prefix to its service, the bucket to MinIO', () => {
+    const routes = ingressesIn(objects)
+      .filter((ingress) => ingress.spec?.rules?.some((rule) => rule.host === INGRESS_HOST))
+      .flatMap((ingress) => {
+        expect(ingress.spec?.ingressClassName).toBe('nginx');
+        return (ingress.spec?.rules ?? []).flatMap((rule) =>
+          (rule.http?.paths ?? []).map((path) => [
+            nameOf(ingress),
+            rule.host,
+            path.path,
+            path.pathType,
+            path.backend.service?.name,
+            path.backend.service?.port?.number,
+          ]),
+        );
+      });
     expect(routes).toEqual([
-      ['taskforge.test', '/api/users', 'Prefix', 'auth', 3000],
-      ['taskforge.test', '/api/tickets', 'Prefix', 'tickets', 3000],
+      ['taskforge', INGRESS_HOST, '/api/users', 'Prefix', 'auth', 3000],
+      ['taskforge', INGRESS_HOST, '/api/tickets', 'Prefix', 'tickets', 3000],
+      ['taskforge', INGRESS_HOST, '/api/teams', 'Prefix', 'teams', 3000],
+      ['taskforge', INGRESS_HOST, '/api/tasks', 'Prefix', 'tasks', 3000],
+      ['taskforge-attachments', INGRESS_HOST, '/taskforge-attachments', 'Prefix', 'minio', 9000],
+      [
+        'taskforge-notifications',
+        INGRESS_HOST,
+        '/api/notifications',
+        'Prefix',
+        'notifications',
+        3000,
+      ],
     ]);
+  });
+
+  it('streams notifications (Server-Sent Events) unbuffered and keeps them open', () => {
+    const ingress = ingressesIn(objects).find((i) => nameOf(i) === 'taskforge-notifications');
+    const annotations = ingress?.metadata?.annotations ?? {};
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+    for (const timeout of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      expect(Number(annotations[`nginx.ingress.kubernetes.io/${timeout}`])).toBeGreaterThanOrEqual(
+        3600,
+      );
+    }
+  });
+
+  it('routes the bucket tasks signs URLs for to the S3 endpoint, with room for 25 MiB uploads', () => {
+    const tasks = envOf(objects, 'tasks');
+    const ingress = ingressesIn(objects).find((i) => nameOf(i) === 'taskforge-attachments');
+    const path = ingress?.spec?.rules?.[0]?.http?.paths[0];
+    const [endpoint] = endpointsOf(tasks.get('S3_ENDPOINT') ?? '') ?? [];
+    expect(tasks.get('S3_FORCE_PATH_STYLE')).toBe('true');
+    expect(path?.path).toBe(`/${tasks.get('S3_BUCKET')}`);
+    expect(path?.backend.service?.name).toBe(endpoint?.host);
+    expect(path?.backend.service?.port?.number).toBe(endpoint?.port);
+    const annotations = ingress?.metadata?.annotations ?? {};
+    const bodySize = nginxBytes(annotations['nginx.ingress.kubernetes.io/proxy-body-size']);
+    expect(bodySize).toBeGreaterThanOrEqual(26 * 2 ** 20);
+    expect(annotations['nginx.ingress.kubernetes.io/proxy-request-buffering']).toBe('off');
+  });
+});
+
+describe('base', () => {
+  const base = renderKustomization(K8S_BASE);
+
+  it('deploys the base workloads and nothing else', () => {
+    expect(workloadsIn(base).map(idOf).sort()).toEqual(BASE_WORKLOADS);
+  });
+
+  it('runs one NATS server and one member of each MongoDB', () => {
+    for (const name of ['nats', ...MONGO_INSTANCES]) {
+      expect(workload(base, name).spec?.replicas).toBe(1);
+    }
   });
 });
 
@@ -178,12 +348,37 @@ describe('overlays/dev', () => {
   const base = renderKustomization(K8S_BASE);
   const dev = renderKustomization(K8S_DEV);
 
-  it('deploys the same objects as the base', () => {
-    expect(dev.map(idOf).sort()).toEqual(base.map(idOf).sort());
+  it('deploys the objects of the base and Mailpit', () => {
+    const mailpit = ['Deployment/mailpit', 'Ingress/mailpit', 'Service/mailpit'];
+    expect(dev.map(idOf).sort()).toEqual([...base.map(idOf), ...mailpit].sort());
   });
 
   it('runs one replica of everything', () => {
     const replicas = workloadsIn(dev).map((w) => [nameOf(w), w.spec?.replicas ?? 1]);
     expect(replicas.filter(([, count]) => count !== 1)).toEqual([]);
+  });
+
+  it('requests less of every service and store than the base', () => {
+    const requested = (objects: KubeObject[], name: string, resource: string) =>
+      parseQuantity(mainContainer(objects, name).resources?.requests?.[resource] ?? 'NaN');
+    const larger = workloadsIn(base)
+      .map(nameOf)
+      .filter((name) => name !== 'nats' && name !== 'redis')
+      .filter((name) => requested(dev, name, 'cpu') >= requested(base, name, 'cpu'));
+    expect(larger).toEqual([]);
+  });
+
+  it("sends notifications' mail to Mailpit's SMTP port, and serves its UI on mail.taskforge.test", () => {
+    const env = envOf(dev, 'notifications');
+    const mailpit = servicesIn(dev).find((s) => nameOf(s) === env.get('SMTP_HOST'));
+    expect(mailpit?.spec?.ports?.find((p) => p.port === Number(env.get('SMTP_PORT')))?.name).toBe(
+      'smtp',
+    );
+    const ui = ingressesIn(dev).find((i) => nameOf(i) === 'mailpit')?.spec?.rules?.[0];
+    expect(ui?.host).toBe('mail.taskforge.test');
+    expect(ui?.http?.paths[0]?.backend.service).toEqual({
+      name: 'mailpit',
+      port: { number: 8025 },
+    });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { renderKustomization } from '../kustomize';
 import { REPO_ROOT } from '../repo';
+import { SERVICES } from './suite';
 import {
   artifactImageProblems,
   dockerfileProblems,
@@ -15,7 +16,6 @@ import {
 const documents = loadSkaffold(REPO_ROOT);
 const [config] = documents;
 if (!config) throw new Error('skaffold.yaml is empty');
-const SERVICES = ['auth', 'tickets'];
 
 describe('skaffold.yaml', () => {
   it('is one Config of the v4 schema', () => {
@@ -42,6 +42,9 @@ describe('skaffold.yaml', () => {
 
   it('has a dev profile, on for `skaffold dev`, that builds the dev stage and syncs sources', () => {
     const dev = config.profiles?.find((profile) => profile.name === 'dev');
+    expect(dev?.build?.artifacts?.map((a) => a.image)).toEqual(
+      SERVICES.map((service) => `taskforge/${service}`),
+    );
     expect(dev?.activation).toContainEqual({ command: 'dev' });
     expect(dev?.build?.local?.push).toBe(false);
     for (const service of SERVICES) {
@@ -51,6 +54,14 @@ describe('skaffold.yaml', () => {
         { src: `${service}/src/**/*.ts`, dest: `/repo/${service}/src`, strip: `${service}/src/` },
       ]);
     }
+  });
+
+  it('has a prod profile that pushes the runtime images and deploys the prod overlay', () => {
+    const prod = config.profiles?.find((profile) => profile.name === 'prod');
+    expect(prod?.activation).toBeUndefined();
+    expect(prod?.build?.local?.push).toBe(true);
+    expect(prod?.build?.artifacts).toEqual(config.build?.artifacts);
+    expect(prod?.manifests?.kustomize?.paths).toEqual(['infra/k8s/overlays/prod']);
   });
 });
 
@@ -120,10 +131,12 @@ describe('the skaffold checks catch', () => {
 
   it('an artifact nothing deploys, and a deployed image nothing builds', () => {
     const objects = renderKustomization(resolve(REPO_ROOT, 'infra/k8s/base'));
-    const build = { artifacts: [{ image: 'taskforge/auth' }, { image: 'taskforge/tasks' }] };
-    expect(artifactImageProblems(build, objects)).toEqual([
-      'artifact taskforge/tasks is not used by any workload',
-      'image taskforge/tickets is deployed but no artifact builds it',
+    const artifacts = ['auth', 'tickets', 'teams', 'tasks', 'client'].map((service) => ({
+      image: `taskforge/${service}`,
+    }));
+    expect(artifactImageProblems({ artifacts }, objects)).toEqual([
+      'artifact taskforge/client is not used by any workload',
+      'image taskforge/notifications is deployed but no artifact builds it',
     ]);
   });
 

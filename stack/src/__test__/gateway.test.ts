@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createGateway } from '../gateway';
+import type { IngressRoute } from '../ingress';
+
+interface Seen {
+  url: string;
+  host: string | undefined;
+  forwardedFor: string | undefined;
+  forwardedProto: string | undefined;
+}
+
+/** A real upstream that answers with what it received, and streams on /stream. */
+async function startUpstream(name: string): Promise<{
+  server: Server;
+  url: string;
+  seen: Seen[];
+  finishStream: () => void;
+}> {
+  const seen: Seen[] = [];
+  let release: (() => void) | undefined;
+  const server = createServer((req: IncomingMessage, res) => {
+    seen.push({
+      url: req.url ?? '',
+      host: req.headers.host,
+      forwardedFor: req.headers['x-forwarded-for'] as string | undefined,
+      forwardedProto: req.headers['x-forwarded-proto'] as string | undefined,
+    });
+    if (req.url?.endsWith('/stream')) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: first\n\n');
+      // The second event is only written once the test has read the first one.
+      release = () => res.end('data: last\n\n');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ service: name, url: req.url }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, seen, finishStream: () => release?.() };
+}
+
+describe('the gateway', () => {
+  let auth: Awaited<ReturnType<typeof startUpstream>>;
+  let client: Awaited<ReturnType<typeof startUpstream>>;
+  const routes: IngressRoute[] = [
+    { prefix: '/api/users', service: 'auth', port: 3000 },
+    { prefix: '/api/tickets', service: 'tickets', port: 3000 },
+    { prefix: '/api/teams', service: 'teams', port: 3000 },
+    { prefix: '/', service: 'client', port: 3000 },
+  ];
+  let app: ReturnType<typeof createGateway>;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    auth = await startUpstream('auth');
+    client = await startUpstream('client');
+    app = createGateway({
+      routes,
+      upstream: (service) =>
+        ({
+          auth: auth.url,
+          client: client.url,
+          // Configured but nothing listens there: the service crashed.
+          tickets: 'http://127.0.0.1:9',
+        })[service],
+      onError: (_err, service) => errors.push(service),
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all([auth, client].map((u) => new Promise((r) => u.server.close(r))));
+  });
+
+  it('sends a path to the service of its longest matching prefix, unchanged', async () => {
+    const res = await request(app).get('/api/users/currentuser?x=1').expect(200);
+    expect(res.body).toEqual({ service: 'auth', url: '/api/users/currentuser?x=1' });
+    const page = await request(app).get('/api/userspace').expect(200);
+    expect(page.body.service).toBe('client');
+  });
+
+  it('keeps the Host header and says who the client is, as ingress-nginx does', async () => {
+    await request(app).get('/api/users/me').set('Host', 'taskforge.test').expect(200);
+    const last = auth.seen.at(-1)!;
+    expect(last.host).toBe('taskforge.test');
+    expect(last.forwardedFor).toMatch(/127\.0\.0\.1/);
+    expect(last.forwardedProto).toBe('http');
+  });
+
+  it('answers 503 in the error shape for a service this stack does not run', async () => {
+    const res = await request(app).get('/api/teams').expect(503);
+    expect(res.body).toEqual({
+      errors: [{ message: 'The teams service is not running in this stack' }],
+    });
+  });
+
+  it('answers 502 in the error shape when the service does not answer', async () => {
+    const res = await request(app).get('/api/tickets').expect(502);
+    expect(res.body.errors[0].message).toBe('The tickets service is not reachable');
+    expect(errors).toContain('tickets');
+  });
+
+  it('streams a response as it is written, so Server-Sent Events arrive live', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/users/stream`);
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toBe('data: first\n\n');
+      // The upstream has not finished: the first event came through before the end.
+      auth.finishStream();
+      let rest = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        rest += new TextDecoder().decode(chunk.value);
+      }
+      expect(rest).toBe('data: last\n\n');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

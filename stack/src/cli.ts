@@ -1,0 +1,236 @@
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import type { SMTPServer } from 'smtp-server';
+import { createGateway } from './gateway';
+import { readIngressRoutes } from './ingress';
+import { startProcess, stopProcess, waitUntilReady, type RunningProcess } from './processes';
+import { seed } from './seed';
+import { availableServices, serviceEnv, STORE_BACKENDS, type StackContext } from './services';
+import {
+  provisionStores,
+  startNats,
+  startSmtpSink,
+  startStores,
+  stopStores,
+  type StorePorts,
+} from './stores';
+
+const USAGE = `Usage: npm run stack -- [options]
+
+Starts the whole suite on this machine: the stores, nats-server, an SMTP sink, every service,
+the client, and a gateway on http://localhost:<port> that routes as the ingress does.
+
+  --port <n>     the gateway's port; the other processes use the next ports (default 8080)
+  --seed         fill the suite with demo users, teams, tasks and tickets
+  --no-build     skip \`npm run build\` (use the last build)
+  --dir <path>   where data, logs and mail go (default .local/stack)
+  -h, --help     this text`;
+
+const run = promisify(execFile);
+
+function log(message: string): void {
+  process.stdout.write(`[stack] ${message}\n`);
+}
+
+function portsFrom(base: number): StorePorts {
+  return {
+    nats: base + 10,
+    natsMonitor: base + 11,
+    smtp: base + 12,
+    mongo: base + 13,
+    redis: base + 14,
+    postgres: base + 15,
+    s3: base + 16,
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The JWT pair auth signs with; kept in the stack folder so a re-run keeps sessions valid. */
+function loadKeys(dir: string): StackContext['jwt'] {
+  const file = join(dir, 'jwt-keys.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as StackContext['jwt'];
+  const { privateKey, publicKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const keys = { privateKey, publicKey };
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.TF_STACK_PORT ?? '8080' },
+      seed: { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const base = Number(values.port);
+  if (!Number.isInteger(base) || base < 1024 || base > 65_000) {
+    throw new Error(`--port must be an integer between 1024 and 65000, got ${values.port}`);
+  }
+
+  const root = resolve(__dirname, '..', '..');
+  const dir = resolve(root, values.dir ?? join('.local', 'stack'));
+  const url = `http://localhost:${base}`;
+  const stateFile = join(dir, 'stack.json');
+  if (existsSync(stateFile)) {
+    const previous = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number; url: string };
+    if (isAlive(previous.pid)) {
+      log(`already running (pid ${previous.pid}) at ${previous.url}; stop it with Ctrl-C there`);
+      return;
+    }
+  }
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url }));
+
+  const ports = portsFrom(base);
+  const processes: RunningProcess[] = [];
+  let smtp: SMTPServer | undefined;
+  let gateway: Server | undefined;
+  let storesStarted = false;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      log('stopping');
+      await new Promise<void>((done) => (gateway ? gateway.close(() => done()) : done()));
+      gateway?.closeAllConnections();
+      // Services first (they drain NATS and close their stores), then what they used.
+      const services = processes.filter((p) => p.name !== 'nats');
+      await Promise.all(services.map((p) => stopProcess(p)));
+      await Promise.all(processes.filter((p) => p.name === 'nats').map((p) => stopProcess(p)));
+      await new Promise<void>((done) => (smtp ? smtp.close(() => done()) : done()));
+      if (storesStarted) await stopStores(root, dir, ports);
+      rmSync(stateFile, { force: true });
+      log('stopped');
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.once(signal, () => process.exit(1));
+      void shutdown().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    log('provisioning (installs only what is missing)');
+    await provisionStores(root);
+    if (!values['no-build']) {
+      log('building (npm run build)');
+      const { stdout, stderr } = await run('npm', ['run', 'build'], {
+        cwd: root,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      writeFileSync(join(dir, 'logs', 'build.log'), stdout + stderr);
+    }
+
+    log('starting stores');
+    storesStarted = true;
+    const stores = await startStores(root, dir, ports);
+    // The stores start empty, so the event history must too, or old events would replay.
+    rmSync(join(dir, 'nats'), { recursive: true, force: true });
+    processes.push(await startNats(dir, ports));
+    smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
+
+    const context: StackContext = {
+      root,
+      mongoUrl: required(stores, 'MONGO_URL'),
+      redisUrl: required(stores, 'REDIS_URL'),
+      databaseUrl: required(stores, 'DATABASE_URL'),
+      natsUrl: `nats://127.0.0.1:${ports.nats}`,
+      s3: stores.S3_ENDPOINT
+        ? {
+            endpoint: stores.S3_ENDPOINT,
+            accessKey: required(stores, 'S3_ACCESS_KEY'),
+            secretKey: required(stores, 'S3_SECRET_KEY'),
+            region: stores.S3_REGION ?? 'us-east-1',
+          }
+        : undefined,
+      smtp: { host: '127.0.0.1', port: ports.smtp },
+      jwt: loadKeys(dir),
+      publicUrl: url,
+    };
+
+    const services = availableServices(root);
+    const upstreams = new Map<string, number>();
+    for (const spec of services) {
+      const port = base + spec.portOffset;
+      upstreams.set(spec.name, port);
+      processes.push(
+        startProcess({
+          name: spec.name,
+          command: spec.command(port),
+          cwd: root,
+          env: serviceEnv(spec, context, port),
+          logFile: join(dir, 'logs', `${spec.name}.log`),
+        }),
+      );
+    }
+    log(`starting ${services.map((s) => s.name).join(', ')}`);
+    await Promise.all(
+      services.map((spec) => {
+        const proc = processes.find((p) => p.name === spec.name)!;
+        const path = spec.name === 'client' ? '/' : '/readyz';
+        return waitUntilReady(`http://127.0.0.1:${upstreams.get(spec.name)}${path}`, proc, 90_000);
+      }),
+    );
+
+    const routes = readIngressRoutes(join(root, 'infra', 'k8s', 'base', 'ingress.yaml'));
+    const app = createGateway({
+      routes,
+      upstream: (service) => {
+        const store = STORE_BACKENDS[service as keyof typeof STORE_BACKENDS];
+        const port = store ? ports[store] : upstreams.get(service);
+        return port ? `http://127.0.0.1:${port}` : undefined;
+      },
+    });
+    gateway = await new Promise<Server>((resolveListen, reject) => {
+      const server = app.listen(base, '127.0.0.1', (err?: Error) =>
+        err ? reject(err) : resolveListen(server),
+      );
+    });
+
+    log(`ready: ${url}`);
+    log(`logs: ${join(dir, 'logs')}  mail: ${join(dir, 'mail')}  (Ctrl-C stops everything)`);
+    if (values.seed) {
+      log('seeding demo data');
+      const summary = await seed(url);
+      log(`seeded: ${summary}`);
+    }
+  } catch (err) {
+    log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown();
+    process.exit(1);
+  }
+}
+
+function required(values: Record<string, string>, name: string): string {
+  const value = values[name];
+  if (!value) throw new Error(`scripts/infra.sh did not report ${name}`);
+  return value;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[stack] ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

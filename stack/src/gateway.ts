@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express } from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { matchRoute, type IngressRoute } from './ingress';
+
+export interface GatewayOptions {
+  routes: IngressRoute[];
+  /** Where a Kubernetes Service (name, port) listens on this machine. */
+  upstream: (service: string, port: number) => string | undefined;
+  onError?: (err: Error, service: string) => void;
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ errors: [{ message }] }));
+}
+
+/**
+ * Routes like ingress-nginx does for the suite's Ingress: longest `Prefix` wins, the path is
+ * passed on unchanged, the Host header is kept, X-Forwarded-For/Proto are set (the services
+ * trust one proxy hop), and responses stream through unbuffered, so Server-Sent Events work.
+ */
+export function createGateway(options: GatewayOptions): Express {
+  const targetOf = (req: IncomingMessage) => {
+    const route = matchRoute(options.routes, new URL(req.url ?? '/', 'http://gateway').pathname);
+    return route ? { route, target: options.upstream(route.service, route.port) } : undefined;
+  };
+
+  const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
+    router: (req) => targetOf(req)?.target,
+    xfwd: true,
+    ws: true,
+    // An SSE stream is open for as long as the browser keeps it; ingress sets long timeouts too.
+    proxyTimeout: 0,
+    on: {
+      error: (err, req, res) => {
+        const service = targetOf(req as IncomingMessage)?.route.service ?? 'upstream';
+        options.onError?.(err, service);
+        if ('writeHead' in res) sendError(res, 502, `The ${service} service is not reachable`);
+        else res.destroy();
+      },
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const match = targetOf(req);
+    if (!match) {
+      sendError(res, 404, 'No ingress route for this path');
+      return;
+    }
+    if (!match.target) {
+      sendError(res, 503, `The ${match.route.service} service is not running in this stack`);
+      return;
+    }
+    next();
+  });
+  app.use(proxy);
+  return app;
+}

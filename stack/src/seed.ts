@@ -1,0 +1,108 @@
+import { faker } from '@faker-js/faker';
+import { ApiSession } from './api-session';
+
+const STATUSES = ['backlog', 'todo', 'in_progress', 'in_review', 'done'] as const;
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const SEED_PASSWORD = 'taskforge-demo';
+
+/**
+ * Demo data through the API, as people would make it: users (password `taskforge-demo`),
+ * tickets, and, where those services run, teams with members and a board of tasks.
+ */
+export async function seed(baseUrl: string, options: { users?: number } = {}): Promise<string> {
+  faker.seed(20_261_122);
+  const users: Array<{ session: ApiSession; id: string; email: string }> = [];
+  for (let i = 0; i < (options.users ?? 5); i += 1) {
+    const session = new ApiSession(baseUrl);
+    const firstName = faker.person.firstName();
+    const lastName = faker.person.lastName();
+    const email = faker.internet
+      .email({ firstName, lastName, provider: 'taskforge.test' })
+      .toLowerCase();
+    const created = await session.call<{ id: string }>('POST', '/api/users/signup', {
+      email,
+      password: SEED_PASSWORD,
+    });
+    if (created.status === 400) {
+      // Already seeded: sign in instead, so re-running --seed adds to what is there.
+      await session.expect('POST', '/api/users/signin', { email, password: SEED_PASSWORD }, 200);
+    } else if (created.status !== 201) {
+      throw new Error(`signup answered ${created.status}`);
+    }
+    const me = await session.expect<{ id: string }>(
+      'PATCH',
+      '/api/users/me',
+      { firstName, lastName, bio: faker.person.bio() },
+      200,
+    );
+    users.push({ session, id: me.id, email });
+  }
+
+  let tickets = 0;
+  for (const user of users) {
+    for (let i = 0; i < 3; i += 1) {
+      await user.session.expect(
+        'POST',
+        '/api/tickets',
+        {
+          title: `${faker.music.genre()} night: ${faker.music.artist()}`.slice(0, 100),
+          price: Number(faker.commerce.price({ min: 5, max: 150 })),
+        },
+        201,
+      );
+      tickets += 1;
+    }
+  }
+
+  const owner = users[0];
+  let teams = 0;
+  let tasks = 0;
+  const teamsRunning = owner && (await owner.session.call('GET', '/api/teams')).status === 200;
+  if (owner && teamsRunning) {
+    for (let t = 0; t < 2; t += 1) {
+      const team = await owner.session.expect<{ id: string }>(
+        'POST',
+        '/api/teams',
+        { name: `${faker.company.name()} ${faker.company.buzzNoun()}`.slice(0, 100) },
+        201,
+      );
+      teams += 1;
+      const members = users.slice(1);
+      for (const [index, member] of members.entries()) {
+        await owner.session.expect(
+          'POST',
+          `/api/teams/${team.id}/members`,
+          { email: member.email, role: index === members.length - 1 ? 'guest' : 'member' },
+          201,
+        );
+      }
+      const tasksRunning =
+        (await owner.session.call('GET', `/api/tasks?teamId=${team.id}`)).status !== 503;
+      if (!tasksRunning) continue;
+      const assignees = [owner, ...members.slice(0, -1)];
+      for (let i = 0; i < 12; i += 1) {
+        const due = faker.date.soon({ days: 21, refDate: faker.date.recent({ days: 7 }) });
+        await owner.session.expect(
+          'POST',
+          '/api/tasks',
+          {
+            teamId: team.id,
+            title: faker.hacker.phrase().slice(0, 200),
+            description: faker.lorem.paragraphs(2),
+            status: faker.helpers.arrayElement(STATUSES),
+            priority: faker.helpers.arrayElement(PRIORITIES),
+            assigneeId: faker.helpers.arrayElement(assignees).id,
+            dueDate: due.toISOString(),
+            tags: faker.helpers.arrayElements(['frontend', 'backend', 'infra', 'bug', 'docs'], {
+              min: 0,
+              max: 2,
+            }),
+          },
+          201,
+        );
+        tasks += 1;
+      }
+    }
+  }
+  return `${users.length} users (password ${SEED_PASSWORD}), ${tickets} tickets, ${teams} teams, ${tasks} tasks`;
+}
