@@ -43,6 +43,28 @@ export function sampleData(subject: Subject, teamId: string): EventData<Subject>
     creatorId: hex(),
   };
   const permissions = { admin: ['member.manage' as const], member: [], guest: [] };
+  const comment = {
+    id: hex(),
+    version: 0,
+    taskId: task.id,
+    teamId,
+    taskTitle: task.title,
+    taskCreatorId: task.creatorId,
+    taskAssigneeId: null,
+    authorId: hex(),
+    content: '=HYPERLINK("http://evil.test")',
+    mentionedUsers: [],
+  };
+  const attachment = {
+    id: hex(),
+    taskId: task.id,
+    teamId,
+    version: 0,
+    name: 'spec.pdf',
+    size: 1024,
+    mimetype: 'application/pdf',
+    uploadedBy: hex(),
+  };
   const samples: { [S in Subject]: EventData<S> } = {
     'user.created': userData(),
     'user.updated': userData({ version: 1 }),
@@ -70,28 +92,11 @@ export function sampleData(subject: Subject, teamId: string): EventData<Subject>
       changes: { status: { from: 'todo', to: 'done' } },
     },
     'task.deleted': { id: task.id, version: 2, teamId, title: task.title },
-    'comment.created': {
-      id: hex(),
-      version: 0,
-      taskId: task.id,
-      teamId,
-      taskTitle: task.title,
-      taskCreatorId: task.creatorId,
-      taskAssigneeId: null,
-      authorId: hex(),
-      content: '=HYPERLINK("http://evil.test")',
-      mentionedUsers: [],
-    },
-    'attachment.added': {
-      id: hex(),
-      taskId: task.id,
-      teamId,
-      version: 0,
-      name: 'spec.pdf',
-      size: 1024,
-      mimetype: 'application/pdf',
-      uploadedBy: hex(),
-    },
+    'comment.created': comment,
+    'comment.updated': { ...comment, version: 1, content: 'Edited' },
+    'comment.deleted': { ...comment, version: 2 },
+    'attachment.added': attachment,
+    'attachment.removed': { ...attachment, version: 1 },
   };
   return samples[subject];
 }
