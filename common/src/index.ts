@@ -3,6 +3,14 @@ export { loadConfig, baseConfigSchema, pemKey, ConfigError, type BaseConfig } fr
 export { createLogger, type Logger } from './logger';
 export { createApp, type AppOptions } from './http/create-app';
 export {
+  decodeTimeCursor,
+  encodeTimeCursor,
+  pageQueryFields,
+  parseQuery,
+  sendPageHeaders,
+  type TimeCursor,
+} from './http/pagination';
+export {
   errorResponseSchema,
   serviceAppOptions,
   type ServiceAppDeps,

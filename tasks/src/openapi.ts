@@ -78,9 +78,13 @@ const pageParameters = [
     schema: { type: 'string' },
   },
 ];
-const nextCursorHeader = {
+const pageHeaders = {
   'X-Next-Cursor': {
     description: 'Cursor of the next page; absent on the last page',
+    schema: { type: 'string' },
+  },
+  Link: {
+    description: 'RFC 8288 link to the next page: `<url>; rel="next"`',
     schema: { type: 'string' },
   },
 };
@@ -480,11 +484,7 @@ export const openApiDocument = {
           200: {
             description: 'One page of tasks',
             headers: {
-              ...nextCursorHeader,
-              Link: {
-                description: 'RFC 8288 link to the next page: `<url>; rel="next"`',
-                schema: { type: 'string' },
-              },
+              ...pageHeaders,
               ...rateLimitHeaders,
             },
             content: json({ type: 'array', items: ref('Task') }),
@@ -572,7 +572,7 @@ export const openApiDocument = {
         responses: {
           200: {
             description: 'One page of comments',
-            headers: { ...nextCursorHeader, ...rateLimitHeaders },
+            headers: { ...pageHeaders, ...rateLimitHeaders },
             content: json({ type: 'array', items: ref('Comment') }),
           },
           400: errorBody('Invalid limit or cursor'),
@@ -634,7 +634,7 @@ export const openApiDocument = {
         responses: {
           200: {
             description: 'One page of history',
-            headers: { ...nextCursorHeader, ...rateLimitHeaders },
+            headers: { ...pageHeaders, ...rateLimitHeaders },
             content: json({ type: 'array', items: ref('Activity') }),
           },
           400: errorBody('Invalid limit or cursor'),

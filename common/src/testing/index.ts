@@ -1,7 +1,13 @@
 export { generateJwtKeys, sessionCookie, signinCookie, testKeys, type KeyPair } from './auth';
 export { clearMongo, startMongo, type TestMongo } from './mongo';
 export { readEvents, startNats, waitFor, type TestNats } from './nats';
-export { openApiChecker } from './openapi';
+export {
+  API_HEADERS,
+  documentedResponseChecker,
+  openApiChecker,
+  type HttpResponseLike,
+  type ResponseLike,
+} from './openapi';
 export { startPostgres, type TestPostgres } from './postgres';
 export { startServiceTestStack, type ServiceTestStack } from './service-stack';
 export { startPgServiceTestStack, type PgServiceTestStack } from './pg-service-stack';

@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 
-interface ResponseLike {
+export interface ResponseLike {
   status: number;
   body: unknown;
 }
@@ -39,6 +39,51 @@ export function openApiChecker(document: { paths: Record<string, unknown> }) {
       throw new Error(
         `${method.toUpperCase()} ${path} ${status} body does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body)}`,
       );
+    }
+  };
+}
+
+interface DocumentedResponse {
+  headers?: Record<string, unknown>;
+  content?: Record<string, unknown>;
+}
+
+export interface HttpResponseLike extends ResponseLike {
+  headers: Record<string, unknown>;
+}
+
+/** Headers the services set on purpose; each must be documented where it appears. */
+export const API_HEADERS = ['x-next-cursor', 'link', 'retry-after', 'content-disposition'];
+
+/**
+ * A stricter `openApiChecker` for whole responses: the status, the body (JSON against its
+ * schema; any other content type must be documented) and every header of `apiHeaders` the
+ * response carries must be in the document.
+ */
+export function documentedResponseChecker(
+  document: { paths: Record<string, unknown> },
+  apiHeaders: string[] = API_HEADERS,
+) {
+  const checkBody = openApiChecker(document);
+  return function expectDocumented(method: string, path: string, res: HttpResponseLike): void {
+    const operation = (document.paths[path] as Record<string, unknown> | undefined)?.[method] as
+      { responses: Record<string, DocumentedResponse> } | undefined;
+    const documented = operation?.responses[String(res.status)];
+    const type = String(res.headers['content-type'] ?? '').split(';')[0];
+    if (type && type !== 'application/json') {
+      if (!documented?.content?.[type]) {
+        throw new Error(`${method.toUpperCase()} ${path} ${res.status} does not document ${type}`);
+      }
+    } else {
+      checkBody(method, path, res);
+    }
+    const headers = Object.keys(documented?.headers ?? {}).map((h) => h.toLowerCase());
+    for (const header of apiHeaders) {
+      if (res.headers[header] !== undefined && !headers.includes(header)) {
+        throw new Error(
+          `${method.toUpperCase()} ${path} ${res.status} does not document ${header}`,
+        );
+      }
     }
   };
 }

@@ -1,7 +1,6 @@
-import { requireAuth } from '@taskforge/common';
+import { encodeTimeCursor, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
 import { Activity, type ActivityAttrs } from '../models/activity';
-import { encodePosition } from '../services/position-cursor';
 import { findTaskWithAccess } from '../services/task-writes';
 import { pageQuery } from './page-query';
 
@@ -44,12 +43,9 @@ export function activityRouter(): Router {
       .sort({ at: -1, _id: -1 })
       .limit(page.limit + 1)
       .lean<ActivityAttrs[]>();
-    const items = entries.slice(0, page.limit);
-    const last = items[items.length - 1];
-    if (entries.length > page.limit && last) {
-      res.set('X-Next-Cursor', encodePosition({ at: last.at, id: last._id }));
-    }
-    res.set('Access-Control-Expose-Headers', 'X-Next-Cursor');
+    const items = sendPageHeaders(req, res, entries, page.limit, (last) =>
+      encodeTimeCursor({ at: last.at, id: last._id }),
+    );
     res.send(items.map(toActivityResponse));
   });
   return router;

@@ -1,7 +1,6 @@
-import { requireAuth } from '@taskforge/common';
+import { encodeTimeCursor, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router, type Request } from 'express';
 import { Comment, toCommentResponse, type CommentAttrs } from '../models/comment';
-import { encodePosition } from '../services/position-cursor';
 import { findTaskWithAccess } from '../services/task-writes';
 import { pageQuery } from './page-query';
 
@@ -20,12 +19,9 @@ export function commentsRouter(): Router {
       .sort({ createdAt: 1, _id: 1 })
       .limit(page.limit + 1)
       .lean<Array<CommentAttrs & { _id: unknown }>>();
-    const items = comments.slice(0, page.limit);
-    const last = items[items.length - 1];
-    if (comments.length > page.limit && last) {
-      res.set('X-Next-Cursor', encodePosition({ at: last.createdAt, id: String(last._id) }));
-    }
-    res.set('Access-Control-Expose-Headers', 'X-Next-Cursor');
+    const items = sendPageHeaders(req, res, comments, page.limit, (last) =>
+      encodeTimeCursor({ at: last.createdAt, id: String(last._id) }),
+    );
     res.send(items.map(toCommentResponse));
   });
   return router;

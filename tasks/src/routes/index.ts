@@ -1,5 +1,5 @@
-import { requireAuth } from '@taskforge/common';
-import { Router, type Request } from 'express';
+import { requireAuth, sendPageHeaders } from '@taskforge/common';
+import { Router } from 'express';
 import { Task, toTaskResponse, type TaskAttrs } from '../models/task';
 import { findTeamAccess } from '../services/authorization';
 import {
@@ -9,15 +9,6 @@ import {
   parseSort,
   SORT_FIELDS,
 } from '../services/task-list';
-
-function nextPageLink(req: Request, cursor: string): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query)) {
-    if (key !== 'cursor' && typeof value === 'string') params.set(key, value);
-  }
-  params.set('cursor', cursor);
-  return `${req.baseUrl}${req.path}?${params.toString()}`;
-}
 
 /** A team's tasks, filtered and sorted, one keyset page at a time (`X-Next-Cursor`, `Link`). */
 export function indexTaskRouter(): Router {
@@ -33,14 +24,9 @@ export function indexTaskRouter(): Router {
       .select({ outbox: 0 })
       .lean<Array<TaskAttrs & { _id: unknown }>>();
 
-    const page = tasks.slice(0, query.limit);
-    const last = page[page.length - 1];
-    if (tasks.length > query.limit && last) {
-      const cursor = cursorAfter(query.sort, last);
-      res.set('X-Next-Cursor', cursor);
-      res.set('Link', `<${nextPageLink(req, cursor)}>; rel="next"`);
-    }
-    res.set('Access-Control-Expose-Headers', 'Link, X-Next-Cursor');
+    const page = sendPageHeaders(req, res, tasks, query.limit, (last) =>
+      cursorAfter(query.sort, last),
+    );
     res.send(page.map(toTaskResponse));
   });
   return router;

@@ -1,4 +1,5 @@
 import {
+  pageQueryFields,
   RequestValidationError,
   TASK_PRIORITIES,
   TASK_STATUSES,
@@ -112,27 +113,12 @@ const listQuery = z.object({
       message: `sort must be one of ${SORTS.join(', ')}`,
     })
     .default('-createdAt'),
-  limit: z
-    .string()
-    .regex(/^\d+$/, `Limit must be an integer between 1 and ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .refine(
-      (value) => value >= 1 && value <= MAX_PAGE_SIZE,
-      `Limit must be an integer between 1 and ${MAX_PAGE_SIZE}`,
-    )
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z
-    .string()
-    .max(300, 'Cursor is invalid')
-    .transform((value, ctx) => {
-      const cursor = decodeCursor(value);
-      if (!cursor) {
-        ctx.addIssue({ code: 'custom', message: 'Cursor is invalid' });
-        return z.NEVER;
-      }
-      return cursor;
-    })
-    .optional(),
+  ...pageQueryFields({
+    defaultLimit: DEFAULT_PAGE_SIZE,
+    maxLimit: MAX_PAGE_SIZE,
+    decodeCursor,
+    maxCursorLength: 300,
+  }),
 });
 
 export type ListQuery = z.output<typeof listQuery> & {

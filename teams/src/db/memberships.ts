@@ -1,4 +1,4 @@
-import type { Role } from '@taskforge/common';
+import type { Role, TimeCursor } from '@taskforge/common';
 import type { PoolClient } from 'pg';
 import type { Team } from './teams';
 import type { Db } from './transaction';
@@ -20,11 +20,8 @@ export interface MemberView extends Membership {
   lastName: string | null;
 }
 
-/** Where the previous page ended: the sort time and the tie-breaking id of its last row. */
-export interface PageCursor {
-  at: Date;
-  id: string;
-}
+/** Where a page ended: (time, id). */
+export type PageCursor = TimeCursor;
 
 const MEMBERSHIP_COLUMNS = `team_id AS "teamId", user_id AS "userId", role, joined_at AS "joinedAt",
   updated_at AS "updatedAt", removed_at AS "removedAt", version`;

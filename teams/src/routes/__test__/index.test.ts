@@ -2,7 +2,7 @@ import request from 'supertest';
 import { addMember, createTeam, directoryUser, signIn } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
-import { encodeCursor } from '../pagination';
+import { encodeTimeCursor } from '@taskforge/common';
 
 let ctx: TeamsTestContext;
 
@@ -124,7 +124,7 @@ describe('GET /api/teams', () => {
     ['limit=1&limit=2', 'limit'],
     ['limit[gt]=1', 'limit'],
     ['cursor=nope', 'cursor'],
-    [`cursor=${encodeCursor({ at: new Date(), id: 'not-a-uuid' })}`, 'cursor'],
+    [`cursor=${encodeTimeCursor({ at: new Date(), id: 'not-a-uuid' })}`, 'cursor'],
     ['cursor[a]=b', 'cursor'],
   ])('returns 400 on %s', async (query, field) => {
     const me = signIn();

@@ -5,7 +5,7 @@ import { Ticket, type TicketResponse } from '../../models/ticket';
 import { createTicket, reserveTicket, signIn } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTicketsTest, type TicketsTestContext } from '../../test/setup';
-import { encodeCursor } from '../index';
+import { encodeTimeCursor } from '@taskforge/common';
 
 let ctx: TicketsTestContext;
 
@@ -281,8 +281,8 @@ describe('GET /api/tickets', () => {
 
   it('accepts a cursor it made itself for a ticket that no longer exists', async () => {
     const stored = await insertTickets([{}, {}]);
-    const cursor = encodeCursor({
-      createdAt: new Date(Date.UTC(2030, 0, 1)),
+    const cursor = encodeTimeCursor({
+      at: new Date(Date.UTC(2030, 0, 1)),
       id: randomBytes(12).toString('hex'),
     });
     const res = await list({ cursor }).expect(200);
