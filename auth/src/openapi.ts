@@ -1,17 +1,9 @@
-import { errorResponseSchema, NOTIFICATION_FREQUENCIES, THEMES } from '@taskforge/common';
+import { errorResponseSchema, NOTIFICATION_FREQUENCIES, openApi, THEMES } from '@taskforge/common';
 import { PROFILE_LIMITS } from './models/user';
 import { PASSWORD_LENGTH } from './routes/validators';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ 'application/json': { schema } });
+const { ref, json } = openApi;
 const nullableString = (extra: object = {}) => ({ type: ['string', 'null'], ...extra });
-
-const rateLimitHeaders = {
-  'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-  'RateLimit-Limit': { schema: { type: 'integer' } },
-  'RateLimit-Remaining': { schema: { type: 'integer' } },
-  'RateLimit-Reset': { schema: { type: 'integer' } },
-};
 
 const errors = {
   400: { description: 'Invalid input', content: json(ref('ErrorResponse')) },
@@ -21,11 +13,7 @@ const errors = {
     description: 'The user was changed by other requests too often to apply this one; retry',
     content: json(ref('ErrorResponse')),
   },
-  429: {
-    description: 'Too many requests',
-    headers: rateLimitHeaders,
-    content: json(ref('ErrorResponse')),
-  },
+  429: openApi.tooManyRequests(),
 };
 
 const sessionCookie = {

@@ -2,6 +2,7 @@ export * from './errors';
 export { loadConfig, baseConfigSchema, pemKey, ConfigError, type BaseConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export { createApp, type AppOptions } from './http/create-app';
+export * as openApi from './http/openapi-parts';
 export {
   decodeTimeCursor,
   encodeTimeCursor,

@@ -1,36 +1,8 @@
-import { errorResponseSchema } from '@taskforge/common';
+import { errorResponseSchema, openApi } from '@taskforge/common';
 import { NOTIFICATION_KINDS, TITLE_MAX_LENGTH } from './models/notification';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './routes/index';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ 'application/json': { schema } });
-const errorBody = (description: string) => ({
-  description,
-  content: json(ref('ErrorResponse')),
-});
-
-const rateLimitHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the window',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer' },
-  },
-};
-
-const tooManyRequests = (description = 'Too many requests') => ({
-  description,
-  headers: {
-    'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-    ...rateLimitHeaders,
-  },
-  content: json(ref('ErrorResponse')),
-});
-
-const notSignedIn = errorBody('Not signed in');
+const { ref, json, errorBody, rateLimitHeaders, tooManyRequests, notSignedIn } = openApi;
 
 const sseDescription = `Server-Sent Events (\`text/event-stream\`). Each message has an \`id\`
 (send it back as \`Last-Event-ID\` to resume), an \`event\` name and JSON \`data\`:

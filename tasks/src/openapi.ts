@@ -1,4 +1,4 @@
-import { errorResponseSchema, TASK_PRIORITIES, TASK_STATUSES } from '@taskforge/common';
+import { errorResponseSchema, openApi, TASK_PRIORITIES, TASK_STATUSES } from '@taskforge/common';
 import { ACTIVITY_TYPES } from './models/activity';
 import { CONTENT_MAX_LENGTH } from './models/comment';
 import {
@@ -19,36 +19,10 @@ import {
   UPLOAD_URL_TTL_SECONDS,
 } from './services/uploads';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ 'application/json': { schema } });
-const errorBody = (description: string) => ({ description, content: json(ref('ErrorResponse')) });
+const { ref, json, errorBody, rateLimitHeaders, pageHeaders, notSignedIn, tooManyRequests } =
+  openApi;
 
-const rateLimitHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the window',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer' },
-  },
-};
-
-const common = {
-  401: errorBody('Not signed in'),
-  429: {
-    description: 'Too many requests',
-    headers: {
-      'Retry-After': {
-        description: 'Seconds until the window resets',
-        schema: { type: 'integer' },
-      },
-      ...rateLimitHeaders,
-    },
-    content: json(ref('ErrorResponse')),
-  },
-};
+const common = { 401: notSignedIn, 429: tooManyRequests() };
 const notFound = errorBody(
   'No such task, or the user is not a member of its team (the two are not told apart)',
 );
@@ -78,16 +52,6 @@ const pageParameters = [
     schema: { type: 'string' },
   },
 ];
-const pageHeaders = {
-  'X-Next-Cursor': {
-    description: 'Cursor of the next page; absent on the last page',
-    schema: { type: 'string' },
-  },
-  Link: {
-    description: 'RFC 8288 link to the next page: `<url>; rel="next"`',
-    schema: { type: 'string' },
-  },
-};
 
 const nullableString = { type: ['string', 'null'] };
 const dateTime = { type: 'string', format: 'date-time' };

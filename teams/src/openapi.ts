@@ -1,48 +1,9 @@
-import { errorResponseSchema, PERMISSIONS, ROLES } from '@taskforge/common';
+import { errorResponseSchema, openApi, PERMISSIONS, ROLES } from '@taskforge/common';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from './db/teams';
 import { ACTIONS, CSV_COLUMNS, ENTITY_TYPES, MAX_CSV_PAGE_SIZE } from './routes/audit/index';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './routes/pagination';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ 'application/json': { schema } });
-const errorBody = (description: string) => ({
-  description,
-  content: json(ref('ErrorResponse')),
-});
-const nullable = (schema: object) => ({ oneOf: [schema, { type: 'null' }] });
-
-const rateLimitHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the window',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer' },
-  },
-};
-
-const pageHeaders = {
-  'X-Next-Cursor': {
-    description: 'Cursor of the next page; absent on the last page',
-    schema: { type: 'string' },
-  },
-  Link: {
-    description: 'RFC 8288 link to the next page (other parameters kept): `<url>; rel="next"`',
-    schema: { type: 'string' },
-  },
-  ...rateLimitHeaders,
-};
-
-const tooManyRequests = {
-  description: 'Too many requests',
-  headers: {
-    'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-    ...rateLimitHeaders,
-  },
-  content: json(ref('ErrorResponse')),
-};
+const { ref, json, errorBody, nullable, rateLimitHeaders, pageHeaders, tooManyRequests } = openApi;
 
 const unauthorized = errorBody('Not signed in');
 const teamNotFound = errorBody(
@@ -302,12 +263,12 @@ export const openApiDocument = {
         responses: {
           200: {
             description: 'One page of teams',
-            headers: pageHeaders,
+            headers: { ...pageHeaders, ...rateLimitHeaders },
             content: json({ type: 'array', items: ref('TeamListItem') }),
           },
           400: errorBody('Invalid limit or cursor'),
           401: unauthorized,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       post: {
@@ -322,7 +283,7 @@ export const openApiDocument = {
           201: { description: 'Created', content: json(ref('Team')) },
           400: errorBody('Invalid name or description, or malformed JSON'),
           401: unauthorized,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -336,7 +297,7 @@ export const openApiDocument = {
           200: { description: 'The team', content: json(ref('Team')) },
           401: unauthorized,
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       patch: {
@@ -352,7 +313,7 @@ export const openApiDocument = {
           401: unauthorized,
           403: errorBody('The caller’s role lacks team.update'),
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       delete: {
@@ -366,7 +327,7 @@ export const openApiDocument = {
           401: unauthorized,
           403: errorBody('Not an admin, or the admin role lacks team.delete'),
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -380,13 +341,13 @@ export const openApiDocument = {
         responses: {
           200: {
             description: 'One page of members',
-            headers: pageHeaders,
+            headers: { ...pageHeaders, ...rateLimitHeaders },
             content: json({ type: 'array', items: ref('Member') }),
           },
           400: errorBody('Invalid limit or cursor'),
           401: unauthorized,
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       post: {
@@ -407,7 +368,7 @@ export const openApiDocument = {
               'id" (field `email` / `userId`)',
           ),
           409: errorBody('Already a member'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -428,7 +389,7 @@ export const openApiDocument = {
           403: errorBody('Lacks member.manage, or touches the admin role without being an admin'),
           404: errorBody('No such team (or not a member), or no such member'),
           409: errorBody('The team would have no admin left'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       delete: {
@@ -444,7 +405,7 @@ export const openApiDocument = {
           403: errorBody('Lacks member.manage, or removes an admin without being one'),
           404: errorBody('No such team (or not a member), or no such member'),
           409: errorBody('The team would have no admin left'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -458,7 +419,7 @@ export const openApiDocument = {
           200: { description: 'The permission table', content: json(ref('Permissions')) },
           401: unauthorized,
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       put: {
@@ -476,7 +437,7 @@ export const openApiDocument = {
           401: unauthorized,
           403: errorBody('Not an admin'),
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -523,6 +484,7 @@ export const openApiDocument = {
             description: 'One page of entries',
             headers: {
               ...pageHeaders,
+              ...rateLimitHeaders,
               'Content-Disposition': {
                 description: 'CSV only: `attachment; filename=team-<id>-audit.csv`',
                 schema: { type: 'string' },
@@ -542,7 +504,7 @@ export const openApiDocument = {
           401: unauthorized,
           403: errorBody('The caller’s role lacks audit.read'),
           404: teamNotFound,
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },

@@ -1,34 +1,8 @@
-import { errorResponseSchema } from '@taskforge/common';
+import { errorResponseSchema, openApi } from '@taskforge/common';
 import { PRICE_MAX, TITLE_MAX_LENGTH } from './models/ticket';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './routes/index';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: object) => ({ 'application/json': { schema } });
-const errorBody = (description: string) => ({
-  description,
-  content: json(ref('ErrorResponse')),
-});
-
-const rateLimitHeaders = {
-  'RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
-  'RateLimit-Remaining': {
-    description: 'Requests left in the window',
-    schema: { type: 'integer' },
-  },
-  'RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer' },
-  },
-};
-
-const tooManyRequests = {
-  description: 'Too many requests',
-  headers: {
-    'Retry-After': { description: 'Seconds until the window resets', schema: { type: 'integer' } },
-    ...rateLimitHeaders,
-  },
-  content: json(ref('ErrorResponse')),
-};
+const { ref, json, errorBody, rateLimitHeaders, tooManyRequests } = openApi;
 
 const idParameter = {
   name: 'id',
@@ -171,7 +145,7 @@ export const openApiDocument = {
             content: json({ type: 'array', items: ref('Ticket') }),
           },
           400: errorBody('Invalid query parameter'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       post: {
@@ -184,7 +158,7 @@ export const openApiDocument = {
           201: { description: 'Created', content: json(ref('Ticket')) },
           400: errorBody('Invalid title or price, or malformed JSON'),
           401: errorBody('Not signed in'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
@@ -196,7 +170,7 @@ export const openApiDocument = {
         responses: {
           200: { description: 'The ticket', content: json(ref('Ticket')) },
           404: errorBody('No such ticket (or deleted, or a malformed id)'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       put: {
@@ -213,7 +187,7 @@ export const openApiDocument = {
           403: errorBody('Not the owner'),
           404: errorBody('No such ticket'),
           409: errorBody('Another request changed the ticket first; reload and retry'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
       delete: {
@@ -229,7 +203,7 @@ export const openApiDocument = {
           403: errorBody('Not the owner'),
           404: errorBody('No such ticket'),
           409: errorBody('Another request changed the ticket first; retry'),
-          429: tooManyRequests,
+          429: tooManyRequests(),
         },
       },
     },
