@@ -20,12 +20,18 @@ function read(params: Params, name: string): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/** Every value of a parameter: a plain form sends one `priority` per ticked box. */
+function readAll(params: Params, name: string): string[] {
+  const raw = params instanceof URLSearchParams ? params.getAll(name) : params[name];
+  return raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+}
+
 export function parseBoardFilters(params: Params): BoardFilters {
   const assignee = read(params, 'assignee');
   const tag = read(params, 'tag');
   const q = read(params, 'q');
-  const priority = (read(params, 'priority') ?? '')
-    .split(',')
+  const priority = readAll(params, 'priority')
+    .flatMap((value) => value.split(','))
     .map((p) => p.trim())
     .filter((p): p is TaskPriority => (TASK_PRIORITIES as readonly string[]).includes(p));
   return {

@@ -23,6 +23,18 @@ describe('board filters in the URL', () => {
     });
   });
 
+  it('takes priorities from one comma-separated value or from repeated ones', () => {
+    expect(parseBoardFilters(new URLSearchParams('priority=high&priority=low')).priority).toEqual([
+      'low',
+      'high',
+    ]);
+    expect(parseBoardFilters({ priority: ['urgent', 'medium,low'] }).priority).toEqual([
+      'low',
+      'medium',
+      'urgent',
+    ]);
+  });
+
   it('ignores an assignee that is no id', () => {
     expect(parseBoardFilters({ assignee: '../../x' })).toEqual({ priority: [] });
   });
