@@ -27,11 +27,11 @@ export function useApiForm(fields: readonly string[]) {
     }
   }
 
-  function onSubmit(action: (data: FormData) => Promise<void>) {
+  function onSubmit(action: (data: FormData, form: HTMLFormElement) => Promise<void>) {
     return (event: FormEvent<HTMLFormElement>) => {
       event.preventDefault();
-      const data = new FormData(event.currentTarget);
-      void run(() => action(data));
+      const form = event.currentTarget;
+      void run(() => action(new FormData(form), form));
     };
   }
 
