@@ -11,7 +11,14 @@ const { values } = parseArgs({
     hostname: { type: 'string', short: 'H' },
   },
 });
-const server = join(dirname(fileURLToPath(import.meta.url)), '..', '.next', 'standalone', 'client', 'server.js');
+const server = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '.next',
+  'standalone',
+  'client',
+  'server.js',
+);
 if (!existsSync(server)) {
   process.stderr.write(`No build at ${server}: run \`npm run build -w client\` first.\n`);
   process.exit(1);

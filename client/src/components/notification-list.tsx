@@ -27,9 +27,14 @@ export function NotificationList({
   });
 
   async function markRead(item: Notification) {
-    const updated = await api<Notification>(`/api/notifications/${encodeURIComponent(item.id)}/read`, { method: 'POST' });
+    const updated = await api<Notification>(
+      `/api/notifications/${encodeURIComponent(item.id)}/read`,
+      { method: 'POST' },
+    );
     setItems((current) =>
-      unreadOnly ? current.filter((n) => n.id !== item.id) : current.map((n) => (n.id === item.id ? updated : n)),
+      unreadOnly
+        ? current.filter((n) => n.id !== item.id)
+        : current.map((n) => (n.id === item.id ? updated : n)),
     );
   }
 
@@ -43,7 +48,10 @@ export function NotificationList({
       <div className="page-head">
         <h1>Notifications</h1>
         <div className="button-row">
-          <Link className="button" href={unreadOnly ? '/notifications' : '/notifications?unread=true'}>
+          <Link
+            className="button"
+            href={unreadOnly ? '/notifications' : '/notifications?unread=true'}
+          >
             {unreadOnly ? 'Show all' : 'Unread only'}
           </Link>
           <button type="button" onClick={() => void markAllRead().catch(() => undefined)}>
@@ -52,7 +60,11 @@ export function NotificationList({
         </div>
       </div>
       {items.length === 0 ? (
-        <p className="empty">{unreadOnly ? 'All caught up.' : 'No notifications yet. Assignments, comments and mentions will show up here.'}</p>
+        <p className="empty">
+          {unreadOnly
+            ? 'All caught up.'
+            : 'No notifications yet. Assignments, comments and mentions will show up here.'}
+        </p>
       ) : (
         <ul className="list" data-testid="notifications">
           {items.map((item) => (

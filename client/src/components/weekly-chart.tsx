@@ -8,15 +8,27 @@ export function WeeklyChart({ weekly }: { weekly: Stats['weekly'] }) {
   const max = Math.max(1, ...weekly.flatMap((w) => [w.created, w.completed]));
   const slot = (width - padding.left - padding.right) / Math.max(1, weekly.length);
   const bar = Math.max(2, slot / 2 - 3);
-  const y = (value: number) => padding.top + (height - padding.top - padding.bottom) * (1 - value / max);
+  const y = (value: number) =>
+    padding.top + (height - padding.top - padding.bottom) * (1 - value / max);
   const ticks = [0, Math.round(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
   return (
     <figure style={{ margin: 0 }}>
-      <svg className="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="weekly-title">
+      <svg
+        className="chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby="weekly-title"
+      >
         <title id="weekly-title">Tasks created and completed per week</title>
         {ticks.map((tick) => (
           <g key={tick}>
-            <line x1={padding.left} x2={width - padding.right} y1={y(tick)} y2={y(tick)} stroke="var(--border)" />
+            <line
+              x1={padding.left}
+              x2={width - padding.right}
+              y1={y(tick)}
+              y2={y(tick)}
+              stroke="var(--border)"
+            />
             <text x={padding.left - 6} y={y(tick) + 3} textAnchor="end">
               {tick}
             </text>
@@ -26,8 +38,22 @@ export function WeeklyChart({ weekly }: { weekly: Stats['weekly'] }) {
           const x = padding.left + i * slot + 2;
           return (
             <g key={week.week}>
-              <rect className="created" x={x} y={y(week.created)} width={bar} height={y(0) - y(week.created)} rx={2} />
-              <rect className="completed" x={x + bar + 2} y={y(week.completed)} width={bar} height={y(0) - y(week.completed)} rx={2} />
+              <rect
+                className="created"
+                x={x}
+                y={y(week.created)}
+                width={bar}
+                height={y(0) - y(week.created)}
+                rx={2}
+              />
+              <rect
+                className="completed"
+                x={x + bar + 2}
+                y={y(week.completed)}
+                width={bar}
+                height={y(0) - y(week.completed)}
+                rx={2}
+              />
               {(i % 2 === weekly.length % 2 || weekly.length <= 6) && (
                 <text x={x + bar} y={height - 10} textAnchor="middle">
                   {week.week.slice(5)}

@@ -1,5 +1,11 @@
 import { formatPrice } from './format';
-import { PRIORITY_LABELS, STATUS_LABELS, type Activity, type TaskPriority, type TaskStatus } from './types';
+import {
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  type Activity,
+  type TaskPriority,
+  type TaskStatus,
+} from './types';
 
 const FIELD_LABELS: Record<string, string> = {
   title: 'the title',
@@ -24,7 +30,8 @@ function valueText(field: string, value: unknown, nameOf: (userId: string) => st
   if (field === 'dueDate') return String(value).slice(0, 10);
   if (field === 'price' && typeof value === 'number') return formatPrice(value);
   if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
-  if (typeof value === 'string') return value.length > 60 ? `“${value.slice(0, 59)}…”` : `“${value}”`;
+  if (typeof value === 'string')
+    return value.length > 60 ? `“${value.slice(0, 59)}…”` : `“${value}”`;
   return JSON.stringify(value);
 }
 

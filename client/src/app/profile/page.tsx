@@ -12,8 +12,8 @@ export default async function ProfilePage() {
     <main id="main">
       <h1>Your profile</h1>
       <div className="stack" style={{ maxWidth: '40rem' }}>
-        <ProfileForm key={`profile-${user.version}`} user={user} />
-        <PreferencesForm key={`preferences-${user.version}`} user={user} />
+        <ProfileForm user={user} />
+        <PreferencesForm user={user} />
         <PasswordForm />
       </div>
     </main>

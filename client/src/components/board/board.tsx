@@ -73,6 +73,13 @@ export function Board({
   const [error, setError] = useState<string | null>(null);
   const columns = useMemo(() => toColumns(tasks), [tasks]);
   const lists = useRef(new Map<TaskStatus, HTMLOListElement>());
+  const writes = useRef(new Map<string, Promise<void>>());
+  const writtenVersions = useRef(new Map<string, number>());
+  // The tasks as last rendered, for writes that start after a re-render they did not see.
+  const shown = useRef(initialTasks);
+  useEffect(() => {
+    shown.current = tasks;
+  }, [tasks]);
   const membersById = useMemo(() => new Map(members.map((m) => [m.userId, m])), [members]);
 
   // A picked-up card re-renders in another column as it moves: keep the focus on it.
@@ -116,24 +123,43 @@ export function Board({
     return `${STATUS_LABELS[move.status]}, position ${move.index + 1} of ${count}`;
   }
 
-  /** Writes a move; the board shows it at once and goes back if the write fails. */
-  async function save(taskId: string, before: Task[], after: Task[]) {
+  /**
+   * Writes a move; the board shows it at once and goes back if the write fails. Moves of one
+   * task are written one after the other, each with the version the previous one returned, so a
+   * quick second move is not refused as a conflict with the first.
+   */
+  function save(taskId: string, before: Task[], after: Task[]): Promise<void> {
     const moved = after.find((t) => t.id === taskId);
     const original = before.find((t) => t.id === taskId);
-    if (!moved || !original) return;
-    if (moved.status === original.status && moved.position === original.position) return;
-    setError(null);
-    try {
-      const saved = await api<Task>(`/api/tasks/${encodeURIComponent(taskId)}`, {
-        method: 'PATCH',
-        body: { status: moved.status, position: moved.position, version: original.version },
-      });
-      setTasks((current) => upsertTask(current, saved));
-    } catch (err) {
-      setTasks(before);
-      setError(`“${moved.title}” was not moved: ${formErrorsOf(err, []).general.join(' ')}`);
-      void refreshTask(taskId);
-    }
+    if (!moved || !original) return Promise.resolve();
+    if (moved.status === original.status && moved.position === original.position)
+      return Promise.resolve();
+    const write = async () => {
+      setError(null);
+      try {
+        const saved = await api<Task>(`/api/tasks/${encodeURIComponent(taskId)}`, {
+          method: 'PATCH',
+          body: {
+            status: moved.status,
+            position: moved.position,
+            version: Math.max(
+              writtenVersions.current.get(taskId) ?? original.version,
+              shown.current.find((t) => t.id === taskId)?.version ?? original.version,
+            ),
+          },
+        });
+        writtenVersions.current.set(taskId, saved.version);
+        setTasks((current) => upsertTask(current, saved));
+      } catch (err) {
+        setTasks(before);
+        setError(`“${moved.title}” was not moved: ${formErrorsOf(err, []).general.join(' ')}`);
+        writtenVersions.current.delete(taskId);
+        void refreshTask(taskId);
+      }
+    };
+    const queued = (writes.current.get(taskId) ?? Promise.resolve()).then(write);
+    writes.current.set(taskId, queued);
+    return queued;
   }
 
   function moveNow(move: Move) {
@@ -189,15 +215,22 @@ export function Board({
     setAnnouncement('Move cancelled.');
   }
 
+  /**
+   * Enter and Space pick up and drop here rather than through the button's click, which Space
+   * would fire again on key-up; a click (mouse, touch, a screen reader's activation) does both too.
+   */
   function onMoveKey(event: KeyboardEvent<HTMLButtonElement>, taskId: string) {
+    if (event.key === ' ' || event.key === 'Enter') {
+      event.preventDefault();
+      if (picked?.taskId === taskId) drop();
+      else pickUp(taskId);
+      return;
+    }
     if (picked?.taskId !== taskId) return;
     const direction = KEY_DIRECTIONS[event.key];
     if (direction) {
       event.preventDefault();
       movePicked(direction);
-    } else if (event.key === ' ' || event.key === 'Enter') {
-      event.preventDefault();
-      drop();
     } else if (event.key === 'Escape' || event.key === 'Tab') {
       if (event.key === 'Escape') event.preventDefault();
       cancel();

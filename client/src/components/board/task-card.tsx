@@ -86,6 +86,9 @@ export function TaskCard({
             aria-label={picked ? `Drop ${task.title}` : `Move ${task.title}`}
             onClick={onMoveClick}
             onKeyDown={onMoveKey}
+            onKeyUp={(event) => {
+              if (event.key === ' ') event.preventDefault();
+            }}
           >
             {picked ? 'Drop' : 'Move'}
           </button>

@@ -19,17 +19,29 @@ export function PasswordForm() {
           setDone(false);
           await api('/api/users/me/password', {
             method: 'POST',
-            body: { currentPassword: String(data.get('currentPassword') ?? ''), newPassword: String(data.get('newPassword') ?? '') },
+            body: {
+              currentPassword: String(data.get('currentPassword') ?? ''),
+              newPassword: String(data.get('newPassword') ?? ''),
+            },
           });
           form.reset();
           setDone(true);
         })}
       >
         <FormErrorSummary errors={errors} />
-        <Field name="currentPassword" label="Current password" error={errors.fields.currentPassword}>
+        <Field
+          name="currentPassword"
+          label="Current password"
+          error={errors.fields.currentPassword}
+        >
           {(props) => <input {...props} type="password" autoComplete="current-password" />}
         </Field>
-        <Field name="newPassword" label="New password" error={errors.fields.newPassword} hint="At least 8 characters.">
+        <Field
+          name="newPassword"
+          label="New password"
+          error={errors.fields.newPassword}
+          hint="At least 8 characters."
+        >
           {(props) => <input {...props} type="password" autoComplete="new-password" />}
         </Field>
         <div className="button-row">

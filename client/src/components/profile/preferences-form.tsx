@@ -7,7 +7,11 @@ import { applyTheme } from '../../lib/theme';
 import { NOTIFICATION_FREQUENCIES, THEMES, type Theme, type User } from '../../lib/types';
 import { FormErrorSummary, useApiForm } from '../form';
 
-const THEME_LABELS: Record<Theme, string> = { light: 'Light', dark: 'Dark', system: 'Same as my device' };
+const THEME_LABELS: Record<Theme, string> = {
+  light: 'Light',
+  dark: 'Dark',
+  system: 'Same as my device',
+};
 
 /** Theme (applied at once, everywhere) and how notifications reach the user. */
 export function PreferencesForm({ user }: { user: User }) {
@@ -59,7 +63,10 @@ export function PreferencesForm({ user }: { user: User }) {
           event.preventDefault();
           setSaved(null);
           void run(async () => {
-            await api('/api/users/me', { method: 'PATCH', body: { preferences: { notifications } } });
+            await api('/api/users/me', {
+              method: 'PATCH',
+              body: { preferences: { notifications } },
+            });
             setSaved('Notification preferences saved.');
             router.refresh();
           });
@@ -71,7 +78,9 @@ export function PreferencesForm({ user }: { user: User }) {
             <input
               type="checkbox"
               checked={notifications.email}
-              onChange={(event) => setNotifications({ ...notifications, email: event.target.checked })}
+              onChange={(event) =>
+                setNotifications({ ...notifications, email: event.target.checked })
+              }
             />{' '}
             Email me
           </label>
@@ -79,7 +88,9 @@ export function PreferencesForm({ user }: { user: User }) {
             <input
               type="checkbox"
               checked={notifications.push}
-              onChange={(event) => setNotifications({ ...notifications, push: event.target.checked })}
+              onChange={(event) =>
+                setNotifications({ ...notifications, push: event.target.checked })
+              }
             />{' '}
             Live notifications in the app
           </label>
@@ -91,7 +102,10 @@ export function PreferencesForm({ user }: { user: User }) {
             value={notifications.frequency}
             aria-invalid={Boolean(errors.fields.frequency)}
             onChange={(event) =>
-              setNotifications({ ...notifications, frequency: event.target.value as User['preferences']['notifications']['frequency'] })
+              setNotifications({
+                ...notifications,
+                frequency: event.target.value as User['preferences']['notifications']['frequency'],
+              })
             }
           >
             {NOTIFICATION_FREQUENCIES.map((frequency) => (
@@ -100,7 +114,9 @@ export function PreferencesForm({ user }: { user: User }) {
               </option>
             ))}
           </select>
-          {errors.fields.frequency && <span className="field-error">{errors.fields.frequency}</span>}
+          {errors.fields.frequency && (
+            <span className="field-error">{errors.fields.frequency}</span>
+          )}
         </fieldset>
         <div className="button-row">
           <button type="submit" className="primary" disabled={pending}>

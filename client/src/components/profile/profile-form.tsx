@@ -27,7 +27,9 @@ export function ProfileForm({ user }: { user: User }) {
         noValidate
         onSubmit={onSubmit(async (data) => {
           setSaved(false);
-          const body = Object.fromEntries(FIELDS.map((field) => [field, String(data.get(field) ?? '').trim() || null]));
+          const body = Object.fromEntries(
+            FIELDS.map((field) => [field, String(data.get(field) ?? '').trim() || null]),
+          );
           await api('/api/users/me', { method: 'PATCH', body });
           setSaved(true);
           router.refresh();
@@ -36,16 +38,25 @@ export function ProfileForm({ user }: { user: User }) {
         <FormErrorSummary errors={errors} />
         <div className="inline-form">
           <Field name="firstName" label="First name" error={errors.fields.firstName}>
-            {(props) => <input {...props} defaultValue={user.firstName ?? ''} autoComplete="given-name" />}
+            {(props) => (
+              <input {...props} defaultValue={user.firstName ?? ''} autoComplete="given-name" />
+            )}
           </Field>
           <Field name="lastName" label="Last name" error={errors.fields.lastName}>
-            {(props) => <input {...props} defaultValue={user.lastName ?? ''} autoComplete="family-name" />}
+            {(props) => (
+              <input {...props} defaultValue={user.lastName ?? ''} autoComplete="family-name" />
+            )}
           </Field>
         </div>
         <Field name="bio" label="Bio" error={errors.fields.bio}>
           {(props) => <textarea {...props} defaultValue={user.bio ?? ''} rows={3} />}
         </Field>
-        <Field name="avatarUrl" label="Avatar URL" error={errors.fields.avatarUrl} hint="A link to a picture of you (https://…).">
+        <Field
+          name="avatarUrl"
+          label="Avatar URL"
+          error={errors.fields.avatarUrl}
+          hint="A link to a picture of you (https://…)."
+        >
           {(props) => <input {...props} type="url" defaultValue={user.avatarUrl ?? ''} />}
         </Field>
         <div className="button-row">

@@ -27,7 +27,9 @@ export function ActivityList({
   const reload = async (data: unknown) => {
     const event = data as { id?: string; taskId?: string };
     if (event.id !== taskId && event.taskId !== taskId) return;
-    setActivity(await api<Activity[]>(`/api/tasks/${encodeURIComponent(taskId)}/activity?limit=50`));
+    setActivity(
+      await api<Activity[]>(`/api/tasks/${encodeURIComponent(taskId)}/activity?limit=50`),
+    );
   };
   useLiveEvent('task.updated', (data) => void reload(data).catch(() => undefined));
   useLiveEvent('comment.created', (data) => void reload(data).catch(() => undefined));

@@ -9,7 +9,11 @@ import type { Attachment, Member, Upload } from '../../lib/types';
 import { LocalTime } from '../local-time';
 
 /** PUTs a file to a presigned URL, reporting progress; XMLHttpRequest, as fetch has no upload progress. */
-function putFile(upload: Upload, file: File, onProgress: (fraction: number) => void): Promise<void> {
+function putFile(
+  upload: Upload,
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(upload.method, upload.uploadUrl);
@@ -20,8 +24,15 @@ function putFile(upload: Upload, file: File, onProgress: (fraction: number) => v
     xhr.onload = () =>
       xhr.status >= 200 && xhr.status < 300
         ? resolve()
-        : reject(new ApiError(xhr.status, [{ message: `The storage refused the file (${xhr.status}).` }]));
-    xhr.onerror = () => reject(new ApiError(0, [{ message: 'The upload failed. Check your connection and try again.' }]));
+        : reject(
+            new ApiError(xhr.status, [
+              { message: `The storage refused the file (${xhr.status}).` },
+            ]),
+          );
+    xhr.onerror = () =>
+      reject(
+        new ApiError(0, [{ message: 'The upload failed. Check your connection and try again.' }]),
+      );
     xhr.send(file);
   });
 }
@@ -54,10 +65,17 @@ export function Attachments({
     try {
       const started = await api<Upload>(base, {
         method: 'POST',
-        body: { name: file.name, size: file.size, mimetype: file.type || 'application/octet-stream' },
+        body: {
+          name: file.name,
+          size: file.size,
+          mimetype: file.type || 'application/octet-stream',
+        },
       });
       await putFile(started, file, (fraction) => setProgress({ name: file.name, fraction }));
-      const attachment = await api<Attachment>(`${base}/${encodeURIComponent(started.uploadId)}/confirm`, { method: 'POST' });
+      const attachment = await api<Attachment>(
+        `${base}/${encodeURIComponent(started.uploadId)}/confirm`,
+        { method: 'POST' },
+      );
       setAttachments((current) => [...current.filter((a) => a.id !== attachment.id), attachment]);
     } catch (err) {
       setError(formErrorsOf(err, []).general.join(' ') || 'The upload failed.');
@@ -111,13 +129,19 @@ export function Attachments({
                   {attachment.name}
                 </button>{' '}
                 <span className="muted small">
-                  {formatBytes(attachment.size)} · {uploader ? displayName(uploader) : 'a former member'} ·{' '}
+                  {formatBytes(attachment.size)} ·{' '}
+                  {uploader ? displayName(uploader) : 'a former member'} ·{' '}
                   <LocalTime iso={attachment.uploadedAt} relative />
                 </span>
                 {canUpdate && (
                   <>
                     {' '}
-                    <button type="button" className="link small" aria-label={`Remove ${attachment.name}`} onClick={() => void remove(attachment)}>
+                    <button
+                      type="button"
+                      className="link small"
+                      aria-label={`Remove ${attachment.name}`}
+                      onClick={() => void remove(attachment)}
+                    >
                       Remove
                     </button>
                   </>

@@ -111,7 +111,9 @@ export function Comments({
                     members={members}
                     invalid={Boolean(edit.errors.fields.content)}
                   />
-                  {edit.errors.fields.content && <span className="field-error">{edit.errors.fields.content}</span>}
+                  {edit.errors.fields.content && (
+                    <span className="field-error">{edit.errors.fields.content}</span>
+                  )}
                   <div className="button-row">
                     <button type="submit" className="primary" disabled={edit.pending}>
                       Save
@@ -127,7 +129,11 @@ export function Comments({
                   {(mine || isAdmin) && (
                     <div className="button-row small">
                       {mine && (
-                        <button type="button" className="link" onClick={() => setEditing({ id: comment.id, text: comment.content })}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setEditing({ id: comment.id, text: comment.content })}
+                        >
                           Edit
                         </button>
                       )}
@@ -150,7 +156,10 @@ export function Comments({
           onSubmit={(event) => {
             event.preventDefault();
             void run(async () => {
-              const comment = await api<Comment>(base, { method: 'POST', body: { content: draft } });
+              const comment = await api<Comment>(base, {
+                method: 'POST',
+                body: { content: draft },
+              });
               setComments((current) => [...current, comment]);
               setDraft('');
             });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { insertMention, mentionQueryAt } from '../../lib/mentions';
 import { displayName } from '../../lib/people';
 import type { Member } from '../../lib/types';
@@ -30,12 +30,23 @@ export function MentionInput({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null);
   const [active, setActive] = useState(0);
+  // Where the caret goes once an inserted mention is on screen (before the next key press).
+  const pendingCaret = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const caret = pendingCaret.current;
+    if (caret === null || !textarea.current) return;
+    pendingCaret.current = null;
+    textarea.current.setSelectionRange(caret, caret);
+  }, [value]);
 
   const matches = query
     ? members
         .filter((member) => {
           const needle = query.query.toLowerCase();
-          return displayName(member).toLowerCase().includes(needle) || (member.email ?? '').toLowerCase().startsWith(needle);
+          return (
+            displayName(member).toLowerCase().includes(needle) ||
+            (member.email ?? '').toLowerCase().startsWith(needle)
+          );
         })
         .slice(0, 6)
     : [];
@@ -54,12 +65,10 @@ export function MentionInput({
       name: displayName(member),
       userId: member.userId,
     });
+    pendingCaret.current = result.caret;
     onChange(result.text);
     setQuery(null);
-    requestAnimationFrame(() => {
-      element.focus();
-      element.setSelectionRange(result.caret, result.caret);
-    });
+    element.focus();
   }
 
   return (
@@ -98,7 +107,13 @@ export function MentionInput({
           }
         }}
       />
-      <ul id={listId} role="listbox" aria-label="Members to mention" className="suggestions" hidden={!open}>
+      <ul
+        id={listId}
+        role="listbox"
+        aria-label="Members to mention"
+        className="suggestions"
+        hidden={!open}
+      >
         {matches.map((member, index) => (
           <li
             key={member.userId}

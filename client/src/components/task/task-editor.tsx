@@ -20,10 +20,26 @@ import { useLiveEvent } from '../live';
 import { MarkdownView } from '../markdown-view';
 import { TicketPicker } from './ticket-picker';
 
-const FIELDS = ['title', 'description', 'status', 'priority', 'assigneeId', 'dueDate', 'tags', 'ticketId'];
+const FIELDS = [
+  'title',
+  'description',
+  'status',
+  'priority',
+  'assigneeId',
+  'dueDate',
+  'tags',
+  'ticketId',
+];
 
 function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**
@@ -49,13 +65,17 @@ export function TaskEditor({
   const { errors, pending, run, onSubmit } = useApiForm(FIELDS);
   const [saved, setSaved] = useState(false);
   const [changedElsewhere, setChangedElsewhere] = useState(false);
+  // The version this page last wrote: its own change coming back over the stream is not news.
+  const [savedVersion, setSavedVersion] = useState(task.version);
   const [linked, setLinked] = useState<Pick<Ticket, 'id' | 'title'> | null>(ticket);
   const [previewing, setPreviewing] = useState(false);
   const [description, setDescription] = useState(task.description);
 
   useLiveEvent('task.updated', (data) => {
     const event = data as { id?: string; version?: number };
-    if (event.id === task.id && (event.version ?? 0) > task.version) setChangedElsewhere(true);
+    if (event.id === task.id && (event.version ?? 0) > Math.max(task.version, savedVersion)) {
+      setChangedElsewhere(true);
+    }
   });
 
   const disabled = !canUpdate || pending;
@@ -67,7 +87,7 @@ export function TaskEditor({
       {changedElsewhere && (
         <p className="notice" role="status">
           Someone changed this task.{' '}
-          <button type="button" className="link" onClick={() => router.refresh()}>
+          <button type="button" className="link" onClick={() => window.location.reload()}>
             Show the latest version
           </button>
         </p>
@@ -90,10 +110,17 @@ export function TaskEditor({
             ticketId: linked?.id ?? null,
           };
           const changes = Object.fromEntries(
-            Object.entries(next).filter(([field, value]) => JSON.stringify(value) !== JSON.stringify(task[field as keyof Task])),
+            Object.entries(next).filter(
+              ([field, value]) =>
+                JSON.stringify(value) !== JSON.stringify(task[field as keyof Task]),
+            ),
           );
           if (Object.keys(changes).length === 0) return;
-          await api<Task>(`/api/tasks/${task.id}`, { method: 'PATCH', body: { ...changes, version: task.version } });
+          const updated = await api<Task>(`/api/tasks/${task.id}`, {
+            method: 'PATCH',
+            body: { ...changes, version: task.version },
+          });
+          setSavedVersion(updated.version);
           setSaved(true);
           router.refresh();
         })}
@@ -101,17 +128,30 @@ export function TaskEditor({
         <FormErrorSummary errors={errors} />
         {!canUpdate && <p className="notice">Your role can read this task but not change it.</p>}
         <Field name="title" label="Title" error={errors.fields.title}>
-          {(props) => <input {...props} defaultValue={task.title} maxLength={200} disabled={disabled} />}
+          {(props) => (
+            <input {...props} defaultValue={task.title} maxLength={200} disabled={disabled} />
+          )}
         </Field>
         <div className="field">
           <div className="button-row" style={{ justifyContent: 'space-between' }}>
             <label htmlFor="field-description">Description</label>
-            <button type="button" className="link" onClick={() => setPreviewing((p) => !p)} aria-pressed={previewing}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => setPreviewing((p) => !p)}
+              aria-pressed={previewing}
+            >
               {previewing ? 'Edit' : 'Preview'}
             </button>
           </div>
           {previewing ? (
-            <div className="card">{description ? <MarkdownView source={description} /> : <p className="muted">Nothing to preview.</p>}</div>
+            <div className="card">
+              {description ? (
+                <MarkdownView source={description} />
+              ) : (
+                <p className="muted">Nothing to preview.</p>
+              )}
+            </div>
           ) : (
             <textarea
               id="field-description"
@@ -127,7 +167,9 @@ export function TaskEditor({
           <span className="field-hint" id="field-description-hint">
             Markdown: **bold**, *italic*, `code`, lists, [links](https://example.com).
           </span>
-          {errors.fields.description && <span className="field-error">{errors.fields.description}</span>}
+          {errors.fields.description && (
+            <span className="field-error">{errors.fields.description}</span>
+          )}
         </div>
         <div className="inline-form">
           <Field name="status" label="Status" error={errors.fields.status}>
@@ -158,10 +200,18 @@ export function TaskEditor({
             name="assigneeId"
             label="Assignee"
             error={errors.fields.assigneeId}
-            hint={canAssign ? 'Only members of the team can be assigned.' : 'Your role cannot assign tasks.'}
+            hint={
+              canAssign
+                ? 'Only members of the team can be assigned.'
+                : 'Your role cannot assign tasks.'
+            }
           >
             {(props) => (
-              <select {...props} defaultValue={task.assigneeId ?? ''} disabled={disabled || !canAssign}>
+              <select
+                {...props}
+                defaultValue={task.assigneeId ?? ''}
+                disabled={disabled || !canAssign}
+              >
                 <option value="">Unassigned</option>
                 {members.map((member) => (
                   <option key={member.userId} value={member.userId}>
@@ -172,7 +222,14 @@ export function TaskEditor({
             )}
           </Field>
           <Field name="dueDate" label="Due date" error={errors.fields.dueDate}>
-            {(props) => <input {...props} type="date" defaultValue={dueDateToInput(task.dueDate)} disabled={disabled} />}
+            {(props) => (
+              <input
+                {...props}
+                type="date"
+                defaultValue={dueDateToInput(task.dueDate)}
+                disabled={disabled}
+              />
+            )}
           </Field>
         </div>
         <Field name="tags" label="Tags" error={errors.fields.tags} hint="Separated by commas.">

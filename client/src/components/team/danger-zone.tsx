@@ -6,11 +6,23 @@ import type { Team } from '../../lib/types';
 import { FormErrorSummary, useApiForm } from '../form';
 
 /** Leaving the team, and deleting it (typing its name to confirm). */
-export function DangerZone({ team, currentUserId, canDelete }: { team: Team; currentUserId: string; canDelete: boolean }) {
+export function DangerZone({
+  team,
+  currentUserId,
+  canDelete,
+}: {
+  team: Team;
+  currentUserId: string;
+  canDelete: boolean;
+}) {
   const [confirmation, setConfirmation] = useState('');
   const { errors, pending, run } = useApiForm([]);
   return (
-    <section className="card" aria-labelledby="danger-heading" style={{ borderColor: 'var(--danger)' }}>
+    <section
+      className="card"
+      aria-labelledby="danger-heading"
+      style={{ borderColor: 'var(--danger)' }}
+    >
       <h2 id="danger-heading" style={{ marginTop: 0, color: 'var(--danger)' }}>
         Danger zone
       </h2>
@@ -24,14 +36,18 @@ export function DangerZone({ team, currentUserId, canDelete }: { team: Team; cur
             onClick={() => {
               if (!window.confirm(`Leave ${team.name}?`)) return;
               void run(async () => {
-                await api(`/api/teams/${team.id}/members/${encodeURIComponent(currentUserId)}`, { method: 'DELETE' });
+                await api(`/api/teams/${team.id}/members/${encodeURIComponent(currentUserId)}`, {
+                  method: 'DELETE',
+                });
                 window.location.assign('/teams');
               });
             }}
           >
             Leave team
           </button>
-          <span className="muted small">The last admin cannot leave; make someone else admin first.</span>
+          <span className="muted small">
+            The last admin cannot leave; make someone else admin first.
+          </span>
         </div>
         {canDelete && (
           <form
@@ -45,10 +61,21 @@ export function DangerZone({ team, currentUserId, canDelete }: { team: Team; cur
             }}
           >
             <div className="field">
-              <label htmlFor="delete-confirmation">Type the team name to delete it with its tasks</label>
-              <input id="delete-confirmation" value={confirmation} onChange={(event) => setConfirmation(event.target.value)} autoComplete="off" />
+              <label htmlFor="delete-confirmation">
+                Type the team name to delete it with its tasks
+              </label>
+              <input
+                id="delete-confirmation"
+                value={confirmation}
+                onChange={(event) => setConfirmation(event.target.value)}
+                autoComplete="off"
+              />
             </div>
-            <button type="submit" className="danger" disabled={pending || confirmation !== team.name}>
+            <button
+              type="submit"
+              className="danger"
+              disabled={pending || confirmation !== team.name}
+            >
               Delete team
             </button>
           </form>

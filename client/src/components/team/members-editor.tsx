@@ -73,7 +73,9 @@ export function MembersEditor({
                       <span>
                         {name}
                         {member.userId === currentUserId && ' (you)'}
-                        {member.email && name !== member.email && <div className="muted small">{member.email}</div>}
+                        {member.email && name !== member.email && (
+                          <div className="muted small">{member.email}</div>
+                        )}
                       </span>
                     </span>
                   </td>
@@ -113,7 +115,11 @@ export function MembersEditor({
                           aria-label={`Remove ${name}`}
                           onClick={() => {
                             if (window.confirm(`Remove ${name} from the team?`)) {
-                              void act(() => api(`${base}/${encodeURIComponent(member.userId)}`, { method: 'DELETE' }));
+                              void act(() =>
+                                api(`${base}/${encodeURIComponent(member.userId)}`, {
+                                  method: 'DELETE',
+                                }),
+                              );
                             }
                           }}
                         >
@@ -137,7 +143,10 @@ export function MembersEditor({
           onSubmit={add.onSubmit(async (data) => {
             await api(base, {
               method: 'POST',
-              body: { email: String(data.get('email') ?? '').trim(), role: String(data.get('role') ?? 'member') },
+              body: {
+                email: String(data.get('email') ?? '').trim(),
+                role: String(data.get('role') ?? 'member'),
+              },
             });
             router.refresh();
           })}
@@ -146,7 +155,14 @@ export function MembersEditor({
             <FormErrorSummary errors={add.errors} />
           </div>
           <Field name="email" label="Add by email" error={add.errors.fields.email}>
-            {(props) => <input {...props} type="email" autoComplete="off" placeholder="colleague@example.com" />}
+            {(props) => (
+              <input
+                {...props}
+                type="email"
+                autoComplete="off"
+                placeholder="colleague@example.com"
+              />
+            )}
           </Field>
           <Field name="role" label="Role" error={add.errors.fields.role}>
             {(props) => (

@@ -3,7 +3,13 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '../../lib/http';
-import { PERMISSIONS, ROLES, type Permission, type Role, type TeamWithPermissions } from '../../lib/types';
+import {
+  PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+  type TeamWithPermissions,
+} from '../../lib/types';
 import { FormErrorSummary, useApiForm } from '../form';
 
 const PERMISSION_LABELS: Record<Permission, string> = {
@@ -28,7 +34,8 @@ export function PermissionsEditor({ team }: { team: TeamWithPermissions }) {
 
   // Admins always keep member management, and only admins may delete the team (teams' rules).
   const locked = (role: Role, permission: Permission) =>
-    (role === 'admin' && permission === 'member.manage') || (role !== 'admin' && permission === 'team.delete');
+    (role === 'admin' && permission === 'member.manage') ||
+    (role !== 'admin' && permission === 'team.delete');
 
   function toggle(role: Role, permission: Permission, on: boolean) {
     setSaved(false);
@@ -84,7 +91,10 @@ export function PermissionsEditor({ team }: { team: TeamWithPermissions }) {
             disabled={pending}
             onClick={() =>
               void run(async () => {
-                await api(`/api/teams/${team.id}/permissions`, { method: 'PUT', body: { permissions: table } });
+                await api(`/api/teams/${team.id}/permissions`, {
+                  method: 'PUT',
+                  body: { permissions: table },
+                });
                 setSaved(true);
                 router.refresh();
               })

@@ -22,7 +22,10 @@ export function TeamDetailsForm({ team, canUpdate }: { team: Team; canUpdate: bo
           setSaved(false);
           await api(`/api/teams/${team.id}`, {
             method: 'PATCH',
-            body: { name: String(data.get('name') ?? ''), description: String(data.get('description') ?? '').trim() || null },
+            body: {
+              name: String(data.get('name') ?? ''),
+              description: String(data.get('description') ?? '').trim() || null,
+            },
           });
           setSaved(true);
           router.refresh();
@@ -30,10 +33,19 @@ export function TeamDetailsForm({ team, canUpdate }: { team: Team; canUpdate: bo
       >
         <FormErrorSummary errors={errors} />
         <Field name="name" label="Team name" error={errors.fields.name}>
-          {(props) => <input {...props} defaultValue={team.name} maxLength={100} disabled={!canUpdate} />}
+          {(props) => (
+            <input {...props} defaultValue={team.name} maxLength={100} disabled={!canUpdate} />
+          )}
         </Field>
         <Field name="description" label="Description" error={errors.fields.description}>
-          {(props) => <textarea {...props} defaultValue={team.description ?? ''} rows={2} disabled={!canUpdate} />}
+          {(props) => (
+            <textarea
+              {...props}
+              defaultValue={team.description ?? ''}
+              rows={2}
+              disabled={!canUpdate}
+            />
+          )}
         </Field>
         {canUpdate ? (
           <div className="button-row">

@@ -31,9 +31,9 @@ export default async function BoardPage({ params, searchParams }: PageProps<'/te
 
   return (
     <>
-      <BoardFiltersBar key={view} filters={filters} members={members} />
+      <BoardFiltersBar key={`filters?${view}`} filters={filters} members={members} />
       <Board
-        key={view}
+        key={`board?${view}`}
         teamId={teamId}
         renderedAt={new Date().toISOString()}
         initialTasks={tasks}

@@ -22,10 +22,16 @@ function dayBound(day: string, end: boolean): string | undefined {
   return `${day}T${end ? '23:59:59.999' : '00:00:00.000'}Z`;
 }
 
-export default async function AuditPage({ params, searchParams }: PageProps<'/teams/[teamId]/audit'>) {
+export default async function AuditPage({
+  params,
+  searchParams,
+}: PageProps<'/teams/[teamId]/audit'>) {
   const { teamId } = await params;
   const search = await searchParams;
-  const values = Object.fromEntries(FILTERS.map((name) => [name, first(search[name])])) as Record<(typeof FILTERS)[number], string>;
+  const values = Object.fromEntries(FILTERS.map((name) => [name, first(search[name])])) as Record<
+    (typeof FILTERS)[number],
+    string
+  >;
   const view = new URLSearchParams(Object.entries(values).filter(([, value]) => value));
   const path = `/teams/${teamId}/audit${view.size ? `?${view}` : ''}`;
   await requireUser(path);
@@ -47,9 +53,16 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/te
 
   const res = await apiGet<AuditEntry[]>(`/api/teams/${encodeURIComponent(teamId)}/audit?${query}`);
   if (res.status === 403) {
-    return <p className="notice">Your role cannot read the audit log. Team admins can grant it in the settings.</p>;
+    return (
+      <p className="notice">
+        Your role cannot read the audit log. Team admins can grant it in the settings.
+      </p>
+    );
   }
-  const invalid = res.status === 400 ? (res.body as unknown as { errors?: { message: string }[] }).errors?.[0]?.message : undefined;
+  const invalid =
+    res.status === 400
+      ? (res.body as unknown as { errors?: { message: string }[] }).errors?.[0]?.message
+      : undefined;
   const entries = invalid ? [] : ensureOk(res, path).body;
   const next = invalid ? undefined : nextCursor(res);
   const nameOf = (userId: string | null) => {
@@ -107,7 +120,11 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/te
               Clear
             </Link>
           )}
-          <a className="button" href={`/api/teams/${encodeURIComponent(teamId)}/audit?${csv}`} download>
+          <a
+            className="button"
+            href={`/api/teams/${encodeURIComponent(teamId)}/audit?${csv}`}
+            download
+          >
             Export CSV
           </a>
         </div>
@@ -118,7 +135,9 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/te
         </p>
       )}
       {entries.length === 0 ? (
-        <p className="empty">{view.size > 0 ? 'No entries match these filters.' : 'Nothing recorded yet.'}</p>
+        <p className="empty">
+          {view.size > 0 ? 'No entries match these filters.' : 'Nothing recorded yet.'}
+        </p>
       ) : (
         <div className="table-wrap">
           <table data-testid="audit-log">
@@ -146,7 +165,11 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/te
                         {entry.entityType} {entry.entityId.slice(0, 12)}
                       </summary>
                       <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                        {JSON.stringify({ before: entry.previousState, after: entry.newState }, null, 2)}
+                        {JSON.stringify(
+                          { before: entry.previousState, after: entry.newState },
+                          null,
+                          2,
+                        )}
                       </pre>
                     </details>
                   </td>
@@ -158,7 +181,10 @@ export default async function AuditPage({ params, searchParams }: PageProps<'/te
       )}
       {next && (
         <nav className="pager" aria-label="Pages">
-          <Link className="button" href={`/teams/${teamId}/audit?${new URLSearchParams({ ...Object.fromEntries(view), cursor: next })}`}>
+          <Link
+            className="button"
+            href={`/teams/${teamId}/audit?${new URLSearchParams({ ...Object.fromEntries(view), cursor: next })}`}
+          >
             Older entries
           </Link>
         </nav>

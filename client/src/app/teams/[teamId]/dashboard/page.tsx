@@ -6,7 +6,13 @@ import { displayName } from '../../../../lib/people';
 import { requireUser } from '../../../../lib/server-api';
 import { loadWhenTasksKnowsTeam } from '../../../../lib/tasks-ready';
 import { loadTeam } from '../../../../lib/teams';
-import { PRIORITY_LABELS, STATUS_LABELS, TASK_PRIORITIES, TASK_STATUSES, type Stats } from '../../../../lib/types';
+import {
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type Stats,
+} from '../../../../lib/types';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -18,7 +24,14 @@ function Bars({ rows, label }: { rows: Array<{ name: string; value: number }>; l
         <div key={row.name} className="bar-row" role="listitem" data-testid={`count-${row.name}`}>
           <span>{row.name}</span>
           <span aria-hidden="true">
-            <span className="bar" style={{ display: 'block', width: `${(row.value / max) * 100}%`, minWidth: row.value ? '0.3rem' : 0 }} />
+            <span
+              className="bar"
+              style={{
+                display: 'block',
+                width: `${(row.value / max) * 100}%`,
+                minWidth: row.value ? '0.3rem' : 0,
+              }}
+            />
           </span>
           <strong>{row.value}</strong>
         </div>
@@ -50,7 +63,11 @@ export default async function DashboardPage({ params }: PageProps<'/teams/[teamI
         </div>
         <div className="card">
           <div className="muted small">Overdue</div>
-          <div className="stat" data-testid="stat-overdue" style={{ color: stats.overdue ? 'var(--danger)' : undefined }}>
+          <div
+            className="stat"
+            data-testid="stat-overdue"
+            style={{ color: stats.overdue ? 'var(--danger)' : undefined }}
+          >
             {stats.overdue}
           </div>
         </div>
@@ -67,22 +84,39 @@ export default async function DashboardPage({ params }: PageProps<'/teams/[teamI
           </div>
         </div>
       </div>
-      {stats.total === 0 && <p className="empty">No tasks yet: the numbers fill in as the team works.</p>}
-      <div className="task-layout" style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(18rem, 1fr))' }}>
+      {stats.total === 0 && (
+        <p className="empty">No tasks yet: the numbers fill in as the team works.</p>
+      )}
+      <div
+        className="task-layout"
+        style={{ gridTemplateColumns: 'repeat(auto-fit, minmax(18rem, 1fr))' }}
+      >
         <section className="card">
           <h2 style={{ marginTop: 0 }}>By status</h2>
-          <Bars label="Tasks by status" rows={TASK_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value: stats.byStatus[s] }))} />
+          <Bars
+            label="Tasks by status"
+            rows={TASK_STATUSES.map((s) => ({ name: STATUS_LABELS[s], value: stats.byStatus[s] }))}
+          />
         </section>
         <section className="card">
           <h2 style={{ marginTop: 0 }}>By priority</h2>
-          <Bars label="Tasks by priority" rows={TASK_PRIORITIES.map((p) => ({ name: PRIORITY_LABELS[p], value: stats.byPriority[p] }))} />
+          <Bars
+            label="Tasks by priority"
+            rows={TASK_PRIORITIES.map((p) => ({
+              name: PRIORITY_LABELS[p],
+              value: stats.byPriority[p],
+            }))}
+          />
         </section>
         <section className="card">
           <h2 style={{ marginTop: 0 }}>By assignee</h2>
           {stats.byAssignee.length === 0 ? (
             <p className="muted">No tasks yet.</p>
           ) : (
-            <Bars label="Tasks by assignee" rows={stats.byAssignee.map((a) => ({ name: nameOf(a.assigneeId), value: a.count }))} />
+            <Bars
+              label="Tasks by assignee"
+              rows={stats.byAssignee.map((a) => ({ name: nameOf(a.assigneeId), value: a.count }))}
+            />
           )}
         </section>
       </div>

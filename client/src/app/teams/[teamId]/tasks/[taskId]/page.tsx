@@ -21,10 +21,16 @@ export default async function TaskPage({ params }: PageProps<'/teams/[teamId]/ta
     loadWhenTasksKnowsTeam<Task>(`/api/tasks/${id}`, path),
   ]);
   const [comments, activity, ticket] = await Promise.all([
-    loadWhenTasksKnowsTeam<Comment[]>(`/api/tasks/${id}/comments?limit=100`, path).then((r) => r.body),
-    loadWhenTasksKnowsTeam<Activity[]>(`/api/tasks/${id}/activity?limit=50`, path).then((r) => r.body),
+    loadWhenTasksKnowsTeam<Comment[]>(`/api/tasks/${id}/comments?limit=100`, path).then(
+      (r) => r.body,
+    ),
+    loadWhenTasksKnowsTeam<Activity[]>(`/api/tasks/${id}/activity?limit=50`, path).then(
+      (r) => r.body,
+    ),
     task.ticketId
-      ? apiGet<Ticket>(`/api/tickets/${encodeURIComponent(task.ticketId)}`).then((r) => (r.status === 200 ? r.body : null))
+      ? apiGet<Ticket>(`/api/tickets/${encodeURIComponent(task.ticketId)}`).then((r) =>
+          r.status === 200 ? r.body : null,
+        )
       : Promise.resolve(null),
   ]);
   const isAdmin = team.role === 'admin';
@@ -37,7 +43,6 @@ export default async function TaskPage({ params }: PageProps<'/teams/[teamId]/ta
       <div className="task-layout">
         <div className="stack">
           <TaskEditor
-            key={task.version}
             task={task}
             members={members}
             ticket={ticket}
