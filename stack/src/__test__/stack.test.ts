@@ -43,9 +43,14 @@ describe('npm run stack', () => {
 
   beforeAll(async () => {
     const base = await freeBase();
-    const built = availableServices(root)
-      .filter((s) => s.name !== 'client')
-      .every((s) => existsSync(join(root, s.workspace, 'build', 'index.js')));
+    // The client's build is Next.js's standalone server, the services' build/index.js.
+    const built = availableServices(root).every((s) =>
+      existsSync(
+        s.name === 'client'
+          ? join(root, 'client', '.next', 'standalone', 'client', 'server.js')
+          : join(root, s.workspace, 'build', 'index.js'),
+      ),
+    );
     child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
       [
