@@ -73,9 +73,11 @@ export function TaskEditor({
 
   useLiveEvent('task.updated', (data) => {
     const event = data as { id?: string; version?: number; changes?: Record<string, unknown> };
-    if (event.id !== task.id || (event.version ?? 0) <= Math.max(task.version, savedVersion)) return;
+    if (event.id !== task.id || (event.version ?? 0) <= Math.max(task.version, savedVersion))
+      return;
     // Attachments and board order have their own places; only edits to this form's fields count.
-    if (Object.keys(event.changes ?? {}).some((field) => FIELDS.includes(field))) setChangedElsewhere(true);
+    if (Object.keys(event.changes ?? {}).some((field) => FIELDS.includes(field)))
+      setChangedElsewhere(true);
   });
 
   const disabled = !canUpdate || pending;
