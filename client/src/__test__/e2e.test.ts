@@ -50,7 +50,7 @@ async function openPerson(
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL: url, viewport, acceptDownloads: true });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   const person: Person = { name, email, context, page, errors: [], expected: [] };
   page.on('pageerror', (err) => person.errors.push(`page error: ${err.message}`));
   page.on('console', (message) => {
@@ -100,7 +100,7 @@ beforeAll(async () => {
   if (process.env.E2E_BASE_URL) {
     url = process.env.E2E_BASE_URL;
   } else {
-    stack = await startLocalStack();
+    stack = await startLocalStack(join(ARTIFACTS, 'stack-logs'));
     url = stack.url;
   }
   browser = await chromium.launch({

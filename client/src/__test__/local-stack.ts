@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +17,13 @@ function isPortOpen(port: number): Promise<boolean> {
   });
 }
 
-/** A base port whose whole block (gateway, services, stores) is free. */
+/**
+ * A base port whose whole block (gateway, services, stores) is free, below Linux's ephemeral
+ * range (32768 and up), where an outgoing connection could take a port between check and use.
+ */
 async function freeBase(): Promise<number> {
   for (;;) {
-    const base = 30_000 + Math.floor(Math.random() * 1500) * 20;
+    const base = 20_000 + Math.floor(Math.random() * 600) * 20;
     const busy = await Promise.all(Array.from({ length: 17 }, (_, i) => isPortOpen(base + i)));
     if (!busy.some(Boolean)) return base;
   }
@@ -43,9 +46,10 @@ export interface LocalStack {
 
 /**
  * `npm run stack` on free ports with its own data folder, as stack.test.ts starts it; it builds
- * the suite first (the client included) when some build is missing.
+ * the suite first (the client included) when some build is missing. The processes' logs are
+ * copied to `keepLogsIn` when it stops, or fails to start.
  */
-export async function startLocalStack(): Promise<LocalStack> {
+export async function startLocalStack(keepLogsIn: string): Promise<LocalStack> {
   const dir = mkdtempSync(join(tmpdir(), 'taskforge-e2e-'));
   // Jest's NODE_ENV=test must not reach the stack's processes.
   const env = { ...process.env, NODE_ENV: 'production' as const };
@@ -66,18 +70,32 @@ export async function startLocalStack(): Promise<LocalStack> {
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        output.push(line);
-        const ready = /\[stack\] ready: (\S+)/.exec(line);
-        if (ready?.[1]) resolve(ready[1]);
-      }
+  const keepLogs = () => {
+    if (!existsSync(join(dir, 'logs'))) return;
+    rmSync(keepLogsIn, { recursive: true, force: true });
+    cpSync(join(dir, 'logs'), keepLogsIn, { recursive: true });
+  };
+
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n')) {
+          output.push(line);
+          const ready = /\[stack\] ready: (\S+)/.exec(line);
+          if (ready?.[1]) resolve(ready[1]);
+        }
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`the stack exited with ${code}:\n${output.join('\n')}`)),
+      );
     });
-    child.once('exit', (code) =>
-      reject(new Error(`the stack exited with ${code}:\n${output.join('\n')}`)),
-    );
-  });
+  } catch (err) {
+    await exited;
+    keepLogs();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     url,
@@ -88,6 +106,7 @@ export async function startLocalStack(): Promise<LocalStack> {
         await exited;
         clearTimeout(timer);
       }
+      keepLogs();
       rmSync(dir, { recursive: true, force: true });
     },
   };

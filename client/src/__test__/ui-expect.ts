@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
  * re-checks the page until it holds or the timeout passes, then fails with what it last saw.
  */
 
-const TIMEOUT_MS = 15_000;
+const TIMEOUT_MS = 30_000;
 const POLL_MS = 50;
 
 type Text = string | RegExp;
