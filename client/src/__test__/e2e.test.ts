@@ -73,8 +73,9 @@ async function openPerson(
   return person;
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** The whole page; on a phone, the screen as the person sees it. */
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
 
 function column(page: Page, title: string): Locator {
@@ -204,10 +205,15 @@ describe('the client in a browser', () => {
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('Due date').fill(yesterday);
     await page.getByLabel('Tags').fill('launch, docs');
+    await page.getByRole('button', { name: '+ Add a field' }).click();
+    await page.getByLabel('Custom field 1 name').fill('estimate');
+    await page.getByLabel('Custom field 1 value').fill('3');
     await page.getByRole('button', { name: 'Save task' }).click();
     await expectUi(page.getByTestId('activity')).toContainText(
       'changed the assignee from nothing to Bob Builder',
     );
+    await page.reload();
+    await expectUi(page.getByLabel('Custom field 1 value')).toHaveValue('3');
     await expectUi(page.getByLabel('Assignee')).toHaveValue(/.+/);
 
     await page.goto(`/teams/${teamId}`);
@@ -423,7 +429,7 @@ describe('the client in a browser', () => {
     await phone.context.addCookies(await ada.context.cookies());
     await phone.page.goto(`/teams/${teamId}`);
     await expectUi(card(phone.page, 'Book the venue')).toBeVisible();
-    await screenshot(phone.page, '12-phone-board');
+    await screenshot(phone.page, '12-phone-board', false);
     // Nothing makes the page itself scroll sideways (the board scrolls inside its own box).
     const wider = await phone.page.evaluate(() =>
       document.documentElement.scrollWidth > window.innerWidth
@@ -439,7 +445,7 @@ describe('the client in a browser', () => {
     await expectUi(
       phone.page.getByRole('heading', { name: 'Write the launch plan' }),
     ).toBeVisible();
-    await screenshot(phone.page, '13-phone-task');
+    await screenshot(phone.page, '13-phone-task', false);
   });
 
   it('signs out', async () => {

@@ -30,6 +30,10 @@ function valueText(field: string, value: unknown, nameOf: (userId: string) => st
   if (field === 'dueDate') return String(value).slice(0, 10);
   if (field === 'price' && typeof value === 'number') return formatPrice(value);
   if (Array.isArray(value)) return value.length ? value.join(', ') : 'none';
+  if (field === 'customFields' && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return entries.length ? entries.map(([name, v]) => `${name}: ${String(v)}`).join(', ') : 'none';
+  }
   if (typeof value === 'string')
     return value.length > 60 ? `“${value.slice(0, 59)}…”` : `“${value}”`;
   return JSON.stringify(value);

@@ -115,6 +115,8 @@ export interface Attachment {
   uploadedBy: string;
 }
 
+export type CustomFieldValue = string | number | boolean;
+
 export interface Task {
   id: string;
   teamId: string;
@@ -126,6 +128,7 @@ export interface Task {
   creatorId: string;
   dueDate: string | null;
   tags: string[];
+  customFields: Record<string, CustomFieldValue>;
   ticketId: string | null;
   attachments: Attachment[];
   position: number;

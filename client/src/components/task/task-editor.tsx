@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { customFieldsPatch, toRows, type CustomFieldRow } from '../../lib/custom-fields';
 import { dueDateFromInput, dueDateToInput } from '../../lib/dates';
 import { api } from '../../lib/http';
 import { displayName } from '../../lib/people';
@@ -70,6 +71,7 @@ export function TaskEditor({
   const [linked, setLinked] = useState<Pick<Ticket, 'id' | 'title'> | null>(ticket);
   const [previewing, setPreviewing] = useState(false);
   const [description, setDescription] = useState(task.description);
+  const [customFields, setCustomFields] = useState<CustomFieldRow[]>(toRows(task.customFields));
 
   useLiveEvent('task.updated', (data) => {
     const event = data as { id?: string; version?: number; changes?: Record<string, unknown> };
@@ -111,12 +113,14 @@ export function TaskEditor({
             tags: parseTags(String(data.get('tags') ?? '')),
             ticketId: linked?.id ?? null,
           };
-          const changes = Object.fromEntries(
+          const changes: Record<string, unknown> = Object.fromEntries(
             Object.entries(next).filter(
               ([field, value]) =>
                 JSON.stringify(value) !== JSON.stringify(task[field as keyof Task]),
             ),
           );
+          const fieldsPatch = customFieldsPatch(task.customFields, customFields);
+          if (Object.keys(fieldsPatch).length > 0) changes.customFields = fieldsPatch;
           if (Object.keys(changes).length === 0) return;
           const updated = await api<Task>(`/api/tasks/${task.id}`, {
             method: 'PATCH',
@@ -237,6 +241,67 @@ export function TaskEditor({
         <Field name="tags" label="Tags" error={errors.fields.tags} hint="Separated by commas.">
           {(props) => <input {...props} defaultValue={task.tags.join(', ')} disabled={disabled} />}
         </Field>
+        <fieldset className="field" style={{ border: 'none', padding: 0, margin: 0 }}>
+          <legend className="label">Custom fields</legend>
+          {customFields.length === 0 && <span className="muted small">None yet.</span>}
+          {customFields.map((row, index) => (
+            <div key={index} className="inline-form">
+              <input
+                aria-label={`Custom field ${index + 1} name`}
+                placeholder="Name (letters, digits, - and _)"
+                value={row.name}
+                maxLength={40}
+                disabled={disabled}
+                onChange={(event) =>
+                  setCustomFields(
+                    customFields.map((r, i) =>
+                      i === index ? { ...r, name: event.target.value } : r,
+                    ),
+                  )
+                }
+              />
+              <input
+                aria-label={`Custom field ${index + 1} value`}
+                placeholder="Value"
+                value={row.value}
+                maxLength={500}
+                disabled={disabled}
+                onChange={(event) =>
+                  setCustomFields(
+                    customFields.map((r, i) =>
+                      i === index ? { ...r, value: event.target.value } : r,
+                    ),
+                  )
+                }
+              />
+              {canUpdate && (
+                <button
+                  type="button"
+                  aria-label={`Remove custom field ${row.name || index + 1}`}
+                  onClick={() => setCustomFields(customFields.filter((_, i) => i !== index))}
+                >
+                  Remove
+                </button>
+              )}
+            </div>
+          ))}
+          {canUpdate && (
+            <div>
+              <button
+                type="button"
+                onClick={() => setCustomFields([...customFields, { name: '', value: '' }])}
+              >
+                + Add a field
+              </button>
+            </div>
+          )}
+          <span className="field-hint">
+            Numbers and true/false keep their type; anything else is text.
+          </span>
+          {errors.fields.customFields && (
+            <span className="field-error">{errors.fields.customFields}</span>
+          )}
+        </fieldset>
         <div className="field">
           <span className="label" id="ticket-label">
             Linked ticket

@@ -16,6 +16,7 @@ export function buildTask(overrides: Partial<Task> = {}): Task {
     creatorId: 'user-1',
     dueDate: null,
     tags: [],
+    customFields: {},
     ticketId: null,
     attachments: [],
     position: next,
