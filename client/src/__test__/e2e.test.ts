@@ -92,6 +92,31 @@ function card(scope: Page | Locator, title: string): Locator {
   });
 }
 
+/**
+ * Waits until React has revealed every part of a streamed page: until then a finished part can
+ * sit hidden in the document beside the loading state it replaces, twice in the DOM.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('div[hidden][id^="S:"], template[id^="B:"]'),
+  );
+}
+
+async function goto(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await settled(page);
+}
+
+async function arrive(page: Page, url: string | RegExp): Promise<void> {
+  await page.waitForURL(url);
+  await settled(page);
+}
+
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await settled(page);
+}
+
 async function waitForLive(page: Page): Promise<void> {
   await page.locator('button.bell[data-live="connected"]').waitFor();
 }
@@ -127,7 +152,7 @@ afterAll(async () => {
 describe('the client in a browser', () => {
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
     const page = ada.page;
-    await page.goto('/signup');
+    await goto(page, '/signup');
     await page.getByLabel('Email').fill(ada.email);
     await page.getByLabel('Password').fill('short');
     ada.expected.push('400 /api/users/signup');
@@ -139,21 +164,21 @@ describe('the client in a browser', () => {
     await screenshot(page, '01-signup-errors');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign up' }).click();
-    await page.waitForURL('**/teams');
+    await arrive(page, '**/teams');
     await expectUi(page.getByTestId('current-user')).toContainText(ada.email);
 
-    await bob.page.goto('/signup');
+    await goto(bob.page, '/signup');
     await bob.page.getByLabel('Email').fill(bob.email);
     await bob.page.getByLabel('Password').fill(PASSWORD);
     await bob.page.getByRole('button', { name: 'Sign up' }).click();
-    await bob.page.waitForURL('**/teams');
+    await arrive(bob.page, '**/teams');
     await expectUi(bob.page.getByText('You are not in a team yet')).toBeVisible();
   });
 
   it('saves names on the profile and applies the theme across the app without a flash', async () => {
     for (const person of [ada, bob]) {
       const [first, last] = person.name.split(' ');
-      await person.page.goto('/profile');
+      await goto(person.page, '/profile');
       await person.page.getByLabel('First name').fill(first ?? '');
       await person.page.getByLabel('Last name').fill(last ?? '');
       await person.page.getByRole('button', { name: 'Save profile' }).click();
@@ -170,10 +195,10 @@ describe('the client in a browser', () => {
 
   it('creates a team and adds the second person by email', async () => {
     const page = ada.page;
-    await page.goto('/teams');
+    await goto(page, '/teams');
     await page.getByLabel('Team name').fill('Launch crew');
     await page.getByRole('button', { name: 'Create team' }).click();
-    await page.waitForURL(/\/teams\/[0-9a-f-]{36}$/);
+    await arrive(page, /\/teams\/[0-9a-f-]{36}$/);
     teamId = new URL(page.url()).pathname.split('/')[2] ?? '';
     await expectUi(page.getByRole('heading', { name: 'Launch crew' })).toBeVisible();
     await expectUi(page.getByText('No tasks yet')).toBeVisible();
@@ -187,7 +212,7 @@ describe('the client in a browser', () => {
 
   it('creates a task inline and assigns it to a member on its page', async () => {
     const page = ada.page;
-    await page.goto(`/teams/${teamId}`);
+    await goto(page, `/teams/${teamId}`);
     const todo = column(page, 'To do');
     await todo.getByRole('button', { name: 'Add a task to To do' }).click();
     await todo.getByLabel('New task in To do').fill('Write the launch plan');
@@ -198,7 +223,7 @@ describe('the client in a browser', () => {
     await expectUi(card(todo, 'Book the venue')).toBeVisible();
 
     await card(todo, 'Write the launch plan').getByRole('link').click();
-    await page.waitForURL(/\/tasks\/[0-9a-f]{24}$/);
+    await arrive(page, /\/tasks\/[0-9a-f]{24}$/);
     taskUrl = new URL(page.url()).pathname;
     await page.getByLabel('Assignee').selectOption({ label: 'Bob Builder' });
     await page.getByLabel('Priority').selectOption('high');
@@ -212,11 +237,11 @@ describe('the client in a browser', () => {
     await expectUi(page.getByTestId('activity')).toContainText(
       'changed the assignee from nothing to Bob Builder',
     );
-    await page.reload();
+    await reload(page);
     await expectUi(page.getByLabel('Custom field 1 value')).toHaveValue('3');
     await expectUi(page.getByLabel('Assignee')).toHaveValue(/.+/);
 
-    await page.goto(`/teams/${teamId}`);
+    await goto(page, `/teams/${teamId}`);
     const planned = card(page, 'Write the launch plan');
     await expectUi(planned).toHaveClass(/overdue/);
     await expectUi(planned).toContainText('High');
@@ -226,7 +251,7 @@ describe('the client in a browser', () => {
   });
 
   it('moves a card by mouse and by keyboard, and the other member’s open board follows live', async () => {
-    await bob.page.goto(`/teams/${teamId}`);
+    await goto(bob.page, `/teams/${teamId}`);
     await waitForLive(bob.page);
     await waitForLive(ada.page);
     const page = ada.page;
@@ -262,7 +287,7 @@ describe('the client in a browser', () => {
     const order = column(bob.page, 'In review').locator('article.task-card .title');
     await expectUi(order).toHaveText(['Book the venue', 'Write the launch plan']);
 
-    await page.reload();
+    await reload(page);
     await expectUi(column(page, 'In review').locator('article.task-card .title')).toHaveText([
       'Book the venue',
       'Write the launch plan',
@@ -272,24 +297,24 @@ describe('the client in a browser', () => {
   it('filters the board through the URL', async () => {
     const page = ada.page;
     await page.getByLabel('Assignee').selectOption({ label: 'Bob Builder' });
-    await page.waitForURL(/assignee=/);
+    await arrive(page, /assignee=/);
     await expectUi(page.locator('article.task-card')).toHaveCount(1);
     await page.getByLabel('Search').fill('venue');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForURL(/q=venue/);
+    await arrive(page, /q=venue/);
     await expectUi(page.getByText('No tasks match these filters.')).toBeVisible();
     const shared = page.url();
-    await bob.page.goto(shared);
+    await goto(bob.page, shared);
     await expectUi(bob.page.getByLabel('Search')).toHaveValue('venue');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expectUi(page.locator('article.task-card')).toHaveCount(2);
-    await bob.page.goto(`/teams/${teamId}`);
+    await goto(bob.page, `/teams/${teamId}`);
     await waitForLive(bob.page);
   });
 
   it('comments with a mention, and the mentioned member sees the notification arrive live', async () => {
     const page = ada.page;
-    await page.goto(taskUrl);
+    await goto(page, taskUrl);
     const before = Number(
       (await bob.page
         .getByTestId('unread-count')
@@ -322,9 +347,9 @@ describe('the client in a browser', () => {
     await expectUi(mention).toBeVisible();
     await screenshot(bob.page, '05-notification-live');
     await mention.click();
-    await bob.page.waitForURL(/\/tasks\/[0-9a-f]{24}#comment-/);
+    await arrive(bob.page, /\/tasks\/[0-9a-f]{24}#comment-/);
     await expectUi(bob.page.getByTestId('comments').locator('.mention')).toHaveText('@Bob Builder');
-    await bob.page.goto('/notifications');
+    await goto(bob.page, '/notifications');
     await expectUi(bob.page.getByTestId('notifications')).toContainText('mentioned you');
     await screenshot(bob.page, '06-notifications');
   });
@@ -360,14 +385,14 @@ describe('the client in a browser', () => {
 
   it('shows the dashboard numbers change as the other member finishes a task', async () => {
     const page = ada.page;
-    await page.goto(`/teams/${teamId}/dashboard`);
+    await goto(page, `/teams/${teamId}/dashboard`);
     await waitForLive(page);
     await expectUi(page.getByTestId('stat-total')).toHaveText('2');
     await expectUi(page.getByTestId('stat-done')).toHaveText('0');
     await expectUi(page.getByTestId('stat-overdue')).toHaveText('1');
     await expectUi(page.getByTestId('stat-cycle-time')).toHaveText('—');
 
-    await bob.page.goto(`/teams/${teamId}`);
+    await goto(bob.page, `/teams/${teamId}`);
     await bob.page.getByRole('button', { name: 'Move Write the launch plan' }).focus();
     await bob.page.keyboard.press('Enter');
     await bob.page.keyboard.press('ArrowRight');
@@ -382,7 +407,7 @@ describe('the client in a browser', () => {
 
   it('lists the team’s audit log with filters and a CSV export', async () => {
     const page = ada.page;
-    await page.goto(`/teams/${teamId}/audit?entityType=task`);
+    await goto(page, `/teams/${teamId}/audit?entityType=task`);
     await expectUi(page.getByTestId('audit-log')).toContainText('task.created');
     await expectUi(page.getByTestId('audit-log')).not.toContainText('member.added');
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
@@ -394,7 +419,7 @@ describe('the client in a browser', () => {
 
   it('creates, edits and finds a ticket; only its seller may edit it', async () => {
     const page = ada.page;
-    await page.goto('/tickets/new');
+    await goto(page, '/tickets/new');
     ada.expected.push('400 /api/tickets');
     await page.getByRole('button', { name: 'List ticket' }).click();
     await expectUi(page.locator('#field-title-error')).toBeVisible();
@@ -402,24 +427,24 @@ describe('the client in a browser', () => {
     await page.getByLabel('Title').fill(`Launch party ${run}`);
     await page.getByLabel('Price (USD)').fill('25');
     await page.getByRole('button', { name: 'List ticket' }).click();
-    await page.waitForURL(/\/tickets\/[0-9a-f]{24}$/);
+    await arrive(page, /\/tickets\/[0-9a-f]{24}$/);
     await expectUi(page.getByText('$25.00')).toBeVisible();
     const ticketUrl = new URL(page.url()).pathname;
 
     await page.getByRole('link', { name: 'Edit' }).click();
     await page.getByLabel('Price (USD)').fill('30.5');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.waitForURL(`**${ticketUrl}`);
+    await arrive(page, `**${ticketUrl}`);
     await expectUi(page.getByText('$30.50')).toBeVisible();
     await screenshot(page, '10-ticket');
 
-    await page.goto(`/tickets?q=${encodeURIComponent(`launch party ${run}`)}`);
+    await goto(page, `/tickets?q=${encodeURIComponent(`launch party ${run}`)}`);
     await expectUi(page.getByRole('link', { name: `Launch party ${run}` })).toBeVisible();
     await screenshot(page, '11-tickets');
-    await page.goto(`/tickets?q=${encodeURIComponent(`launch party ${run}`)}&maxPrice=10`);
+    await goto(page, `/tickets?q=${encodeURIComponent(`launch party ${run}`)}&maxPrice=10`);
     await expectUi(page.getByText('No tickets match these filters.')).toBeVisible();
 
-    await bob.page.goto(ticketUrl);
+    await goto(bob.page, ticketUrl);
     await expectUi(bob.page.getByText('Sold by Ada Lovelace')).toBeVisible();
     await expectUi(bob.page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
   });
@@ -427,7 +452,7 @@ describe('the client in a browser', () => {
   it('works on a phone-sized screen', async () => {
     const phone = await openPerson('Ada on a phone', ada.email, { width: 390, height: 844 });
     await phone.context.addCookies(await ada.context.cookies());
-    await phone.page.goto(`/teams/${teamId}`);
+    await goto(phone.page, `/teams/${teamId}`);
     await expectUi(card(phone.page, 'Book the venue')).toBeVisible();
     await screenshot(phone.page, '12-phone-board', false);
     // Nothing makes the page itself scroll sideways (the board scrolls inside its own box).
@@ -441,7 +466,7 @@ describe('the client in a browser', () => {
         : [],
     );
     expect(wider).toEqual([]);
-    await phone.page.goto(taskUrl);
+    await goto(phone.page, taskUrl);
     await expectUi(
       phone.page.getByRole('heading', { name: 'Write the launch plan' }),
     ).toBeVisible();
@@ -449,9 +474,9 @@ describe('the client in a browser', () => {
   });
 
   it('signs out', async () => {
-    await bob.page.goto('/teams');
+    await goto(bob.page, '/teams');
     await bob.page.getByRole('button', { name: 'Sign out' }).click();
-    await bob.page.waitForURL(`${url}/`);
+    await arrive(bob.page, `${url}/`);
     await expectUi(
       bob.page.getByRole('banner').getByRole('link', { name: 'Sign in' }),
     ).toBeVisible();

@@ -41,14 +41,19 @@ const matches = (actual: string, expected: Text, whole: boolean) =>
       : actual.includes(expected)
     : expected.test(actual);
 
-function assertions(locator: Locator, negate: boolean) {
+/**
+ * Assertions look at what is shown: while Next.js streams a page, the finished part can sit in
+ * the document, hidden, beside the part it replaces.
+ */
+function assertions(all: Locator, negate: boolean) {
+  const locator = all.filter({ visible: true });
   const want = (ok: boolean) => ok !== negate;
   const not = negate ? 'not ' : '';
-  const name = locator.toString();
+  const name = all.toString();
   return {
     toBeVisible: () =>
       negate
-        ? locator.waitFor({ state: 'hidden', timeout: TIMEOUT_MS })
+        ? all.waitFor({ state: 'hidden', timeout: TIMEOUT_MS })
         : locator.waitFor({ state: 'visible', timeout: TIMEOUT_MS }),
     toHaveText: (expected: Text | string[]) =>
       until(`${name} ${not}to have text ${String(expected)}`, async () => {
@@ -81,7 +86,7 @@ function assertions(locator: Locator, negate: boolean) {
       }),
     toHaveCount: (expected: number) =>
       until(`${name} ${not}to count ${expected}`, async () => {
-        const count = await locator.count();
+        const count = await all.count();
         return { ok: want(count === expected), seen: count };
       }),
   };

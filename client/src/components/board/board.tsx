@@ -75,6 +75,8 @@ export function Board({
   const lists = useRef(new Map<TaskStatus, HTMLOListElement>());
   const writes = useRef(new Map<string, Promise<void>>());
   const writtenVersions = useRef(new Map<string, number>());
+  const pendingWrites = useRef(new Map<string, number>());
+  const heldTaskId = useRef<string | null>(null);
   // The tasks as last rendered, for writes that start after a re-render they did not see.
   const shown = useRef(initialTasks);
   useEffect(() => {
@@ -87,16 +89,23 @@ export function Board({
     if (picked) document.getElementById(`move-${picked.taskId}`)?.focus();
   }, [picked, tasks]);
 
+  /**
+   * Shows a task as the server has it now, unless this page is moving it: a card held with the
+   * keyboard, or a move still being written, would jump back to where it was.
+   */
   async function refreshTask(taskId: string) {
+    const moving = () =>
+      heldTaskId.current === taskId || (pendingWrites.current.get(taskId) ?? 0) > 0;
     try {
       const task = await api<Task>(`/api/tasks/${encodeURIComponent(taskId)}`);
+      if (moving()) return;
       setTasks((current) =>
         matchesFilters(task, filters, currentUserId)
           ? upsertTask(current, task)
           : removeTask(current, taskId),
       );
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404)
+      if (err instanceof ApiError && err.status === 404 && !moving())
         setTasks((current) => removeTask(current, taskId));
     }
   }
@@ -149,7 +158,12 @@ export function Board({
           },
         });
         writtenVersions.current.set(taskId, saved.version);
-        setTasks((current) => upsertTask(current, saved));
+        // Held with the keyboard meanwhile: keep the card where it is now shown.
+        setTasks((current) =>
+          heldTaskId.current === taskId
+            ? current.map((t) => (t.id === taskId ? { ...t, version: saved.version } : t))
+            : upsertTask(current, saved),
+        );
       } catch (err) {
         setTasks(before);
         setError(`“${moved.title}” was not moved: ${formErrorsOf(err, []).general.join(' ')}`);
@@ -157,7 +171,12 @@ export function Board({
         void refreshTask(taskId);
       }
     };
-    const queued = (writes.current.get(taskId) ?? Promise.resolve()).then(write);
+    const count = (delta: number) =>
+      pendingWrites.current.set(taskId, (pendingWrites.current.get(taskId) ?? 0) + delta);
+    count(1);
+    const queued = (writes.current.get(taskId) ?? Promise.resolve())
+      .then(write)
+      .finally(() => count(-1));
     writes.current.set(taskId, queued);
     return queued;
   }
@@ -177,6 +196,7 @@ export function Board({
   function pickUp(taskId: string) {
     const at = locate(columns, taskId);
     if (!at) return;
+    heldTaskId.current = taskId;
     setPicked({ taskId, before: tasks });
     setAnnouncement(
       `Picked up ${titleOf(taskId)} in ${STATUS_LABELS[at.status]}. Arrow keys move it, Space or Enter drops it, Escape cancels.`,
@@ -199,6 +219,7 @@ export function Board({
   function drop() {
     if (!picked) return;
     const at = locate(columns, picked.taskId);
+    heldTaskId.current = null;
     setPicked(null);
     setAnnouncement(
       at
@@ -211,6 +232,7 @@ export function Board({
   function cancel() {
     if (!picked) return;
     setTasks(picked.before);
+    heldTaskId.current = null;
     setPicked(null);
     setAnnouncement('Move cancelled.');
   }
