@@ -3,7 +3,8 @@
 # FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL, and versitygw (an
 # S3-compatible gateway over a folder, for tasks' attachments). nats-server is
 # started per test file by @taskforge/common/testing, so it is only installed here, as are
-# kustomize and hadolint, which infra's tests use to render the manifests and lint Dockerfiles.
+# kustomize and hadolint, which infra's tests use to render the manifests and lint Dockerfiles,
+# and Chromium, which the client's end-to-end test drives.
 # The local stack (npm run stack) runs its own set through TF_STATE_DIR, TF_ENV_FILE, TF_*_PORT.
 #
 #   scripts/infra.sh provision   install what is missing (Debian packages, FerretDB build)
@@ -47,6 +48,9 @@ provision() {
   command -v nats-server >/dev/null || missing+=(nats-server)
   command -v redis-server >/dev/null || missing+=(redis-server)
   [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+  # The client's end-to-end test drives Debian's Chromium (Playwright's own browser download is
+  # out of reach here).
+  command -v chromium >/dev/null || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq

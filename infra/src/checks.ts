@@ -22,6 +22,7 @@ import {
   imageTag,
   ingressesIn,
   isApplicationService,
+  isWebClient,
   nameOf,
   podLabelsOf,
   podOwnersIn,
@@ -374,7 +375,7 @@ function preStopSleepSeconds(container: IContainer): number {
  */
 export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: boolean): string[] {
   return workloadsIn(objects)
-    .filter(isApplicationService)
+    .filter((workload) => isApplicationService(workload) || isWebClient(workload))
     .flatMap((workload) => {
       const pod = podSpecOf(workload);
       const problems: string[] = [];

@@ -29,6 +29,16 @@ const DEFAULT_PORTS: Record<string, number> = {
   'http:': 80,
 };
 
+/**
+ * The ingress controller's Service, which minikube's addon and the ingress-nginx chart install
+ * outside these manifests: the client calls the APIs through it, as browsers do.
+ */
+export const INGRESS_CONTROLLER = {
+  name: 'ingress-nginx-controller',
+  host: 'ingress-nginx-controller.ingress-nginx.svc.cluster.local',
+  port: 80,
+};
+
 /** Variables whose URL is the browser's way in (the ingress), not a Service in the cluster. */
 export const PUBLIC_URL_VARIABLES = ['PUBLIC_URL', 'S3_PUBLIC_ENDPOINT'];
 
@@ -103,6 +113,11 @@ export function connectionUrlProblems(
       connectionUrlsOf(container, objects, external).flatMap(([name, endpoints]) =>
         endpoints.flatMap(({ host, port }) => {
           const where = `${idOf(owner)} ${name}`;
+          if (host === INGRESS_CONTROLLER.host) {
+            return port === INGRESS_CONTROLLER.port
+              ? []
+              : [`${where}: the ingress controller serves HTTP on ${INGRESS_CONTROLLER.port}`];
+          }
           const service = serviceOfHost(host, objects);
           if (typeof service === 'string') return [`${where}: ${service}`];
           return service.spec?.ports?.some((p) => p.port === port)
@@ -121,7 +136,9 @@ export function servicesReachedBy(
   external: KubeObject[] = [],
 ): string[] {
   const names = connectionUrlsOf(container, objects, external).flatMap(([, endpoints]) =>
-    endpoints.map(({ host }) => serviceOfHost(host, objects)),
+    endpoints.map(({ host }) =>
+      host === INGRESS_CONTROLLER.host ? INGRESS_CONTROLLER.name : serviceOfHost(host, objects),
+    ),
   );
   return [...new Set(names.map((s) => (typeof s === 'string' ? s : nameOf(s))))].sort();
 }

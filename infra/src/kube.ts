@@ -89,6 +89,13 @@ export function isApplicationService(workload: Workload): boolean {
   return workload.metadata?.labels?.['app.kubernetes.io/component'] === SERVICE_COMPONENT;
 }
 
+/** The web client: our own image like the services, but it only talks to the ingress. */
+export const WEB_COMPONENT = 'web';
+
+export function isWebClient(workload: Workload): boolean {
+  return workload.metadata?.labels?.['app.kubernetes.io/component'] === WEB_COMPONENT;
+}
+
 export function selects(selector: Labels, labels: Labels): boolean {
   const entries = Object.entries(selector);
   return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);

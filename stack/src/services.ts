@@ -94,7 +94,8 @@ export const SERVICES: ServiceSpec[] = [
     name: 'client',
     workspace: 'client',
     portOffset: 6,
-    command: (port) => ['npm', 'run', 'start', '-w', 'client', '--', '-p', String(port)],
+    // Its `npm start` run directly: npm's `sh -c` would not pass SIGTERM on to the server.
+    command: (port) => ['node', join('client', 'scripts', 'start.mjs'), '-p', String(port)],
     env: (c) => ({ API_URL: c.publicUrl }),
   },
 ];

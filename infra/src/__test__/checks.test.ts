@@ -81,7 +81,7 @@ describe('the checks catch', () => {
     second.spec.selector = { 'app.kubernetes.io/part-of': 'taskforge' };
     expect(serviceSelectorProblems(objects)).toEqual([
       expect.stringContaining('0 workloads'),
-      expect.stringContaining('13 workloads'),
+      expect.stringContaining('14 workloads'),
     ]);
   });
 
@@ -96,11 +96,11 @@ describe('the checks catch', () => {
   it('an Ingress backend with a missing Service or port', () => {
     const objects = manifests();
     const paths = ingressesIn(objects)[0]?.spec?.rules?.[0]?.http?.paths ?? [];
-    const [users, tickets] = paths;
-    if (users?.backend.service) users.backend.service.name = 'client';
-    if (tickets?.backend.service) tickets.backend.service.port = { number: 80 };
+    const [first, second] = paths;
+    if (first?.backend.service) first.backend.service.name = 'reports';
+    if (second?.backend.service) second.backend.service.port = { number: 80 };
     expect(ingressBackendProblems(objects)).toEqual([
-      expect.stringContaining('no Service client'),
+      expect.stringContaining('no Service reports'),
       expect.stringContaining('has no port 80'),
     ]);
   });
@@ -239,7 +239,7 @@ describe('the checks catch', () => {
       expect.stringContaining('/tmp'),
     ]);
     expect(serviceRuntimeProblems(manifests(), false)).toEqual(
-      ['auth', 'notifications', 'tasks', 'teams', 'tickets'].map((name) =>
+      ['auth', 'client', 'notifications', 'tasks', 'teams', 'tickets'].map((name) =>
         expect.stringContaining(`Deployment/${name}: readOnlyRootFilesystem must be false`),
       ),
     );
@@ -271,11 +271,11 @@ describe('the checks catch', () => {
   it('an autoscaler of a missing Deployment, or scaling on CPU nobody requests', () => {
     const objects = renderKustomization(K8S_PROD);
     const [first, second] = autoscalersIn(objects);
-    if (first?.spec) first.spec.scaleTargetRef.name = 'client';
+    if (first?.spec) first.spec.scaleTargetRef.name = 'reports';
     const target = second && container(objects, second.spec?.scaleTargetRef.name ?? '');
     if (target?.resources?.requests) delete target.resources.requests.cpu;
     expect(autoscalerProblems(objects)).toEqual([
-      expect.stringContaining('no Deployment client to scale'),
+      expect.stringContaining('no Deployment reports to scale'),
       expect.stringContaining('requests no CPU to scale on'),
     ]);
   });
@@ -283,7 +283,7 @@ describe('the checks catch', () => {
   it('a disruption budget that covers nothing, or lets nothing be evicted', () => {
     const objects = renderKustomization(K8S_PROD);
     const [first, second] = disruptionBudgetsIn(objects);
-    if (first?.spec) first.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'client' } };
+    if (first?.spec) first.spec.selector = { matchLabels: { 'app.kubernetes.io/name': 'reports' } };
     if (second?.spec) second.spec.maxUnavailable = 0;
     expect(disruptionBudgetProblems(objects)).toEqual([
       expect.stringContaining('covers the pods of 0 workloads'),

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import {
   autoscalerProblems,
@@ -21,6 +23,7 @@ import {
 import {
   connectionUrlProblems,
   endpointsOf,
+  INGRESS_CONTROLLER,
   publicUrlProblems,
   servicesReachedBy,
 } from '../connections';
@@ -29,6 +32,7 @@ import {
   idOf,
   ingressesIn,
   isApplicationService,
+  isWebClient,
   nameOf,
   podSpecOf,
   resolvedEnv,
@@ -39,10 +43,12 @@ import {
 } from '../kube';
 import { renderKustomization } from '../kustomize';
 import { parseQuantity } from '../quantity';
-import { K8S_BASE, K8S_DEV, K8S_PROD } from '../repo';
+import { K8S_BASE, K8S_DEV, K8S_PROD, REPO_ROOT } from '../repo';
 import { printedSecrets } from '../secrets';
 import {
   BASE_WORKLOADS,
+  CLIENT,
+  CLIENT_ENV,
   COMMON_ENV,
   INGRESS_HOST,
   MONGO_INSTANCES,
@@ -165,6 +171,25 @@ describe.each([
     expect(probeProblems(objects)).toEqual([]);
   });
 
+  it('gives the client only the API address: the ingress controller, with the ingress host', () => {
+    const client = mainContainer(objects, CLIENT);
+    expect([...envNamesOf(client, objects)].sort()).toEqual([...CLIENT_ENV].sort());
+    expect(servicesReachedBy(client, objects, external)).toEqual([INGRESS_CONTROLLER.name]);
+    const env = envOf(objects, CLIENT);
+    const hosts = ingressesIn(objects).flatMap((i) => (i.spec?.rules ?? []).map((r) => r.host));
+    expect(hosts).toContain(env.get('API_HOST'));
+    expect(env.get('API_HOST')).toBe(INGRESS_HOST);
+  });
+
+  it('probes the client on a route it serves', () => {
+    const client = mainContainer(objects, CLIENT);
+    for (const probe of [client.readinessProbe, client.livenessProbe]) {
+      expect(probe?.httpGet?.path).toBe('/healthz');
+      expect(probe?.httpGet?.port).toBe('http');
+    }
+    expect(existsSync(join(REPO_ROOT, 'client', 'src', 'app', 'healthz', 'route.ts'))).toBe(true);
+  });
+
   it('sets requests and limits on every container', () => {
     expect(resourceProblems(objects)).toEqual([]);
   });
@@ -179,7 +204,7 @@ describe.each([
 
   it('keeps the root file system of every store read-only', () => {
     const writable = workloads
-      .filter((w) => !isApplicationService(w))
+      .filter((w) => !isApplicationService(w) && !isWebClient(w))
       .filter((w) =>
         podSpecOf(w)?.containers.some((c) => !c.securityContext?.readOnlyRootFilesystem),
       )
@@ -270,7 +295,7 @@ describe.each([
     expect(container.livenessProbe?.httpGet?.path).toBe('/minio/health/live');
   });
 
-  it('routes taskforge.test through nginx: each API prefix to its service, the bucket to MinIO', () => {
+  it('routes taskforge.test through nginx: each API prefix to its service, the bucket to MinIO, the rest to the client', () => {
     const routes = ingressesIn(objects)
       .filter((ingress) => ingress.spec?.rules?.some((rule) => rule.host === INGRESS_HOST))
       .flatMap((ingress) => {
@@ -287,6 +312,7 @@ describe.each([
         );
       });
     expect(routes).toEqual([
+      ['taskforge', INGRESS_HOST, '/', 'Prefix', 'client', 3000],
       ['taskforge', INGRESS_HOST, '/api/users', 'Prefix', 'auth', 3000],
       ['taskforge', INGRESS_HOST, '/api/tickets', 'Prefix', 'tickets', 3000],
       ['taskforge', INGRESS_HOST, '/api/teams', 'Prefix', 'teams', 3000],

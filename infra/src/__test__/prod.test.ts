@@ -6,7 +6,9 @@ import {
   disruptionBudgetsIn,
   idOf,
   jobsIn,
+  matchesSelector,
   nameOf,
+  networkPoliciesIn,
   podLabelsOf,
   podOwnersIn,
   podSpecOf,
@@ -19,7 +21,7 @@ import {
 import { renderKustomization } from '../kustomize';
 import { clientIn, portsOpenTo, suiteClient, type Client } from '../network-policy';
 import { K8S_BASE, K8S_PROD } from '../repo';
-import { MONGO_INSTANCES, SERVICES } from './suite';
+import { CLIENT, MONGO_INSTANCES, SERVICES } from './suite';
 
 const prod = renderKustomization(K8S_PROD);
 
@@ -61,12 +63,12 @@ describe('overlays/prod', () => {
     expect(prod.map(idOf)).toEqual(expect.arrayContaining(base));
   });
 
-  it.each(SERVICES)('runs at least three replicas of %s', (service) => {
+  it.each([...SERVICES, CLIENT])('runs at least three replicas of %s', (service) => {
     const deployment = workloadsIn(prod).find((w) => nameOf(w) === service);
     expect(deployment?.spec?.replicas).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(SERVICES)('autoscales %s on CPU from three replicas', (service) => {
+  it.each([...SERVICES, CLIENT])('autoscales %s on CPU from three replicas', (service) => {
     const autoscalers = autoscalersIn(prod).filter(
       (a) => a.spec?.scaleTargetRef.kind === 'Deployment' && a.spec.scaleTargetRef.name === service,
     );
@@ -77,7 +79,7 @@ describe('overlays/prod', () => {
     expect(spec?.metrics?.map((m) => m.resource?.name)).toEqual(['cpu']);
   });
 
-  it.each([...SERVICES, 'nats', ...MONGO_INSTANCES])(
+  it.each([...SERVICES, CLIENT, 'nats', ...MONGO_INSTANCES])(
     'lets a node drain evict one pod of %s at a time',
     (name) => {
       const owner = workloadsIn(prod).find((w) => nameOf(w) === name);
@@ -179,7 +181,7 @@ describe('overlays/prod', () => {
 
     /** Who may open which ports of whom; every pair not listed must be closed. */
     const REACHES: Record<string, Record<string, number[]>> = {
-      'ingress-nginx': { ...store(3000, ...SERVICES), minio: [9000] },
+      'ingress-nginx': { ...store(3000, ...SERVICES, CLIENT), minio: [9000] },
       auth: { ...common, 'auth-mongo': [27017] },
       tickets: { ...common, 'tickets-mongo': [27017] },
       teams: { ...common, 'teams-postgres': [5432] },
@@ -199,6 +201,33 @@ describe('overlays/prod', () => {
       const target = workloadsIn(prod).find((w) => nameOf(w) === to);
       if (!target || !clients[from]) throw new Error(`no ${from} or ${to}`);
       expect(portsOpenTo(prod, clients[from], target)).toEqual(ports);
+    });
+
+    it('lets the client open connections to the ingress controller (HTTP) and DNS only', () => {
+      const egress = networkPoliciesIn(prod).filter(
+        (p) =>
+          p.spec?.policyTypes?.includes('Egress') &&
+          owners.some(
+            (o) =>
+              nameOf(o) === CLIENT && matchesSelector(p.spec?.podSelector ?? {}, podLabelsOf(o)),
+          ),
+      );
+      const rules = egress.flatMap((p) => p.spec?.egress ?? []);
+      expect(
+        rules.map((rule) => [
+          rule.to?.map((peer) => [
+            peer.namespaceSelector?.matchLabels,
+            peer.podSelector?.matchLabels,
+          ]),
+          rule.ports?.map((port) => `${port.port}/${port.protocol ?? 'TCP'}`),
+        ]),
+      ).toEqual([
+        [[[{ 'kubernetes.io/metadata.name': 'ingress-nginx' }, undefined]], ['80/TCP']],
+        [
+          [[{ 'kubernetes.io/metadata.name': 'kube-system' }, { 'k8s-app': 'kube-dns' }]],
+          ['53/UDP', '53/TCP'],
+        ],
+      ]);
     });
 
     it('isolates every pod: nothing is open without a policy that says so', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { renderKustomization } from '../kustomize';
 import { REPO_ROOT } from '../repo';
-import { SERVICES } from './suite';
+import { CLIENT, IMAGES, SERVICES } from './suite';
 import {
   artifactImageProblems,
   dockerfileProblems,
@@ -24,10 +24,10 @@ describe('skaffold.yaml', () => {
     expect(config.kind).toBe('Config');
   });
 
-  it('builds every service from the repository root to its runtime stage, without pushing', () => {
+  it('builds every service and the client from the repository root to its runtime stage, without pushing', () => {
     expect(config.build?.local?.push).toBe(false);
     expect(config.build?.artifacts).toEqual(
-      SERVICES.map((service) => ({
+      IMAGES.map((service) => ({
         image: `taskforge/${service}`,
         context: '.',
         docker: { dockerfile: `${service}/Dockerfile`, target: 'runtime' },
@@ -43,7 +43,7 @@ describe('skaffold.yaml', () => {
   it('has a dev profile, on for `skaffold dev`, that builds the dev stage and syncs sources', () => {
     const dev = config.profiles?.find((profile) => profile.name === 'dev');
     expect(dev?.build?.artifacts?.map((a) => a.image)).toEqual(
-      SERVICES.map((service) => `taskforge/${service}`),
+      IMAGES.map((image) => `taskforge/${image}`),
     );
     expect(dev?.activation).toContainEqual({ command: 'dev' });
     expect(dev?.build?.local?.push).toBe(false);
@@ -54,6 +54,12 @@ describe('skaffold.yaml', () => {
         { src: `${service}/src/**/*.ts`, dest: `/repo/${service}/src`, strip: `${service}/src/` },
       ]);
     }
+    // next dev reloads pages, components and styles alike.
+    const client = dev?.build?.artifacts?.find((a) => a.image === `taskforge/${CLIENT}`);
+    expect(client?.docker?.target).toBe('dev');
+    expect(client?.sync?.manual).toEqual([
+      { src: 'client/src/**/*', dest: '/repo/client/src', strip: 'client/src/' },
+    ]);
   });
 
   it('has a prod profile that pushes the runtime images and deploys the prod overlay', () => {
@@ -131,11 +137,11 @@ describe('the skaffold checks catch', () => {
 
   it('an artifact nothing deploys, and a deployed image nothing builds', () => {
     const objects = renderKustomization(resolve(REPO_ROOT, 'infra/k8s/base'));
-    const artifacts = ['auth', 'tickets', 'teams', 'tasks', 'client'].map((service) => ({
-      image: `taskforge/${service}`,
+    const artifacts = ['auth', 'tickets', 'teams', 'tasks', 'client', 'reports'].map((image) => ({
+      image: `taskforge/${image}`,
     }));
     expect(artifactImageProblems({ artifacts }, objects)).toEqual([
-      'artifact taskforge/client is not used by any workload',
+      'artifact taskforge/reports is not used by any workload',
       'image taskforge/notifications is deployed but no artifact builds it',
     ]);
   });

@@ -38,6 +38,13 @@ export const SERVICE_ENV: Record<string, string[]> = {
 
 export const SERVICES = Object.keys(SERVICE_ENV);
 
+/** The web client: a Deployment of our own image that only calls the APIs through the ingress. */
+export const CLIENT = 'client';
+export const CLIENT_ENV = ['PORT', 'HOSTNAME', 'API_URL', 'API_HOST'];
+
+/** Every image of ours, built by skaffold: the services and the client. */
+export const IMAGES = [...SERVICES, CLIENT];
+
 /** The services' MongoDBs: one instance of infra/k8s/base/mongo each. */
 export const MONGO_INSTANCES = [
   'auth-mongo',
@@ -58,6 +65,7 @@ export const REACHES: Record<string, string[]> = {
 /** The workloads of the base, which every overlay deploys. */
 export const BASE_WORKLOADS = [
   'Deployment/auth',
+  'Deployment/client',
   'Deployment/notifications',
   'Deployment/redis',
   'Deployment/tasks',

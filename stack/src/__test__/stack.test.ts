@@ -8,10 +8,13 @@ import { availableServices } from '../services';
 
 const root = join(__dirname, '..', '..', '..');
 
-/** A base port whose whole block (gateway, services, stores) is free. */
+/**
+ * A base port whose whole block (gateway, services, stores) is free, below Linux's ephemeral
+ * range (32768 and up), where an outgoing connection could take a port between check and use.
+ */
 async function freeBase(): Promise<number> {
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 2000) * 20;
+    const base = 20_000 + Math.floor(Math.random() * 600) * 20;
     const busy = await Promise.all(Array.from({ length: 17 }, (_, i) => isPortOpen(base + i)));
     if (!busy.some(Boolean)) return base;
   }
@@ -43,9 +46,14 @@ describe('npm run stack', () => {
 
   beforeAll(async () => {
     const base = await freeBase();
-    const built = availableServices(root)
-      .filter((s) => s.name !== 'client')
-      .every((s) => existsSync(join(root, s.workspace, 'build', 'index.js')));
+    // The client's build is Next.js's standalone server, the services' build/index.js.
+    const built = availableServices(root).every((s) =>
+      existsSync(
+        s.name === 'client'
+          ? join(root, 'client', '.next', 'standalone', 'client', 'server.js')
+          : join(root, s.workspace, 'build', 'index.js'),
+      ),
+    );
     child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
       [

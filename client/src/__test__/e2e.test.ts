@@ -1,0 +1,484 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { startLocalStack, type LocalStack } from './local-stack';
+import { expectUi } from './ui-expect';
+
+/*
+ * The client end to end, in Debian's Chromium against the whole suite on the local stack: two
+ * people sign up, work on a team's board together and see each other's changes live. Any
+ * console error or page error fails the test, except the API answers a step provokes on purpose.
+ */
+
+jest.setTimeout(90_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', 'e2e-artifacts');
+const PASSWORD = 'a-long-enough-password';
+
+interface Person {
+  name: string;
+  email: string;
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  /** API answers this person's steps provoke on purpose: `<status> <path prefix>`. */
+  expected: string[];
+}
+
+let stack: LocalStack | undefined;
+let url: string;
+let browser: Browser;
+const people: Person[] = [];
+let ada: Person;
+let bob: Person;
+let teamId: string;
+let taskUrl: string;
+/** Tells this run's data apart from earlier runs' when E2E_BASE_URL points at a running stack. */
+const run = Date.now().toString(36);
+
+async function openPerson(
+  name: string,
+  email: string,
+  viewport = { width: 1280, height: 860 },
+): Promise<Person> {
+  const context = await browser.newContext({ baseURL: url, viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const person: Person = { name, email, context, page, errors: [], expected: [] };
+  page.on('pageerror', (err) => person.errors.push(`page error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    const status = /status of (\d{3})/.exec(text)?.[1];
+    const path = new URL(message.location().url || url, url).pathname;
+    if (
+      status &&
+      person.expected.some(
+        (e) =>
+          e === `${status} ${path}` || (e.startsWith(`${status} `) && path.startsWith(e.slice(4))),
+      )
+    ) {
+      return;
+    }
+    person.errors.push(`console error: ${text} (${message.location().url})`);
+  });
+  people.push(person);
+  return person;
+}
+
+/** The whole page; on a phone, the screen as the person sees it. */
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+function column(page: Page, title: string): Locator {
+  return page.locator('section.column', {
+    has: page.getByRole('heading', { name: new RegExp(`^${title}`) }),
+  });
+}
+
+function card(scope: Page | Locator, title: string): Locator {
+  // `has` takes a locator relative to the card, so it is built from the page.
+  const page = 'mainFrame' in scope ? scope : scope.page();
+  return scope.locator('article.task-card', {
+    has: page.getByRole('link', { name: title, exact: true }),
+  });
+}
+
+/**
+ * Waits until React has revealed every part of a streamed page: until then a finished part can
+ * sit hidden in the document beside the loading state it replaces, twice in the DOM.
+ */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => !document.querySelector('div[hidden][id^="S:"], template[id^="B:"]'),
+  );
+}
+
+async function goto(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await settled(page);
+}
+
+async function arrive(page: Page, url: string | RegExp): Promise<void> {
+  await page.waitForURL(url);
+  await settled(page);
+}
+
+async function reload(page: Page): Promise<void> {
+  await page.reload();
+  await settled(page);
+}
+
+async function waitForLive(page: Page): Promise<void> {
+  await page.locator('button.bell[data-live="connected"]').waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  if (process.env.E2E_BASE_URL) {
+    url = process.env.E2E_BASE_URL;
+  } else {
+    stack = await startLocalStack(join(ARTIFACTS, 'stack-logs'));
+    url = stack.url;
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox'],
+  });
+  ada = await openPerson('Ada Lovelace', `ada-${run}@taskforge.test`);
+  bob = await openPerson('Bob Builder', `bob-${run}@taskforge.test`);
+}, 600_000);
+
+afterEach(() => {
+  const errors = people.flatMap((p) => p.errors.map((e) => `${p.name}: ${e}`));
+  for (const person of people) person.errors.length = 0;
+  expect(errors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+}, 60_000);
+
+describe('the client in a browser', () => {
+  it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
+    const page = ada.page;
+    await goto(page, '/signup');
+    await page.getByLabel('Email').fill(ada.email);
+    await page.getByLabel('Password').fill('short');
+    ada.expected.push('400 /api/users/signup');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expectUi(page.locator('#field-password-error')).toHaveText(
+      /between 8 and 128 characters/,
+    );
+    await expectUi(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+    await screenshot(page, '01-signup-errors');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await arrive(page, '**/teams');
+    await expectUi(page.getByTestId('current-user')).toContainText(ada.email);
+
+    await goto(bob.page, '/signup');
+    await bob.page.getByLabel('Email').fill(bob.email);
+    await bob.page.getByLabel('Password').fill(PASSWORD);
+    await bob.page.getByRole('button', { name: 'Sign up' }).click();
+    await arrive(bob.page, '**/teams');
+    await expectUi(bob.page.getByText('You are not in a team yet')).toBeVisible();
+  });
+
+  it('saves names on the profile and applies the theme across the app without a flash', async () => {
+    for (const person of [ada, bob]) {
+      const [first, last] = person.name.split(' ');
+      await goto(person.page, '/profile');
+      await person.page.getByLabel('First name').fill(first ?? '');
+      await person.page.getByLabel('Last name').fill(last ?? '');
+      await person.page.getByRole('button', { name: 'Save profile' }).click();
+      await expectUi(person.page.getByText('Saved.')).toBeVisible();
+    }
+    await bob.page.getByLabel('Dark').check();
+    await expectUi(bob.page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    await expectUi(bob.page.getByText('Theme saved.')).toBeVisible();
+    // The server renders the theme into the HTML, so the first paint is dark already.
+    const html = await (await bob.context.request.get('/teams')).text();
+    expect(html).toMatch(/<html lang="en" data-theme="dark"/);
+    await screenshot(bob.page, '02-profile-dark');
+  });
+
+  it('creates a team and adds the second person by email', async () => {
+    const page = ada.page;
+    await goto(page, '/teams');
+    await page.getByLabel('Team name').fill('Launch crew');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await arrive(page, /\/teams\/[0-9a-f-]{36}$/);
+    teamId = new URL(page.url()).pathname.split('/')[2] ?? '';
+    await expectUi(page.getByRole('heading', { name: 'Launch crew' })).toBeVisible();
+    await expectUi(page.getByText('No tasks yet')).toBeVisible();
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Add by email').fill(bob.email);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await expectUi(page.getByTestId(`member-${bob.email}`)).toContainText('Bob Builder');
+    await screenshot(page, '03-team-settings');
+  });
+
+  it('creates a task inline and assigns it to a member on its page', async () => {
+    const page = ada.page;
+    await goto(page, `/teams/${teamId}`);
+    const todo = column(page, 'To do');
+    await todo.getByRole('button', { name: 'Add a task to To do' }).click();
+    await todo.getByLabel('New task in To do').fill('Write the launch plan');
+    await todo.getByRole('button', { name: 'Add', exact: true }).click();
+    await expectUi(card(todo, 'Write the launch plan')).toBeVisible();
+    await todo.getByLabel('New task in To do').fill('Book the venue');
+    await todo.getByRole('button', { name: 'Add', exact: true }).click();
+    await expectUi(card(todo, 'Book the venue')).toBeVisible();
+
+    await card(todo, 'Write the launch plan').getByRole('link').click();
+    await arrive(page, /\/tasks\/[0-9a-f]{24}$/);
+    taskUrl = new URL(page.url()).pathname;
+    await page.getByLabel('Assignee').selectOption({ label: 'Bob Builder' });
+    await page.getByLabel('Priority').selectOption('high');
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Due date').fill(yesterday);
+    await page.getByLabel('Tags').fill('launch, docs');
+    await page.getByRole('button', { name: '+ Add a field' }).click();
+    await page.getByLabel('Custom field 1 name').fill('estimate');
+    await page.getByLabel('Custom field 1 value').fill('3');
+    await page.getByRole('button', { name: 'Save task' }).click();
+    await expectUi(page.getByTestId('activity')).toContainText(
+      'changed the assignee from nothing to Bob Builder',
+    );
+    await reload(page);
+    await expectUi(page.getByLabel('Custom field 1 value')).toHaveValue('3');
+    await expectUi(page.getByLabel('Assignee')).toHaveValue(/.+/);
+
+    await goto(page, `/teams/${teamId}`);
+    const planned = card(page, 'Write the launch plan');
+    await expectUi(planned).toHaveClass(/overdue/);
+    await expectUi(planned).toContainText('High');
+    await expectUi(planned).toContainText('launch');
+    await expectUi(planned.getByRole('img', { name: 'Bob Builder' })).toHaveText('BB');
+    await screenshot(page, '04-board');
+  });
+
+  it('moves a card by mouse and by keyboard, and the other member’s open board follows live', async () => {
+    await goto(bob.page, `/teams/${teamId}`);
+    await waitForLive(bob.page);
+    await waitForLive(ada.page);
+    const page = ada.page;
+
+    await card(column(page, 'To do'), 'Write the launch plan').dragTo(column(page, 'In progress'));
+    await expectUi(card(column(page, 'In progress'), 'Write the launch plan')).toBeVisible();
+    await expectUi(card(column(bob.page, 'In progress'), 'Write the launch plan')).toBeVisible();
+
+    const move = page.getByRole('button', { name: 'Move Write the launch plan' });
+    await move.focus();
+    await page.keyboard.press('Enter');
+    await expectUi(page.getByTestId('board-announcement')).toContainText(
+      'Picked up Write the launch plan',
+    );
+    await page.keyboard.press('ArrowRight');
+    await expectUi(card(column(page, 'In review'), 'Write the launch plan')).toBeVisible();
+    await page.keyboard.press('Space');
+    await expectUi(page.getByTestId('board-announcement')).toContainText(
+      'Dropped Write the launch plan in In review',
+    );
+    await expectUi(card(column(bob.page, 'In review'), 'Write the launch plan')).toBeVisible();
+
+    // Within a column: the second task joins In review, then goes above the first.
+    await card(column(page, 'To do'), 'Book the venue').dragTo(column(page, 'In review'));
+    await expectUi(column(page, 'In review').locator('article.task-card')).toHaveCount(2);
+    await page.getByRole('button', { name: 'Move Book the venue' }).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expectUi(page.getByTestId('board-announcement')).toContainText(
+      'Dropped Book the venue in In review, position 1',
+    );
+    const order = column(bob.page, 'In review').locator('article.task-card .title');
+    await expectUi(order).toHaveText(['Book the venue', 'Write the launch plan']);
+
+    await reload(page);
+    await expectUi(column(page, 'In review').locator('article.task-card .title')).toHaveText([
+      'Book the venue',
+      'Write the launch plan',
+    ]);
+  });
+
+  it('filters the board through the URL', async () => {
+    const page = ada.page;
+    await page.getByLabel('Assignee').selectOption({ label: 'Bob Builder' });
+    await arrive(page, /assignee=/);
+    await expectUi(page.locator('article.task-card')).toHaveCount(1);
+    await page.getByLabel('Search').fill('venue');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await arrive(page, /q=venue/);
+    await expectUi(page.getByText('No tasks match these filters.')).toBeVisible();
+    const shared = page.url();
+    await goto(bob.page, shared);
+    await expectUi(bob.page.getByLabel('Search')).toHaveValue('venue');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expectUi(page.locator('article.task-card')).toHaveCount(2);
+    await goto(bob.page, `/teams/${teamId}`);
+    await waitForLive(bob.page);
+  });
+
+  it('comments with a mention, and the mentioned member sees the notification arrive live', async () => {
+    const page = ada.page;
+    await goto(page, taskUrl);
+    const before = Number(
+      (await bob.page
+        .getByTestId('unread-count')
+        .textContent()
+        .catch(() => '0')) || 0,
+    );
+    const box = page.getByRole('combobox', { name: 'Comment' });
+    await box.click();
+    await page.keyboard.type('Could you review this, @bo');
+    await expectUi(
+      page
+        .getByRole('listbox', { name: 'Members to mention' })
+        .getByRole('option', { name: /Bob Builder/ }),
+    ).toBeVisible();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('please? **Thanks**');
+    await expectUi(box).toHaveValue(
+      /Could you review this, @\[Bob Builder\]\([0-9a-f]{24}\) please\? \*\*Thanks\*\*/,
+    );
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    const comments = page.getByTestId('comments');
+    await expectUi(comments.locator('.mention')).toHaveText('@Bob Builder');
+    await expectUi(comments.locator('strong', { hasText: 'Thanks' })).toBeVisible();
+
+    await expectUi(bob.page.getByTestId('unread-count')).toHaveText(String(before + 1));
+    await bob.page.getByRole('button', { name: /^Notifications/ }).click();
+    const mention = bob.page.getByRole('link', {
+      name: /Ada Lovelace mentioned you on “Write the launch plan”/,
+    });
+    await expectUi(mention).toBeVisible();
+    await screenshot(bob.page, '05-notification-live');
+    await mention.click();
+    await arrive(bob.page, /\/tasks\/[0-9a-f]{24}#comment-/);
+    await expectUi(bob.page.getByTestId('comments').locator('.mention')).toHaveText('@Bob Builder');
+    await goto(bob.page, '/notifications');
+    await expectUi(bob.page.getByTestId('notifications')).toContainText('mentioned you');
+    await screenshot(bob.page, '06-notifications');
+  });
+
+  it('uploads an attachment with progress and downloads the same bytes', async () => {
+    const page = ada.page;
+    const bytes = Buffer.from(`Launch plan\n${'- step\n'.repeat(20_000)}`);
+    await page.evaluate(() => {
+      const seen = document.createElement('meta');
+      seen.name = 'saw-progress';
+      new MutationObserver(() => {
+        if (document.querySelector('progress')) document.head.append(seen);
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await page
+      .getByLabel('Attach a file')
+      .setInputFiles({ name: 'plan.txt', mimeType: 'text/plain', buffer: bytes });
+    const attachment = page
+      .getByTestId('attachments')
+      .getByRole('button', { name: 'plan.txt', exact: true });
+    await expectUi(attachment).toBeVisible();
+    await expectUi(page.locator('meta[name="saw-progress"]')).toHaveCount(1);
+    await expectUi(page.getByTestId('activity')).toContainText('attached plan.txt');
+    await screenshot(page, '07-task');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), attachment.click()]);
+    expect(download.suggestedFilename()).toBe('plan.txt');
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
+
+  it('shows the dashboard numbers change as the other member finishes a task', async () => {
+    const page = ada.page;
+    await goto(page, `/teams/${teamId}/dashboard`);
+    await waitForLive(page);
+    await expectUi(page.getByTestId('stat-total')).toHaveText('2');
+    await expectUi(page.getByTestId('stat-done')).toHaveText('0');
+    await expectUi(page.getByTestId('stat-overdue')).toHaveText('1');
+    await expectUi(page.getByTestId('stat-cycle-time')).toHaveText('—');
+
+    await goto(bob.page, `/teams/${teamId}`);
+    await bob.page.getByRole('button', { name: 'Move Write the launch plan' }).focus();
+    await bob.page.keyboard.press('Enter');
+    await bob.page.keyboard.press('ArrowRight');
+    await bob.page.keyboard.press('Enter');
+    await expectUi(card(column(bob.page, 'Done'), 'Write the launch plan')).toBeVisible();
+
+    await expectUi(page.getByTestId('stat-done')).toHaveText('1');
+    await expectUi(page.getByTestId('stat-overdue')).toHaveText('0');
+    await expectUi(page.getByTestId('stat-cycle-time')).not.toHaveText('—');
+    await screenshot(page, '08-dashboard');
+  });
+
+  it('lists the team’s audit log with filters and a CSV export', async () => {
+    const page = ada.page;
+    await goto(page, `/teams/${teamId}/audit?entityType=task`);
+    await expectUi(page.getByTestId('audit-log')).toContainText('task.created');
+    await expectUi(page.getByTestId('audit-log')).not.toContainText('member.added');
+    const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+    const csv = await page.request.get(href ?? '');
+    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    expect(await csv.text()).toMatch(/task\.created/);
+    await screenshot(page, '09-audit');
+  });
+
+  it('creates, edits and finds a ticket; only its seller may edit it', async () => {
+    const page = ada.page;
+    await goto(page, '/tickets/new');
+    ada.expected.push('400 /api/tickets');
+    await page.getByRole('button', { name: 'List ticket' }).click();
+    await expectUi(page.locator('#field-title-error')).toBeVisible();
+    await expectUi(page.locator('#field-price-error')).toBeVisible();
+    await page.getByLabel('Title').fill(`Launch party ${run}`);
+    await page.getByLabel('Price (USD)').fill('25');
+    await page.getByRole('button', { name: 'List ticket' }).click();
+    await arrive(page, /\/tickets\/[0-9a-f]{24}$/);
+    await expectUi(page.getByText('$25.00')).toBeVisible();
+    const ticketUrl = new URL(page.url()).pathname;
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Price (USD)').fill('30.5');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await arrive(page, `**${ticketUrl}`);
+    await expectUi(page.getByText('$30.50')).toBeVisible();
+    await screenshot(page, '10-ticket');
+
+    await goto(page, `/tickets?q=${encodeURIComponent(`launch party ${run}`)}`);
+    await expectUi(page.getByRole('link', { name: `Launch party ${run}` })).toBeVisible();
+    await screenshot(page, '11-tickets');
+    await goto(page, `/tickets?q=${encodeURIComponent(`launch party ${run}`)}&maxPrice=10`);
+    await expectUi(page.getByText('No tickets match these filters.')).toBeVisible();
+
+    await goto(bob.page, ticketUrl);
+    await expectUi(bob.page.getByText('Sold by Ada Lovelace')).toBeVisible();
+    await expectUi(bob.page.getByRole('link', { name: 'Edit' })).toHaveCount(0);
+  });
+
+  it('works on a phone-sized screen', async () => {
+    const phone = await openPerson('Ada on a phone', ada.email, { width: 390, height: 844 });
+    await phone.context.addCookies(await ada.context.cookies());
+    await goto(phone.page, `/teams/${teamId}`);
+    await expectUi(card(phone.page, 'Book the venue')).toBeVisible();
+    await screenshot(phone.page, '12-phone-board', false);
+    // Nothing makes the page itself scroll sideways (the board scrolls inside its own box).
+    const wider = await phone.page.evaluate(() =>
+      document.documentElement.scrollWidth > window.innerWidth
+        ? [...document.querySelectorAll<HTMLElement>('body *')]
+            .filter(
+              (e) => e.getBoundingClientRect().right > window.innerWidth && !e.closest('.board'),
+            )
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+        : [],
+    );
+    expect(wider).toEqual([]);
+    await goto(phone.page, taskUrl);
+    await expectUi(
+      phone.page.getByRole('heading', { name: 'Write the launch plan' }),
+    ).toBeVisible();
+    await screenshot(phone.page, '13-phone-task', false);
+  });
+
+  it('signs out', async () => {
+    await goto(bob.page, '/teams');
+    await bob.page.getByRole('button', { name: 'Sign out' }).click();
+    await arrive(bob.page, `${url}/`);
+    await expectUi(
+      bob.page.getByRole('banner').getByRole('link', { name: 'Sign in' }),
+    ).toBeVisible();
+  });
+});

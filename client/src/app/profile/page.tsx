@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import { PasswordForm } from '../../components/profile/password-form';
+import { PreferencesForm } from '../../components/profile/preferences-form';
+import { ProfileForm } from '../../components/profile/profile-form';
+import { requireUser } from '../../lib/server-api';
+
+export const metadata: Metadata = { title: 'Profile' };
+
+export default async function ProfilePage() {
+  const user = await requireUser('/profile');
+  return (
+    <main id="main">
+      <h1>Your profile</h1>
+      <div className="stack" style={{ maxWidth: '40rem' }}>
+        <ProfileForm user={user} />
+        <PreferencesForm user={user} />
+        <PasswordForm />
+      </div>
+    </main>
+  );
+}
