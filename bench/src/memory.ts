@@ -31,7 +31,7 @@ export function servicePids(stackPid: number): Partial<Record<ServiceName, numbe
   }
   const pids: Partial<Record<ServiceName, number>> = {};
   for (const pid of descendants) {
-    let cmdline = '';
+    let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
     } catch {
