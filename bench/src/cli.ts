@@ -182,9 +182,9 @@ async function main(): Promise<void> {
         tasksUrl: serviceUrl('tasks'),
         notificationsUrl: serviceUrl('notifications'),
         natsUrl: stack.natsUrl,
-        ratePerS: 20,
+        ratePerS: 10,
         seconds: 20,
-        burst: 2000,
+        burst: 1000,
       });
       results.events = events;
     }
