@@ -102,7 +102,9 @@ export function renderMarkdown(results: BenchResults): string {
         `\`notification\` arriving on the assignee's SSE stream; ${e.endToEnd.samples} samples, ` +
         `${e.endToEnd.lost} lost, ${e.endToEnd.failedWrites ?? 0} writes failed. Sustained: HTTP writes ran at ` +
         `${fixed(e.throughput.httpWritesPerS, 0)}/s (${e.throughput.failedWrites} failed); ` +
-        `events/s counts until notifications' durable consumer had acked the last one.`,
+        (e.throughput.caughtUp
+          ? `events/s counts until notifications' durable consumer had acked the last one.`
+          : `notifications had acked only ${e.throughput.events} of them after ${e.throughput.seconds} s; events/s counts those.`),
     );
   }
 
