@@ -1,2 +1,11 @@
-/** Short fault tests run in `npm test`; the long ones only with TF_CHAOS=1 (`npm run chaos`). */
-module.exports = { ...require('../jest.config.base.js'), testTimeout: 120000 };
+/*
+ * Short fault, bad-input and authorization tests run in `npm test`; the long ones
+ * (`*.chaos.test.ts`) only with TF_CHAOS=1, which `npm run chaos` sets.
+ */
+const base = require('../jest.config.base.js');
+
+module.exports = {
+  ...base,
+  testTimeout: 180000,
+  testPathIgnorePatterns: process.env.TF_CHAOS === '1' ? [] : ['\\.chaos\\.test\\.ts$'],
+};
