@@ -177,27 +177,31 @@ async function main(): Promise<void> {
     let events: EventsResult | undefined;
     if (phases.has('events')) {
       log('events: assignment → SSE notification, steady then burst; raw JetStream');
-      events = await measureEvents({
-        data,
-        tasksUrl: serviceUrl('tasks'),
-        notificationsUrl: serviceUrl('notifications'),
-        natsUrl: stack.natsUrl,
-        ratePerS: 10,
-        seconds: 20,
-        burst: 1000,
-      });
+      events = await phase(results, 'events', () =>
+        measureEvents({
+          data,
+          tasksUrl: serviceUrl('tasks'),
+          notificationsUrl: serviceUrl('notifications'),
+          natsUrl: stack.natsUrl,
+          ratePerS: 10,
+          seconds: 20,
+          burst: 1000,
+        }),
+      );
       results.events = events;
     }
     results.memory.load = sampler.stop();
 
     if (phases.has('growth')) {
-      results.growth = await growth({
-        gateway: stack.url,
-        tasksUrl: serviceUrl('tasks'),
-        mongoUrl: tasksDatabase(stack.stores.MONGO_URL ?? ''),
-        members: data.members.map((m) => m.id),
-        maxGrowth,
-      });
+      results.growth = await phase(results, 'growth', () =>
+        growth({
+          gateway: stack.url,
+          tasksUrl: serviceUrl('tasks'),
+          mongoUrl: tasksDatabase(stack.stores.MONGO_URL ?? ''),
+          members: data.members.map((m) => m.id),
+          maxGrowth,
+        }),
+      );
       results.memory.afterGrowth = sampler.snapshot();
     }
     results.durationS = Math.round((Date.now() - started) / 1000);
@@ -213,6 +217,22 @@ async function main(): Promise<void> {
     log(`wrote ${join(values.out, `${name}.json`)} and .md in ${results.durationS} s`);
   } finally {
     await stopAll();
+  }
+}
+
+/** Runs a phase; a failure is recorded in the results (and printed) instead of losing the run. */
+async function phase<T>(
+  results: BenchResults,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`${name} failed: ${message}`);
+    (results.failures ??= []).push(`${name}: ${message}`);
+    return undefined;
   }
 }
 
@@ -236,13 +256,20 @@ async function growth(options: {
     { name: `Growth ${Date.now().toString(36)}` },
     201,
   );
-  // One task made through the API: the one the update figure writes to.
-  const task = await owner.session.expect<{ id: string }>(
-    'POST',
-    '/api/tasks',
-    { teamId: team.id, title: 'Growth: updated by the bench' },
-    201,
-  );
+  // One task made through the API: the one the update figure writes to. tasks learns of the
+  // team through the stream, which may be busy with the earlier phases' events.
+  let task: { id: string } | undefined;
+  const deadline = Date.now() + 300_000;
+  while (!task) {
+    const res = await owner.session.call<{ id: string }>('POST', '/api/tasks', {
+      teamId: team.id,
+      title: 'Growth: updated by the bench',
+    });
+    if (res.status === 201) task = res.body;
+    else if (res.status !== 404 || Date.now() > deadline) {
+      throw new Error(`POST /api/tasks answered ${res.status}`);
+    } else await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   const rows: GrowthRow[] = [];
   let inserted = 0;
   for (const size of GROWTH_SIZES.filter((s) => s <= options.maxGrowth)) {

@@ -7,6 +7,8 @@ export interface BenchResults {
   date: string;
   label: string;
   durationS?: number;
+  /** Phases that failed, with the reason: their figures are missing. */
+  failures?: string[];
   machine: Record<string, unknown>;
   settings: { connections: number; durationS: number; rateLimitMax: number };
   /** The raw node:http endpoint, at the start and at the end of the HTTP phase. */
@@ -133,6 +135,10 @@ export function renderMarkdown(results: BenchResults): string {
       "The growth set is inserted in bulk into tasks' database, built by tasks' own model " +
         '(`bench/src/growth.ts`); one task made through the API is the one updated.',
     );
+  }
+
+  if (results.failures && results.failures.length > 0) {
+    parts.push('', '## Phases that failed', '', ...results.failures.map((f) => `- ${f}`));
   }
 
   const services = Object.keys(results.memory.idle) as ServiceName[];
