@@ -287,7 +287,8 @@ async function growth(options: {
       cookie: owner.cookie,
       teamId: team.id,
       taskId: task.id,
-      maxMs: 20_000,
+      maxMs: 15_000,
+      timeoutMs: 60_000,
     });
     rows.push({ tasks: size, insertSeconds: Math.round(insertSeconds * 10) / 10, ...figures });
   }

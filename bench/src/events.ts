@@ -150,7 +150,12 @@ async function consumerProgress(natsUrl: string, durable: string) {
       jsm.streams.info(STREAM),
       jsm.consumers.info(STREAM, durable),
     ]);
-    return { lastSeq: stream.state.last_seq, ackFloor: consumer.ack_floor.stream_seq };
+    return {
+      lastSeq: stream.state.last_seq,
+      ackFloor: consumer.ack_floor.stream_seq,
+      // Not yet handled: never delivered, or delivered and waiting for its ack (or a redelivery).
+      open: consumer.num_pending + consumer.num_ack_pending,
+    };
   } finally {
     await nc.close();
   }
@@ -199,8 +204,8 @@ export async function measureEvents(options: {
     let caughtUp = false;
     while (performance.now() - start < 180_000) {
       const progress = await consumerProgress(natsUrl, 'notifications');
-      processed = Math.max(0, progress.ackFloor - before.lastSeq);
-      if (progress.lastSeq - before.lastSeq >= written && progress.ackFloor >= progress.lastSeq) {
+      processed = Math.max(0, progress.lastSeq - before.lastSeq - progress.open);
+      if (progress.lastSeq - before.lastSeq >= written && progress.open === 0) {
         caughtUp = true;
         break;
       }

@@ -1,16 +1,24 @@
 import mongoose from 'mongoose';
 import { PRIORITY_RANK, Task, weekOf, type TaskPriority } from '../../tasks/src/models/task';
 import { applyCompletion } from '../../tasks/src/services/task-writes';
-import { sequentialLatency, type LoadResult } from './load';
+import { sequentialLatency } from './load';
 
 export const GROWTH_SIZES = [1_000, 10_000, 100_000] as const;
 
+/** One client's latencies; `timedOut` requests gave no answer within the request timeout. */
+export interface GrowthFigure {
+  p50Ms: number;
+  p99Ms: number;
+  samples: number;
+  timedOut: number;
+}
+
 export interface GrowthRow {
   tasks: number;
-  list: Pick<LoadResult, 'p50Ms' | 'p99Ms'>;
-  filter: Pick<LoadResult, 'p50Ms' | 'p99Ms'>;
-  stats: Pick<LoadResult, 'p50Ms' | 'p99Ms'>;
-  update: Pick<LoadResult, 'p50Ms' | 'p99Ms'>;
+  list: GrowthFigure;
+  filter: GrowthFigure;
+  stats: GrowthFigure;
+  update: GrowthFigure;
   insertSeconds: number;
 }
 
@@ -77,12 +85,18 @@ export async function measureGrowthRoutes(options: {
   teamId: string;
   taskId: string;
   maxMs: number;
+  timeoutMs: number;
 }): Promise<Omit<GrowthRow, 'tasks' | 'insertSeconds'>> {
-  const get = (path: string) => () =>
-    fetch(`${options.tasksUrl}${path}`, { headers: { cookie: options.cookie } });
+  const get = (path: string) => (signal: AbortSignal) =>
+    fetch(`${options.tasksUrl}${path}`, { headers: { cookie: options.cookie }, signal });
   const team = encodeURIComponent(options.teamId);
-  const budget = { maxRequests: 40, maxMs: options.maxMs };
-  const pick = (r: { p50Ms: number; p99Ms: number }) => ({ p50Ms: r.p50Ms, p99Ms: r.p99Ms });
+  const budget = { maxRequests: 40, maxMs: options.maxMs, timeoutMs: options.timeoutMs };
+  const pick = (r: GrowthFigure) => ({
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    samples: r.samples,
+    timedOut: r.timedOut,
+  });
   const list = await sequentialLatency(get(`/api/tasks?teamId=${team}`), budget);
   const filter = await sequentialLatency(
     get(`/api/tasks?teamId=${team}&status=todo&priority=high&sort=dueDate`),
@@ -90,9 +104,10 @@ export async function measureGrowthRoutes(options: {
   );
   const stats = await sequentialLatency(get(`/api/tasks/stats?teamId=${team}`), budget);
   let n = 0;
-  const update = await sequentialLatency(() => {
+  const update = await sequentialLatency((signal) => {
     n += 1;
     return fetch(`${options.tasksUrl}/api/tasks/${options.taskId}`, {
+      signal,
       method: 'PATCH',
       headers: { cookie: options.cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ title: `Growth update ${n}` }),

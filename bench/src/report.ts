@@ -23,6 +23,17 @@ export interface BenchResults {
   };
 }
 
+function growthCell(figure: {
+  p50Ms: number;
+  p99Ms: number;
+  samples?: number;
+  timedOut?: number;
+}): string {
+  if (!figure.samples) return figure.timedOut ? `> 60 s (${figure.timedOut} timed out)` : '–';
+  const timedOut = figure.timedOut ? `, ${figure.timedOut} timed out` : '';
+  return `${figure.p50Ms} / ${figure.p99Ms} (${figure.samples}${timedOut})`;
+}
+
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
@@ -113,7 +124,7 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.growth && results.growth.length > 0) {
     parts.push(
       '',
-      '## Growth (one team; one client, p50 / p99 ms)',
+      '## Growth (one team; one client, p50 / p99 ms, samples)',
       '',
       table(
         [
@@ -125,15 +136,17 @@ export function renderMarkdown(results: BenchResults): string {
         ],
         results.growth.map((g) => [
           g.tasks.toLocaleString('en'),
-          `${g.list.p50Ms} / ${g.list.p99Ms}`,
-          `${g.filter.p50Ms} / ${g.filter.p99Ms}`,
-          `${g.stats.p50Ms} / ${g.stats.p99Ms}`,
-          `${g.update.p50Ms} / ${g.update.p99Ms}`,
+          growthCell(g.list),
+          growthCell(g.filter),
+          growthCell(g.stats),
+          growthCell(g.update),
         ]),
       ),
       '',
       "The growth set is inserted in bulk into tasks' database, built by tasks' own model " +
-        '(`bench/src/growth.ts`); one task made through the API is the one updated.',
+        '(`bench/src/growth.ts`); one task made through the API is the one updated. Requests ' +
+        'go one at a time for up to 15 s (at least one, no warm-up); one that has not answered ' +
+        'after 60 s is counted as timed out.',
     );
   }
 
