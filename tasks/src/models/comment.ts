@@ -62,7 +62,9 @@ export function findComment(taskId: string, commentId: string): Promise<CommentD
   // By _id alone (see findTask), then the rest in code.
   return Comment.findById(commentId)
     .exec()
-    .then((comment) => (comment && comment.taskId === taskId && !comment.deletedAt ? comment : null));
+    .then((comment) =>
+      comment && comment.taskId === taskId && !comment.deletedAt ? comment : null,
+    );
 }
 
 export function saveComment(comment: CommentDocument): Promise<CommentDocument> {
