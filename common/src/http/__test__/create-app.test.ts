@@ -135,6 +135,17 @@ describe('error handling', () => {
     expect(res.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
   });
 
+  it('answers a JSON array body with 400: every body is an object', async () => {
+    const { cookie } = signinCookie();
+    const res = await request(app)
+      .post('/api/things')
+      .set('Cookie', cookie)
+      .set('Content-Type', 'application/json')
+      .send('[{"name":"a","size":1}]');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ message: 'The body must be a JSON object' }] });
+  });
+
   it('answers a body over the limit with 413', async () => {
     const res = await request(app)
       .post('/api/things')
