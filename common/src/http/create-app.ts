@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
-import { NotFoundError } from '../errors';
+import { NotFoundError, RequestValidationError } from '../errors';
 import { currentUser } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
 import { healthRouter, type ReadinessCheck } from '../middlewares/health';
@@ -63,6 +63,14 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
+  // Every request body of the suite is an object; express.json also lets an array through,
+  // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
+  app.use((req, _res, next) => {
+    if (Array.isArray(req.body)) {
+      throw new RequestValidationError([{ message: 'The body must be a JSON object' }]);
+    }
+    next();
+  });
   app.use(
     cookieSession({
       name: 'session',

@@ -27,6 +27,12 @@ export function outboxPlugin(schema: Schema): void {
   schema.index({ 'outbox.id': 1 }, { sparse: true });
 }
 
+/**
+ * The documents this process recorded events on, by model name, each with a count of the events
+ * recorded: the relay reads these by `_id` instead of searching the collection after every write.
+ */
+const recorded = new Map<string, Map<string, number>>();
+
 /** Records an event on the document; it is stored by the document's next save. */
 export function recordEvent<S extends Subject>(
   doc: { outbox: EventEnvelope[] },
@@ -36,6 +42,13 @@ export function recordEvent<S extends Subject>(
 ): EventEnvelope<S> {
   const event = buildEvent(subject, data, metadata);
   doc.outbox.push(event as EventEnvelope);
+  const modelName = (doc as { constructor?: { modelName?: unknown } }).constructor?.modelName;
+  const id = (doc as { _id?: unknown })._id;
+  if (typeof modelName === 'string' && id !== undefined && id !== null) {
+    const ids = recorded.get(modelName) ?? new Map<string, number>();
+    recorded.set(modelName, ids);
+    ids.set(String(id), (ids.get(String(id)) ?? 0) + 1);
+  }
   return event;
 }
 
@@ -44,19 +57,37 @@ export function recordEvent<S extends Subject>(
  * has been published with a guarded `$pop` of the outbox head (FerretDB v1 has no conditional
  * `$pull`). Routes that modify such a document wrap their read-modify-save in
  * `withDocumentLock(documentLockKey(model.modelName, id), …)`.
+ *
+ * A run reads the documents this process recorded events on by `_id`, and searches the whole
+ * collection only every `fullScanIntervalMs` (and on its first run): that search finds what a
+ * crash or another pod left behind. On MongoDB it is an indexed query; on FerretDB v1, which
+ * pushes no filter but a lone `_id` down to its storage, it reads every document, and running it
+ * after every write was what slowed writes most as collections grew (see bench/results).
  */
 export class MongoOutboxStore implements OutboxStore {
-  // The models hold different documents; the store reads and writes only their outbox field.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  constructor(private readonly models: Model<any>[]) {}
+  private lastFullScan = Number.NEGATIVE_INFINITY;
+  private readonly fullScanIntervalMs: number;
+
+  constructor(
+    // The models hold different documents; the store reads and writes only their outbox field.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private readonly models: Model<any>[],
+    options: { fullScanIntervalMs?: number } = {},
+  ) {
+    this.fullScanIntervalMs = options.fullScanIntervalMs ?? 5000;
+  }
 
   async fetchPending(limit: number): Promise<PendingEvent[]> {
+    const fullScan = Date.now() - this.lastFullScan >= this.fullScanIntervalMs;
+    if (fullScan) this.lastFullScan = Date.now();
     const pending: PendingEvent[] = [];
     for (const model of this.models) {
-      const docs = await model
-        .find({ 'outbox.id': { $exists: true } }, { outbox: 1 })
-        .limit(limit)
-        .lean<{ _id: unknown; outbox: EventEnvelope[] }[]>();
+      const docs = fullScan
+        ? await model
+            .find({ 'outbox.id': { $exists: true } }, { outbox: 1 })
+            .limit(limit)
+            .lean<OutboxDoc[]>()
+        : await this.recordedDocs(model, limit);
       for (const doc of docs) {
         const key = documentLockKey(model.modelName, doc._id);
         for (const event of doc.outbox) {
@@ -78,4 +109,24 @@ export class MongoOutboxStore implements OutboxStore {
     }
     return pending;
   }
+
+  /** The documents this process recorded events on that still hold some, read by `_id`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async recordedDocs(model: Model<any>, limit: number): Promise<OutboxDoc[]> {
+    const ids = recorded.get(model.modelName);
+    if (!ids) return [];
+    const docs: OutboxDoc[] = [];
+    for (const [id, count] of [...ids].slice(0, limit)) {
+      const doc = await model.findById(id, { outbox: 1 }).lean<OutboxDoc>();
+      if (doc && doc.outbox.length > 0) docs.push(doc);
+      // Forgotten once empty, unless an event was recorded on it since this read began.
+      else if (ids.get(id) === count) ids.delete(id);
+    }
+    return docs;
+  }
+}
+
+interface OutboxDoc {
+  _id: unknown;
+  outbox: EventEnvelope[];
 }

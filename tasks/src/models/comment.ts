@@ -59,7 +59,12 @@ export const Comment = mongoose.model<CommentAttrs>('Comment', commentSchema);
 
 export function findComment(taskId: string, commentId: string): Promise<CommentDocument | null> {
   if (!isObjectId(commentId)) return Promise.resolve(null);
-  return Comment.findOne({ _id: commentId, taskId, deletedAt: null }).exec();
+  // By _id alone (see findTask), then the rest in code.
+  return Comment.findById(commentId)
+    .exec()
+    .then((comment) =>
+      comment && comment.taskId === taskId && !comment.deletedAt ? comment : null,
+    );
 }
 
 export function saveComment(comment: CommentDocument): Promise<CommentDocument> {

@@ -39,7 +39,12 @@ export function newAttachmentRouter(deps: {
       .bail()
       .custom((value: number) => value <= MAX_ATTACHMENT_BYTES)
       .withMessage(`Files must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`),
-    body('mimetype').isIn(ALLOWED_MIMETYPES).withMessage('This file type is not allowed'),
+    body('mimetype')
+      .isString()
+      .withMessage('This file type is not allowed')
+      .bail()
+      .isIn(ALLOWED_MIMETYPES)
+      .withMessage('This file type is not allowed'),
     validateRequest,
     async (req, res) => {
       const userId = req.currentUser!.id;

@@ -64,12 +64,19 @@ export function taskFields({ creating }: { creating: boolean }): ValidationChain
       .bail()
       .isLength({ max: DESCRIPTION_MAX_LENGTH })
       .withMessage(`Description must be at most ${DESCRIPTION_MAX_LENGTH} characters`),
+    // isIn alone passes an array (it checks each item, so [] and ['todo'] went through).
     body('status')
       .optional()
+      .isString()
+      .withMessage(`Status must be one of ${TASK_STATUSES.join(', ')}`)
+      .bail()
       .isIn(TASK_STATUSES)
       .withMessage(`Status must be one of ${TASK_STATUSES.join(', ')}`),
     body('priority')
       .optional()
+      .isString()
+      .withMessage(`Priority must be one of ${TASK_PRIORITIES.join(', ')}`)
+      .bail()
       .isIn(TASK_PRIORITIES)
       .withMessage(`Priority must be one of ${TASK_PRIORITIES.join(', ')}`),
     nullable(body('assigneeId'))

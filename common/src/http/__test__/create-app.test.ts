@@ -45,6 +45,13 @@ function buildApp(ready = true) {
     'too-many': new TooManyRequestsError(),
     'db-down': new DatabaseConnectionError(),
   };
+  router.get('/api/things/store-busy', () => {
+    // What the MongoDB driver throws when FerretDB's SQLite waited too long for its write lock.
+    throw Object.assign(new Error('[collection.go:177] database is locked (5) (SQLITE_BUSY)'), {
+      name: 'MongoServerError',
+      code: 1,
+    });
+  });
   router.get('/api/things/known/:kind', (req) => {
     throw known[req.params.kind as keyof typeof known];
   });
@@ -107,6 +114,12 @@ describe('error handling', () => {
     expect(logged.some((l) => l.requestId === 'req-123' && l.msg === 'unhandled error')).toBe(true);
   });
 
+  it('answers a store that is busy (SQLite write lock) with 503, not 500', async () => {
+    const res = await request(app).get('/api/things/store-busy');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ errors: [{ message: 'Service temporarily unavailable' }] });
+  });
+
   it('catches rejected promises from async handlers', async () => {
     const res = await request(app).get('/api/things/async-boom');
     expect(res.status).toBe(500);
@@ -120,6 +133,17 @@ describe('error handling', () => {
       .send('{"name": ');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ errors: [{ message: 'Malformed JSON body' }] });
+  });
+
+  it('answers a JSON array body with 400: every body is an object', async () => {
+    const { cookie } = signinCookie();
+    const res = await request(app)
+      .post('/api/things')
+      .set('Cookie', cookie)
+      .set('Content-Type', 'application/json')
+      .send('[{"name":"a","size":1}]');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ message: 'The body must be a JSON object' }] });
   });
 
   it('answers a body over the limit with 413', async () => {
@@ -209,6 +233,30 @@ describe('currentUser', () => {
     const res = await request(app).get('/api/me').set('Cookie', sessionCookie(token()));
     expect(res.status).toBe(200);
     expect(res.body.currentUser).toBeNull();
+  });
+
+  it('answers a remembered token as no user once it expired', async () => {
+    const token = jwt.sign(
+      { ...payload, exp: Math.floor(Date.now() / 1000) + 1 },
+      keys.privateKey,
+      {
+        algorithm: 'ES256',
+      },
+    );
+    const first = await request(app).get('/api/me').set('Cookie', sessionCookie(token));
+    expect(first.body.currentUser).toEqual(payload);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const later = await request(app).get('/api/me').set('Cookie', sessionCookie(token));
+    expect(later.body.currentUser).toBeNull();
+  });
+
+  it('never remembers a token that failed: the same bad token is refused every time', async () => {
+    const forged = jwt.sign(payload, generateJwtKeys().privateKey, { algorithm: 'ES256' });
+    for (let i = 0; i < 3; i += 1) {
+      const res = await request(app).get('/api/me').set('Cookie', sessionCookie(forged));
+      expect(res.body.currentUser).toBeNull();
+    }
   });
 
   it('treats a tampered cookie as no user', async () => {

@@ -162,6 +162,39 @@ describe('MongoOutboxStore + OutboxRelay', () => {
   });
 });
 
+describe('between full scans', () => {
+  const relayOf = (store: MongoOutboxStore) =>
+    new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger });
+
+  it('publishes what this process recorded, read by id, without waiting for a full scan', async () => {
+    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
+    await relay.flush(); // the first run is a full scan
+
+    const doc = await createWithEvent('recorded here');
+    expect(await relay.flush()).toBe(1);
+
+    expect((await readEvents(nats.url)).filter((e) => e.data.id === doc.id)).toHaveLength(1);
+    expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(0);
+  });
+
+  it('leaves what another process wrote to the next full scan, which publishes it', async () => {
+    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
+    await relay.flush();
+    // Written by "another pod": straight into the collection, unknown to this process.
+    const other = new Thing({ title: 'other pod', price: 1, userId: 'u2' });
+    const event = recordEvent(
+      { outbox: [] as EventEnvelope[] },
+      'ticket.created',
+      ticketData(other),
+    );
+    await Thing.collection.insertOne({ ...other.toObject(), outbox: [event] });
+
+    expect(await relay.flush()).toBe(0);
+    expect(await relayOf(new MongoOutboxStore([Thing])).flush()).toBe(1);
+    expect((await readEvents(nats.url)).filter((e) => e.id === event.id)).toHaveLength(1);
+  });
+});
+
 describe('concurrent writes while the relay runs', () => {
   it('loses no event and no update when saves and publishing interleave', async () => {
     const doc = await createWithEvent('busy');

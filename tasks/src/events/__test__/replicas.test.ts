@@ -239,4 +239,28 @@ describe("this service's own events", () => {
       expect.objectContaining({ type: 'task.created', actorId: user.id, taskVersion: 0 }),
     ]);
   });
+
+  it('acknowledge at the first delivery the events whose activity the write already recorded', async () => {
+    const teamId = await newTeam();
+    const user = signIn();
+    await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
+    await waitFor(() => membership(teamId, user.id));
+    await settled();
+    const before = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+
+    const created = await createTaskAs(user, teamId).expect(201);
+    await ctx.newRelay().flush();
+    await waitFor(async () => {
+      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+      return info.delivered.stream_seq > before.delivered.stream_seq;
+    });
+    await settled();
+
+    const after = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+    // One delivery per new message: a duplicate activity is not a failure to retry.
+    expect(after.delivered.consumer_seq - before.delivered.consumer_seq).toBe(
+      after.delivered.stream_seq - before.delivered.stream_seq,
+    );
+    expect(await Activity.countDocuments({ taskId: created.body.id })).toBe(1);
+  });
 });

@@ -200,6 +200,24 @@ describe('POST /api/tasks', () => {
       'Priority must be one of low, medium, high, urgent',
     ],
     [
+      'status as an empty list',
+      { title: 'ok', status: [] },
+      'status',
+      'Status must be one of backlog, todo, in_progress, in_review, done',
+    ],
+    [
+      'status as a list of a valid status',
+      { title: 'ok', status: ['todo'] },
+      'status',
+      'Status must be one of backlog, todo, in_progress, in_review, done',
+    ],
+    [
+      'priority as a list',
+      { title: 'ok', priority: ['low'] },
+      'priority',
+      'Priority must be one of low, medium, high, urgent',
+    ],
+    [
       'unparsable dueDate',
       { title: 'ok', dueDate: 'tomorrow' },
       'dueDate',

@@ -1,0 +1,316 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import mongoose from 'mongoose';
+import { launchStack } from '../../stack/src/launch';
+import { measureEvents, type EventsResult } from './events';
+import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
+import { runLoad, type LoadResult, type LoadOptions } from './load';
+import { MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
+import { renderMarkdown, type BenchResults } from './report';
+import { seedThroughApi, signUp } from './seed';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+Starts the local stack on free ports, seeds it through the API, measures, and writes
+bench/results/<date>.json, <date>.md and latest.md. Takes about 8 minutes on 2 cores.
+
+  --duration <s>   seconds of load per HTTP route (default 10)
+  --connections <n>  autocannon connections (default 10)
+  --only <phases>  comma-separated: http,events,growth (default all)
+  --max-growth <n> largest growth set (default 100000)
+  --label <text>   a word saved with the results (e.g. "before")
+  --no-build       run the services' last build instead of \`npm run build\`
+  --out <dir>      where results go (default bench/results)
+  -h, --help       this text`;
+
+const root = resolve(__dirname, '..', '..');
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+/** The raw node:http server, in its own process like a service. */
+async function startRawServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'raw-server.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((done, fail) => {
+    child.stdout.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
+    child.once('exit', (code) => fail(new Error(`raw server exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      only: { type: 'string', default: 'http,events,growth' },
+      'max-growth': { type: 'string', default: String(GROWTH_SIZES[GROWTH_SIZES.length - 1]) },
+      label: { type: 'string', default: '' },
+      'no-build': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(root, 'bench', 'results') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const durationS = Number(values.duration);
+  const connections = Number(values.connections);
+  const phases = new Set(values.only.split(','));
+  const maxGrowth = Number(values['max-growth']);
+
+  const dir = mkdtempSync(join(tmpdir(), 'taskforge-bench-'));
+  log('starting the local stack (npm run stack) on free ports');
+  const started = Date.now();
+  // The API-wide limit (600 a minute per address) would answer 429 to a load test at once.
+  const stack = await launchStack({
+    root,
+    dir,
+    build: !values['no-build'],
+    env: { RATE_LIMIT_MAX: '100000000' },
+  });
+  const raw = await startRawServer();
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      raw.stop();
+      await mongoose.disconnect().catch(() => undefined);
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    })());
+  // Ctrl-C may arrive twice (the terminal and tsx both pass it on): stop once, cleanly.
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  try {
+    const serviceUrl = (name: ServiceName) =>
+      `http://127.0.0.1:${stack.base + 1 + SERVICES.indexOf(name)}`;
+    const pids = servicePids(stack.child.pid!);
+    const sampler = new MemorySampler(pids);
+    log(`ready at ${stack.url}; seeding through the API`);
+    const data = await seedThroughApi(stack.url, { members: 2, tasks: 200, tickets: 200 });
+    const idle = sampler.snapshot();
+
+    const results: BenchResults = {
+      date: new Date().toISOString(),
+      label: values.label,
+      machine: machineInfo(dir),
+      settings: { connections, durationS, rateLimitMax: 100000000 },
+      http: [],
+      baseline: [],
+      memory: { idle, load: {} },
+    };
+
+    sampler.start();
+    if (phases.has('http')) {
+      const load = (opts: Omit<LoadOptions, 'connections' | 'durationS'>) =>
+        runLoad({ connections, durationS, ...opts });
+      const cookie = { cookie: data.admin.cookie };
+      const team = encodeURIComponent(data.teamId);
+      log('HTTP: raw node:http baseline');
+      results.baseline.push(await load({ url: `${raw.url}/` }));
+      let n = 0;
+      const routes: Array<[string, Omit<LoadOptions, 'connections' | 'durationS'>]> = [
+        [
+          'GET /api/users/currentuser',
+          { url: `${serviceUrl('auth')}/api/users/currentuser`, headers: cookie },
+        ],
+        [
+          'GET /api/tickets/:id',
+          { url: `${serviceUrl('tickets')}/api/tickets/${data.ticketIds[0]}`, headers: cookie },
+        ],
+        ['GET /api/tickets', { url: `${serviceUrl('tickets')}/api/tickets`, headers: cookie }],
+        [
+          'POST /api/tickets',
+          {
+            url: `${serviceUrl('tickets')}/api/tickets`,
+            method: 'POST',
+            headers: cookie,
+            body: () => ({ title: `Load ticket ${(n += 1)}`, price: 25 }),
+          },
+        ],
+        [
+          'GET /api/tasks?teamId=…&status=todo',
+          {
+            url: `${serviceUrl('tasks')}/api/tasks?teamId=${team}&status=todo`,
+            headers: cookie,
+          },
+        ],
+        [
+          'PATCH /api/tasks/:id',
+          {
+            url: `${serviceUrl('tasks')}/api/tasks/${data.taskIds[0]}`,
+            method: 'PATCH',
+            headers: cookie,
+            // Round robin over the seeded tasks, each write a real change.
+            path: () => `/api/tasks/${data.taskIds[n % data.taskIds.length]}`,
+            body: () => ({ title: `Load update ${(n += 1)}` }),
+          },
+        ],
+        [
+          'GET /api/tasks/stats',
+          { url: `${serviceUrl('tasks')}/api/tasks/stats?teamId=${team}`, headers: cookie },
+        ],
+        [
+          'GET /api/notifications/unread-count',
+          {
+            url: `${serviceUrl('notifications')}/api/notifications/unread-count`,
+            headers: { cookie: data.members[0]!.cookie },
+          },
+        ],
+      ];
+      for (const [route, options] of routes) {
+        log(`HTTP: ${route}`);
+        const result: LoadResult = await load(options);
+        results.http.push({ route, ...result });
+      }
+      log('HTTP: raw node:http baseline again (drift check)');
+      results.baseline.push(await load({ url: `${raw.url}/` }));
+    }
+
+    let events: EventsResult | undefined;
+    if (phases.has('events')) {
+      log('events: assignment → SSE notification, steady then burst; raw JetStream');
+      events = await phase(results, 'events', () =>
+        measureEvents({
+          data,
+          tasksUrl: serviceUrl('tasks'),
+          notificationsUrl: serviceUrl('notifications'),
+          natsUrl: stack.natsUrl,
+          ratePerS: 10,
+          seconds: 20,
+          burst: 1000,
+        }),
+      );
+      results.events = events;
+    }
+    results.memory.load = sampler.stop();
+
+    if (phases.has('growth')) {
+      results.growth = await phase(results, 'growth', () =>
+        growth({
+          gateway: stack.url,
+          tasksUrl: serviceUrl('tasks'),
+          mongoUrl: tasksDatabase(stack.stores.MONGO_URL ?? ''),
+          members: data.members.map((m) => m.id),
+          maxGrowth,
+        }),
+      );
+      results.memory.afterGrowth = sampler.snapshot();
+    }
+    results.durationS = Math.round((Date.now() - started) / 1000);
+
+    mkdirSync(values.out, { recursive: true });
+    const day = results.date.slice(0, 10);
+    const name = values.label ? `${day}-${values.label}` : day;
+    writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    const markdown = renderMarkdown(results);
+    writeFileSync(join(values.out, `${name}.md`), markdown);
+    if (!values.label) writeFileSync(join(values.out, 'latest.md'), markdown);
+    process.stdout.write(`\n${markdown}\n`);
+    log(`wrote ${join(values.out, `${name}.json`)} and .md in ${results.durationS} s`);
+  } finally {
+    await stopAll();
+  }
+}
+
+/** Runs a phase; a failure is recorded in the results (and printed) instead of losing the run. */
+async function phase<T>(
+  results: BenchResults,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`${name} failed: ${message}`);
+    (results.failures ??= []).push(`${name}: ${message}`);
+    return undefined;
+  }
+}
+
+function tasksDatabase(mongoUrl: string): string {
+  const url = new URL(mongoUrl);
+  url.pathname = '/tasks';
+  return url.toString();
+}
+
+async function growth(options: {
+  gateway: string;
+  tasksUrl: string;
+  mongoUrl: string;
+  members: string[];
+  maxGrowth: number;
+}): Promise<GrowthRow[]> {
+  const owner = await signUp(options.gateway, 'growth');
+  const team = await owner.session.expect<{ id: string }>(
+    'POST',
+    '/api/teams',
+    { name: `Growth ${Date.now().toString(36)}` },
+    201,
+  );
+  // One task made through the API: the one the update figure writes to. tasks learns of the
+  // team through the stream, which may be busy with the earlier phases' events.
+  let task: { id: string } | undefined;
+  const deadline = Date.now() + 300_000;
+  while (!task) {
+    const res = await owner.session.call<{ id: string }>('POST', '/api/tasks', {
+      teamId: team.id,
+      title: 'Growth: updated by the bench',
+    });
+    if (res.status === 201) task = res.body;
+    else if (res.status !== 404 || Date.now() > deadline) {
+      throw new Error(`POST /api/tasks answered ${res.status}`);
+    } else await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const rows: GrowthRow[] = [];
+  let inserted = 0;
+  for (const size of GROWTH_SIZES.filter((s) => s <= options.maxGrowth)) {
+    log(`growth: inserting tasks up to ${size} in one team`);
+    const insertSeconds = await insertGrowthTasks(
+      options.mongoUrl,
+      { teamId: team.id, creatorId: owner.id, assignees: [owner.id] },
+      inserted,
+      size,
+    );
+    inserted = size;
+    log(`growth: measuring list, filter, stats and update at ${size}`);
+    const figures = await measureGrowthRoutes({
+      tasksUrl: options.tasksUrl,
+      cookie: owner.cookie,
+      teamId: team.id,
+      taskId: task.id,
+      maxMs: 15_000,
+      timeoutMs: 60_000,
+    });
+    rows.push({ tasks: size, insertSeconds: Math.round(insertSeconds * 10) / 10, ...figures });
+  }
+  return rows;
+}
+
+function machineInfo(stackDir: string) {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    mongo: existsSync(join(stackDir, 'stores', 'ferretdb'))
+      ? 'FerretDB v1.24.2 (SQLite backend)'
+      : 'mongod',
+    loadavg: loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `[bench] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

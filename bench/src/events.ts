@@ -1,0 +1,298 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AckPolicy,
+  jetstreamManager,
+  jetstream,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { inBatches, type BenchData } from './seed';
+import { percentile, round } from './load';
+import { openSse } from './sse';
+
+const STREAM = 'TASKFORGE_EVENTS';
+
+export interface LatencyResult {
+  samples: number;
+  lost: number;
+  /** Writes that did not answer 2xx (not counted as samples). */
+  failedWrites?: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface ThroughputResult {
+  events: number;
+  seconds: number;
+  eventsPerS: number;
+}
+
+export interface EventsResult {
+  endToEnd: LatencyResult & { ratePerS: number };
+  rawLatency: LatencyResult;
+  throughput: ThroughputResult & {
+    httpWritesPerS: number;
+    failedWrites: number;
+    /** False when notifications had not acked the whole burst 3 minutes after it began. */
+    caughtUp: boolean;
+  };
+  rawThroughput: ThroughputResult;
+}
+
+/**
+ * Assigns tasks in turn to the members, each write changing the assignee, and times each one
+ * from the PATCH leaving to the notification arriving on that member's SSE stream.
+ */
+export class Assigner {
+  private readonly assignee = new Map<string, string>();
+  private readonly pending = new Map<string, number>();
+  private next = 0;
+  readonly latencies: number[] = [];
+  failures = 0;
+
+  constructor(
+    private readonly data: BenchData,
+    private readonly tasksUrl: string,
+  ) {}
+
+  async openStreams(notificationsUrl: string): Promise<Array<{ close(): void }>> {
+    return Promise.all(
+      this.data.members.map((member) =>
+        openSse(`${notificationsUrl}/api/notifications/stream`, member.cookie, (message) => {
+          if (message.event !== 'notification') return;
+          const body = JSON.parse(message.data) as { kind?: string; taskId?: string };
+          if (body.kind !== 'task.assigned' || !body.taskId) return;
+          const key = `${body.taskId}:${member.id}`;
+          const sentAt = this.pending.get(key);
+          if (sentAt === undefined) return;
+          this.pending.delete(key);
+          this.latencies.push(performance.now() - sentAt);
+        }),
+      ),
+    );
+  }
+
+  /** One assignment: the next task, to the member who does not hold it. */
+  async assignNext(): Promise<void> {
+    const taskId = this.data.taskIds[this.next % this.data.taskIds.length]!;
+    this.next += 1;
+    const current = this.assignee.get(taskId);
+    const candidates = this.data.members.filter((m) => m.id !== current);
+    const member = candidates[this.next % candidates.length]!;
+    this.assignee.set(taskId, member.id);
+    this.pending.set(`${taskId}:${member.id}`, performance.now());
+    const res = await fetch(`${this.tasksUrl}/api/tasks/${taskId}`, {
+      method: 'PATCH',
+      headers: { cookie: this.data.admin.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ assigneeId: member.id }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) {
+      this.pending.delete(`${taskId}:${member.id}`);
+      this.failures += 1;
+      throw new Error(`PATCH /api/tasks/${taskId} answered ${res.status}`);
+    }
+  }
+
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  reset(): void {
+    this.pending.clear();
+    this.latencies.length = 0;
+    this.failures = 0;
+  }
+}
+
+/**
+ * Calls `tick` `ratePerS` times a second for `seconds`, without waiting for each to finish;
+ * resolves with the number of calls that failed.
+ */
+async function atSteadyRate(
+  ratePerS: number,
+  seconds: number,
+  tick: () => Promise<void>,
+): Promise<number> {
+  const inFlight: Promise<boolean>[] = [];
+  const start = performance.now();
+  const total = ratePerS * seconds;
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / ratePerS;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    inFlight.push(
+      tick().then(
+        () => true,
+        () => false,
+      ),
+    );
+  }
+  return (await Promise.all(inFlight)).filter((ok) => !ok).length;
+}
+
+function latencyOf(latencies: number[], lost: number): LatencyResult {
+  return {
+    samples: latencies.length,
+    lost,
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
+}
+
+/** How far the service's durable consumer has acked, and what the stream holds. */
+async function consumerProgress(natsUrl: string, durable: string) {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const [stream, consumer] = await Promise.all([
+      jsm.streams.info(STREAM),
+      jsm.consumers.info(STREAM, durable),
+    ]);
+    return {
+      lastSeq: stream.state.last_seq,
+      ackFloor: consumer.ack_floor.stream_seq,
+      // Not yet handled: never delivered, or delivered and waiting for its ack (or a redelivery).
+      open: consumer.num_pending + consumer.num_ack_pending,
+    };
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function measureEvents(options: {
+  data: BenchData;
+  tasksUrl: string;
+  notificationsUrl: string;
+  natsUrl: string;
+  ratePerS: number;
+  seconds: number;
+  burst: number;
+}): Promise<EventsResult> {
+  const { data, natsUrl } = options;
+  const assigner = new Assigner(data, options.tasksUrl);
+  const streams = await assigner.openStreams(options.notificationsUrl);
+  try {
+    // Warm-up: the first assignments pay for caches and connections.
+    await atSteadyRate(10, 2, () => assigner.assignNext());
+    await sleep(2000);
+    assigner.reset();
+
+    await atSteadyRate(options.ratePerS, options.seconds, () => assigner.assignNext());
+    const deadline = Date.now() + 30_000;
+    while (assigner.outstanding > 0 && Date.now() < deadline) await sleep(100);
+    const endToEnd = {
+      ...latencyOf(assigner.latencies, assigner.outstanding),
+      failedWrites: assigner.failures,
+      ratePerS: options.ratePerS,
+    };
+
+    // Sustained: a burst of assignments as fast as 16 clients go, until notifications acked all.
+    const before = await consumerProgress(natsUrl, 'notifications');
+    const start = performance.now();
+    assigner.failures = 0;
+    await inBatches(
+      Array.from({ length: options.burst }, (_, i) => i),
+      16,
+      () => assigner.assignNext().catch(() => undefined),
+    );
+    const written = options.burst - assigner.failures;
+    const httpSeconds = (performance.now() - start) / 1000;
+    // Until notifications acked every event of the burst, or 3 minutes: then what it did by then.
+    let processed = 0;
+    let caughtUp = false;
+    while (performance.now() - start < 180_000) {
+      const progress = await consumerProgress(natsUrl, 'notifications');
+      processed = Math.max(0, progress.lastSeq - before.lastSeq - progress.open);
+      if (progress.lastSeq - before.lastSeq >= written && progress.open === 0) {
+        caughtUp = true;
+        break;
+      }
+      await sleep(50);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const throughput = {
+      events: processed,
+      caughtUp,
+      failedWrites: assigner.failures,
+      seconds: round(seconds),
+      eventsPerS: round(processed / seconds),
+      httpWritesPerS: round(written / httpSeconds),
+    };
+
+    const raw = await rawJetStream(natsUrl, {
+      ratePerS: options.ratePerS,
+      seconds: options.seconds,
+      burst: options.burst,
+    });
+    return { endToEnd, throughput, rawLatency: raw.latency, rawThroughput: raw.throughput };
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+}
+
+/**
+ * The same shapes with nothing but JetStream: publish (awaiting the ack, as the outbox relay
+ * does) → a durable pull consumer acks. Same storage, message size and concurrency.
+ */
+async function rawJetStream(
+  natsUrl: string,
+  options: { ratePerS: number; seconds: number; burst: number },
+): Promise<{ latency: LatencyResult; throughput: ThroughputResult }> {
+  const nc = await connect({ servers: natsUrl });
+  const jsm = await jetstreamManager(nc);
+  const name = 'BENCH_RAW';
+  await jsm.streams.add({
+    name,
+    subjects: ['bench.raw'],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+  });
+  await jsm.consumers.add(name, { durable_name: 'raw', ack_policy: AckPolicy.Explicit });
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(name, 'raw');
+  const padding = 'x'.repeat(900);
+  const latencies: number[] = [];
+  let consumed = 0;
+  const messages = await consumer.consume({ max_messages: 256 });
+  const loop = (async () => {
+    for await (const msg of messages) {
+      const sentAt = msg.json<{ sentAt: number }>().sentAt;
+      latencies.push(performance.now() - sentAt);
+      consumed += 1;
+      msg.ack();
+    }
+  })();
+  const publish = () =>
+    js.publish('bench.raw', JSON.stringify({ sentAt: performance.now(), padding })).then(() => {});
+  try {
+    await atSteadyRate(options.ratePerS, options.seconds, publish);
+    const deadline = Date.now() + 10_000;
+    while (consumed < options.ratePerS * options.seconds && Date.now() < deadline) await sleep(20);
+    const latency = latencyOf(latencies, options.ratePerS * options.seconds - consumed);
+
+    consumed = 0;
+    const start = performance.now();
+    await inBatches(
+      Array.from({ length: options.burst }, (_, i) => i),
+      16,
+      publish,
+    );
+    while (consumed < options.burst) await sleep(5);
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      latency,
+      throughput: {
+        events: options.burst,
+        seconds: round(seconds),
+        eventsPerS: round(options.burst / seconds),
+      },
+    };
+  } finally {
+    await messages.close();
+    await loop;
+    await jsm.streams.delete(name);
+    await nc.close();
+  }
+}

@@ -1,0 +1,85 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+export const SERVICES = ['auth', 'tickets', 'teams', 'tasks', 'notifications'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+function parentOf(pid: number): number | undefined {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ...", and comm may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process of each service under the stack's CLI (`node <service>/build/index.js`). */
+export function servicePids(stackPid: number): Partial<Record<ServiceName, number>> {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+  const descendants = new Set([stackPid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const pid of all) {
+      const parent = parentOf(pid);
+      if (!descendants.has(pid) && parent !== undefined && descendants.has(parent)) {
+        descendants.add(pid);
+        grew = true;
+      }
+    }
+  }
+  const pids: Partial<Record<ServiceName, number>> = {};
+  for (const pid of descendants) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    for (const service of SERVICES) {
+      if (cmdline.includes(`${service}/build/index.js`)) pids[service] = pid;
+    }
+  }
+  return pids;
+}
+
+/** Resident memory in MiB. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] ? Math.round(Number(match[1]) / 102.4) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples every service's RSS while a phase runs and keeps the highest value of each. */
+export class MemorySampler {
+  private readonly peak: Partial<Record<ServiceName, number>> = {};
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pids: Partial<Record<ServiceName, number>>) {}
+
+  snapshot(): Partial<Record<ServiceName, number>> {
+    const values: Partial<Record<ServiceName, number>> = {};
+    for (const [service, pid] of Object.entries(this.pids) as [ServiceName, number][]) {
+      const rss = rssMiB(pid);
+      if (rss !== undefined) values[service] = rss;
+    }
+    return values;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      for (const [service, rss] of Object.entries(this.snapshot()) as [ServiceName, number][]) {
+        this.peak[service] = Math.max(this.peak[service] ?? 0, rss);
+      }
+    }, 250);
+  }
+
+  stop(): Partial<Record<ServiceName, number>> {
+    if (this.timer) clearInterval(this.timer);
+    return { ...this.peak };
+  }
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { startServiceProcess, testKeys, type ServiceProcess } from '@taskforge/common/testing';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+
+export type ServiceName = 'auth' | 'tickets' | 'teams' | 'tasks' | 'notifications';
+
+/** A database name of this test file's own on a shared server. */
+export function databaseUrl(base: string, prefix: string): string {
+  const url = new URL(base);
+  url.pathname = `/${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  return url.toString();
+}
+
+/** What each service needs besides the stores: keys, SMTP, object storage (from test-env). */
+function serviceEnv(name: ServiceName): Record<string, string> {
+  const keys = testKeys();
+  const env: Record<string, string> = {
+    JWT_PUBLIC_KEY: keys.publicKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // Fault tests write in bursts from one address.
+    RATE_LIMIT_MAX: '1000000',
+  };
+  if (name === 'auth') env.JWT_PRIVATE_KEY = keys.privateKey;
+  if (name === 'notifications') {
+    // Nothing listens there: e-mails wait for their retries, which these tests do not need.
+    env.SMTP_HOST = '127.0.0.1';
+    env.SMTP_PORT = '9';
+  }
+  return env;
+}
+
+/** Runs the service's real `src/index.ts` (through tsx) and waits until it is ready. */
+export function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  readyTimeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  return startServiceProcess({
+    cwd: join(ROOT, name),
+    env: { ...serviceEnv(name), ...env },
+    readyTimeoutMs,
+  });
+}

@@ -1,0 +1,86 @@
+import { readEvents, startNats, startPostgres, waitFor } from '@taskforge/common/testing';
+import type { ServiceProcess, TestNats, TestPostgres } from '@taskforge/common/testing';
+import mongoose from 'mongoose';
+import { call } from './http';
+import { databaseUrl, startService, type ServiceName } from './services';
+
+/** The whole suite as real processes on stores of this test file's own. */
+export interface Suite {
+  urls: Record<ServiceName, string>;
+  natsUrl: string;
+  stop(): Promise<void>;
+}
+
+export const PASSWORD = 'suite-password-1';
+
+export async function startSuite(env: Record<string, string> = {}): Promise<Suite> {
+  const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
+  const [nats, pg]: [TestNats, TestPostgres] = await Promise.all([startNats(), startPostgres()]);
+  const mongo = {
+    auth: databaseUrl(mongoBase, 'sec_auth'),
+    tickets: databaseUrl(mongoBase, 'sec_tickets'),
+    tasks: databaseUrl(mongoBase, 'sec_tasks'),
+    notifications: databaseUrl(mongoBase, 'sec_notifications'),
+  };
+  const base = { NATS_URL: nats.url, ...env };
+  const names: ServiceName[] = ['auth', 'tickets', 'teams', 'tasks', 'notifications'];
+  const processes = await Promise.all(
+    names.map((name) =>
+      startService(
+        name,
+        name === 'teams'
+          ? { ...base, DATABASE_URL: pg.url }
+          : { ...base, MONGO_URL: mongo[name as keyof typeof mongo] },
+      ),
+    ),
+  );
+  const urls = Object.fromEntries(names.map((n, i) => [n, processes[i]!.url])) as Record<
+    ServiceName,
+    string
+  >;
+  return {
+    urls,
+    natsUrl: nats.url,
+    async stop() {
+      await Promise.all(processes.map((p: ServiceProcess) => p.stop()));
+      await nats.stop();
+      await pg.stop();
+      for (const url of Object.values(mongo)) {
+        const connection = await mongoose.createConnection(url).asPromise();
+        await connection.dropDatabase();
+        await connection.close();
+      }
+    },
+  };
+}
+
+export interface Person {
+  id: string;
+  email: string;
+  cookie: string;
+}
+
+/** Signs up through auth: a real session cookie, signed by auth's key. */
+export async function signUp(suite: Suite, name: string): Promise<Person> {
+  const email = `${name}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  const res = await fetch(`${suite.urls.auth}/api/users/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (res.status !== 201) throw new Error(`signup answered ${res.status}`);
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='));
+  const body = (await res.json()) as { id: string };
+  return { id: body.id, email, cookie: cookie!.split(';')[0]! };
+}
+
+/** Repeats a call until it answers `status` (replicas learn through events). */
+export async function eventually(
+  send: () => Promise<{ status: number }>,
+  status: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await waitFor(async () => (await send()).status === status, { timeoutMs, intervalMs: 150 });
+}
+
+export { call, readEvents };

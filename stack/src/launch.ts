@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isPortOpen } from './ports';
+
+/** A stack started by another program (benchmarks, fault scripts) through the CLI. */
+export interface LaunchedStack {
+  /** The gateway, as the CLI printed it. */
+  url: string;
+  base: number;
+  dir: string;
+  child: ChildProcess;
+  /** The store URLs the stack wrote to `<dir>/stores.env` (MONGO_URL, DATABASE_URL, …). */
+  stores: Record<string, string>;
+  natsUrl: string;
+  /** What the CLI printed so far (for error messages). */
+  output: string[];
+  /** Ctrl-C, as a person would: the CLI stops every process and store, then exits. */
+  stop(): Promise<number | null>;
+}
+
+/** A base port whose whole block (gateway, services, stores) is free. */
+export async function freeStackBase(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 2000) * 20;
+    const busy = await Promise.all(Array.from({ length: 17 }, (_, i) => isPortOpen(base + i)));
+    if (!busy.some(Boolean)) return base;
+  }
+}
+
+/** The KEY=value lines of an env file. */
+export function readEnvFile(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
+  }
+  return values;
+}
+
+/**
+ * Runs `npm run stack`'s CLI (`--no-build` when every service is built) on a free block of
+ * ports and resolves once it printed `ready`. `env` reaches every service (RATE_LIMIT_MAX, …).
+ */
+export async function launchStack(options: {
+  root: string;
+  dir: string;
+  env?: Record<string, string>;
+  build?: boolean;
+  timeoutMs?: number;
+}): Promise<LaunchedStack> {
+  const base = await freeStackBase();
+  const output: string[] = [];
+  const child = spawn(
+    join(options.root, 'node_modules', '.bin', 'tsx'),
+    [
+      join(options.root, 'stack', 'src', 'cli.ts'),
+      '--port',
+      String(base),
+      '--dir',
+      options.dir,
+      ...(options.build ? [] : ['--no-build']),
+    ],
+    {
+      cwd: options.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: '', ...options.env },
+      // Its own process group: a Ctrl-C meant for the caller reaches the stack once, through
+      // stop(), instead of twice (which makes the CLI exit without stopping its stores).
+      detached: true,
+    },
+  );
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`the stack was not ready in time:\n${output.join('\n')}`)),
+      options.timeoutMs ?? 240_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line) output.push(line);
+        const ready = /\[stack\] ready: (\S+)/.exec(line);
+        if (ready?.[1]) {
+          clearTimeout(timer);
+          resolve(ready[1]);
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the stack exited with ${code}:\n${output.join('\n')}`));
+    });
+  });
+  const storesFile = join(options.dir, 'stores.env');
+  return {
+    url,
+    base,
+    dir: options.dir,
+    child,
+    stores: existsSync(storesFile) ? readEnvFile(storesFile) : {},
+    natsUrl: `nats://127.0.0.1:${base + 10}`,
+    output,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
