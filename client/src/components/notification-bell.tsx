@@ -4,9 +4,16 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/http';
+import { safeHref } from '../lib/markdown';
 import type { Notification } from '../lib/types';
 import { useLiveConnected, useLiveEvent } from './live';
 import { LocalTime } from './local-time';
+
+/** Where a notification leads: a path in this app (anything else goes to the inbox). */
+export function linkOf(item: Notification): string {
+  const href = safeHref(item.link);
+  return href?.startsWith('/') ? href : '/notifications';
+}
 
 /** The header's bell: the unread count, live, and the latest notifications in a dropdown. */
 export function NotificationBell({ initialUnread }: { initialUnread: number }) {
@@ -70,7 +77,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
         () => undefined,
       );
     }
-    router.push(item.link);
+    router.push(linkOf(item));
   }
 
   async function readAll() {
@@ -88,7 +95,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
         type="button"
         className="bell"
         aria-expanded={open}
-        aria-haspopup="true"
+        aria-controls="notification-dropdown"
         aria-label={`Notifications, ${label}`}
         data-live={connected ? 'connected' : 'connecting'}
         onClick={() => void toggle()}
@@ -115,7 +122,12 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
         {announcement}
       </span>
       {open && (
-        <div className="dropdown" role="region" aria-label="Latest notifications">
+        <div
+          id="notification-dropdown"
+          className="dropdown"
+          role="region"
+          aria-label="Latest notifications"
+        >
           <div className="button-row" style={{ justifyContent: 'space-between' }}>
             <strong>Notifications</strong>
             {unread > 0 && (
@@ -137,7 +149,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
                 <li key={item.id} className={item.read ? 'notification' : 'notification unread'}>
                   <div>
                     <a
-                      href={item.link}
+                      href={linkOf(item)}
                       onClick={(event) => {
                         event.preventDefault();
                         void openItem(item);

@@ -6,6 +6,7 @@ import { api } from '../lib/http';
 import type { Notification } from '../lib/types';
 import { useLiveEvent } from './live';
 import { LocalTime } from './local-time';
+import { linkOf } from './notification-bell';
 
 /** The inbox: newest first, new ones arrive live on the first page. */
 export function NotificationList({
@@ -70,7 +71,7 @@ export function NotificationList({
           {items.map((item) => (
             <li key={item.id} className={`card notification${item.read ? '' : ' unread'}`}>
               <div style={{ flex: 1 }}>
-                <Link href={item.link}>{item.title}</Link>
+                <Link href={linkOf(item)}>{item.title}</Link>
                 <div className="small muted">
                   <LocalTime iso={item.createdAt} relative />
                   {!item.read && ' · unread'}

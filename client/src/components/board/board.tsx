@@ -12,7 +12,7 @@ import {
   type Direction,
   type Move,
 } from '../../lib/board';
-import { matchesFilters, type BoardFilters } from '../../lib/board-filters';
+import { hasFilters, matchesFilters, type BoardFilters } from '../../lib/board-filters';
 import { api } from '../../lib/http';
 import { displayName } from '../../lib/people';
 import {
@@ -306,7 +306,7 @@ export function Board({
       )}
       {tasks.length === 0 && (
         <p className="notice">
-          {Object.keys(filters).some((k) => k !== 'priority') || filters.priority.length > 0
+          {hasFilters(filters)
             ? 'No tasks match these filters.'
             : canCreate
               ? 'No tasks yet: add the first one to a column below.'

@@ -18,7 +18,8 @@ export function PreferencesForm({ user }: { user: User }) {
   const router = useRouter();
   const { errors, pending, run } = useApiForm(['theme', 'email', 'push', 'frequency']);
   const [notifications, setNotifications] = useState(user.preferences.notifications);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [themeSaved, setThemeSaved] = useState(false);
+  const [notificationsSaved, setNotificationsSaved] = useState(false);
 
   async function changeTheme(theme: Theme) {
     const previous = applyTheme(theme);
@@ -27,7 +28,7 @@ export function PreferencesForm({ user }: { user: User }) {
     });
     if (!ok) applyTheme(previous);
     if (ok) {
-      setSaved('Theme saved.');
+      setThemeSaved(true);
       router.refresh();
     }
   }
@@ -38,7 +39,7 @@ export function PreferencesForm({ user }: { user: User }) {
         Preferences
       </h2>
       <FormErrorSummary errors={errors} />
-      <fieldset className="field" style={{ border: 'none', padding: 0 }}>
+      <fieldset className="field" style={{ border: 'none', padding: 0, margin: '0 0 1rem' }}>
         <legend className="label">Theme</legend>
         <div className="button-row">
           {THEMES.map((theme) => (
@@ -55,19 +56,24 @@ export function PreferencesForm({ user }: { user: User }) {
             </label>
           ))}
         </div>
+        {themeSaved && (
+          <span role="status" className="muted small">
+            Theme saved.
+          </span>
+        )}
         {errors.fields.theme && <span className="field-error">{errors.fields.theme}</span>}
       </fieldset>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setSaved(null);
+          setNotificationsSaved(false);
           void run(async () => {
             await api('/api/users/me', {
               method: 'PATCH',
               body: { preferences: { notifications } },
             });
-            setSaved('Notification preferences saved.');
+            setNotificationsSaved(true);
             router.refresh();
           });
         }}
@@ -122,9 +128,9 @@ export function PreferencesForm({ user }: { user: User }) {
           <button type="submit" className="primary" disabled={pending}>
             Save notification preferences
           </button>
-          {saved && (
+          {notificationsSaved && (
             <span role="status" className="muted">
-              {saved}
+              Notification preferences saved.
             </span>
           )}
         </div>
