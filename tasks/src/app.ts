@@ -25,6 +25,7 @@ import { statsTaskRouter } from './routes/stats';
 import { updateCommentRouter } from './routes/update-comment';
 import { updateTaskRouter } from './routes/update';
 import type { AttachmentStorage } from './services/storage';
+import { StatsCache } from './services/stats-cache';
 import { TaskCache } from './services/task-cache';
 import { PendingUploads } from './services/uploads';
 
@@ -39,7 +40,8 @@ export function buildApp(deps: AppDeps): Express {
   const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
   const cache = new TaskCache(redis, redisPrefix, config.TASK_CACHE_TTL_SECONDS);
   const uploads = new PendingUploads(redis, redisPrefix);
-  const writes = { cache, logger, eventsRecorded };
+  const stats = new StatsCache(redis, redisPrefix, config.STATS_CACHE_TTL_SECONDS, logger);
+  const writes = { cache, stats, logger, eventsRecorded };
 
   return createApp({
     ...serviceAppOptions({
@@ -57,7 +59,7 @@ export function buildApp(deps: AppDeps): Express {
     docs: { path: '/api/tasks/docs', document: openApiDocument },
     routers: [
       // `/api/tasks/stats` before `/api/tasks/:id`, which would take "stats" for an id.
-      statsTaskRouter(),
+      statsTaskRouter({ stats }),
       indexTaskRouter(),
       newTaskRouter(writes),
       showTaskRouter({ cache, logger }),

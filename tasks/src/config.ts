@@ -22,6 +22,8 @@ export const tasksConfigSchema = baseConfigSchema
     /** MinIO and versitygw serve buckets as paths (`host/bucket/key`), not as subdomains. */
     S3_FORCE_PATH_STYLE: booleanString.default(true),
     TASK_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** The longest a team's cached stats live (writes and due dates end them sooner). */
+    STATS_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   })
   .transform((config) => ({
     ...config,

@@ -477,6 +477,9 @@ export const openApiDocument = {
       get: {
         tags: ['tasks'],
         summary: "A team's dashboard numbers",
+        description:
+          'Exact at every moment: cached per team, and the cache is superseded by every task ' +
+          'write before it answers, and when a due date passes or a week begins.',
         parameters: [{ name: 'teamId', in: 'query', required: true, schema: { type: 'string' } }],
         responses: {
           200: { description: 'The numbers', content: json(ref('Stats')) },

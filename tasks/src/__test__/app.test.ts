@@ -112,6 +112,7 @@ describe('readConfig', () => {
       S3_FORCE_PATH_STYLE: true,
       S3_BUCKET: 'taskforge-attachments',
       TASK_CACHE_TTL_SECONDS: 300,
+      STATS_CACHE_TTL_SECONDS: 600,
     });
     expect(readConfig({ ...base(), S3_FORCE_PATH_STYLE: 'false' }).S3_FORCE_PATH_STYLE).toBe(false);
   });

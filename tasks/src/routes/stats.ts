@@ -2,10 +2,10 @@ import { requireAuth, validateRequest } from '@taskforge/common';
 import { Router } from 'express';
 import { query } from 'express-validator';
 import { findTeamAccess } from '../services/authorization';
-import { taskStats } from '../services/stats';
+import type { StatsCache } from '../services/stats-cache';
 import { ID_PATTERN } from './validators';
 
-export function statsTaskRouter(): Router {
+export function statsTaskRouter(deps: { stats: StatsCache }): Router {
   const router = Router();
   router.get(
     '/api/tasks/stats',
@@ -17,7 +17,7 @@ export function statsTaskRouter(): Router {
     async (req, res) => {
       const teamId = req.query.teamId as string;
       await findTeamAccess(teamId, req.currentUser!.id);
-      res.send(await taskStats(teamId, new Date()));
+      res.send(await deps.stats.get(teamId, new Date()));
     },
   );
   return router;

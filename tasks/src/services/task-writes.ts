@@ -20,18 +20,21 @@ import {
   requirePermission,
   type TeamAccess,
 } from './authorization';
+import type { StatsCache } from './stats-cache';
 import type { TaskCache } from './task-cache';
 
 /** What a route needs to finish any task write. */
 export interface TaskWriteDeps {
   cache: TaskCache;
+  stats: StatsCache;
   logger: Logger;
   eventsRecorded: () => void;
 }
 
 /**
- * After a task and its events were saved: the cache holds the saved version before the
- * response goes out, the history gets its entries, the relay publishes.
+ * After a task and its events were saved: the cache holds the saved version and the team's
+ * cached stats are superseded before the response goes out, the history gets its entries, the
+ * relay publishes.
  */
 export async function afterTaskWrite(
   task: TaskDocument,
@@ -44,6 +47,7 @@ export async function afterTaskWrite(
     : toTaskResponse(task);
   await Promise.all([
     deps.cache.storeAfterWrite(cached, deps.logger),
+    deps.stats.bump(task.teamId),
     recordActivityAfterWrite(events, deps.logger),
   ]);
 }

@@ -138,7 +138,8 @@ describe('GET /api/tasks/stats', () => {
   });
 
   it('takes the middle value for an odd count, and null without done tasks', async () => {
-    const empty = await stats();
+    const emptyTeam = await createTeam();
+    const empty = await stats(emptyTeam.member.cookie, emptyTeam.id);
     expect(empty.body).toMatchObject({
       total: 0,
       medianCycleTimeMs: null,
