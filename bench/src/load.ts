@@ -59,7 +59,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 /** One client, one request at a time: latency as a single user sees it (growth figures). */
 export async function sequentialLatency(
   send: (signal: AbortSignal) => Promise<Response>,
-  options: { maxRequests: number; maxMs: number; timeoutMs: number },
+  options: {
+    maxRequests: number;
+    maxMs: number;
+    timeoutMs: number;
+    /** Runs before each request, untimed (e.g. a write that makes the next read cold). */
+    prepare?: () => Promise<void>;
+  },
 ): Promise<{ samples: number; p50Ms: number; p99Ms: number; errors: number; timedOut: number }> {
   const latencies: number[] = [];
   let errors = 0;
@@ -71,6 +77,7 @@ export async function sequentialLatency(
     latencies.length + timedOut === 0 ||
     (latencies.length + timedOut < options.maxRequests && Date.now() < deadline)
   ) {
+    await options.prepare?.();
     const start = performance.now();
     try {
       const res = await send(AbortSignal.timeout(options.timeoutMs));

@@ -131,7 +131,8 @@ export function renderMarkdown(results: BenchResults): string {
           'tasks in the team',
           'list',
           'filter (status+priority, by due date)',
-          'stats',
+          'stats (after a write)',
+          'stats (cached)',
           'update (PATCH)',
         ],
         results.growth.map((g) => [
@@ -139,6 +140,7 @@ export function renderMarkdown(results: BenchResults): string {
           growthCell(g.list),
           growthCell(g.filter),
           growthCell(g.stats),
+          g.statsCached ? growthCell(g.statsCached) : '–',
           growthCell(g.update),
         ]),
       ),
