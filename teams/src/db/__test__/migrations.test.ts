@@ -7,6 +7,10 @@ import { MIGRATIONS_TABLE } from '../migration-files';
 let pg: TestPostgres;
 let pool: Pool;
 
+// Each migrate() is a node-pg-migrate process of its own (it is ESM-only, so it cannot run in
+// Jest): a few seconds each on a busy 2-core machine, and these tests run up to six.
+jest.setTimeout(120_000);
+
 beforeAll(async () => {
   pg = await startPostgres();
   pool = new Pool({ connectionString: pg.url, max: 2 });
