@@ -13,7 +13,8 @@ import { expectUi } from './ui-expect';
 /*
  * The client end to end, in Debian's Chromium against the whole suite on the local stack: two
  * people sign up, work on a team's board together and see each other's changes live. Any
- * console error or page error fails the test, except the API answers a step provokes on purpose.
+ * console error or page error fails the test, except the API answers a step provokes on purpose;
+ * so does anything the Content-Security-Policy refuses.
  */
 
 jest.setTimeout(90_000);
@@ -28,7 +29,10 @@ interface Person {
   context: BrowserContext;
   page: Page;
   errors: string[];
-  /** API answers this person's steps provoke on purpose: `<status> <path prefix>`. */
+  /**
+   * API answers this person's steps provoke on purpose: `<status> <path prefix>`; `csp` while a
+   * step breaks the Content-Security-Policy on purpose.
+   */
   expected: string[];
 }
 
@@ -49,6 +53,14 @@ async function openPerson(
   viewport = { width: 1280, height: 860 },
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL: url, viewport, acceptDownloads: true });
+  // Chromium reports a refused script or style on the console too; this names the directive.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`,
+      ),
+    ),
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const person: Person = { name, email, context, page, errors: [], expected: [] };
@@ -56,6 +68,9 @@ async function openPerson(
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
+    if (person.expected.includes('csp') && /Content Security Policy|CSP violation/.test(text)) {
+      return;
+    }
     const status = /status of (\d{3})/.exec(text)?.[1];
     const path = new URL(message.location().url || url, url).pathname;
     if (
@@ -150,6 +165,50 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the client in a browser', () => {
+  it('sends a Content-Security-Policy with a fresh nonce that every script of the page carries', async () => {
+    const policies: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await ada.page.goto('/signin');
+      await settled(ada.page);
+      const policy = response?.headers()['content-security-policy'] ?? '';
+      const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+      expect(policy).toMatch(/(^|; )script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+      expect(policy).toMatch(/(^|; )connect-src 'self'(;|$)/);
+      expect(policy).toMatch(/(^|; )object-src 'none'(;|$)/);
+      expect(policy).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(policy).not.toContain('unsafe-eval');
+      expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      const html = (await response?.text()) ?? '';
+      const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+      policies.push(policy);
+    }
+    expect(policies[0]).not.toBe(policies[1]);
+  });
+
+  it('refuses an injected inline event handler', async () => {
+    const page = ada.page;
+    await goto(page, '/signin');
+    ada.expected.push('csp');
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) =>
+            resolve(`refused by ${event.effectiveDirective}`),
+          );
+          // What an HTML injection would bring: markup with a handler, which needs no nonce.
+          const injected = document.createElement('div');
+          injected.setAttribute('onclick', 'document.title = "injected"');
+          document.body.append(injected);
+          injected.click();
+          if (document.title === 'injected') resolve('ran');
+        }),
+    );
+    ada.expected.splice(ada.expected.indexOf('csp'), 1);
+    expect(outcome).toBe('refused by script-src-attr');
+  });
+
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
     const page = ada.page;
     await goto(page, '/signup');
