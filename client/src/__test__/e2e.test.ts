@@ -6,6 +6,7 @@ import {
   type BrowserContext,
   type Locator,
   type Page,
+  type Request,
 } from 'playwright-core';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { expectUi } from './ui-expect';
@@ -314,6 +315,16 @@ describe('the client in a browser', () => {
     await waitForLive(bob.page);
     await waitForLive(ada.page);
     const page = ada.page;
+    // Bob's board places each moved card from the stream's message, without reading the task.
+    const reads: string[] = [];
+    const onRequest = (req: Request) => {
+      if (
+        req.method() === 'GET' &&
+        /^\/api\/tasks\/[0-9a-f]{24}$/.test(new URL(req.url()).pathname)
+      )
+        reads.push(req.url());
+    };
+    bob.page.on('request', onRequest);
 
     await card(column(page, 'To do'), 'Write the launch plan').dragTo(column(page, 'In progress'));
     await expectUi(card(column(page, 'In progress'), 'Write the launch plan')).toBeVisible();
@@ -345,6 +356,8 @@ describe('the client in a browser', () => {
     );
     const order = column(bob.page, 'In review').locator('article.task-card .title');
     await expectUi(order).toHaveText(['Book the venue', 'Write the launch plan']);
+    bob.page.off('request', onRequest);
+    expect(reads).toEqual([]);
 
     await reload(page);
     await expectUi(column(page, 'In review').locator('article.task-card .title')).toHaveText([
