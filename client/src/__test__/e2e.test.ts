@@ -6,6 +6,7 @@ import {
   type BrowserContext,
   type Locator,
   type Page,
+  type Request,
 } from 'playwright-core';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { expectUi } from './ui-expect';
@@ -13,7 +14,8 @@ import { expectUi } from './ui-expect';
 /*
  * The client end to end, in Debian's Chromium against the whole suite on the local stack: two
  * people sign up, work on a team's board together and see each other's changes live. Any
- * console error or page error fails the test, except the API answers a step provokes on purpose.
+ * console error or page error fails the test, except the API answers a step provokes on purpose;
+ * so does anything the Content-Security-Policy refuses.
  */
 
 jest.setTimeout(90_000);
@@ -28,7 +30,10 @@ interface Person {
   context: BrowserContext;
   page: Page;
   errors: string[];
-  /** API answers this person's steps provoke on purpose: `<status> <path prefix>`. */
+  /**
+   * API answers this person's steps provoke on purpose: `<status> <path prefix>`; `csp` while a
+   * step breaks the Content-Security-Policy on purpose.
+   */
   expected: string[];
 }
 
@@ -49,6 +54,14 @@ async function openPerson(
   viewport = { width: 1280, height: 860 },
 ): Promise<Person> {
   const context = await browser.newContext({ baseURL: url, viewport, acceptDownloads: true });
+  // Chromium reports a refused script or style on the console too; this names the directive.
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (event) =>
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`,
+      ),
+    ),
+  );
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const person: Person = { name, email, context, page, errors: [], expected: [] };
@@ -56,6 +69,9 @@ async function openPerson(
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
+    if (person.expected.includes('csp') && /Content Security Policy|CSP violation/.test(text)) {
+      return;
+    }
     const status = /status of (\d{3})/.exec(text)?.[1];
     const path = new URL(message.location().url || url, url).pathname;
     if (
@@ -150,6 +166,50 @@ afterAll(async () => {
 }, 60_000);
 
 describe('the client in a browser', () => {
+  it('sends a Content-Security-Policy with a fresh nonce that every script of the page carries', async () => {
+    const policies: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await ada.page.goto('/signin');
+      await settled(ada.page);
+      const policy = response?.headers()['content-security-policy'] ?? '';
+      const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+      expect(policy).toMatch(/(^|; )script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+      expect(policy).toMatch(/(^|; )connect-src 'self'(;|$)/);
+      expect(policy).toMatch(/(^|; )object-src 'none'(;|$)/);
+      expect(policy).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
+      expect(policy).not.toContain('unsafe-eval');
+      expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      const html = (await response?.text()) ?? '';
+      const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+      policies.push(policy);
+    }
+    expect(policies[0]).not.toBe(policies[1]);
+  });
+
+  it('refuses an injected inline event handler', async () => {
+    const page = ada.page;
+    await goto(page, '/signin');
+    ada.expected.push('csp');
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) =>
+            resolve(`refused by ${event.effectiveDirective}`),
+          );
+          // What an HTML injection would bring: markup with a handler, which needs no nonce.
+          const injected = document.createElement('div');
+          injected.setAttribute('onclick', 'document.title = "injected"');
+          document.body.append(injected);
+          injected.click();
+          if (document.title === 'injected') resolve('ran');
+        }),
+    );
+    ada.expected.splice(ada.expected.indexOf('csp'), 1);
+    expect(outcome).toBe('refused by script-src-attr');
+  });
+
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
     const page = ada.page;
     await goto(page, '/signup');
@@ -255,6 +315,16 @@ describe('the client in a browser', () => {
     await waitForLive(bob.page);
     await waitForLive(ada.page);
     const page = ada.page;
+    // Bob's board places each moved card from the stream's message, without reading the task.
+    const reads: string[] = [];
+    const onRequest = (req: Request) => {
+      if (
+        req.method() === 'GET' &&
+        /^\/api\/tasks\/[0-9a-f]{24}$/.test(new URL(req.url()).pathname)
+      )
+        reads.push(req.url());
+    };
+    bob.page.on('request', onRequest);
 
     await card(column(page, 'To do'), 'Write the launch plan').dragTo(column(page, 'In progress'));
     await expectUi(card(column(page, 'In progress'), 'Write the launch plan')).toBeVisible();
@@ -286,6 +356,8 @@ describe('the client in a browser', () => {
     );
     const order = column(bob.page, 'In review').locator('article.task-card .title');
     await expectUi(order).toHaveText(['Book the venue', 'Write the launch plan']);
+    bob.page.off('request', onRequest);
+    expect(reads).toEqual([]);
 
     await reload(page);
     await expectUi(column(page, 'In review').locator('article.task-card .title')).toHaveText([

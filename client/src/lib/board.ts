@@ -1,4 +1,4 @@
-import { TASK_STATUSES, type Task, type TaskStatus } from './types';
+import { TASK_STATUSES, type BoardTaskEvent, type Task, type TaskStatus } from './types';
 
 export type Columns = Record<TaskStatus, Task[]>;
 
@@ -90,4 +90,52 @@ export function upsertTask(tasks: readonly Task[], task: Task): Task[] {
 
 export function removeTask(tasks: readonly Task[], taskId: string): Task[] {
   return tasks.filter((t) => t.id !== taskId);
+}
+
+/** Fields `task.updated` only tells among its changes, each with the value it changed to. */
+const CHANGED_FIELDS = ['description', 'customFields', 'completedAt'] as const;
+/** What the message states whole, and so may appear among its changes too. */
+const STATED_FIELDS = [
+  'title',
+  'status',
+  'priority',
+  'assigneeId',
+  'dueDate',
+  'tags',
+  'ticketId',
+  'position',
+];
+
+/**
+ * The shown task as of a `task.updated` message, so the board can place it without reading it
+ * again; undefined when the message cannot tell everything: it is not the very next version
+ * (something in between was missed), it comes from before events carried `position`, or it
+ * changes a field it only summarises (attachments are counted) or that this page does not know.
+ */
+export function taskAfterEvent(shown: Task, event: BoardTaskEvent): Task | undefined {
+  const { version, title, status, priority, assigneeId, dueDate, tags, ticketId, position } = event;
+  if (version !== shown.version + 1) return undefined;
+  if (
+    title === undefined ||
+    status === undefined ||
+    priority === undefined ||
+    assigneeId === undefined ||
+    dueDate === undefined ||
+    tags === undefined ||
+    ticketId === undefined ||
+    position === undefined
+  ) {
+    return undefined;
+  }
+  const changes = event.changes ?? {};
+  const known = new Set<string>([...STATED_FIELDS, ...CHANGED_FIELDS]);
+  if (Object.keys(changes).some((field) => !known.has(field))) return undefined;
+  const next: Task = {
+    ...shown,
+    ...{ title, status, priority, assigneeId, dueDate, tags, ticketId, position, version },
+  };
+  for (const field of CHANGED_FIELDS) {
+    if (field in changes) Object.assign(next, { [field]: changes[field]?.to });
+  }
+  return next;
 }

@@ -191,9 +191,22 @@ export interface Upload {
   expiresAt: string;
 }
 
-/** What the notifications stream sends about a task (`task.*` board messages). */
+/**
+ * What the notifications stream sends about a task (`task.*` board messages): the event's data.
+ * `task.created|updated` state the task's board fields whole (`position` only since it was added
+ * to the events) and `task.updated` the changed fields, each `{ from, to }`.
+ */
 export interface BoardTaskEvent {
   id: string;
   teamId: string;
   version: number;
+  title?: string;
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  assigneeId?: string | null;
+  dueDate?: string | null;
+  tags?: string[];
+  ticketId?: string | null;
+  position?: number;
+  changes?: Record<string, { from: unknown; to: unknown }>;
 }

@@ -94,6 +94,9 @@ const task = z.looseObject({
   dueDate: isoDate.nullable().optional(),
   ticketId: id.nullable().optional(),
   tags: z.array(z.string()).optional(),
+  // Where the card sits in its status column (smaller first), so a board can place a moved task
+  // without reading it. Optional: events published before it was added do not carry it.
+  position: z.number().optional(),
 });
 
 const taskUpdated = task.extend({

@@ -24,6 +24,7 @@ import {
   disruptionBudgetsIn,
   ingressesIn,
   nameOf,
+  podSpecOf,
   servicesIn,
   workloadsIn,
   type KubeObject,
@@ -48,7 +49,8 @@ function deployment(objects: KubeObject[], name: string): IDeployment {
 }
 
 function container(objects: KubeObject[], name: string): IContainer {
-  const found = deployment(objects, name).spec?.template.spec?.containers[0];
+  const owner = workloadsIn(objects).find((w) => nameOf(w) === name);
+  const found = owner && podSpecOf(owner)?.containers[0];
   if (!found) throw new Error(`no container in ${name}`);
   return found;
 }
@@ -193,7 +195,7 @@ describe('the checks catch', () => {
     expect(problems).toContainEqual(expect.stringContaining('readiness probe must GET /readyz'));
     expect(problems).toContainEqual(expect.stringContaining('liveness probe port 8080'));
     expect(problems).toContainEqual(
-      expect.stringContaining('Deployment/redis container redis: no readiness probe'),
+      expect.stringContaining('StatefulSet/redis container redis: no readiness probe'),
     );
   });
 

@@ -236,6 +236,32 @@ describe.each([
     );
   });
 
+  it("keeps Redis's append-only file (fsync every second) on its claimed volume, and never evicts", () => {
+    const redis = workload(objects, 'redis') as IStatefulSet;
+    const container = mainContainer(objects, 'redis');
+    const args = container.args ?? [];
+    const option = (name: string) => {
+      const at = args.indexOf(`--${name}`);
+      return at === -1 ? undefined : args[at + 1];
+    };
+    expect(redis.kind).toBe('StatefulSet');
+    expect(option('appendonly')).toBe('yes');
+    expect(option('appendfsync')).toBe('everysec');
+    expect(option('maxmemory-policy')).toBe('noeviction');
+    const claim = redis.spec?.volumeClaimTemplates?.find((c) => c.metadata?.name === 'data');
+    expect(claim?.spec?.resources?.requests?.storage).toBeDefined();
+    const data = container.volumeMounts?.find((m) => m.name === 'data');
+    expect(data?.mountPath).toBe(option('dir'));
+    expect(podSpecOf(redis)?.volumes?.some((v) => v.name === 'data')).toBe(false);
+    // Below the container's memory limit, so Redis refuses writes before the kernel kills it.
+    const maxmemory = parseQuantity((option('maxmemory') ?? 'NaN').replace(/mb$/i, 'Mi'));
+    expect(maxmemory).toBeLessThan(parseQuantity(container.resources?.limits?.memory ?? '0'));
+    expect(podSpecOf(redis)?.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 999 });
+    for (const probe of [container.readinessProbe, container.startupProbe]) {
+      expect(probe?.exec?.command?.join(' ')).toContain('redis-cli ping');
+    }
+  });
+
   it('replicates the event stream on as many NATS servers as there are', () => {
     const replicas = workload(objects, 'nats').spec?.replicas ?? 1;
     const config = configMapsIn(objects).find((c) => nameOf(c) === 'taskforge-config');

@@ -256,5 +256,6 @@ export function taskEventData(task: TaskDocument, version: number): EventData<'t
     dueDate: iso(task.dueDate),
     ticketId: task.ticketId,
     tags: [...task.tags],
+    position: task.position,
   };
 }

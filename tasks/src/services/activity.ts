@@ -9,6 +9,7 @@ export const TRACKED_FIELDS = [
   'assigneeId',
   'dueDate',
   'tags',
+  'customFields',
   'ticketId',
 ] as const;
 

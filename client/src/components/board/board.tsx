@@ -7,6 +7,7 @@ import {
   keyboardMove,
   locate,
   removeTask,
+  taskAfterEvent,
   toColumns,
   upsertTask,
   type Direction,
@@ -93,29 +94,36 @@ export function Board({
    * Shows a task as the server has it now, unless this page is moving it: a card held with the
    * keyboard, or a move still being written, would jump back to where it was.
    */
+  const isMoving = (taskId: string) =>
+    heldTaskId.current === taskId || (pendingWrites.current.get(taskId) ?? 0) > 0;
+
+  function showTask(task: Task) {
+    if (isMoving(task.id)) return;
+    setTasks((current) =>
+      matchesFilters(task, filters, currentUserId)
+        ? upsertTask(current, task)
+        : removeTask(current, task.id),
+    );
+  }
+
   async function refreshTask(taskId: string) {
-    const moving = () =>
-      heldTaskId.current === taskId || (pendingWrites.current.get(taskId) ?? 0) > 0;
     try {
-      const task = await api<Task>(`/api/tasks/${encodeURIComponent(taskId)}`);
-      if (moving()) return;
-      setTasks((current) =>
-        matchesFilters(task, filters, currentUserId)
-          ? upsertTask(current, task)
-          : removeTask(current, taskId),
-      );
+      showTask(await api<Task>(`/api/tasks/${encodeURIComponent(taskId)}`));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404 && !moving())
+      if (err instanceof ApiError && err.status === 404 && !isMoving(taskId))
         setTasks((current) => removeTask(current, taskId));
     }
   }
 
+  /** A shown task's next version is placed from the message itself; anything else is read. */
   function onTaskEvent(data: unknown) {
     const event = data as BoardTaskEvent;
     if (event.teamId !== teamId) return;
     const shown = tasks.find((t) => t.id === event.id);
     if (shown && shown.version >= event.version) return;
-    void refreshTask(event.id);
+    const next = shown && taskAfterEvent(shown, event);
+    if (next) showTask(next);
+    else void refreshTask(event.id);
   }
   useLiveEvent('task.created', onTaskEvent);
   useLiveEvent('task.updated', onTaskEvent);

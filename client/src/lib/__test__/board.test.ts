@@ -4,9 +4,11 @@ import {
   locate,
   positionBetween,
   removeTask,
+  taskAfterEvent,
   toColumns,
   upsertTask,
 } from '../board';
+import type { BoardTaskEvent } from '../types';
 import { buildTask } from './factories';
 
 describe('board ordering', () => {
@@ -79,5 +81,70 @@ describe('board ordering', () => {
     );
     expect(upsertTask(tasks, c)).toHaveLength(3);
     expect(removeTask(tasks, a.id)).toEqual([b]);
+  });
+});
+
+describe('a task from a board message', () => {
+  const shown = buildTask({ title: 'Plan', status: 'todo', position: 2, version: 3 });
+  const message = (overrides: Partial<BoardTaskEvent> = {}): BoardTaskEvent => ({
+    id: shown.id,
+    teamId: shown.teamId,
+    version: 4,
+    title: shown.title,
+    status: 'in_review',
+    priority: shown.priority,
+    assigneeId: 'user-2',
+    dueDate: null,
+    tags: ['launch'],
+    ticketId: null,
+    position: 0.5,
+    changes: {
+      status: { from: 'todo', to: 'in_review' },
+      position: { from: 2, to: 0.5 },
+      assigneeId: { from: null, to: 'user-2' },
+      tags: { from: [], to: ['launch'] },
+    },
+    ...overrides,
+  });
+
+  it('places the next version where the message says, with what it changed', () => {
+    const next = taskAfterEvent(shown, message());
+    expect(next).toEqual({
+      ...shown,
+      status: 'in_review',
+      position: 0.5,
+      assigneeId: 'user-2',
+      tags: ['launch'],
+      version: 4,
+    });
+    const withText = taskAfterEvent(
+      shown,
+      message({
+        changes: {
+          description: { from: '', to: 'Steps' },
+          customFields: { from: {}, to: { points: 3 } },
+          completedAt: { from: null, to: '2026-11-02T10:00:00.000Z' },
+        },
+      }),
+    );
+    expect(withText).toMatchObject({
+      description: 'Steps',
+      customFields: { points: 3 },
+      completedAt: '2026-11-02T10:00:00.000Z',
+    });
+  });
+
+  it('leaves the task to be read when the message cannot tell everything', () => {
+    // A version was missed in between.
+    expect(taskAfterEvent(shown, message({ version: 5 }))).toBeUndefined();
+    // Published before events carried the position.
+    expect(taskAfterEvent(shown, message({ position: undefined }))).toBeUndefined();
+    // Attachments are only counted in the changes.
+    expect(
+      taskAfterEvent(shown, message({ changes: { attachments: { from: 0, to: 1 } } })),
+    ).toBeUndefined();
+    expect(
+      taskAfterEvent(shown, message({ changes: { someNewField: { from: 1, to: 2 } } })),
+    ).toBeUndefined();
   });
 });

@@ -1,7 +1,14 @@
 import { waitFor } from '@taskforge/common/testing';
 import type { Response } from 'supertest';
 import { liveStreamKey } from '../../live/live-feed';
-import { buildTask, buildTeam, newId, signIn, type SignedInUser } from '../../test/factories';
+import {
+  buildTask,
+  buildTeam,
+  newId,
+  signIn,
+  updateTask,
+  type SignedInUser,
+} from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
 import { listen, openStream, type SseClient } from '../../test/sse';
@@ -95,6 +102,34 @@ describe('GET /api/notifications/stream', () => {
     expect(JSON.parse(board.data)).toMatchObject({ id: task.id, version: 0, teamId: myTeam });
     expect(client.of('task.created').map((m) => JSON.parse(m.data).id)).toEqual([task.id]);
     expect(client.messages.every((m) => /^\d+-\d+$/.test(m.id ?? ''))).toBe(true);
+  });
+
+  it('streams where a moved task now sits (status and position) to the team’s boards', async () => {
+    const me = signIn();
+    const teamId = await joinTeam(me.id);
+    const client = await connect(me);
+    const task = buildTask({ teamId, position: 3 });
+    await ctx.publish('task.created', task);
+    const created = await client.next((m) => m.event === 'task.created');
+    expect(JSON.parse(created.data)).toMatchObject({ id: task.id, status: 'todo', position: 3 });
+
+    const inReview = updateTask(task, { status: 'in_review', position: 0.5 });
+    await ctx.publish('task.updated', inReview);
+    const moved = await client.next((m) => m.event === 'task.updated');
+    expect(JSON.parse(moved.data)).toMatchObject({
+      id: task.id,
+      teamId,
+      version: 1,
+      status: 'in_review',
+      position: 0.5,
+      changes: { status: { from: 'todo', to: 'in_review' }, position: { from: 3, to: 0.5 } },
+    });
+    // A title edit leaves the card where it was, and still says where that is.
+    await ctx.publish('task.updated', updateTask(inReview, { title: 'Renamed' }));
+    const edited = await client.next(
+      (m) => m.event === 'task.updated' && JSON.parse(m.data).version === 2,
+    );
+    expect(JSON.parse(edited.data)).toMatchObject({ title: 'Renamed', position: 0.5 });
   });
 
   it('stops sending a team’s board changes as soon as the member is removed', async () => {

@@ -79,6 +79,29 @@ describe('GET /api/tasks/:id/activity', () => {
     ]);
   });
 
+  it('records custom field changes like the other fields, and nothing for an unchanged value', async () => {
+    const task = await createTask(ctx.app, team, { title: 'Estimate me' });
+    const patch = (customFields: object) =>
+      request(ctx.app)
+        .patch(`/api/tasks/${task.id}`)
+        .set('Cookie', team.member.cookie)
+        .send({ customFields })
+        .expect(200);
+    await patch({ estimate: 3, owner: 'ops' });
+    await patch({ estimate: 5, owner: null });
+    await patch({ estimate: 5 });
+
+    const res = await activity(task.id);
+    expect(res.status).toBe(200);
+    expectDocumented('get', path, res);
+    expect(res.body.map((entry: { type: string; changes: unknown }) => entry.changes)).toEqual([
+      [{ field: 'customFields', from: { estimate: 3, owner: 'ops' }, to: { estimate: 5 } }],
+      [{ field: 'customFields', from: {}, to: { estimate: 3, owner: 'ops' } }],
+      [],
+    ]);
+    expect(res.body[0]).toMatchObject({ type: 'task.updated', actorId: team.member.id });
+  });
+
   it('pages with X-Next-Cursor, each entry once', async () => {
     const task = await createTask(ctx.app, team);
     for (let i = 0; i < 4; i += 1) {

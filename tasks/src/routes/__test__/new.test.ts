@@ -93,6 +93,7 @@ describe('POST /api/tasks', () => {
       dueDate: '2030-01-15T00:00:00.000Z',
       ticketId: null,
       tags: ['docs', 'q3'],
+      position: res.body.position,
     });
     expect(event?.metadata.actorId).toBe(team.member.id);
     expect(await Activity.find({ taskId: res.body.id }).lean()).toEqual([

@@ -84,6 +84,7 @@ describe('PATCH /api/tasks/:id', () => {
       status: 'todo',
       assigneeId: team.member.id,
       creatorId: team.member.id,
+      position: task.position,
     });
     expect(event?.data.changes).toEqual({
       title: { from: 'Old', to: 'New' },
@@ -128,6 +129,11 @@ describe('PATCH /api/tasks/:id', () => {
     const events = (await ctx.eventsFor('task.updated', task.id, 2)).map(
       (e) => e.data as EventData<'task.updated'>,
     );
+    // Where the card now is, whether or not the write changed it: boards place it from this.
+    expect(events.map((e) => [e.status, e.position])).toEqual([
+      ['done', done.position + 1],
+      ['in_progress', 7.5],
+    ]);
     expect(events[0]?.changes.status).toEqual({ from: 'todo', to: 'done' });
     expect(events[1]?.changes).toMatchObject({
       status: { from: 'done', to: 'in_progress' },
