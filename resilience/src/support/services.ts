@@ -35,7 +35,7 @@ function serviceEnv(name: ServiceName): Record<string, string> {
 export function startService(
   name: ServiceName,
   env: Record<string, string>,
-  readyTimeoutMs = 60_000,
+  readyTimeoutMs = 120_000,
 ): Promise<ServiceProcess> {
   return startServiceProcess({
     cwd: join(ROOT, name),
