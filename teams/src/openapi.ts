@@ -94,9 +94,7 @@ export const openApiDocument = {
   tags: [{ name: 'teams' }, { name: 'members' }, { name: 'permissions' }, { name: 'audit' }],
   security: [{ session: [] }],
   components: {
-    securitySchemes: {
-      session: { type: 'apiKey', in: 'cookie', name: 'session' },
-    },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       Role: { type: 'string', enum: [...ROLES] },
