@@ -1,4 +1,10 @@
-import { errorResponseSchema, NOTIFICATION_FREQUENCIES, openApi, THEMES } from '@taskforge/common';
+import {
+  EMAIL_MAX_LENGTH,
+  errorResponseSchema,
+  NOTIFICATION_FREQUENCIES,
+  openApi,
+  THEMES,
+} from '@taskforge/common';
 import { PROFILE_LIMITS } from './models/user';
 import { PASSWORD_LENGTH } from './routes/validators';
 
@@ -27,7 +33,7 @@ const credentials = {
   type: 'object',
   required: ['email', 'password'],
   properties: {
-    email: { type: 'string', format: 'email' },
+    email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
     password: { type: 'string', minLength: PASSWORD_LENGTH.min, maxLength: PASSWORD_LENGTH.max },
   },
 };
