@@ -1,6 +1,6 @@
 import cookieSession from 'cookie-session';
 import cors from 'cors';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -27,6 +27,13 @@ export interface AppOptions {
   docs?: { path: string; document: object };
   routers: Router[];
   trustProxyHops?: number;
+}
+
+/** A request that carries a body of at least one byte (`Content-Length: 0` is no body). */
+function hasContent(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) && length > 0;
 }
 
 /**
@@ -63,9 +70,19 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
-  // Every request body of the suite is an object; express.json also lets an array through,
-  // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
   app.use((req, _res, next) => {
+    if (req.body === undefined) {
+      // express.json left it unset: no body, or one of another type, which no route reads.
+      if (hasContent(req)) {
+        throw new RequestValidationError([
+          { message: 'The body must be JSON (Content-Type: application/json)' },
+        ]);
+      }
+      // Routes read `req.body` as an object; without a body each field is simply missing.
+      req.body = {};
+    }
+    // Every request body of the suite is an object; express.json also lets an array through,
+    // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
     if (Array.isArray(req.body)) {
       throw new RequestValidationError([{ message: 'The body must be a JSON object' }]);
     }
