@@ -37,6 +37,28 @@ function hasContent(req: Request): boolean {
 }
 
 /**
+ * Whether any string (or key) in a parsed body or query holds U+0000, and under which top-level
+ * field. A loop, not recursion: bodies may nest thousands deep.
+ */
+function fieldWithNul(root: unknown): { field?: string } | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  const pending: Array<[unknown, string]> = Object.entries(root).map(([k, v]) => [v, k]);
+  for (const key of Object.keys(root)) if (key.includes('\u0000')) return {};
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [value, field] = item;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field };
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) return { field };
+        pending.push([inner, field]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Everything a TaskForge service has in common, in the right order, so each service's
  * `app.ts` only names its routers. No I/O happens here: tests build apps freely.
  */
@@ -85,6 +107,14 @@ export function createApp(options: AppOptions): Express {
     // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
     if (Array.isArray(req.body)) {
       throw new RequestValidationError([{ message: 'The body must be a JSON object' }]);
+    }
+    // PostgreSQL text and jsonb cannot hold U+0000: teams answered 500, and a task title with
+    // one reached teams' audit log in an event it could never record.
+    const nul = fieldWithNul(req.body) ?? fieldWithNul(req.query);
+    if (nul !== undefined) {
+      throw new RequestValidationError([
+        { message: 'Text must not contain the NUL character (U+0000)', ...nul },
+      ]);
     }
     next();
   });

@@ -247,11 +247,6 @@ describe('text', () => {
     );
     expect(created.status).toBe(201);
     expect(created.body.title).toBe(title);
-    const task = await call<{ title: string }>(suite.urls.tasks, 'PATCH', `/api/tasks/${taskId}`, {
-      cookie: me.cookie,
-      body: { title: `${title} \u0000 nul` },
-    });
-    expect([200, 400]).toContain(task.status);
     for (const [service, method, path, valid] of WRITES) {
       for (const field of Object.keys(valid())) {
         const body = { ...valid(), [field]: '😀'.repeat(30_000) };
@@ -259,6 +254,26 @@ describe('text', () => {
         expectRefused(res, [400, 413], `${method} ${path()} long ${field}`);
       }
     }
+  });
+
+  it('refuses U+0000 in any field or query with 400 naming it: PostgreSQL cannot store it', async () => {
+    // Schemathesis found POST /api/teams answering 500 for a NUL in the name; a task title with
+    // one was stored, and its events never reached teams' audit log.
+    for (const [service, method, path, valid] of WRITES) {
+      for (const field of Object.keys(valid())) {
+        const body = { ...valid(), [field]: 'a\u0000b' };
+        const res = await call(suite.urls[service], method, path(), { cookie: me.cookie, body });
+        expectRefused(res, [400], `${method} ${path()} ${field} with NUL`);
+        expect((res.body as { errors: Array<{ field?: string }> }).errors[0]!.field).toBe(field);
+      }
+    }
+    expectRefused(
+      await call(suite.urls.teams, 'GET', `/api/teams/${teamId}/audit?actorId=a%00b`, {
+        cookie: me.cookie,
+      }),
+      [400],
+      'audit actorId with NUL',
+    );
   });
 
   it('answers malformed ids with 400 or 404, never 500', async () => {

@@ -184,6 +184,28 @@ describe('error handling', () => {
     });
   });
 
+  it.each([
+    ['a field', { name: 'a\u0000b', size: 1 }, 'name'],
+    ['a nested value', { name: 'a', size: 1, tags: [{ label: ['x\u0000'] }] }, 'tags'],
+    ['a key', { name: 'a', size: 1, 'k\u0000': 1 }, undefined],
+  ])(
+    'answers U+0000 in %s of the body with 400 (PostgreSQL cannot store it)',
+    async (_c, sent, field) => {
+      const { cookie } = signinCookie();
+      const res = await request(app).post('/api/things').set('Cookie', cookie).send(sent);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        errors: [{ message: 'Text must not contain the NUL character (U+0000)', field }],
+      });
+    },
+  );
+
+  it('answers U+0000 in the query string with 400', async () => {
+    const res = await request(app).get('/api/me?actorId=a%00b');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'actorId' });
+  });
+
   it('answers JSON in a charset other than UTF-8 with 400 in the common shape', async () => {
     const res = await request(app)
       .post('/api/things')
