@@ -120,6 +120,10 @@ async function main(): Promise<void> {
         values.examples,
         '--seed',
         values.seed,
+        // Failing examples are kept under .local/ and tried first next time; not in deterministic
+        // runs, whose cases must not depend on an earlier run.
+        '--generation-database',
+        values.deterministic ? 'none' : join(reports, 'examples'),
         ...(values.deterministic ? ['--generation-deterministic'] : []),
         '--workers',
         '2',
