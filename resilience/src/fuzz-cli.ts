@@ -13,8 +13,8 @@ Runs Schemathesis (installed by scripts/infra.sh provision) against every servic
 document on the local stack, signed in with a real session cookie: no 5xx, statuses, content
 types and bodies as documented. Starts a stack of its own unless --url names a running one
 (--no-build: with the last build). --deterministic makes Schemathesis generate the same cases
-on every run (CI: a failure is the code's, not the draw's). JUnit reports go to
-.local/schemathesis/.`;
+on every run (CI: a failure is the code's, not the draw's). JUnit reports and the cache of
+'st replay <id>' (run it there) go to .local/schemathesis/.`;
 
 const SCHEMATHESIS = join(homedir(), '.cache', 'taskforge', 'schemathesis-4.32.5', 'bin', 'st');
 const DOCUMENTS = ['users', 'tickets', 'teams', 'tasks', 'notifications'];
@@ -31,9 +31,9 @@ function log(message: string): void {
   process.stdout.write(`[fuzz] ${message}\n`);
 }
 
-function run(command: string, args: string[]): Promise<number> {
+function run(command: string, args: string[], cwd: string): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
+    const child = spawn(command, args, { stdio: 'inherit', cwd });
     child.once('exit', (code) => done(code ?? 1));
   });
 }
@@ -107,37 +107,42 @@ async function main(): Promise<void> {
     const failed: string[] = [];
     for (const name of DOCUMENTS) {
       log(`${name}: ${values.examples} examples per operation`);
-      const code = await run(SCHEMATHESIS, [
-        'run',
-        `${gateway}/api/${name}/docs.json`,
-        '--url',
-        gateway,
-        '--header',
-        `Cookie: ${session.cookieHeader()}`,
-        '--checks',
-        CHECKS.join(','),
-        '--max-examples',
-        values.examples,
-        '--seed',
-        values.seed,
-        // Failing examples are kept under .local/ and tried first next time; not in deterministic
-        // runs, whose cases must not depend on an earlier run.
-        '--generation-database',
-        values.deterministic ? 'none' : join(reports, 'examples'),
-        ...(values.deterministic ? ['--generation-deterministic'] : []),
-        '--workers',
-        '2',
-        '--request-timeout',
-        '30',
-        ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
-        '--report',
-        'junit',
-        '--report-junit-path',
-        join(reports, `${name}.xml`),
-        '--no-color',
-        '--warnings',
-        'off',
-      ]);
+      const code = await run(
+        SCHEMATHESIS,
+        [
+          'run',
+          `${gateway}/api/${name}/docs.json`,
+          '--url',
+          gateway,
+          '--header',
+          `Cookie: ${session.cookieHeader()}`,
+          '--checks',
+          CHECKS.join(','),
+          '--max-examples',
+          values.examples,
+          '--seed',
+          values.seed,
+          // Failing examples are kept under .local/ and tried first next time; not in deterministic
+          // runs, whose cases must not depend on an earlier run.
+          '--generation-database',
+          values.deterministic ? 'none' : join(reports, 'examples'),
+          ...(values.deterministic ? ['--generation-deterministic'] : []),
+          '--workers',
+          '2',
+          '--request-timeout',
+          '30',
+          ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
+          '--report',
+          'junit',
+          '--report-junit-path',
+          join(reports, `${name}.xml`),
+          '--no-color',
+          '--warnings',
+          'off',
+        ],
+        // Its replay cache (.schemathesis/, for `st replay <id>`) goes beside the reports.
+        reports,
+      );
       if (code !== 0) failed.push(name);
     }
     log(failed.length === 0 ? 'no failures' : `failures in: ${failed.join(', ')}`);
