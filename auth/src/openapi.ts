@@ -1,4 +1,10 @@
-import { errorResponseSchema, NOTIFICATION_FREQUENCIES, openApi, THEMES } from '@taskforge/common';
+import {
+  EMAIL_MAX_LENGTH,
+  errorResponseSchema,
+  NOTIFICATION_FREQUENCIES,
+  openApi,
+  THEMES,
+} from '@taskforge/common';
 import { PROFILE_LIMITS } from './models/user';
 import { PASSWORD_LENGTH } from './routes/validators';
 
@@ -27,7 +33,7 @@ const credentials = {
   type: 'object',
   required: ['email', 'password'],
   properties: {
-    email: { type: 'string', format: 'email' },
+    email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
     password: { type: 'string', minLength: PASSWORD_LENGTH.min, maxLength: PASSWORD_LENGTH.max },
   },
 };
@@ -117,7 +123,7 @@ export const openApiDocument = {
       get: {
         tags: ['profile'],
         summary: 'The signed-in user',
-        security: [{ sessionCookie: [] }],
+        security: [{ session: [] }],
         responses: {
           200: { description: 'The user', content: json(ref('User')) },
           401: errors[401],
@@ -131,7 +137,7 @@ export const openApiDocument = {
         description:
           'Only the given fields change; null (or an empty string) clears a text field. Unknown ' +
           'fields are rejected. Publishes `user.updated` with the new version when anything changed.',
-        security: [{ sessionCookie: [] }],
+        security: [{ session: [] }],
         requestBody: { required: true, content: json(ref('ProfileUpdate')) },
         responses: {
           200: { description: 'The updated user', content: json(ref('User')) },
@@ -150,7 +156,7 @@ export const openApiDocument = {
         description:
           'Needs the current password (wrong: 400 "Invalid credentials" on `currentPassword`). ' +
           'Sets `passwordChangedAt`. Answers 204 with no body.',
-        security: [{ sessionCookie: [] }],
+        security: [{ session: [] }],
         requestBody: {
           required: true,
           content: json({
@@ -194,9 +200,7 @@ export const openApiDocument = {
     },
   },
   components: {
-    securitySchemes: {
-      sessionCookie: { type: 'apiKey', in: 'cookie', name: 'session' },
-    },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       SessionUser: {

@@ -26,7 +26,12 @@ export {
 export { requireAuth } from './middlewares/require-auth';
 export { validateRequest } from './middlewares/validate-request';
 export { errorHandler } from './middlewares/error-handler';
-export { createRateLimiter, type RateLimitOptions } from './middlewares/rate-limit';
+export {
+  createRateLimiter,
+  ipKey,
+  userOrIpKey,
+  type RateLimitOptions,
+} from './middlewares/rate-limit';
 export {
   healthRouter,
   mongoReady,

@@ -33,9 +33,7 @@ export const openApiDocument = {
   tags: [{ name: 'notifications' }],
   security: [{ session: [] }],
   components: {
-    securitySchemes: {
-      session: { type: 'apiKey', in: 'cookie', name: 'session' },
-    },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       Notification: {

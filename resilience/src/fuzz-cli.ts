@@ -6,12 +6,15 @@ import { parseArgs } from 'node:util';
 import { ApiSession } from '../../stack/src/api-session';
 import { launchStack, type LaunchedStack } from '../../stack/src/launch';
 
-const USAGE = `Usage: npm run fuzz -- [--url <gateway>] [--examples <n>] [--seed <n>]
+const USAGE = `Usage: npm run fuzz -- [--url <gateway>] [--examples <n>] [--seed <n>] [--deterministic]
+                        [--no-build]
 
 Runs Schemathesis (installed by scripts/infra.sh provision) against every service's OpenAPI
 document on the local stack, signed in with a real session cookie: no 5xx, statuses, content
-types and bodies as documented. Starts a stack of its own unless --url names a running one.
-JUnit reports go to .local/schemathesis/.`;
+types and bodies as documented. Starts a stack of its own unless --url names a running one
+(--no-build: with the last build). --deterministic makes Schemathesis generate the same cases
+on every run (CI: a failure is the code's, not the draw's). JUnit reports and the cache of
+'st replay <id>' (run it there) go to .local/schemathesis/.`;
 
 const SCHEMATHESIS = join(homedir(), '.cache', 'taskforge', 'schemathesis-4.32.5', 'bin', 'st');
 const DOCUMENTS = ['users', 'tickets', 'teams', 'tasks', 'notifications'];
@@ -28,9 +31,9 @@ function log(message: string): void {
   process.stdout.write(`[fuzz] ${message}\n`);
 }
 
-function run(command: string, args: string[]): Promise<number> {
+function run(command: string, args: string[], cwd: string): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
+    const child = spawn(command, args, { stdio: 'inherit', cwd });
     child.once('exit', (code) => done(code ?? 1));
   });
 }
@@ -41,6 +44,8 @@ async function main(): Promise<void> {
       url: { type: 'string' },
       examples: { type: 'string', default: '30' },
       seed: { type: 'string', default: '20261122' },
+      deterministic: { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -58,11 +63,39 @@ async function main(): Promise<void> {
   let dir: string | undefined;
   let gateway = values.url;
   if (!gateway) {
-    dir = mkdtempSync(join(tmpdir(), 'taskforge-fuzz-'));
     log('starting the local stack on free ports');
-    stack = await launchStack({ root, dir, build: true, env: { RATE_LIMIT_MAX: '100000000' } });
+    // Twice at most: on a shared machine another process can take a port of the free block
+    // between the check and the listen.
+    for (let attempt = 1; !stack; attempt += 1) {
+      dir = mkdtempSync(join(tmpdir(), 'taskforge-fuzz-'));
+      try {
+        stack = await launchStack({
+          root,
+          dir,
+          build: !values['no-build'] && attempt === 1,
+          env: { RATE_LIMIT_MAX: '100000000' },
+        });
+      } catch (err) {
+        rmSync(dir, { recursive: true, force: true });
+        if (attempt === 2) throw err;
+        log(`the stack did not start, once more: ${err instanceof Error ? err.message : err}`);
+      }
+    }
     gateway = stack.url;
   }
+  // A CI time limit (or Ctrl-C) must not leave the stack's processes behind: it runs detached.
+  let stopping = false;
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    // The signal may come twice (from a time limit to the whole group, and relayed by tsx).
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    void Promise.resolve(stack?.stop()).finally(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.on('SIGINT', stopOnSignal).on('SIGTERM', stopOnSignal);
   try {
     const session = new ApiSession(gateway);
     await session.expect(
@@ -74,32 +107,44 @@ async function main(): Promise<void> {
     const failed: string[] = [];
     for (const name of DOCUMENTS) {
       log(`${name}: ${values.examples} examples per operation`);
-      const code = await run(SCHEMATHESIS, [
-        'run',
-        `${gateway}/api/${name}/docs.json`,
-        '--url',
-        gateway,
-        '--header',
-        `Cookie: ${session.cookieHeader()}`,
-        '--checks',
-        CHECKS.join(','),
-        '--max-examples',
-        values.examples,
-        '--seed',
-        values.seed,
-        '--workers',
-        '2',
-        '--request-timeout',
-        '30',
-        ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
-        '--report',
-        'junit',
-        '--report-junit-path',
-        join(reports, `${name}.xml`),
-        '--no-color',
-        '--warnings',
-        'off',
-      ]);
+      const code = await run(
+        SCHEMATHESIS,
+        [
+          'run',
+          `${gateway}/api/${name}/docs.json`,
+          '--url',
+          gateway,
+          '--header',
+          `Cookie: ${session.cookieHeader()}`,
+          '--checks',
+          CHECKS.join(','),
+          '--max-examples',
+          values.examples,
+          '--seed',
+          values.seed,
+          // Failing examples are kept under .local/ and tried first next time; deterministic runs
+          // keep none (their cases must not depend on an earlier run).
+          ...(values.deterministic
+            ? ['--generation-deterministic']
+            : ['--generation-database', join(reports, 'examples')]),
+          // One worker in deterministic runs: Debian's Python 3.11.7 parses ASTs racily across
+          // threads (CPython gh-106905, fixed in 3.11.8), which Schemathesis reports as an error.
+          '--workers',
+          values.deterministic ? '1' : '2',
+          '--request-timeout',
+          '30',
+          ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
+          '--report',
+          'junit',
+          '--report-junit-path',
+          join(reports, `${name}.xml`),
+          '--no-color',
+          '--warnings',
+          'off',
+        ],
+        // Its replay cache (.schemathesis/, for `st replay <id>`) goes beside the reports.
+        reports,
+      );
       if (code !== 0) failed.push(name);
     }
     log(failed.length === 0 ? 'no failures' : `failures in: ${failed.join(', ')}`);

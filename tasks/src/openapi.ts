@@ -102,7 +102,7 @@ export const openApiDocument = {
   tags: [{ name: 'tasks' }, { name: 'comments' }, { name: 'attachments' }],
   security: [{ session: [] }],
   components: {
-    securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'session' } },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       Attachment: {

@@ -1,4 +1,10 @@
-import { errorResponseSchema, openApi, PERMISSIONS, ROLES } from '@taskforge/common';
+import {
+  EMAIL_MAX_LENGTH,
+  errorResponseSchema,
+  openApi,
+  PERMISSIONS,
+  ROLES,
+} from '@taskforge/common';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from './db/teams';
 import { ACTIONS, CSV_COLUMNS, ENTITY_TYPES, MAX_CSV_PAGE_SIZE } from './routes/audit/index';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './routes/pagination';
@@ -94,9 +100,7 @@ export const openApiDocument = {
   tags: [{ name: 'teams' }, { name: 'members' }, { name: 'permissions' }, { name: 'audit' }],
   security: [{ session: [] }],
   components: {
-    securitySchemes: {
-      session: { type: 'apiKey', in: 'cookie', name: 'session' },
-    },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       Role: { type: 'string', enum: [...ROLES] },
@@ -175,7 +179,7 @@ export const openApiDocument = {
         type: 'object',
         description: 'Exactly one of email and userId, naming someone in the user directory',
         properties: {
-          email: { type: 'string', format: 'email' },
+          email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
           userId: { type: 'string', maxLength: 64 },
           role: { ...ref('Role'), default: 'member' },
         },

@@ -30,9 +30,7 @@ export const openApiDocument = {
   servers: [{ url: '/' }],
   tags: [{ name: 'tickets' }],
   components: {
-    securitySchemes: {
-      session: { type: 'apiKey', in: 'cookie', name: 'session' },
-    },
+    securitySchemes: openApi.sessionSecurityScheme,
     schemas: {
       ErrorResponse: errorResponseSchema,
       Ticket: {

@@ -1,4 +1,4 @@
-import { BadRequestError, createRateLimiter, validateRequest } from '@taskforge/common';
+import { BadRequestError, createRateLimiter, ipKey, validateRequest } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
@@ -23,6 +23,8 @@ export function signinRouter({ config, redis, redisPrefix }: SigninDeps): Router
     windowMs: config.SIGNIN_WINDOW_MS,
     limit: config.SIGNIN_MAX_FAILURES_PER_IP,
     skipSuccessfulRequests: true,
+    // Per address even when signed in: one session must not buy a fresh bucket of guesses.
+    keyGenerator: ipKey,
     message,
   });
   const failuresPerEmail = createRateLimiter({

@@ -40,10 +40,24 @@ const preferences = z.looseObject({
   }),
 });
 
+const emailAddress = z.string().email();
+
+/**
+ * The one rule for an email address in the suite: what user events may carry. Input validators
+ * use it too, so no address passes a route and then fails its own event (validator.js' isEmail
+ * lets through addresses such as `'@example.test` that this refuses).
+ */
+export function isEmailAddress(value: unknown): boolean {
+  return emailAddress.safeParse(value).success;
+}
+
+/** RFC 5321's limit on a forward path. */
+export const EMAIL_MAX_LENGTH = 254;
+
 const user = z.looseObject({
   id,
   version,
-  email: z.string().email(),
+  email: emailAddress,
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
   avatarUrl: z.string().nullable().optional(),

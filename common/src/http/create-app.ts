@@ -1,6 +1,6 @@
 import cookieSession from 'cookie-session';
 import cors from 'cors';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
@@ -27,6 +27,35 @@ export interface AppOptions {
   docs?: { path: string; document: object };
   routers: Router[];
   trustProxyHops?: number;
+}
+
+/** A request that carries a body of at least one byte (`Content-Length: 0` is no body). */
+function hasContent(req: Request): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) && length > 0;
+}
+
+/**
+ * Whether any string (or key) in a parsed body or query holds U+0000, and under which top-level
+ * field. A loop, not recursion: bodies may nest thousands deep.
+ */
+function fieldWithNul(root: unknown): { field?: string } | undefined {
+  if (typeof root !== 'object' || root === null) return undefined;
+  const pending: Array<[unknown, string]> = Object.entries(root).map(([k, v]) => [v, k]);
+  for (const key of Object.keys(root)) if (key.includes('\u0000')) return {};
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [value, field] = item;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field };
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) return { field };
+        pending.push([inner, field]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -63,11 +92,29 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
-  // Every request body of the suite is an object; express.json also lets an array through,
-  // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
   app.use((req, _res, next) => {
+    if (req.body === undefined) {
+      // express.json left it unset: no body, or one of another type, which no route reads.
+      if (hasContent(req)) {
+        throw new RequestValidationError([
+          { message: 'The body must be JSON (Content-Type: application/json)' },
+        ]);
+      }
+      // Routes read `req.body` as an object; without a body each field is simply missing.
+      req.body = {};
+    }
+    // Every request body of the suite is an object; express.json also lets an array through,
+    // which field validators then see as "no fields" (a PATCH answered 200, changing nothing).
     if (Array.isArray(req.body)) {
       throw new RequestValidationError([{ message: 'The body must be a JSON object' }]);
+    }
+    // PostgreSQL text and jsonb cannot hold U+0000: teams answered 500, and a task title with
+    // one reached teams' audit log in an event it could never record.
+    const nul = fieldWithNul(req.body) ?? fieldWithNul(req.query);
+    if (nul !== undefined) {
+      throw new RequestValidationError([
+        { message: 'Text must not contain the NUL character (U+0000)', ...nul },
+      ]);
     }
     next();
   });

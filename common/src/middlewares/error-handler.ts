@@ -48,6 +48,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       res.status(400).send({ errors: [{ message: 'Malformed JSON body' }] });
       return;
     }
+    // A JSON body in a charset or content coding body-parser does not read (415): the
+    // documents answer bad input with 400, so this is bad input too.
+    if (err.type === 'charset.unsupported' || err.type === 'encoding.unsupported') {
+      res.status(400).send({ errors: [{ message: 'The body must be JSON in UTF-8' }] });
+      return;
+    }
     if (err.type === 'entity.too.large') {
       res.status(413).send({ errors: [{ message: 'Request body too large' }] });
       return;

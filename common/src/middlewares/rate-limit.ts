@@ -1,5 +1,5 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Options } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import { TooManyRequestsError } from '../errors';
@@ -10,9 +10,24 @@ export interface RateLimitOptions {
   prefix: string;
   windowMs: number;
   limit: number;
+  /** Defaults to `userOrIpKey`. */
   keyGenerator?: Options['keyGenerator'];
   skipSuccessfulRequests?: boolean;
   message?: string;
+}
+
+/** The client's address (an IPv6 client by its /56, which one host usually holds whole). */
+export function ipKey(req: Request): string {
+  return `ip:${ipKeyGenerator(req.ip ?? '')}`;
+}
+
+/**
+ * The signed-in user (from the verified session, so `currentUser` must run first), else the
+ * client's address. The client's server-side rendering calls the APIs for every browser from
+ * one address: counted per address, all its users would share one bucket.
+ */
+export function userOrIpKey(req: Request): string {
+  return req.currentUser ? `user:${req.currentUser.id}` : ipKey(req);
 }
 
 /**
@@ -29,7 +44,7 @@ export function createRateLimiter(options: RateLimitOptions): RequestHandler {
     legacyHeaders: false,
     passOnStoreError: true,
     skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
-    ...(options.keyGenerator ? { keyGenerator: options.keyGenerator } : {}),
+    keyGenerator: options.keyGenerator ?? userOrIpKey,
     store: new RedisStore({
       prefix: `rl:${options.prefix}:`,
       sendCommand: (command: string, ...args: string[]) =>

@@ -378,13 +378,22 @@ interface Operation {
   method: string;
   path: string;
   documented: string[];
+  /** The security requirements that apply: the operation's own, else the document's. */
+  security: Array<Record<string, string[]>>;
+}
+
+type SecurityRequirements = Array<Record<string, string[]>>;
+interface ServedDocument {
+  security?: SecurityRequirements;
+  components?: { securitySchemes?: Record<string, { type: string; in?: string; name?: string }> };
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, unknown>; security?: SecurityRequirements }>
+  >;
 }
 
 let world: World;
-const documents = new Map<
-  ServiceName,
-  { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
->();
+const documents = new Map<ServiceName, ServedDocument>();
 
 beforeAll(async () => {
   const suite = await startSuite();
@@ -474,10 +483,17 @@ afterAll(async () => {
 function operations(): Operation[] {
   const list: Operation[] = [];
   for (const [service] of SERVICES) {
-    for (const [path, item] of Object.entries(documents.get(service)!.paths)) {
+    const document = documents.get(service)!;
+    for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(item)) {
         if (op && typeof op === 'object' && 'responses' in op) {
-          list.push({ service, method, path, documented: Object.keys(op.responses) });
+          list.push({
+            service,
+            method,
+            path,
+            documented: Object.keys(op.responses),
+            security: op.security ?? document.security ?? [],
+          });
         }
       }
     }
@@ -497,6 +513,20 @@ it('has an expectation for every operation of every document, each status docume
       .map(([actor, status]) => `${op.method} ${op.path} ${actor} ${status}`),
   );
   expect(undocumented).toEqual([]);
+});
+
+it('declares the session cookie on exactly the operations that answer 401 when signed out', () => {
+  // Clients and fuzzers (Schemathesis) read `security` to know which requests need the cookie.
+  const wrong = operations().flatMap((op) => {
+    const key = `${op.method.toUpperCase()} ${op.path}`;
+    const schemes = documents.get(op.service)!.components?.securitySchemes ?? {};
+    const names = op.security.flatMap((requirement) => Object.keys(requirement));
+    const usesSession =
+      names.length > 0 &&
+      names.every((name) => schemes[name]?.in === 'cookie' && schemes[name]?.name === 'session');
+    return usesSession === (CASES[key]!.expect.anonymous === 401) ? [] : [key];
+  });
+  expect(wrong).toEqual([]);
 });
 
 it('answers every operation, for every actor, exactly as documented', async () => {

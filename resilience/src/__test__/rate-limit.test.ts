@@ -1,11 +1,16 @@
-import { startNats, type ServiceProcess, type TestNats } from '@taskforge/common/testing';
+import {
+  signinCookie,
+  startNats,
+  type ServiceProcess,
+  type TestNats,
+} from '@taskforge/common/testing';
 import mongoose from 'mongoose';
 import { call, isErrorShape, type Answer } from '../support/http';
 import { databaseUrl, startService } from '../support/services';
 
 /*
- * The limits as a client meets them on the real processes: the API-wide limit per address and
- * auth's limit on failed sign-ins per email. Past them: 429 in the common shape, with
+ * The limits as a client meets them on the real processes: the API-wide limit per signed-in
+ * user (per address when signed out) and auth's limit on failed sign-ins per email. Past them: 429 in the common shape, with
  * Retry-After and the RateLimit-* headers, and the probes stay unlimited.
  */
 let nats: TestNats;
@@ -74,6 +79,25 @@ it('answers 429 with Retry-After and RateLimit-* past the API-wide limit; probes
       })
     ).status,
   ).toBe(200);
+});
+
+it('gives each signed-in user a bucket of their own, even behind one address', async () => {
+  // The client's server renders every browser's pages from one address.
+  const address = clientAddress();
+  const get = (cookie?: string) =>
+    call(tickets.url, 'GET', '/api/tickets', {
+      headers: { 'x-forwarded-for': address },
+      ...(cookie ? { cookie } : {}),
+    });
+  const alice = signinCookie().cookie;
+  const bob = signinCookie().cookie;
+  for (let i = 0; i < 5; i += 1) expect((await get(alice)).status).toBe(200);
+  expectLimited(await get(alice), 5);
+  expect((await get(bob)).status).toBe(200);
+  // Signed out, the address has its own count, untouched by the users behind it.
+  const anonymous = await get();
+  expect(anonymous.status).toBe(200);
+  expect(anonymous.headers.get('ratelimit-remaining')).toBe('4');
 });
 
 it('answers 429 to sign-ins after too many failures for one email, even with the right password', async () => {

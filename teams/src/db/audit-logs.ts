@@ -57,8 +57,15 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<bo
   return result.rowCount === 1;
 }
 
+/**
+ * jsonb cannot hold U+0000, which other services' stores can: an event carrying one in a value
+ * would never be recorded. It is kept as U+FFFD, the replacement character.
+ */
 function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
+  if (value === null || value === undefined) return null;
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'string' ? inner.replaceAll('\u0000', '\uFFFD') : inner,
+  );
 }
 
 /** One page of a team's audit log, newest first, narrowed by the filters. */

@@ -70,6 +70,10 @@ function buildApp(ready = true) {
       res.status(201).send({ name: req.body.name, owner: req.currentUser?.id });
     },
   );
+  router.patch('/api/things/fields', (req, res) => {
+    const { name } = req.body as { name?: string };
+    res.send({ name: name ?? null, fields: Object.keys(req.body as object) });
+  });
   router.get('/api/me', (req, res) => {
     res.send({ currentUser: req.currentUser ?? null });
   });
@@ -144,6 +148,71 @@ describe('error handling', () => {
       .send('[{"name":"a","size":1}]');
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ errors: [{ message: 'The body must be a JSON object' }] });
+  });
+
+  it('gives a request without a body an empty object, so each field is reported missing', async () => {
+    // A PATCH with no body and no Content-Type crashed a route that destructured req.body
+    // (found by Schemathesis).
+    const bare = await request(app).patch('/api/things/fields');
+    expect(bare.status).toBe(200);
+    expect(bare.body).toEqual({ name: null, fields: [] });
+    const { cookie } = signinCookie();
+    const res = await request(app).post('/api/things').set('Cookie', cookie);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['name', 'size']);
+    const withJsonType = await request(app)
+      .post('/api/things')
+      .set('Cookie', cookie)
+      .set('Content-Type', 'application/json');
+    expect(withJsonType.status).toBe(400);
+    expect(withJsonType.body.errors).toHaveLength(2);
+  });
+
+  it.each([
+    ['text/plain', '{"name":"a","size":1}'],
+    ['application/x-www-form-urlencoded', 'name=a&size=1'],
+  ])('answers a body of type %s with 400: bodies are JSON', async (type, raw) => {
+    const { cookie } = signinCookie();
+    const res = await request(app)
+      .post('/api/things')
+      .set('Cookie', cookie)
+      .set('Content-Type', type)
+      .send(raw);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      errors: [{ message: 'The body must be JSON (Content-Type: application/json)' }],
+    });
+  });
+
+  it.each([
+    ['a field', { name: 'a\u0000b', size: 1 }, 'name'],
+    ['a nested value', { name: 'a', size: 1, tags: [{ label: ['x\u0000'] }] }, 'tags'],
+    ['a key', { name: 'a', size: 1, 'k\u0000': 1 }, undefined],
+  ])(
+    'answers U+0000 in %s of the body with 400 (PostgreSQL cannot store it)',
+    async (_c, sent, field) => {
+      const { cookie } = signinCookie();
+      const res = await request(app).post('/api/things').set('Cookie', cookie).send(sent);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        errors: [{ message: 'Text must not contain the NUL character (U+0000)', field }],
+      });
+    },
+  );
+
+  it('answers U+0000 in the query string with 400', async () => {
+    const res = await request(app).get('/api/me?actorId=a%00b');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'actorId' });
+  });
+
+  it('answers JSON in a charset other than UTF-8 with 400 in the common shape', async () => {
+    const res = await request(app)
+      .post('/api/things')
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send('{"name":"a"}');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ errors: [{ message: 'The body must be JSON in UTF-8' }] });
   });
 
   it('answers a body over the limit with 413', async () => {

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../http/create-app';
-import { testKeys } from '../../testing';
+import { sessionCookie, signinCookie, testKeys } from '../../testing';
 import { createRateLimiter } from '../rate-limit';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
@@ -69,6 +69,32 @@ describe('createRateLimiter', () => {
     expect((await request(a).get('/api/ping')).status).toBe(200);
     expect((await request(b).get('/api/ping')).status).toBe(200);
     expect((await request(a).get('/api/ping')).status).toBe(429);
+  });
+
+  it('counts signed-in users apart, even from one address, and signed-out callers per address', async () => {
+    // The client's server renders for every browser from one address: each user has a bucket.
+    const app = appWithLimit(2);
+    const alice = signinCookie().cookie;
+    const bob = signinCookie().cookie;
+    const from = (cookie?: string) => {
+      const req = request(app).get('/api/ping').set('X-Forwarded-For', '198.51.100.7');
+      return cookie ? req.set('Cookie', cookie) : req;
+    };
+    expect([(await from(alice)).status, (await from(alice)).status]).toEqual([200, 200]);
+    expect((await from(alice)).status).toBe(429);
+    expect((await from(bob)).status).toBe(200);
+    expect((await from()).status).toBe(200);
+    // A token that does not verify is no user: it counts against the address.
+    const forged = sessionCookie('not.a.token');
+    expect((await from(forged)).status).toBe(200);
+    const limited = await from();
+    expect(limited.status).toBe(429);
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address signed out still has its own bucket.
+    expect(
+      (await request(app).get('/api/ping').set('X-Forwarded-For', '198.51.100.8')).status,
+    ).toBe(200);
   });
 
   it('does not limit health probes', async () => {

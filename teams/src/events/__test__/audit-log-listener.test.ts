@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { buildEvent, EVENT_STREAM, EventConsumer, SUBJECTS } from '@taskforge/common';
+import {
+  buildEvent,
+  EVENT_STREAM,
+  EventConsumer,
+  SUBJECTS,
+  type EventData,
+} from '@taskforge/common';
 import { readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { directoryUser, rowsOf } from '../../test/factories';
@@ -107,6 +113,18 @@ describe('the audit log consumer', () => {
     expect(state('task.created')[1]).toMatchObject({ title: 'Write the docs', status: 'todo' });
     expect(state('task.deleted')[0]).toMatchObject({ title: 'Write the docs' });
     expect(state('task.deleted')[1]).toBeNull();
+  });
+
+  it('records an event whose text holds U+0000 (which jsonb refuses) with U+FFFD in its place', async () => {
+    // MongoDB stores NUL; before, such a task's events were redelivered and never recorded.
+    await ctx.startConsumers();
+    const data = sampleData('task.created', randomUUID()) as EventData<'task.created'>;
+    await publish(ctx.bus, buildEvent('task.created', { ...data, title: 'a\u0000b' }));
+    const [row] = await waitFor(async () => {
+      const found = await auditRows();
+      return found.length === 1 ? found : undefined;
+    });
+    expect(row!.new_state).toMatchObject({ title: 'a\uFFFDb' });
   });
 
   it('records this service’s own writes with the request’s actor, IP and user agent', async () => {

@@ -1,4 +1,11 @@
-import { eventMetadataFrom, requireAuth, validateRequest, type Role } from '@taskforge/common';
+import {
+  EMAIL_MAX_LENGTH,
+  eventMetadataFrom,
+  isEmailAddress,
+  requireAuth,
+  validateRequest,
+  type Role,
+} from '@taskforge/common';
 import { Router } from 'express';
 import { body, matchedData, oneOf } from 'express-validator';
 import type { Pool } from 'pg';
@@ -18,7 +25,10 @@ export function newMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }
       .withMessage('Email must be a string')
       .bail()
       .trim()
-      .isEmail()
+      .isLength({ max: EMAIL_MAX_LENGTH })
+      .withMessage('Email must be valid')
+      .bail()
+      .custom(isEmailAddress)
       .withMessage('Email must be valid'),
     body('userId')
       .optional()
