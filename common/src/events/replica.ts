@@ -15,6 +15,8 @@ export async function applyVersioned<T extends Versioned>(
   model: Model<T>,
   event: { id: string; version: number },
   fields: Record<string, unknown>,
+  /** What the caller just read of the document by `_id` (null: absent), to save a read. */
+  held?: { version: number } | null,
 ): Promise<VersionDecision> {
   if (event.version === 0) {
     try {
@@ -25,6 +27,14 @@ export async function applyVersioned<T extends Versioned>(
       throw err;
     }
   }
+  // Decided on a read by `_id` first: duplicates and early events (most redeliveries) cost no
+  // more, while the guarded update below makes FerretDB v1 read the whole collection.
+  const known =
+    held !== undefined
+      ? held
+      : await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
+  const seen = decideVersion(known?.version ?? null, event.version);
+  if (seen !== 'apply') return seen;
   const result = await model.updateOne(
     { _id: event.id, version: event.version - 1 } as never,
     {
