@@ -1,7 +1,7 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { NotificationServices } from './notification-services';
+import { CONSUMER_CONCURRENCY, NotificationServices } from './notification-services';
 
 runMongoService({
   service: 'notifications',
@@ -24,6 +24,7 @@ runMongoService({
     };
   },
   listeners: ({ services }) => services.listeners(),
+  consumerConcurrency: CONSUMER_CONCURRENCY,
   buildApp: ({ config, logger, redis, bus, services }) =>
     buildApp({ config, logger, redis, nats: bus.nc, inbox: services.inbox, hub: services.hub }),
 });

@@ -14,6 +14,13 @@ import { Inbox } from './services/inbox';
 import { Notifier } from './services/notifier';
 import { UnreadCounter } from './services/unread-counter';
 
+/**
+ * Events the listeners handle at once. Events about different tasks, users and teams go side
+ * by side (each entity's in turn, see `EventConsumer`): one at a time, every database round trip
+ * of one event held up all the others.
+ */
+export const CONSUMER_CONCURRENCY = 8;
+
 export interface NotificationServicesOptions {
   config: NotificationsConfig;
   logger: Logger;

@@ -22,11 +22,45 @@ export interface ConsumerOptions {
   /** First redelivery delay for an event that must wait (future version) or failed. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /**
+   * How many messages are handled at once. Messages about one entity (see `eventOrderOf`) are
+   * still handled one after the other, in the order they arrive, and user and team events
+   * alone; only events about different entities overlap. 1 (the default) handles every
+   * message in turn.
+   */
+  concurrency?: number;
 }
 
 type Outcome = 'acked' | 'retried' | 'terminated';
 
 const NS_PER_MS = 1_000_000;
+
+/** How an event is ordered against the others when several are handled at once. */
+export interface EventOrder {
+  /** The entity it is about: events about one entity are handled in turn, as they arrived. */
+  key?: string;
+  /**
+   * About an entity other events refer to (a user's name, a team's name and existence): it waits
+   * for every message before it, and every message after it waits for it, as if handled alone.
+   */
+  barrier: boolean;
+}
+
+const REFERENCED_ENTITIES = new Set(['user', 'team']);
+
+/**
+ * Keys a membership by team and user, every other subject by its entity's `id`; user and team
+ * events are barriers, so an event naming a user or a team sees what came before it.
+ */
+export function eventOrderOf(subject: string, data: unknown): EventOrder {
+  const fields = (data ?? {}) as Record<string, unknown>;
+  const entity = subject.split('.')[0] ?? subject;
+  const barrier = REFERENCED_ENTITIES.has(entity);
+  if (entity === 'member') {
+    return { key: `member:${String(fields.teamId)}:${String(fields.userId)}`, barrier };
+  }
+  return { key: typeof fields.id === 'string' ? `${entity}:${fields.id}` : undefined, barrier };
+}
 
 // `term()` is sent without a reason on purpose: nats-server 2.9 does not understand
 // `+TERM <reason>` and treats the message as unacked, so it would be redelivered.
@@ -42,6 +76,11 @@ export class EventConsumer {
   private readonly maxDeliver: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly concurrency: number;
+  /** Messages in hand, and per entity the last one queued (its successor waits for it). */
+  private readonly inHand = new Set<Promise<unknown>>();
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private barrier: Promise<unknown> = Promise.resolve();
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -61,6 +100,7 @@ export class EventConsumer {
     this.maxDeliver = options.maxDeliver ?? 50;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   get config(): Partial<ConsumerConfig> {
@@ -109,24 +149,63 @@ export class EventConsumer {
       },
     });
     const consumer = await js.consumers.get(EVENT_STREAM, durable);
-    this.messages = await consumer.consume({ max_messages: 256 });
+    // A message waits in this buffer with its ack timer running: keep it a few batches deep, so
+    // a slow listener does not let buffered messages reach `ack_wait` and come back as duplicates.
+    this.messages = await consumer.consume({
+      max_messages: Math.min(256, Math.max(32, this.concurrency * 8)),
+    });
     const messages = this.messages;
     this.loop = (async () => {
       for await (const msg of messages) {
-        await this.handle(msg);
         if (this.stopping) break;
+        while (this.inHand.size >= this.concurrency) await Promise.race(this.inHand);
+        if (this.stopping) break;
+        this.dispatch(msg);
       }
-    })().catch((err: unknown) => {
-      if (!this.stopping) logger.error({ err }, 'event consumer stopped unexpectedly');
-    });
+    })()
+      .catch((err: unknown) => {
+        if (!this.stopping) logger.error({ err }, 'event consumer stopped unexpectedly');
+      })
+      .finally(() => Promise.all(this.inHand));
   }
 
-  /** Stops taking messages and waits for the one in hand to be acked; then drain the connection. */
+  /** Stops taking messages and waits for those in hand to be acked; then drain the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.advisory?.unsubscribe();
     await this.messages?.close();
     await this.loop;
+    await Promise.all(this.inHand);
+  }
+
+  /** Handles the message after the earlier messages about the same entity (or all, a barrier). */
+  private dispatch(msg: JsMsg): void {
+    const { key, barrier } = this.orderOf(msg);
+    const waitFor = barrier
+      ? Promise.all(this.inHand)
+      : Promise.all([this.barrier, key === undefined ? undefined : this.tails.get(key)]);
+    const run = waitFor.then(() => this.handle(msg));
+    // handle() settles every outcome itself; a rejection here would be a bug in it.
+    const done = run.catch((err: unknown) => {
+      this.options.logger.error({ err, subject: msg.subject, seq: msg.seq }, 'handler crashed');
+    });
+    this.inHand.add(done);
+    if (barrier) this.barrier = done;
+    if (key !== undefined) this.tails.set(key, done);
+    void done.finally(() => {
+      this.inHand.delete(done);
+      if (key !== undefined && this.tails.get(key) === done) this.tails.delete(key);
+    });
+  }
+
+  private orderOf(msg: JsMsg): EventOrder {
+    // One at a time: every message is a barrier, which is what the loop does anyway.
+    if (this.concurrency === 1) return { barrier: true };
+    try {
+      return eventOrderOf(msg.subject, msg.json<{ data?: unknown }>().data);
+    } catch {
+      return { barrier: true };
+    }
   }
 
   /** Handles one message; public so tests can drive a single delivery. */

@@ -2,6 +2,7 @@ import { Schema, type Model } from 'mongoose';
 import type { EventData, Subject } from '../events/catalogue';
 import { buildEvent, type EventEnvelope, type EventMetadata } from '../events/envelope';
 import { documentLockKey, withDocumentLock } from './document-lock';
+import { isFerretDb } from './store-kind';
 import type { OutboxStore, PendingEvent } from './relay';
 
 /** Pending events live inside the document they describe, written by the same update. */
@@ -98,6 +99,14 @@ export class MongoOutboxStore implements OutboxStore {
             // lock keeps the removal from racing a route's save of the same document.
             markPublished: () =>
               withDocumentLock(key, async () => {
+                if (await isFerretDb(model.db)) {
+                  // The guard read by `_id`: a dotted filter is a collection scan on FerretDB.
+                  const head = await model.findById(doc._id, { outbox: 1 }).lean<OutboxDoc>();
+                  if (head?.outbox[0]?.id === event.id) {
+                    await model.updateOne({ _id: doc._id }, { $pop: { outbox: -1 } });
+                  }
+                  return;
+                }
                 await model.updateOne(
                   { _id: doc._id, 'outbox.0.id': event.id },
                   { $pop: { outbox: -1 } },

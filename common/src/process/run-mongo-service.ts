@@ -19,6 +19,8 @@ export interface MongoServiceOptions<C extends BaseConfig & { MONGO_URL: string 
   buildApp: (context: MongoServiceContext<C> & P) => Express;
   /** This service's event listeners, run on its durable consumer (named after the service). */
   listeners?: (context: MongoServiceContext<C> & P) => Listener[];
+  /** Messages the listeners handle at once, one at a time per entity (default 1). */
+  consumerConcurrency?: number;
 }
 
 /**
@@ -45,7 +47,11 @@ export function runMongoService<C extends BaseConfig & { MONGO_URL: string }, P 
     parts: options.parts,
     buildApp: options.buildApp,
     consumers: (context) => [
-      { durable: options.service, listeners: options.listeners?.(context) ?? [] },
+      {
+        durable: options.service,
+        listeners: options.listeners?.(context) ?? [],
+        concurrency: options.consumerConcurrency,
+      },
     ],
   });
 }

@@ -24,6 +24,8 @@ export interface ServiceContext<C> {
 export interface ConsumerSpec {
   durable: string;
   listeners: Listener[];
+  /** Messages handled at once, one at a time per entity (see `EventConsumer`). */
+  concurrency?: number;
 }
 
 /** The service's database, opened before anything else and closed last. */

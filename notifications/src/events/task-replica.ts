@@ -4,8 +4,16 @@ import { TaskReplica, taskFields, withTaskLock } from '../models/task';
 /** Applies a `task.created|updated` event to the replica, in turn with the due-soon scan. */
 export function applyTaskEvent(data: EventData<'task.created'>): Promise<VersionDecision> {
   return withTaskLock(data.id, async () => {
-    const previous = await TaskReplica.findById(data.id, { dueSoonNotifiedFor: 1 }).lean();
-    return applyVersioned(TaskReplica, data, { ...taskFields(data, previous), deleted: false });
+    const previous = await TaskReplica.findById(data.id, {
+      dueSoonNotifiedFor: 1,
+      version: 1,
+    }).lean();
+    return applyVersioned(
+      TaskReplica,
+      data,
+      { ...taskFields(data, previous), deleted: false },
+      previous,
+    );
   });
 }
 

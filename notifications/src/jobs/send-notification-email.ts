@@ -22,7 +22,9 @@ export async function sendNotificationEmail(
 ): Promise<EmailOutcome> {
   const delivery = await EmailDelivery.findById(notificationId).lean();
   if (!delivery || delivery.status !== 'pending') return 'done-already';
-  const pending = { _id: delivery._id, status: 'pending' };
+  // Matched by `_id` alone (FerretDB v1 reads the whole collection for any other filter): a
+  // pending delivery has one writer, this job, and BullMQ runs one job per notification at a time.
+  const pending = { _id: delivery._id };
 
   const user = await UserReplica.findById(delivery.recipientId).lean();
   if (!user) throw new Error('The recipient has not been replicated yet');

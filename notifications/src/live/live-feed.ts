@@ -51,6 +51,25 @@ export class LiveFeed {
     if (!id) throw new Error('XADD returned no id');
     return id;
   }
+
+  /** Appends the messages in order, in one round trip. */
+  async publishAll(messages: LiveMessage[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const message of messages) {
+      pipeline.xadd(
+        liveStreamKey(this.prefix),
+        'MAXLEN',
+        '~',
+        String(this.backlog),
+        '*',
+        'm',
+        JSON.stringify(message),
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
 }
 
 /** Parses XRANGE/XREAD entries; malformed ones are skipped rather than breaking a stream. */

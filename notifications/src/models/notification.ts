@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Types } from 'mongoose';
+import { createHash } from 'node:crypto';
+import mongoose, { Schema, Types } from 'mongoose';
 
 export const NOTIFICATION_KINDS = [
   'task.assigned',
@@ -74,6 +75,22 @@ notificationSchema.index({ recipientId: 1, read: 1, createdAt: -1, _id: -1 });
 export const Notification = mongoose.model<NotificationAttrs>('Notification', notificationSchema);
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/**
+ * A notification's `_id`, derived from what makes it unique (event, recipient, kind): a
+ * redelivered event finds its notification by `_id`, the one lookup FerretDB v1 does not answer
+ * by reading the whole collection.
+ */
+export function notificationIdFor(key: {
+  sourceEventId: string;
+  recipientId: string;
+  kind: NotificationKind;
+}): Types.ObjectId {
+  const digest = createHash('sha256')
+    .update(`${key.sourceEventId}\n${key.recipientId}\n${key.kind}`)
+    .digest();
+  return new Types.ObjectId(digest.subarray(0, 12));
+}
 
 export function toNotificationResponse(doc: NotificationAttrs): NotificationResponse {
   return {

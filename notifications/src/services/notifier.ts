@@ -1,6 +1,8 @@
 import { EmailDelivery } from '../models/email-delivery';
+import { withDocumentLock } from '@taskforge/common';
 import {
   Notification,
+  notificationIdFor,
   TITLE_MAX_LENGTH,
   toNotificationResponse,
   type NotificationAttrs,
@@ -23,6 +25,11 @@ export interface NotificationSource {
   eventId: string;
   /** Who caused it: never notified of their own action. */
   actorId?: string | null;
+  /**
+   * When it happened, on the owner's clock (ISO): the notification's `createdAt`, so an inbox
+   * lists events in the order they happened, whichever pod or delivery handled them first.
+   */
+  occurredAt?: string;
 }
 
 export interface NotifierDeps {
@@ -37,8 +44,9 @@ function isDuplicateKey(err: unknown): boolean {
 
 /**
  * Turns what happened into inbox items: stores each notification once (a unique index on
- * event, recipient and kind), moves the unread counter only when one was really inserted, tells
- * the recipient's open browsers, and hands the email to the mail queue.
+ * event, recipient and kind, from which its `_id` is derived), moves the unread counter only when
+ * one was really inserted, tells the recipient's open browsers, then hands the email to the mail
+ * queue (a crash before that is finished by the redelivery).
  */
 export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
@@ -66,41 +74,52 @@ export class Notifier {
   private async notifyOne(source: NotificationSource, draft: NotificationDraft): Promise<void> {
     const { counter, live } = this.deps;
     const key = { sourceEventId: source.eventId, recipientId: draft.recipientId, kind: draft.kind };
-    let created: NotificationAttrs | undefined;
-    const count = await counter.change(draft.recipientId, async () => {
-      try {
-        const doc = await Notification.create({
-          ...key,
-          actorId: source.actorId ?? null,
-          teamId: draft.teamId ?? null,
-          taskId: draft.taskId ?? null,
-          title: draft.title.slice(0, TITLE_MAX_LENGTH),
-          link: draft.link,
-        });
-        created = doc.toObject();
-        return 1;
-      } catch (err) {
-        if (isDuplicateKey(err)) return 0;
-        throw err;
-      }
+    const _id = notificationIdFor(key);
+    // Per recipient in turn: events handled side by side must publish the unread counts in the
+    // order the counter moved, or a browser could be left showing an older count.
+    const created = await withDocumentLock(`unread:${draft.recipientId}`, async () => {
+      let doc: NotificationAttrs | undefined;
+      const count = await counter.change(draft.recipientId, async () => {
+        try {
+          doc = (
+            await Notification.create({
+              ...key,
+              _id,
+              actorId: source.actorId ?? null,
+              teamId: draft.teamId ?? null,
+              taskId: draft.taskId ?? null,
+              title: draft.title.slice(0, TITLE_MAX_LENGTH),
+              link: draft.link,
+              createdAt: source.occurredAt ? new Date(source.occurredAt) : new Date(),
+            })
+          ).toObject();
+          return 1;
+        } catch (err) {
+          if (isDuplicateKey(err)) return 0;
+          throw err;
+        }
+      });
+      if (!doc) return undefined;
+      await live.publishAll([
+        { type: 'notification', userId: draft.recipientId, data: toNotificationResponse(doc) },
+        {
+          type: 'unread-count',
+          userId: draft.recipientId,
+          data: { count: count ?? (await counter.get(draft.recipientId)) },
+        },
+      ]);
+      return doc;
     });
 
     if (created) {
       await this.ensureEmail(created._id.toHexString(), draft.recipientId);
-      await live.publish({
-        type: 'notification',
-        userId: draft.recipientId,
-        data: toNotificationResponse(created),
-      });
-      await live.publish({
-        type: 'unread-count',
-        userId: draft.recipientId,
-        data: { count: count ?? (await counter.get(draft.recipientId)) },
-      });
       return;
     }
-    // Handled before: finish the email part in case that delivery stopped half-way.
-    const existing = await Notification.findOne(key, { _id: 1 }).lean();
+    // Handled before: finish the email part in case that delivery stopped half-way. Stored
+    // before `_id`s were derived from the key, it is found by the key (a full read on FerretDB).
+    const existing =
+      (await Notification.findById(_id, { _id: 1 }).lean()) ??
+      (await Notification.findOne(key, { _id: 1 }).lean());
     if (existing) await this.ensureEmail(existing._id.toHexString(), draft.recipientId);
   }
 

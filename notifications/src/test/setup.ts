@@ -19,7 +19,7 @@ import { TaskReplica } from '../models/task';
 import { TaskComment } from '../models/task-comment';
 import { TeamReplica } from '../models/team';
 import { UserReplica } from '../models/user';
-import { NotificationServices } from '../notification-services';
+import { CONSUMER_CONCURRENCY, NotificationServices } from '../notification-services';
 
 export const DURABLE = 'notifications';
 
@@ -109,6 +109,7 @@ export async function setupNotificationsTest(
     maxDeliver: 20,
     retryDelayMs: 20,
     maxRetryDelayMs: 200,
+    concurrency: CONSUMER_CONCURRENCY,
   });
   await consumer.start();
   const publisher = new EventPublisher(stack.bus.js);

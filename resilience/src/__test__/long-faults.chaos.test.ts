@@ -1,5 +1,9 @@
 import { startPostgres, type TestPostgres } from '@taskforge/common/testing';
-import { killConsumerDuringBurst, restartNatsDuringWrites } from '../support/scenarios';
+import {
+  crashTestTimeoutMs,
+  killConsumerDuringBurst,
+  restartNatsDuringWrites,
+} from '../support/scenarios';
 
 /*
  * The long versions of the fault tests, for npm run chaos (not npm test): bigger bursts, more
@@ -14,15 +18,19 @@ afterAll(async () => {
   await pg.stop();
 });
 
-it('applies each of 1500 events exactly once through three SIGKILLs of the consumer', async () => {
-  const burst = 1500;
-  const result = await killConsumerDuringBurst({ burst, kills: 3 });
+it(
+  'applies each of 1500 events exactly once through three SIGKILLs of the consumer',
+  async () => {
+    const burst = 1500;
+    const result = await killConsumerDuringBurst({ burst, kills: 3 });
 
-  expect(result.countsAtKill).toHaveLength(3);
-  expect(result.perTask).toHaveLength(burst);
-  expect(result.perTask.filter((group) => group.count !== 1)).toEqual([]);
-  expect(result.replicaCount).toBe(burst);
-}, 600_000);
+    expect(result.countsAtKill).toHaveLength(3);
+    expect(result.perTask).toHaveLength(burst);
+    expect(result.perTask.filter((group) => group.count !== 1)).toEqual([]);
+    expect(result.replicaCount).toBe(burst);
+  },
+  crashTestTimeoutMs(3),
+);
 
 it('loses no event of either outbox through three nats-server restarts under 600 writes', async () => {
   const { acknowledged, published } = await restartNatsDuringWrites({

@@ -12,7 +12,14 @@ const mongoBase = () => process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
  * notifications, the real process, consumes a burst of task.created events (each one
  * notification) and is killed with SIGKILL `kills` times along the way, each time started again.
  * Returns the notifications per task and the task replica's count, for the test to judge.
+ * Every wait is bounded so that the whole stays within `crashTestTimeoutMs(kills)`: a wait
+ * outliving Jest's timeout would leave the service running and Jest waiting on it.
  */
+export function crashTestTimeoutMs(kills: number): number {
+  // Each start up to 60 s, each kill's wait 60 s, then 90 s for the rest and 60 s to settle.
+  return (kills + 1) * 60_000 + kills * 60_000 + 90_000 + 60_000 + 30_000;
+}
+
 export async function killConsumerDuringBurst(options: { burst: number; kills: number }) {
   const nats = await startNats();
   const bus = await eventBus(nats.url);
@@ -55,16 +62,16 @@ export async function killConsumerDuringBurst(options: { burst: number; kills: n
     for (let kill = 1; kill <= options.kills; kill += 1) {
       const threshold = (options.burst * kill) / (options.kills + 1);
       await waitFor(async () => (await notifications.countDocuments()) >= threshold, {
-        timeoutMs: 120_000,
+        timeoutMs: 60_000,
       });
       await service.stop('SIGKILL');
       countsAtKill.push(await notifications.countDocuments());
       service = await startService('notifications', env);
     }
     await waitFor(async () => (await notifications.countDocuments()) >= options.burst, {
-      timeoutMs: 180_000,
+      timeoutMs: 90_000,
     });
-    await consumerSettled(bus, 'notifications', 120_000);
+    await consumerSettled(bus, 'notifications', 60_000);
     const perTask = await notifications
       .aggregate<{ _id: string; count: number }>([
         { $match: { recipientId: assigneeId } },

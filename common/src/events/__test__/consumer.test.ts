@@ -250,3 +250,66 @@ describe('EventConsumer version gating', () => {
     expect(info.config.max_deliver).toBe(9);
   });
 });
+
+describe('EventConsumer concurrency', () => {
+  it("handles other entities while one is busy, and one entity's events strictly in turn", async () => {
+    const [held, free] = [randomBytes(12).toString('hex'), randomBytes(12).toString('hex')];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const calls: Array<[string, number, string]> = [];
+    class GatedUpdatedListener extends Listener<'ticket.updated'> {
+      readonly subject = 'ticket.updated' as const;
+      async onMessage(data: EventData<'ticket.updated'>) {
+        if (data.title === 'hold') await gate;
+        const decision = await applyVersioned(TicketReplica, data, {
+          title: data.title,
+          price: data.price,
+        });
+        calls.push([data.id, data.version, decision]);
+        return resultFor(decision);
+      }
+    }
+    const durable = `concurrent-${randomBytes(4).toString('hex')}`;
+    const consumer = new EventConsumer(bus, {
+      durable,
+      listeners: [new TicketCreatedListener(), new GatedUpdatedListener()],
+      logger,
+      ackWaitMs: 30_000,
+      retryDelayMs: 20,
+      maxRetryDelayMs: 100,
+      concurrency: 4,
+    });
+    await consumer.start();
+    try {
+      for (const event of [
+        buildEvent('ticket.created', ticket(held, 0)),
+        buildEvent('ticket.created', ticket(free, 0)),
+        buildEvent('ticket.updated', ticket(held, 1, 'hold')),
+        buildEvent('ticket.updated', ticket(held, 2)),
+        buildEvent('ticket.updated', ticket(free, 1)),
+        buildEvent('ticket.updated', ticket(free, 2)),
+      ]) {
+        await publisher.publish(event);
+      }
+      // The free ticket is brought up to date while the held one's first update waits.
+      await waitFor(async () => (await TicketReplica.findById(free).lean())?.version === 2);
+      expect((await TicketReplica.findById(held).lean())?.version).toBe(0);
+
+      release();
+      await waitFor(async () => (await TicketReplica.findById(held).lean())?.version === 2);
+      await consumerIdle(durable);
+      // Version 2 of the held ticket waited for version 1 in this process: never gated as future.
+      expect(calls.filter(([id]) => id === held)).toEqual([
+        [held, 1, 'apply'],
+        [held, 2, 'apply'],
+      ]);
+      expect(calls.filter(([id]) => id === free)).toEqual([
+        [free, 1, 'apply'],
+        [free, 2, 'apply'],
+      ]);
+    } finally {
+      release();
+      await consumer.stop();
+    }
+  });
+});

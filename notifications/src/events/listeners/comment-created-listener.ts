@@ -51,7 +51,11 @@ export class CommentCreatedListener extends Listener<'comment.created'> {
     ].filter((draft) => draft.recipientId !== data.authorId);
 
     await this.deps.notifier.notify(
-      { eventId: event.id, actorId: event.metadata.actorId ?? data.authorId },
+      {
+        eventId: event.id,
+        actorId: event.metadata.actorId ?? data.authorId,
+        occurredAt: event.occurredAt,
+      },
       drafts,
     );
     await this.deps.notifier.publishBoard('comment.created', data.teamId, data);

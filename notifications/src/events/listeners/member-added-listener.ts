@@ -35,7 +35,7 @@ export class MemberAddedListener extends Listener<'member.added'> {
     const team = await TeamReplica.findById(data.teamId).lean();
     if (!team) return 'retry';
     const actor = await nameOf(actorId);
-    await this.deps.notifier.notify({ eventId: event.id, actorId }, [
+    await this.deps.notifier.notify({ eventId: event.id, actorId, occurredAt: event.occurredAt }, [
       {
         recipientId: data.userId,
         kind: 'member.added',

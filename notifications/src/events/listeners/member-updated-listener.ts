@@ -34,7 +34,7 @@ export class MemberUpdatedListener extends Listener<'member.updated'> {
     const team = await TeamReplica.findById(data.teamId).lean();
     if (!team) return 'retry';
     const actor = await nameOf(actorId);
-    await this.deps.notifier.notify({ eventId: event.id, actorId }, [
+    await this.deps.notifier.notify({ eventId: event.id, actorId, occurredAt: event.occurredAt }, [
       {
         recipientId: data.userId,
         kind: 'member.role_changed',

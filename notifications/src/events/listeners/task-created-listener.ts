@@ -23,16 +23,19 @@ export class TaskCreatedListener extends Listener<'task.created'> {
     if ((await applyTaskEvent(data)) === 'future') return 'retry';
     const actorId = event.metadata.actorId;
     if (data.assigneeId && data.assigneeId !== actorId) {
-      await this.deps.notifier.notify({ eventId: event.id, actorId }, [
-        {
-          recipientId: data.assigneeId,
-          kind: 'task.assigned',
-          title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
-          link: links.task(data.teamId, data.id),
-          teamId: data.teamId,
-          taskId: data.id,
-        },
-      ]);
+      await this.deps.notifier.notify(
+        { eventId: event.id, actorId, occurredAt: event.occurredAt },
+        [
+          {
+            recipientId: data.assigneeId,
+            kind: 'task.assigned',
+            title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+            link: links.task(data.teamId, data.id),
+            teamId: data.teamId,
+            taskId: data.id,
+          },
+        ],
+      );
     }
     await this.deps.notifier.publishBoard('task.created', data.teamId, data);
     return 'ack';

@@ -44,7 +44,10 @@ export class TaskUpdatedListener extends Listener<'task.updated'> {
         if (recipientId) drafts.push({ ...about, recipientId, kind: 'task.status_changed', title });
       }
     }
-    await this.deps.notifier.notify({ eventId: event.id, actorId }, drafts);
+    await this.deps.notifier.notify(
+      { eventId: event.id, actorId, occurredAt: event.occurredAt },
+      drafts,
+    );
     await this.deps.notifier.publishBoard('task.updated', data.teamId, data);
     return 'ack';
   }

@@ -188,6 +188,18 @@ describe('team and membership replicas', () => {
         .expect(404);
     }
   });
+
+  it('keeps a membership inactive when its member.added is delivered after the team was deleted', async () => {
+    const teamId = await newTeam();
+    const late = signIn();
+    await publish('team.deleted', { id: teamId, version: 1, name: 'Gone' });
+    await waitFor(async () => (await Team.findById(teamId).lean())?.deleted === true);
+
+    await publish('member.added', { teamId, userId: late.id, role: 'member', version: 0 });
+    await settled();
+
+    expect(await membership(teamId, late.id)).toMatchObject({ version: 0, active: false });
+  });
 });
 
 describe('user and ticket replicas', () => {

@@ -1,4 +1,5 @@
-import { EVENT_STREAM, type EventEnvelope } from '@taskforge/common';
+import { buildEvent, EVENT_STREAM, type EventEnvelope } from '@taskforge/common';
+import { Types } from 'mongoose';
 import { waitFor } from '@taskforge/common/testing';
 import { EmailDelivery } from '../../../models/email-delivery';
 import { Notification } from '../../../models/notification';
@@ -92,6 +93,36 @@ describe('task.created', () => {
     expect(await ctx.services.counter.get(assigneeId)).toBe(1);
     const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, 'notifications');
     expect(info.num_redelivered).toBe(0);
+  });
+
+  it('finds a notification stored before ids came from the event, and makes no second one', async () => {
+    const assigneeId = newId();
+    const task = buildTask({ assigneeId });
+    const event = buildEvent('task.created', task, { actorId: task.creatorId });
+    const legacyId = new Types.ObjectId();
+    await Notification.collection.insertOne({
+      _id: legacyId,
+      sourceEventId: event.id,
+      recipientId: assigneeId,
+      kind: 'task.assigned',
+      actorId: task.creatorId,
+      teamId: task.teamId,
+      taskId: task.id,
+      title: 'Stored by an older version',
+      link: '/',
+      read: false,
+      readAt: null,
+      createdAt: new Date(),
+    });
+
+    await publishAgain(event);
+    await ctx.settled();
+
+    expect((await inboxOf(assigneeId)).map((n) => n._id.toHexString())).toEqual([
+      legacyId.toHexString(),
+    ]);
+    // The email part of the stored notification is finished, as for any redelivery.
+    expect(await EmailDelivery.findById(legacyId).lean()).toMatchObject({ status: 'pending' });
   });
 });
 
