@@ -38,8 +38,9 @@ export class LiveFeed {
     private readonly backlog: number,
   ) {}
 
-  async publish(message: LiveMessage): Promise<string> {
-    const id = await this.redis.xadd(
+  /** XADD's arguments for one message: the stream, trimmed to about the backlog. */
+  private entry(message: LiveMessage) {
+    return [
       liveStreamKey(this.prefix),
       'MAXLEN',
       '~',
@@ -47,7 +48,11 @@ export class LiveFeed {
       '*',
       'm',
       JSON.stringify(message),
-    );
+    ] as const;
+  }
+
+  async publish(message: LiveMessage): Promise<string> {
+    const id = await this.redis.xadd(...this.entry(message));
     if (!id) throw new Error('XADD returned no id');
     return id;
   }
@@ -56,15 +61,7 @@ export class LiveFeed {
   async publishAll(messages: LiveMessage[]): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const message of messages) {
-      pipeline.xadd(
-        liveStreamKey(this.prefix),
-        'MAXLEN',
-        '~',
-        String(this.backlog),
-        '*',
-        'm',
-        JSON.stringify(message),
-      );
+      pipeline.xadd(...this.entry(message));
     }
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
