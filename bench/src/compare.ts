@@ -67,15 +67,16 @@ if (before.growth && after.growth) {
     '',
     '### Growth (p50 ms, before → after)',
     '',
-    '| tasks | list | filter | stats | update |',
-    '| --- | --- | --- | --- | --- |',
+    '| tasks | list | filter | stats (computed) | stats (cached; after only) | update |',
+    '| --- | --- | --- | --- | --- | --- |',
   );
   for (const row of after.growth) {
     const old = before.growth.find((g) => g.tasks === row.tasks);
     if (!old) continue;
     const cell = (k: 'list' | 'filter' | 'stats' | 'update') => `${old[k].p50Ms} → ${row[k].p50Ms}`;
     lines.push(
-      `| ${row.tasks.toLocaleString('en')} | ${cell('list')} | ${cell('filter')} | ${cell('stats')} | ${cell('update')} |`,
+      `| ${row.tasks.toLocaleString('en')} | ${cell('list')} | ${cell('filter')} | ${cell('stats')} | ` +
+        `${row.statsCached?.p50Ms ?? '–'} | ${cell('update')} |`,
     );
   }
 }
