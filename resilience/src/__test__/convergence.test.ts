@@ -12,7 +12,7 @@ import mongoose from 'mongoose';
 import { ApiSession } from '../../../stack/src/api-session';
 import { checkConvergence, type ConvergeStores } from '../converge';
 import { consumerSettled, eventBus } from '../support/events';
-import { databaseUrl, startService } from '../support/services';
+import { databaseUrl, startAll, startService } from '../support/services';
 
 /*
  * The owners (auth, teams, tickets; real processes) take a day's writes. Their events are then
@@ -182,7 +182,7 @@ function shuffledWithDuplicates(
 }
 
 it('converges every replica to its owner despite duplicated and reordered deliveries', async () => {
-  const [auth, teams, tickets] = await Promise.all([
+  const [auth, teams, tickets] = await startAll([
     startService('auth', { MONGO_URL: stores.auth, NATS_URL: owners.url }),
     startService('teams', { DATABASE_URL: stores.teams, NATS_URL: owners.url }),
     startService('tickets', { MONGO_URL: stores.tickets, NATS_URL: owners.url }),
@@ -211,7 +211,7 @@ it('converges every replica to its owner despite duplicated and reordered delive
       msgID: copy === 0 ? event.id : `${event.id}:copy`,
     });
   }
-  const consumers = await Promise.all([
+  const consumers = await startAll([
     startService('tasks', { MONGO_URL: stores.tasks, NATS_URL: replicas.url }),
     startService('notifications', { MONGO_URL: stores.notifications, NATS_URL: replicas.url }),
     startService('teams', { DATABASE_URL: stores.teamsDirectory!, NATS_URL: replicas.url }),

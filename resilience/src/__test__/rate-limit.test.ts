@@ -6,7 +6,7 @@ import {
 } from '@taskforge/common/testing';
 import mongoose from 'mongoose';
 import { call, isErrorShape, type Answer } from '../support/http';
-import { databaseUrl, startService } from '../support/services';
+import { databaseUrl, startAll, startService } from '../support/services';
 
 /*
  * The limits as a client meets them on the real processes: the API-wide limit per signed-in
@@ -22,7 +22,7 @@ beforeAll(async () => {
   nats = await startNats();
   const base = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
   databases.push(databaseUrl(base, 'rl_tickets'), databaseUrl(base, 'rl_auth'));
-  [tickets, auth] = await Promise.all([
+  [tickets, auth] = await startAll([
     startService('tickets', { MONGO_URL: databases[0]!, NATS_URL: nats.url, RATE_LIMIT_MAX: '5' }),
     startService('auth', {
       MONGO_URL: databases[1]!,

@@ -49,3 +49,27 @@ export function startService(
     readyTimeoutMs,
   });
 }
+
+/**
+ * Starts services side by side; if one fails, stops those that started before rethrowing, so
+ * a failed start leaves no process behind (one would go on taking jobs off the shared Redis).
+ */
+export async function startAll<T extends readonly Promise<ServiceProcess>[]>(
+  starts: [...T],
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  );
+  if (failed) {
+    await Promise.all(
+      settled.map((result) =>
+        result.status === 'fulfilled' ? result.value.stop('SIGKILL') : undefined,
+      ),
+    );
+    throw failed.reason;
+  }
+  return settled.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as {
+    [K in keyof T]: Awaited<T[K]>;
+  };
+}

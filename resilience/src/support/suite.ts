@@ -2,7 +2,7 @@ import { readEvents, startNats, startPostgres, waitFor } from '@taskforge/common
 import type { ServiceProcess, TestNats, TestPostgres } from '@taskforge/common/testing';
 import mongoose from 'mongoose';
 import { call } from './http';
-import { databaseUrl, startService, type ServiceName } from './services';
+import { databaseUrl, startAll, startService, type ServiceName } from './services';
 
 /** The whole suite as real processes on stores of this test file's own. */
 export interface Suite {
@@ -24,7 +24,7 @@ export async function startSuite(env: Record<string, string> = {}): Promise<Suit
   };
   const base = { NATS_URL: nats.url, ...env };
   const names: ServiceName[] = ['auth', 'tickets', 'teams', 'tasks', 'notifications'];
-  const processes = await Promise.all(
+  const processes = await startAll(
     names.map((name) =>
       startService(
         name,
@@ -33,7 +33,10 @@ export async function startSuite(env: Record<string, string> = {}): Promise<Suit
           : { ...base, MONGO_URL: mongo[name as keyof typeof mongo] },
       ),
     ),
-  );
+  ).catch(async (err: unknown) => {
+    await Promise.all([nats.stop(), pg.stop()]);
+    throw err;
+  });
   const urls = Object.fromEntries(names.map((n, i) => [n, processes[i]!.url])) as Record<
     ServiceName,
     string
