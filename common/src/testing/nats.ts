@@ -19,8 +19,15 @@ async function waitForPortsFile(dir: string, child: ChildProcess): Promise<strin
     if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
     const files = (await readdir(dir)).filter((f) => f.endsWith('.ports'));
     if (files[0]) {
-      const ports = JSON.parse(await readFile(join(dir, files[0]), 'utf8')) as { nats: string[] };
-      const url = ports.nats.find((u) => u.includes('127.0.0.1')) ?? ports.nats[0];
+      // The server creates the file before it writes it: an empty or partial file is read again.
+      const text = await readFile(join(dir, files[0]), 'utf8');
+      let ports: { nats?: string[] } | undefined;
+      try {
+        ports = JSON.parse(text) as { nats?: string[] };
+      } catch {
+        ports = undefined;
+      }
+      const url = ports?.nats?.find((u) => u.includes('127.0.0.1')) ?? ports?.nats?.[0];
       if (url) return url;
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
