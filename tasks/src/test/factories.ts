@@ -15,7 +15,15 @@ import { signinCookie } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { tasksListeners } from '../events/listeners';
-import type { TaskResponse } from '../models/task';
+import {
+  PRIORITY_RANK,
+  Task,
+  weekOf,
+  type TaskPriority,
+  type TaskResponse,
+  type TaskStatus,
+} from '../models/task';
+import { Types } from 'mongoose';
 
 export interface SignedInUser {
   id: string;
@@ -108,4 +116,60 @@ export async function createTask(
   if (res.status !== 201)
     throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as TaskResponse;
+}
+
+const HOUR_MS = 3_600_000;
+
+export interface StoredTaskSpec {
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  assigneeId?: string | null;
+  dueDate?: Date | null;
+  createdAt: Date;
+  cycleHours?: number;
+  teamId?: string;
+  deleted?: boolean;
+}
+
+/**
+ * Tasks as the routes would have stored them, with creation and completion where told,
+ * written straight to the database (no event, no cache or stats generation bump).
+ */
+export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[]): Promise<void> {
+  await Task.collection.insertMany(
+    specs.map((spec, i) => {
+      const status = spec.status ?? (spec.cycleHours !== undefined ? 'done' : 'todo');
+      const completedAt =
+        spec.cycleHours !== undefined
+          ? new Date(spec.createdAt.getTime() + spec.cycleHours * HOUR_MS)
+          : null;
+      const priority = spec.priority ?? 'medium';
+      return {
+        _id: new Types.ObjectId(),
+        teamId: spec.teamId ?? team.id,
+        title: `Task ${i}`,
+        description: '',
+        status,
+        priority,
+        priorityRank: PRIORITY_RANK[priority],
+        assigneeId: spec.assigneeId ?? null,
+        creatorId: team.member.id,
+        dueDate: spec.dueDate ?? null,
+        tags: [],
+        customFields: {},
+        ticketId: null,
+        attachments: [],
+        position: i,
+        createdAt: spec.createdAt,
+        updatedAt: spec.createdAt,
+        completedAt,
+        deletedAt: spec.deleted ? new Date() : null,
+        createdWeek: weekOf(spec.createdAt),
+        completedWeek: completedAt ? weekOf(completedAt) : null,
+        cycleTimeMs: spec.cycleHours !== undefined ? spec.cycleHours * HOUR_MS : null,
+        version: 0,
+        outbox: [],
+      };
+    }),
+  );
 }

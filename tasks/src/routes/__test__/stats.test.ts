@@ -1,8 +1,14 @@
-import { Types } from 'mongoose';
 import request from 'supertest';
-import { PRIORITY_RANK, Task, weekOf, type TaskPriority, type TaskStatus } from '../../models/task';
+import { weekOf } from '../../models/task';
 import { lastWeeks } from '../../services/stats';
-import { createTask, createTeam, newId, signIn, type TestTeam } from '../../test/factories';
+import {
+  createTask,
+  createTeam,
+  insertStoredTasks,
+  newId,
+  signIn,
+  type TestTeam,
+} from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 
@@ -21,57 +27,6 @@ afterAll(() => ctx.close());
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
-interface Spec {
-  status?: TaskStatus;
-  priority?: TaskPriority;
-  assigneeId?: string | null;
-  dueDate?: Date | null;
-  createdAt: Date;
-  cycleHours?: number;
-  teamId?: string;
-  deleted?: boolean;
-}
-
-/** Tasks as the routes would have stored them, with creation and completion where told. */
-async function insertTasks(specs: Spec[]): Promise<void> {
-  await Task.collection.insertMany(
-    specs.map((spec, i) => {
-      const status = spec.status ?? (spec.cycleHours !== undefined ? 'done' : 'todo');
-      const completedAt =
-        spec.cycleHours !== undefined
-          ? new Date(spec.createdAt.getTime() + spec.cycleHours * HOUR)
-          : null;
-      const priority = spec.priority ?? 'medium';
-      return {
-        _id: new Types.ObjectId(),
-        teamId: spec.teamId ?? team.id,
-        title: `Task ${i}`,
-        description: '',
-        status,
-        priority,
-        priorityRank: PRIORITY_RANK[priority],
-        assigneeId: spec.assigneeId ?? null,
-        creatorId: team.member.id,
-        dueDate: spec.dueDate ?? null,
-        tags: [],
-        customFields: {},
-        ticketId: null,
-        attachments: [],
-        position: i,
-        createdAt: spec.createdAt,
-        updatedAt: spec.createdAt,
-        completedAt,
-        deletedAt: spec.deleted ? new Date() : null,
-        createdWeek: weekOf(spec.createdAt),
-        completedWeek: completedAt ? weekOf(completedAt) : null,
-        cycleTimeMs: spec.cycleHours !== undefined ? spec.cycleHours * HOUR : null,
-        version: 0,
-        outbox: [],
-      };
-    }),
-  );
-}
-
 const stats = (cookie = team.member.cookie, teamId = team.id) =>
   request(ctx.app).get('/api/tasks/stats').query({ teamId }).set('Cookie', cookie);
 
@@ -81,7 +36,7 @@ describe('GET /api/tasks/stats', () => {
     const ago = (weeks: number) => new Date(now - weeks * WEEK);
     const alice = team.member.id;
     const bob = team.admin.id;
-    await insertTasks([
+    await insertStoredTasks(team, [
       // Done, cycle times 2, 4, 10 and 30 hours: median (4 + 10) / 2 = 7 hours.
       { createdAt: ago(3), cycleHours: 2, assigneeId: alice, priority: 'high' },
       { createdAt: ago(2), cycleHours: 4, assigneeId: alice },
@@ -146,7 +101,10 @@ describe('GET /api/tasks/stats', () => {
       overdue: 0,
       byAssignee: [],
     });
-    await insertTasks([3, 1, 2].map((hours) => ({ createdAt: new Date(), cycleHours: hours })));
+    await insertStoredTasks(
+      team,
+      [3, 1, 2].map((hours) => ({ createdAt: new Date(), cycleHours: hours })),
+    );
     expect((await stats()).body.medianCycleTimeMs).toBe(2 * HOUR);
   });
 

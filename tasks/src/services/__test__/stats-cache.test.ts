@@ -1,8 +1,6 @@
 import { Redis } from 'ioredis';
-import { Types } from 'mongoose';
 import request from 'supertest';
-import { PRIORITY_RANK, Task, weekOf } from '../../models/task';
-import { createTask, createTeam, type TestTeam } from '../../test/factories';
+import { createTask, createTeam, insertStoredTasks, type TestTeam } from '../../test/factories';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 import { mondayAfter, StatsCache } from '../stats-cache';
 
@@ -21,35 +19,8 @@ afterAll(() => ctx.close());
 const HOUR = 3_600_000;
 
 /** A task written straight to the database, as a migration or another process would. */
-async function insertBehindTheService(overrides: { dueDate?: Date | null } = {}) {
-  const now = new Date();
-  await Task.collection.insertOne({
-    _id: new Types.ObjectId(),
-    teamId: team.id,
-    title: 'Inserted behind the service',
-    description: '',
-    status: 'todo',
-    priority: 'medium',
-    priorityRank: PRIORITY_RANK.medium,
-    assigneeId: null,
-    creatorId: team.member.id,
-    dueDate: overrides.dueDate ?? null,
-    tags: [],
-    customFields: {},
-    ticketId: null,
-    attachments: [],
-    position: 0,
-    completedAt: null,
-    cycleTimeMs: null,
-    createdWeek: weekOf(now),
-    completedWeek: null,
-    deletedAt: null,
-    createdAt: now,
-    updatedAt: now,
-    version: 0,
-    outbox: [],
-  });
-}
+const insertBehindTheService = (dueDate: Date | null = null) =>
+  insertStoredTasks(team, [{ createdAt: new Date(), dueDate }]);
 
 const stats = () =>
   request(ctx.app)
@@ -105,7 +76,7 @@ describe('cached stats', () => {
   it('ends an entry when the next due date of an open task passes, with no write', async () => {
     const cache = new StatsCache(ctx.redis, ctx.redisPrefix, 600, ctx.logger);
     const now = new Date();
-    await insertBehindTheService({ dueDate: new Date(now.getTime() + HOUR) });
+    await insertBehindTheService(new Date(now.getTime() + HOUR));
 
     expect((await cache.get(team.id, now)).overdue).toBe(0);
     expect((await cache.get(team.id, new Date(now.getTime() + HOUR / 2))).overdue).toBe(0);
