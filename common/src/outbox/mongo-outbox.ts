@@ -29,10 +29,27 @@ export function outboxPlugin(schema: Schema): void {
 }
 
 /**
- * The documents this process recorded events on, by model name, each with a count of the events
- * recorded: the relay reads these by `_id` instead of searching the collection after every write.
+ * The events this process recorded and has not yet seen published, by model name and document
+ * `_id`, each with when it was recorded: the relay reads these documents by `_id` instead of
+ * searching the collection after every write.
  */
-const recorded = new Map<string, Map<string, number>>();
+const recorded = new Map<string, Map<string, Map<string, number>>>();
+
+/**
+ * How long a recorded event missing from its document is still expected there. An event is
+ * recorded before the save that stores it, so a relay run between the two must not forget it (it
+ * would wait for the next full scan); a save that failed never stores it, so it is forgotten after
+ * this long.
+ */
+const RECORDED_GRACE_MS = 60_000;
+
+function forgetRecorded(modelName: string, id: string, eventId: string): void {
+  const ids = recorded.get(modelName);
+  const events = ids?.get(id);
+  if (!ids || !events) return;
+  events.delete(eventId);
+  if (events.size === 0) ids.delete(id);
+}
 
 /** Records an event on the document; it is stored by the document's next save. */
 export function recordEvent<S extends Subject>(
@@ -46,9 +63,11 @@ export function recordEvent<S extends Subject>(
   const modelName = (doc as { constructor?: { modelName?: unknown } }).constructor?.modelName;
   const id = (doc as { _id?: unknown })._id;
   if (typeof modelName === 'string' && id !== undefined && id !== null) {
-    const ids = recorded.get(modelName) ?? new Map<string, number>();
+    const ids = recorded.get(modelName) ?? new Map<string, Map<string, number>>();
     recorded.set(modelName, ids);
-    ids.set(String(id), (ids.get(String(id)) ?? 0) + 1);
+    const events = ids.get(String(id)) ?? new Map<string, number>();
+    ids.set(String(id), events);
+    events.set(event.id, Date.now());
   }
   return event;
 }
@@ -105,12 +124,13 @@ export class MongoOutboxStore implements OutboxStore {
                   if (head?.outbox[0]?.id === event.id) {
                     await model.updateOne({ _id: doc._id }, { $pop: { outbox: -1 } });
                   }
-                  return;
+                } else {
+                  await model.updateOne(
+                    { _id: doc._id, 'outbox.0.id': event.id },
+                    { $pop: { outbox: -1 } },
+                  );
                 }
-                await model.updateOne(
-                  { _id: doc._id, 'outbox.0.id': event.id },
-                  { $pop: { outbox: -1 } },
-                );
+                forgetRecorded(model.modelName, String(doc._id), event.id);
               }),
           });
         }
@@ -125,11 +145,15 @@ export class MongoOutboxStore implements OutboxStore {
     const ids = recorded.get(model.modelName);
     if (!ids) return [];
     const docs: OutboxDoc[] = [];
-    for (const [id, count] of [...ids].slice(0, limit)) {
+    for (const [id, events] of [...ids].slice(0, limit)) {
       const doc = await model.findById(id, { outbox: 1 }).lean<OutboxDoc>();
       if (doc && doc.outbox.length > 0) docs.push(doc);
-      // Forgotten once empty, unless an event was recorded on it since this read began.
-      else if (ids.get(id) === count) ids.delete(id);
+      // Missing from the document: its save is still under way (keep it), or failed long ago.
+      const stored = new Set(doc?.outbox.map((event) => event.id));
+      const expired = Date.now() - RECORDED_GRACE_MS;
+      for (const [eventId, at] of [...events]) {
+        if (!stored.has(eventId) && at < expired) forgetRecorded(model.modelName, id, eventId);
+      }
     }
     return docs;
   }

@@ -9,6 +9,7 @@ import {
   type TestPostgres,
 } from '@taskforge/common/testing';
 import mongoose from 'mongoose';
+import { Client } from 'pg';
 import { ApiSession } from '../../../stack/src/api-session';
 import { checkConvergence, type ConvergeStores } from '../converge';
 import { consumerSettled, eventBus } from '../support/events';
@@ -159,6 +160,33 @@ async function workload(urls: { auth: string; teams: string; tickets: string }) 
   }
 }
 
+/** No owner holds an unpublished event: auth's and tickets' documents, teams' outbox table. */
+async function outboxesDrained(): Promise<boolean> {
+  for (const url of [stores.auth, stores.tickets]) {
+    const connection = await mongoose.createConnection(url).asPromise();
+    try {
+      for (const { name } of await connection.listCollections()) {
+        const waiting = await connection
+          .collection(name)
+          .countDocuments({ 'outbox.0': { $exists: true } });
+        if (waiting > 0) return false;
+      }
+    } finally {
+      await connection.close();
+    }
+  }
+  const pg = new Client({ connectionString: stores.teams });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query<{ waiting: number }>(
+      'SELECT count(*)::int AS waiting FROM outbox WHERE published_at IS NULL',
+    );
+    return rows[0]!.waiting === 0;
+  } finally {
+    await pg.end();
+  }
+}
+
 /** Every stored event, shuffled, a third of them twice (as separate messages). */
 function shuffledWithDuplicates(
   events: EventEnvelope[],
@@ -191,6 +219,7 @@ it('converges every replica to its owner despite duplicated and reordered delive
   await workload({ auth: auth.url, teams: teams.url, tickets: tickets.url });
 
   // Everything the owners wrote is on the stream: outboxes drained, nothing more coming.
+  await waitFor(outboxesDrained, { timeoutMs: 60_000, intervalMs: 500 });
   const ownersBus = await eventBus(owners.url);
   let events: EventEnvelope[] = [];
   await waitFor(

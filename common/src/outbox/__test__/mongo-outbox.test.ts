@@ -177,6 +177,25 @@ describe('between full scans', () => {
     expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(0);
   });
 
+  it('publishes an event recorded before a relay run and saved after it', async () => {
+    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
+    const created = await createWithEvent('saved while the relay runs');
+    await relay.flush(); // the first run is a full scan: publishes the created event
+
+    // A route records its event, the relay runs before the route's save lands, then the save.
+    const doc = (await Thing.findById(created.id))!;
+    recordEvent(doc, 'ticket.updated', { ...ticketData(doc), version: doc.version + 1 });
+    expect(await relay.flush()).toBe(0);
+    doc.price = 99;
+    await doc.save();
+    expect(await relay.flush()).toBe(1);
+
+    const versions = (await readEvents(nats.url))
+      .filter((e) => e.data.id === doc.id)
+      .map((e) => e.data.version);
+    expect(versions).toEqual([0, 1]);
+  });
+
   it('leaves what another process wrote to the next full scan, which publishes it', async () => {
     const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
     await relay.flush();
