@@ -78,6 +78,7 @@ export {
   type OutboxFields,
 } from './outbox/mongo-outbox';
 export { documentLockKey, withDocumentLock } from './outbox/document-lock';
+export { checkVersionsById } from './outbox/version-checks';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';
 export {

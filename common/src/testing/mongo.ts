@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
+import { checkVersionsById } from '../outbox/version-checks';
 
 export interface TestMongo {
   uri: string;
@@ -31,6 +32,8 @@ export async function startMongo(): Promise<TestMongo> {
   url.pathname = `/${dbName}`;
   const uri = url.toString();
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000 });
+  // As the services do once connected: versioned saves by `_id` on FerretDB.
+  await checkVersionsById(mongoose.connection);
   return {
     uri,
     async stop() {
