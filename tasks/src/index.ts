@@ -1,7 +1,7 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { tasksListeners } from './events/listeners';
+import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from './events/listeners';
 import { Activity } from './models/activity';
 import { Comment } from './models/comment';
 import { Membership } from './models/membership';
@@ -22,6 +22,7 @@ runMongoService({
     return { context: { storage }, stop: async () => storage.close() };
   },
   listeners: () => tasksListeners(),
+  consumerConcurrency: TASKS_CONSUMER_CONCURRENCY,
   buildApp: ({ config, logger, redis, bus, kickRelay, storage }) =>
     buildApp({ config, logger, redis, nats: bus.nc, storage, onEventsRecorded: kickRelay }),
 });

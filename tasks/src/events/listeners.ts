@@ -16,6 +16,13 @@ import { TicketUpdatedListener } from './listeners/ticket-updated-listener';
 import { UserCreatedListener } from './listeners/user-created-listener';
 import { UserUpdatedListener } from './listeners/user-updated-listener';
 
+/**
+ * Events the tasks consumer handles at once: events about different teams' memberships, tickets
+ * and tasks go side by side, each entity's in turn, and team and user events alone (see
+ * `EventConsumer`), so a replay or a backlog is not held up by one database round trip at a time.
+ */
+export const TASKS_CONSUMER_CONCURRENCY = 4;
+
 /** Every listener of the tasks service, run on its durable consumer `tasks`. */
 export function tasksListeners(): Listener[] {
   return [

@@ -15,7 +15,7 @@ import { Ticket } from '../../models/ticket';
 import { User } from '../../models/user';
 import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import { tasksListeners } from '../listeners';
+import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from '../listeners';
 
 /*
  * The replicas through the real stream: events published as the teams, auth and tickets
@@ -36,6 +36,7 @@ beforeAll(async () => {
     ackWaitMs: 1000,
     retryDelayMs: 20,
     maxRetryDelayMs: 100,
+    concurrency: TASKS_CONSUMER_CONCURRENCY,
   });
   await consumer.start();
 });
@@ -231,6 +232,32 @@ describe('user and ticket replicas', () => {
     await publish('ticket.deleted', { ...ticket, title: 'Big gig', version: 2 });
     await waitFor(async () => (await Ticket.findById(id).lean())?.version === 2);
     expect(await Ticket.findById(id).lean()).toMatchObject({ title: 'Big gig', deleted: true });
+  });
+
+  it('brings many tickets to their last version when their events arrive interleaved and out of order', async () => {
+    const ids = Array.from({ length: 8 }, () => newId());
+    const events = ids.flatMap((id, n) =>
+      [0, 1, 2, 3].map((version) => ({ id, title: `Seat ${n} v${version}`, version })),
+    );
+    // Newest first for every ticket, the tickets interleaved, some events twice.
+    events.sort((a, b) => b.version - a.version || a.id.localeCompare(b.id));
+    for (const [i, e] of events.entries()) {
+      const data = { id: e.id, title: e.title, price: 10 + e.version, userId: 'seller' };
+      const subject = e.version === 0 ? 'ticket.created' : 'ticket.updated';
+      await publish(subject, { ...data, version: e.version });
+      if (i % 5 === 0) await publish(subject, { ...data, version: e.version });
+    }
+    await settled();
+    const stored = await Ticket.find({ _id: { $in: ids } }).lean();
+    expect(stored).toHaveLength(ids.length);
+    for (const [n, id] of ids.entries()) {
+      expect(stored.find((t) => String(t._id) === id)).toMatchObject({
+        title: `Seat ${n} v3`,
+        price: 13,
+        version: 3,
+        deleted: false,
+      });
+    }
   });
 });
 
