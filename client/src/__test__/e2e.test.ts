@@ -174,11 +174,13 @@ describe('the client in a browser', () => {
       const policy = response?.headers()['content-security-policy'] ?? '';
       const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
       expect(policy).toMatch(/(^|; )script-src 'self' 'nonce-[^']+' 'strict-dynamic'(;|$)/);
+      expect(policy).toMatch(/(^|; )style-src 'self' 'nonce-[^']+'(;|$)/);
+      expect(policy).toMatch(/(^|; )style-src-attr 'none'(;|$)/);
       expect(policy).toMatch(/(^|; )connect-src 'self'(;|$)/);
       expect(policy).toMatch(/(^|; )object-src 'none'(;|$)/);
       expect(policy).toMatch(/(^|; )frame-ancestors 'none'(;|$)/);
       expect(policy).not.toContain('unsafe-eval');
-      expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      expect(policy).not.toContain('unsafe-inline');
       const html = (await response?.text()) ?? '';
       const scripts = html.match(/<script\b[^>]*>/g) ?? [];
       expect(scripts.length).toBeGreaterThan(0);
@@ -208,6 +210,29 @@ describe('the client in a browser', () => {
     );
     ada.expected.splice(ada.expected.indexOf('csp'), 1);
     expect(outcome).toBe('refused by script-src-attr');
+  });
+
+  it('refuses an injected style attribute', async () => {
+    const page = ada.page;
+    await goto(page, '/signin');
+    ada.expected.push('csp');
+    const outcome = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) =>
+            resolve(`refused by ${event.effectiveDirective}`),
+          );
+          // Markup that would lay itself over the page, as a fake form would.
+          document.body.insertAdjacentHTML(
+            'beforeend',
+            '<div id="overlay" style="position: fixed; inset: 0"></div>',
+          );
+          const overlay = document.getElementById('overlay');
+          if (overlay && getComputedStyle(overlay).position === 'fixed') resolve('applied');
+        }),
+    );
+    ada.expected.splice(ada.expected.indexOf('csp'), 1);
+    expect(outcome).toBe('refused by style-src-attr');
   });
 
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
@@ -462,7 +487,12 @@ describe('the client in a browser', () => {
     await expectUi(page.getByTestId('stat-total')).toHaveText('2');
     await expectUi(page.getByTestId('stat-done')).toHaveText('0');
     await expectUi(page.getByTestId('stat-overdue')).toHaveText('1');
+    await expectUi(page.getByTestId('stat-overdue')).toHaveClass(/overdue/);
     await expectUi(page.getByTestId('stat-cycle-time')).toHaveText('—');
+    // A bar's length is its svg's width attribute, a share of the longest bar.
+    const bar = (name: string) => page.getByTestId(`count-${name}`).locator('svg.bar');
+    await expectUi(bar('Done')).toHaveCount(0);
+    await expectUi(bar('In review')).toHaveAttribute('width', '100%');
 
     await goto(bob.page, `/teams/${teamId}`);
     await bob.page.getByRole('button', { name: 'Move Write the launch plan' }).focus();
@@ -473,7 +503,15 @@ describe('the client in a browser', () => {
 
     await expectUi(page.getByTestId('stat-done')).toHaveText('1');
     await expectUi(page.getByTestId('stat-overdue')).toHaveText('0');
+    await expectUi(page.getByTestId('stat-overdue')).not.toHaveClass(/overdue/);
     await expectUi(page.getByTestId('stat-cycle-time')).not.toHaveText('—');
+    await expectUi(bar('Done')).toHaveAttribute('width', '100%');
+    const [done, review] = await Promise.all([
+      bar('Done').boundingBox(),
+      bar('In review').boundingBox(),
+    ]);
+    expect(done?.width).toBeGreaterThan(100);
+    expect(done?.width).toBe(review?.width);
     await screenshot(page, '08-dashboard');
   });
 

@@ -5,7 +5,7 @@ export default function Loading() {
         Loading…
       </p>
       <div className="stack">
-        <div className="skeleton" style={{ height: '2rem', width: '40%' }} />
+        <div className="skeleton skeleton-heading" />
         <div className="skeleton" />
         <div className="skeleton" />
         <div className="skeleton" />

@@ -6,7 +6,7 @@ export default async function HomePage() {
   if (await currentUser()) redirect('/teams');
   return (
     <main id="main">
-      <section className="card stack" style={{ maxWidth: '40rem', margin: '2rem auto' }}>
+      <section className="card stack narrow welcome">
         <h1>Plan work together, sell tickets, stay in the loop.</h1>
         <p className="muted">
           TaskForge gives each team a board of tasks with comments, mentions, attachments and live

@@ -22,7 +22,7 @@ export function CreateTeamForm() {
         router.push(`/teams/${team.id}`);
       })}
     >
-      <h2 style={{ margin: 0 }}>Create a team</h2>
+      <h2 className="flush">Create a team</h2>
       <FormErrorSummary errors={errors} />
       <Field name="name" label="Team name" error={errors.fields.name}>
         {(props) => <input {...props} maxLength={100} required />}

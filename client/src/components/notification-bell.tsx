@@ -128,7 +128,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
           role="region"
           aria-label="Latest notifications"
         >
-          <div className="button-row" style={{ justifyContent: 'space-between' }}>
+          <div className="button-row spread">
             <strong>Notifications</strong>
             {unread > 0 && (
               <button type="button" className="link" onClick={() => void readAll()}>
@@ -144,7 +144,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
             <p className="muted">Nothing yet. You will hear about your tasks here.</p>
           )}
           {items && items.length > 0 && (
-            <ul className="list" style={{ gap: '0.2rem' }}>
+            <ul className="list compact">
               {items.map((item) => (
                 <li key={item.id} className={item.read ? 'notification' : 'notification unread'}>
                   <div>
@@ -165,7 +165,7 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
               ))}
             </ul>
           )}
-          <p style={{ margin: '0.5rem 0 0' }}>
+          <p className="dropdown-footer">
             <Link href="/notifications" onClick={() => setOpen(false)}>
               All notifications
             </Link>

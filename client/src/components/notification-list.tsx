@@ -70,7 +70,7 @@ export function NotificationList({
         <ul className="list" data-testid="notifications">
           {items.map((item) => (
             <li key={item.id} className={`card notification${item.read ? '' : ' unread'}`}>
-              <div style={{ flex: 1 }}>
+              <div className="grow">
                 <Link href={linkOf(item)}>{item.title}</Link>
                 <div className="small muted">
                   <LocalTime iso={item.createdAt} relative />

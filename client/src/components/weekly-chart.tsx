@@ -12,7 +12,7 @@ export function WeeklyChart({ weekly }: { weekly: Stats['weekly'] }) {
     padding.top + (height - padding.top - padding.bottom) * (1 - value / max);
   const ticks = [0, Math.round(max / 2), max].filter((v, i, all) => all.indexOf(v) === i);
   return (
-    <figure style={{ margin: 0 }}>
+    <figure className="flush">
       <svg
         className="chart"
         viewBox={`0 0 ${width} ${height}`}

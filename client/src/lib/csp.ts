@@ -1,7 +1,10 @@
 export interface CspOptions {
   /** A fresh, unguessable value per response: only scripts and styles carrying it may run. */
   nonce: string;
-  /** `next dev`: React rebuilds server error stacks with eval, and the dev overlay injects styles. */
+  /**
+   * `next dev`: React rebuilds server error stacks with eval, and the dev overlay injects styles
+   * (elements and attributes alike: dev tooling is not ours to restyle).
+   */
   dev: boolean;
   /** The page reached the browser over HTTPS (at the ingress), so plain-HTTP requests can be upgraded. */
   https: boolean;
@@ -13,8 +16,11 @@ export interface CspOptions {
  * presigned attachment uploads, which tasks signs for the ingress host. Scripts run only with the
  * response's nonce ('strict-dynamic' lets Next.js's own scripts load its chunks). Avatars are
  * pictures on any http(s) host a person gives auth, so images may come from any such host.
- * Inline style attributes stay allowed (they cannot run script; the pages render them on the
- * server), while <style> elements need the nonce like scripts.
+ * <style> elements need the nonce like scripts, and style attributes are refused outright (no
+ * nonce can vouch for an attribute), so injected markup cannot restyle the page, say to lay a
+ * fake form over it: the pages style themselves with the stylesheet's classes only. Scripts that
+ * are allowed to run may still set styles through the CSSOM (`element.style`), which the policy
+ * does not govern; Next.js's route announcer does.
  */
 export function contentSecurityPolicy({ nonce, dev, https }: CspOptions): string {
   const directives: Record<string, string[]> = {
@@ -26,7 +32,7 @@ export function contentSecurityPolicy({ nonce, dev, https }: CspOptions): string
       ...(dev ? ["'unsafe-eval'"] : []),
     ],
     'style-src': ["'self'", dev ? "'unsafe-inline'" : `'nonce-${nonce}'`],
-    'style-src-attr': ["'unsafe-inline'"],
+    'style-src-attr': [dev ? "'unsafe-inline'" : "'none'"],
     'img-src': ["'self'", 'https:', 'http:'],
     'font-src': ["'self'"],
     'connect-src': ["'self'"],

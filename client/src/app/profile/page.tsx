@@ -11,7 +11,7 @@ export default async function ProfilePage() {
   return (
     <main id="main">
       <h1>Your profile</h1>
-      <div className="stack" style={{ maxWidth: '40rem' }}>
+      <div className="stack narrow">
         <ProfileForm user={user} />
         <PreferencesForm user={user} />
         <PasswordForm />

@@ -21,19 +21,15 @@ export default async function TeamsPage() {
           ) : (
             <ul className="list">
               {teams.map((team) => (
-                <li key={team.id} className="card">
-                  <div className="page-head" style={{ marginBottom: '0.25rem' }}>
+                <li key={team.id} className="card team-summary">
+                  <div className="page-head">
                     <Link href={`/teams/${team.id}`} className="title">
                       <strong>{team.name}</strong>
                     </Link>
                     <span className="badge">{team.role}</span>
                   </div>
-                  {team.description && (
-                    <p className="muted small" style={{ margin: 0 }}>
-                      {team.description}
-                    </p>
-                  )}
-                  <p className="small" style={{ marginBottom: 0 }}>
+                  {team.description && <p className="muted small flush">{team.description}</p>}
+                  <p className="small flush-bottom">
                     <Link href={`/teams/${team.id}`}>Board</Link> ·{' '}
                     <Link href={`/teams/${team.id}/dashboard`}>Dashboard</Link> ·{' '}
                     <Link href={`/teams/${team.id}/settings`}>Settings</Link>

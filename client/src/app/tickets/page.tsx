@@ -108,11 +108,7 @@ export default async function TicketsPage({ searchParams }: PageProps<'/tickets'
       ) : (
         <ul className="list" aria-label="Tickets for sale">
           {tickets.map((ticket) => (
-            <li
-              key={ticket.id}
-              className="card"
-              style={{ display: 'flex', justifyContent: 'space-between', gap: '1rem' }}
-            >
+            <li key={ticket.id} className="card ticket-row">
               <Link href={`/tickets/${ticket.id}`} className="title">
                 {ticket.title}
               </Link>

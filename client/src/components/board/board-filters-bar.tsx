@@ -73,7 +73,7 @@ export function BoardFiltersBar({
           ))}
         </select>
       </div>
-      <fieldset className="field" style={{ border: 'none', padding: 0, margin: 0 }}>
+      <fieldset className="field plain-fieldset flush">
         <legend className="label">Priority</legend>
         <div className="button-row">
           {TASK_PRIORITIES.map((priority) => (

@@ -67,7 +67,7 @@ export function TaskCard({
           </span>
         ))}
       </div>
-      <div className="card-meta" style={{ justifyContent: 'space-between' }}>
+      <div className="card-meta spread">
         {assignee || assigneeName ? (
           <span className="card-meta">
             <Avatar person={assignee} label={assigneeName} />

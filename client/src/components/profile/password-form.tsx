@@ -9,7 +9,7 @@ export function PasswordForm() {
   const [done, setDone] = useState(false);
   return (
     <section className="card" aria-labelledby="password-heading">
-      <h2 id="password-heading" style={{ marginTop: 0 }}>
+      <h2 id="password-heading" className="card-title">
         Change password
       </h2>
       <form

@@ -35,11 +35,11 @@ export function PreferencesForm({ user }: { user: User }) {
 
   return (
     <section className="card" aria-labelledby="preferences-heading">
-      <h2 id="preferences-heading" style={{ marginTop: 0 }}>
+      <h2 id="preferences-heading" className="card-title">
         Preferences
       </h2>
       <FormErrorSummary errors={errors} />
-      <fieldset className="field" style={{ border: 'none', padding: 0, margin: '0 0 1rem' }}>
+      <fieldset className="field plain-fieldset flush space-below-l">
         <legend className="label">Theme</legend>
         <div className="button-row">
           {THEMES.map((theme) => (
@@ -78,7 +78,7 @@ export function PreferencesForm({ user }: { user: User }) {
           });
         }}
       >
-        <fieldset className="field" style={{ border: 'none', padding: 0 }}>
+        <fieldset className="field plain-fieldset">
           <legend className="label">Notifications</legend>
           <label>
             <input
@@ -100,7 +100,7 @@ export function PreferencesForm({ user }: { user: User }) {
             />{' '}
             Live notifications in the app
           </label>
-          <label htmlFor="frequency" style={{ marginTop: '0.5rem' }}>
+          <label htmlFor="frequency" className="space-above-s">
             Email frequency
           </label>
           <select

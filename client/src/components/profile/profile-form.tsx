@@ -17,13 +17,12 @@ export function ProfileForm({ user }: { user: User }) {
     <section className="card" aria-labelledby="profile-heading">
       <div className="card-meta">
         <Avatar person={user} />
-        <h2 id="profile-heading" style={{ margin: 0 }}>
+        <h2 id="profile-heading" className="flush">
           {user.email}
         </h2>
       </div>
       <form
-        className="form"
-        style={{ marginTop: '1rem' }}
+        className="form space-above-l"
         noValidate
         onSubmit={onSubmit(async (data) => {
           setSaved(false);

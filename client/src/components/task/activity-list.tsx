@@ -36,7 +36,7 @@ export function ActivityList({
 
   return (
     <section className="card" aria-labelledby="activity-heading">
-      <h2 id="activity-heading" style={{ marginTop: 0 }}>
+      <h2 id="activity-heading" className="card-title">
         History
       </h2>
       {activity.length === 0 ? (

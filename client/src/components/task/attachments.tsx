@@ -109,7 +109,7 @@ export function Attachments({
 
   return (
     <section className="card" aria-labelledby="attachments-heading">
-      <h2 id="attachments-heading" style={{ marginTop: 0 }}>
+      <h2 id="attachments-heading" className="card-title">
         Attachments
       </h2>
       {error && (
@@ -160,7 +160,7 @@ export function Attachments({
         </div>
       )}
       {canUpdate && (
-        <div className="field" style={{ marginTop: '0.75rem' }}>
+        <div className="field space-above-m">
           <label htmlFor="attachment-file">Attach a file</label>
           <input
             ref={input}

@@ -64,7 +64,7 @@ export function Comments({
 
   return (
     <section className="card" aria-labelledby="comments-heading">
-      <h2 id="comments-heading" style={{ marginTop: 0 }}>
+      <h2 id="comments-heading" className="card-title">
         Comments ({comments.length})
       </h2>
       {actionError && (

@@ -85,7 +85,7 @@ export function TaskEditor({
   const disabled = !canUpdate || pending;
   return (
     <section className="card" aria-labelledby="task-heading">
-      <h2 id="task-heading" style={{ marginTop: 0 }}>
+      <h2 id="task-heading" className="card-title">
         {task.title}
       </h2>
       {changedElsewhere && (
@@ -97,8 +97,7 @@ export function TaskEditor({
         </p>
       )}
       <form
-        className="form"
-        style={{ maxWidth: 'none' }}
+        className="form wide"
         noValidate
         aria-label="Edit task"
         onSubmit={onSubmit(async (data) => {
@@ -139,7 +138,7 @@ export function TaskEditor({
           )}
         </Field>
         <div className="field">
-          <div className="button-row" style={{ justifyContent: 'space-between' }}>
+          <div className="button-row spread">
             <label htmlFor="field-description">Description</label>
             <button
               type="button"
@@ -241,7 +240,7 @@ export function TaskEditor({
         <Field name="tags" label="Tags" error={errors.fields.tags} hint="Separated by commas.">
           {(props) => <input {...props} defaultValue={task.tags.join(', ')} disabled={disabled} />}
         </Field>
-        <fieldset className="field" style={{ border: 'none', padding: 0, margin: 0 }}>
+        <fieldset className="field plain-fieldset flush">
           <legend className="label">Custom fields</legend>
           {customFields.length === 0 && <span className="muted small">None yet.</span>}
           {customFields.map((row, index) => (
@@ -335,8 +334,7 @@ export function TaskEditor({
             {canDelete && (
               <button
                 type="button"
-                className="danger"
-                style={{ marginLeft: 'auto' }}
+                className="danger push-end"
                 disabled={pending}
                 onClick={() => {
                   if (!window.confirm(`Delete “${task.title}”? This cannot be undone.`)) return;

@@ -18,12 +18,8 @@ export function DangerZone({
   const [confirmation, setConfirmation] = useState('');
   const { errors, pending, run } = useApiForm([]);
   return (
-    <section
-      className="card"
-      aria-labelledby="danger-heading"
-      style={{ borderColor: 'var(--danger)' }}
-    >
-      <h2 id="danger-heading" style={{ marginTop: 0, color: 'var(--danger)' }}>
+    <section className="card danger-zone" aria-labelledby="danger-heading">
+      <h2 id="danger-heading" className="card-title">
         Danger zone
       </h2>
       <FormErrorSummary errors={errors} />

@@ -43,7 +43,7 @@ export function MembersEditor({
 
   return (
     <section className="card" aria-labelledby="members-heading">
-      <h2 id="members-heading" style={{ marginTop: 0 }}>
+      <h2 id="members-heading" className="card-title">
         Members ({members.length})
       </h2>
       {rowError && (
@@ -136,8 +136,7 @@ export function MembersEditor({
       </div>
       {canManage && (
         <form
-          className="inline-form"
-          style={{ marginTop: '1rem' }}
+          className="inline-form space-above-l"
           noValidate
           aria-label="Add a member"
           onSubmit={add.onSubmit(async (data) => {
@@ -151,7 +150,7 @@ export function MembersEditor({
             router.refresh();
           })}
         >
-          <div style={{ flexBasis: '100%' }}>
+          <div className="full-row">
             <FormErrorSummary errors={add.errors} />
           </div>
           <Field name="email" label="Add by email" error={add.errors.fields.email}>

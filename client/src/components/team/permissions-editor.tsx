@@ -47,7 +47,7 @@ export function PermissionsEditor({ team }: { team: TeamWithPermissions }) {
 
   return (
     <section className="card" aria-labelledby="permissions-heading">
-      <h2 id="permissions-heading" style={{ marginTop: 0 }}>
+      <h2 id="permissions-heading" className="card-title">
         Role permissions
       </h2>
       <FormErrorSummary errors={errors} />
@@ -84,7 +84,7 @@ export function PermissionsEditor({ team }: { team: TeamWithPermissions }) {
         </table>
       </div>
       {editable ? (
-        <div className="button-row" style={{ marginTop: '0.75rem' }}>
+        <div className="button-row space-above-m">
           <button
             type="button"
             className="primary"

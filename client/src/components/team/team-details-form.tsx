@@ -12,7 +12,7 @@ export function TeamDetailsForm({ team, canUpdate }: { team: Team; canUpdate: bo
   const [saved, setSaved] = useState(false);
   return (
     <section className="card" aria-labelledby="details-heading">
-      <h2 id="details-heading" style={{ marginTop: 0 }}>
+      <h2 id="details-heading" className="card-title">
         Name and description
       </h2>
       <form

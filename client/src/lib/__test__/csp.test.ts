@@ -20,11 +20,21 @@ describe('the Content-Security-Policy', () => {
     expect(policy.has('upgrade-insecure-requests')).toBe(false);
   });
 
+  it('refuses every style attribute in production', () => {
+    const policy = directives(contentSecurityPolicy({ nonce: 'abc=', dev: false, https: false }));
+    // Stated outright, so that loosening style-src one day would not let attributes in with it.
+    expect(policy.get('style-src-attr')).toEqual(["'none'"]);
+    expect([...policy.values()].flat()).not.toContain("'unsafe-inline'");
+    expect([...policy.values()].flat()).not.toContain("'unsafe-hashes'");
+  });
+
   it('allows eval and inline styles under next dev only', () => {
     const policy = directives(contentSecurityPolicy({ nonce: 'abc=', dev: true, https: false }));
     expect(policy.get('script-src')).toContain("'unsafe-eval'");
     // A nonce in the list would make browsers ignore 'unsafe-inline'.
     expect(policy.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    // Dev tooling is not ours to restyle.
+    expect(policy.get('style-src-attr')).toEqual(["'unsafe-inline'"]);
   });
 
   it('upgrades plain-HTTP requests when the page came over HTTPS', () => {

@@ -10,7 +10,7 @@ export default function TeamError({
 }) {
   return (
     <div className="card stack" role="alert">
-      <h2 style={{ marginTop: 0 }}>This page could not be loaded</h2>
+      <h2 className="card-title">This page could not be loaded</h2>
       <p className="muted">
         Try again in a moment. {error.digest ? `(Reference ${error.digest})` : ''}
       </p>

@@ -9,7 +9,7 @@ export default async function TeamLayout({ children, params }: LayoutProps<'/tea
   const { team } = await loadTeam(teamId, base);
   return (
     <main id="main" className="wide">
-      <div className="page-head" style={{ marginBottom: '0.5rem' }}>
+      <div className="page-head team-head">
         <h1>{team.name}</h1>
         <span className="badge">Your role: {team.role}</span>
       </div>

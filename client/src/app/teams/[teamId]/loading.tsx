@@ -6,7 +6,7 @@ export default function TeamLoading() {
       </p>
       <div className="board">
         {[0, 1, 2, 3, 4].map((i) => (
-          <div key={i} className="skeleton" style={{ minHeight: '12rem' }} />
+          <div key={i} className="skeleton skeleton-column" />
         ))}
       </div>
     </div>

@@ -164,7 +164,7 @@ export default async function AuditPage({
                       <summary>
                         {entry.entityType} {entry.entityId.slice(0, 12)}
                       </summary>
-                      <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                      <pre className="audit-state">
                         {JSON.stringify(
                           { before: entry.previousState, after: entry.newState },
                           null,

@@ -14,7 +14,7 @@ export default async function TeamSettingsPage({ params }: PageProps<'/teams/[te
   const user = await requireUser(path);
   const { team, members } = await loadTeam(teamId, path);
   return (
-    <div className="stack" style={{ maxWidth: '60rem' }}>
+    <div className="stack team-settings">
       <TeamDetailsForm team={team} canUpdate={can(team, 'team.update')} />
       <MembersEditor
         key={members.map((m) => `${m.userId}:${m.version}`).join(',')}
