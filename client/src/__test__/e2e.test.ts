@@ -190,49 +190,47 @@ describe('the client in a browser', () => {
     expect(policies[0]).not.toBe(policies[1]);
   });
 
-  it('refuses an injected inline event handler', async () => {
+  /**
+   * What an HTML injection would bring, added to a page: which directive refused it, or what got
+   * through. A handler needs no nonce to run; a style attribute could lay a fake form over the page.
+   */
+  async function inject(markup: 'handler' | 'style'): Promise<string> {
     const page = ada.page;
     await goto(page, '/signin');
     ada.expected.push('csp');
     const outcome = await page.evaluate(
-      () =>
+      (kind) =>
         new Promise<string>((resolve) => {
           document.addEventListener('securitypolicyviolation', (event) =>
             resolve(`refused by ${event.effectiveDirective}`),
           );
-          // What an HTML injection would bring: markup with a handler, which needs no nonce.
-          const injected = document.createElement('div');
-          injected.setAttribute('onclick', 'document.title = "injected"');
-          document.body.append(injected);
-          injected.click();
-          if (document.title === 'injected') resolve('ran');
+          if (kind === 'handler') {
+            const injected = document.createElement('div');
+            injected.setAttribute('onclick', 'document.title = "injected"');
+            document.body.append(injected);
+            injected.click();
+            if (document.title === 'injected') resolve('ran');
+          } else {
+            document.body.insertAdjacentHTML(
+              'beforeend',
+              '<div id="overlay" style="position: fixed; inset: 0"></div>',
+            );
+            const overlay = document.getElementById('overlay');
+            if (overlay && getComputedStyle(overlay).position === 'fixed') resolve('applied');
+          }
         }),
+      markup,
     );
     ada.expected.splice(ada.expected.indexOf('csp'), 1);
-    expect(outcome).toBe('refused by script-src-attr');
+    return outcome;
+  }
+
+  it('refuses an injected inline event handler', async () => {
+    expect(await inject('handler')).toBe('refused by script-src-attr');
   });
 
   it('refuses an injected style attribute', async () => {
-    const page = ada.page;
-    await goto(page, '/signin');
-    ada.expected.push('csp');
-    const outcome = await page.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          document.addEventListener('securitypolicyviolation', (event) =>
-            resolve(`refused by ${event.effectiveDirective}`),
-          );
-          // Markup that would lay itself over the page, as a fake form would.
-          document.body.insertAdjacentHTML(
-            'beforeend',
-            '<div id="overlay" style="position: fixed; inset: 0"></div>',
-          );
-          const overlay = document.getElementById('overlay');
-          if (overlay && getComputedStyle(overlay).position === 'fixed') resolve('applied');
-        }),
-    );
-    ada.expected.splice(ada.expected.indexOf('csp'), 1);
-    expect(outcome).toBe('refused by style-src-attr');
+    expect(await inject('style')).toBe('refused by style-src-attr');
   });
 
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
