@@ -1,6 +1,6 @@
 import type { Logger } from '@taskforge/common';
 import type { Redis } from 'ioredis';
-import { Task } from '../models/task';
+import { Task, weekOf } from '../models/task';
 import { taskStats, type TaskStats } from './stats';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -113,7 +113,5 @@ export async function staleAfter(teamId: string, now: Date): Promise<number> {
 
 /** 00:00 UTC of the Monday after `now`, when the weekly window moves on. */
 export function mondayAfter(now: Date): number {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const daysSinceMonday = (now.getUTCDay() + 6) % 7;
-  return midnight - daysSinceMonday * 24 * 60 * 60 * 1000 + WEEK_MS;
+  return new Date(`${weekOf(now)}T00:00:00Z`).getTime() + WEEK_MS;
 }
