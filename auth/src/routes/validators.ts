@@ -1,4 +1,4 @@
-import { EMAIL_MAX_LENGTH, isEmailAddress } from '@taskforge/common';
+import { isEmailAddress } from '@taskforge/common';
 import { body } from 'express-validator';
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
@@ -12,9 +12,6 @@ export const emailField = () =>
     .bail()
     .trim()
     .toLowerCase()
-    .isLength({ max: EMAIL_MAX_LENGTH })
-    .withMessage('Email must be valid')
-    .bail()
     .custom(isEmailAddress)
     .withMessage('Email must be valid');
 

@@ -42,17 +42,22 @@ const preferences = z.looseObject({
 
 const emailAddress = z.string().email();
 
-/**
- * The one rule for an email address in the suite: what user events may carry. Input validators
- * use it too, so no address passes a route and then fails its own event (validator.js' isEmail
- * lets through addresses such as `'@example.test` that this refuses).
- */
-export function isEmailAddress(value: unknown): boolean {
-  return emailAddress.safeParse(value).success;
-}
-
 /** RFC 5321's limit on a forward path. */
 export const EMAIL_MAX_LENGTH = 254;
+
+/**
+ * The one rule for an email address given to a route: what user events may carry, within RFC
+ * 5321's length (checked first, so a huge string never reaches the pattern). Input validators use
+ * it, so no address passes a route and then fails its own event (validator.js' isEmail lets
+ * through addresses such as `'@example.test` that this refuses).
+ */
+export function isEmailAddress(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length <= EMAIL_MAX_LENGTH &&
+    emailAddress.safeParse(value).success
+  );
+}
 
 const user = z.looseObject({
   id,

@@ -1,5 +1,4 @@
 import {
-  EMAIL_MAX_LENGTH,
   eventMetadataFrom,
   isEmailAddress,
   requireAuth,
@@ -25,9 +24,6 @@ export function newMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }
       .withMessage('Email must be a string')
       .bail()
       .trim()
-      .isLength({ max: EMAIL_MAX_LENGTH })
-      .withMessage('Email must be valid')
-      .bail()
       .custom(isEmailAddress)
       .withMessage('Email must be valid'),
     body('userId')
