@@ -8,6 +8,18 @@ import { databaseUrl, startService } from './services';
 
 const mongoBase = () => process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
 
+/** The bounds of the crash scenario's waits, which its Jest timeout adds up. */
+const CRASH_WAITS_MS = {
+  /** A start of notifications (readyz). */
+  start: 60_000,
+  /** Until the share of the burst that comes before a kill is stored. */
+  beforeKill: 60_000,
+  /** Until the whole burst is stored, after the last start. */
+  rest: 90_000,
+  /** Until the consumer has nothing pending or unacknowledged. */
+  settle: 60_000,
+};
+
 /**
  * notifications, the real process, consumes a burst of task.created events (each one
  * notification) and is killed with SIGKILL `kills` times along the way, each time started again.
@@ -16,8 +28,9 @@ const mongoBase = () => process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
  * outliving Jest's timeout would leave the service running and Jest waiting on it.
  */
 export function crashTestTimeoutMs(kills: number): number {
-  // Each start up to 60 s, each kill's wait 60 s, then 90 s for the rest and 60 s to settle.
-  return (kills + 1) * 60_000 + kills * 60_000 + 90_000 + 60_000 + 30_000;
+  const { start, beforeKill, rest, settle } = CRASH_WAITS_MS;
+  // 30 s more for the publishing and the counting around the waits.
+  return (kills + 1) * start + kills * beforeKill + rest + settle + 30_000;
 }
 
 export async function killConsumerDuringBurst(options: { burst: number; kills: number }) {
@@ -28,7 +41,7 @@ export async function killConsumerDuringBurst(options: { burst: number; kills: n
   const env = { MONGO_URL: mongoUrl, NATS_URL: nats.url };
   let service: ServiceProcess | undefined;
   try {
-    service = await startService('notifications', env);
+    service = await startService('notifications', env, CRASH_WAITS_MS.start);
     const publish = publisherOf(bus);
     const teamId = newId();
     const actorId = newId();
@@ -62,16 +75,16 @@ export async function killConsumerDuringBurst(options: { burst: number; kills: n
     for (let kill = 1; kill <= options.kills; kill += 1) {
       const threshold = (options.burst * kill) / (options.kills + 1);
       await waitFor(async () => (await notifications.countDocuments()) >= threshold, {
-        timeoutMs: 60_000,
+        timeoutMs: CRASH_WAITS_MS.beforeKill,
       });
       await service.stop('SIGKILL');
       countsAtKill.push(await notifications.countDocuments());
-      service = await startService('notifications', env);
+      service = await startService('notifications', env, CRASH_WAITS_MS.start);
     }
     await waitFor(async () => (await notifications.countDocuments()) >= options.burst, {
-      timeoutMs: 90_000,
+      timeoutMs: CRASH_WAITS_MS.rest,
     });
-    await consumerSettled(bus, 'notifications', 60_000);
+    await consumerSettled(bus, 'notifications', CRASH_WAITS_MS.settle);
     const perTask = await notifications
       .aggregate<{ _id: string; count: number }>([
         { $match: { recipientId: assigneeId } },
