@@ -104,7 +104,7 @@ const STATED_FIELDS = [
   'tags',
   'ticketId',
   'position',
-];
+] as const satisfies ReadonlyArray<keyof BoardTaskEvent & keyof Task>;
 
 /**
  * The shown task as of a `task.updated` message, so the board can place it without reading it
@@ -113,27 +113,13 @@ const STATED_FIELDS = [
  * changes a field it only summarises (attachments are counted) or that this page does not know.
  */
 export function taskAfterEvent(shown: Task, event: BoardTaskEvent): Task | undefined {
-  const { version, title, status, priority, assigneeId, dueDate, tags, ticketId, position } = event;
-  if (version !== shown.version + 1) return undefined;
-  if (
-    title === undefined ||
-    status === undefined ||
-    priority === undefined ||
-    assigneeId === undefined ||
-    dueDate === undefined ||
-    tags === undefined ||
-    ticketId === undefined ||
-    position === undefined
-  ) {
-    return undefined;
-  }
+  if (event.version !== shown.version + 1) return undefined;
+  if (STATED_FIELDS.some((field) => event[field] === undefined)) return undefined;
   const changes = event.changes ?? {};
   const known = new Set<string>([...STATED_FIELDS, ...CHANGED_FIELDS]);
   if (Object.keys(changes).some((field) => !known.has(field))) return undefined;
-  const next: Task = {
-    ...shown,
-    ...{ title, status, priority, assigneeId, dueDate, tags, ticketId, position, version },
-  };
+  const next: Task = { ...shown, version: event.version };
+  for (const field of STATED_FIELDS) Object.assign(next, { [field]: event[field] });
   for (const field of CHANGED_FIELDS) {
     if (field in changes) Object.assign(next, { [field]: changes[field]?.to });
   }

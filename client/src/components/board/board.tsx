@@ -90,13 +90,14 @@ export function Board({
     if (picked) document.getElementById(`move-${picked.taskId}`)?.focus();
   }, [picked, tasks]);
 
-  /**
-   * Shows a task as the server has it now, unless this page is moving it: a card held with the
-   * keyboard, or a move still being written, would jump back to where it was.
-   */
+  /** A card held with the keyboard, or a move still being written. */
   const isMoving = (taskId: string) =>
     heldTaskId.current === taskId || (pendingWrites.current.get(taskId) ?? 0) > 0;
 
+  /**
+   * Shows a task as the server has it now, unless this page is moving it: the card would jump
+   * back to where it was.
+   */
   function showTask(task: Task) {
     if (isMoving(task.id)) return;
     setTasks((current) =>
