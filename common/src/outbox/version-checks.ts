@@ -43,14 +43,17 @@ export async function checkVersionsById(connection: Connection): Promise<void> {
     installed.add(collection);
     const updateOne = collection.updateOne.bind(collection);
     const findOne = collection.findOne.bind(collection);
-    const current = async (id: unknown, options?: Doc) =>
-      findOne({ _id: id }, { ...(options?.session ? { session: options.session } : {}) });
+    // Only the version is needed to decide: a save does not read the document it writes.
+    const versionOf = async (id: unknown, options?: Doc) => {
+      const session = options?.session ? { session: options.session } : {};
+      const found = await findOne({ _id: id }, { projection: { [versionKey]: 1 }, ...session });
+      return found?.[versionKey];
+    };
 
     collection.updateOne = async (filter, update, options) => {
       const guard = idAndVersion(filter, versionKey);
       if (!guard || options?.upsert) return updateOne(filter, update, options);
-      const found = await current(guard.id, options);
-      if (found?.[versionKey] !== guard.version) {
+      if ((await versionOf(guard.id, options)) !== guard.version) {
         return {
           acknowledged: true,
           matchedCount: 0,
