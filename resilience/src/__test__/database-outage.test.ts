@@ -1,7 +1,7 @@
 import { startNats, waitFor, type ServiceProcess, type TestNats } from '@taskforge/common/testing';
 import { eventBus, publisherOf } from '../support/events';
 import { call, isErrorShape, user } from '../support/http';
-import { startOwnMongo, type OwnMongo } from '../support/own-ferretdb';
+import { startOwnMongo, type OwnMongo } from '../support/own-mongo';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres';
 import { startService } from '../support/services';
 
@@ -104,6 +104,16 @@ describe('PostgreSQL stopped under teams', () => {
 describe('the MongoDB-compatible server stopped under tickets', () => {
   let mongo: OwnMongo;
   let tickets: ServiceProcess;
+  const seller = user();
+  const acknowledged: string[] = [];
+  const create = async (title: string) => {
+    const res = await call<{ id: string }>(tickets.url, 'POST', '/api/tickets', {
+      cookie: seller.cookie,
+      body: { title, price: 12 },
+    });
+    if (res.status === 201) acknowledged.push(res.body.id);
+    return res;
+  };
 
   beforeAll(async () => {
     mongo = await startOwnMongo();
@@ -117,35 +127,32 @@ describe('the MongoDB-compatible server stopped under tickets', () => {
     await mongo?.destroy();
   });
 
-  it('answers 503 while it is down, recovers by itself, and keeps every acknowledged write', async () => {
-    const seller = user();
-    const acknowledged: string[] = [];
-    const create = async (title: string) => {
-      const res = await call<{ id: string }>(tickets.url, 'POST', '/api/tickets', {
-        cookie: seller.cookie,
-        body: { title, price: 12 },
-      });
-      if (res.status === 201) acknowledged.push(res.body.id);
-      return res;
-    };
-    for (let i = 0; i < 5; i += 1) expect((await create(`Before ${i}`)).status).toBe(201);
+  // FerretDB itself, then the PostgreSQL that holds its data (FerretDB stays up and answers).
+  it.each([
+    ['FerretDB', () => mongo.stop(), () => mongo.start()],
+    ['the PostgreSQL under FerretDB', () => mongo.stopPostgres(), () => mongo.startPostgres()],
+  ])(
+    'answers 503 while %s is down, recovers by itself, and keeps every acknowledged write',
+    async (_what, takeDown, bringBack) => {
+      for (let i = 0; i < 5; i += 1) expect((await create(`Before ${i}`)).status).toBe(201);
 
-    await mongo.stop();
-    await expectUnavailable(tickets.url, 'mongo');
-    for (const res of [
-      await create('During'),
-      await call(tickets.url, 'GET', `/api/tickets/${acknowledged[0]}`),
-    ]) {
-      expect(res.status).toBe(503);
-      expect(isErrorShape(res.body)).toBe(true);
-    }
+      await takeDown();
+      await expectUnavailable(tickets.url, 'mongo');
+      for (const res of [
+        await create('During'),
+        await call(tickets.url, 'GET', `/api/tickets/${acknowledged[0]}`),
+      ]) {
+        expect(res.status).toBe(503);
+        expect(isErrorShape(res.body)).toBe(true);
+      }
 
-    await mongo.start();
-    await ready(tickets.url);
-    await waitFor(async () => (await create('After')).status === 201, { timeoutMs: 30_000 });
+      await bringBack();
+      await ready(tickets.url);
+      await waitFor(async () => (await create('After')).status === 201, { timeoutMs: 30_000 });
 
-    for (const id of acknowledged) {
-      expect((await call(tickets.url, 'GET', `/api/tickets/${id}`)).status).toBe(200);
-    }
-  });
+      for (const id of acknowledged) {
+        expect((await call(tickets.url, 'GET', `/api/tickets/${id}`)).status).toBe(200);
+      }
+    },
+  );
 });

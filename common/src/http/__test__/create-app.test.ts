@@ -45,9 +45,15 @@ function buildApp(ready = true) {
     'too-many': new TooManyRequestsError(),
     'db-down': new DatabaseConnectionError(),
   };
-  router.get('/api/things/store-busy', () => {
-    // What the MongoDB driver throws when FerretDB's SQLite waited too long for its write lock.
-    throw Object.assign(new Error('[collection.go:177] database is locked (5) (SQLITE_BUSY)'), {
+  // What the MongoDB driver throws when FerretDB is up but the PostgreSQL under it is not
+  // (resilience/ takes a real one away), and an internal error that is nothing of the kind.
+  const storeErrors = {
+    'backend-down': 'failed to connect to `user=postgres database=postgres`: dial error',
+    'backend-stopping': 'terminating connection due to administrator command',
+    'other-internal': 'invalid document',
+  };
+  router.get('/api/things/store/:kind', (req) => {
+    throw Object.assign(new Error(storeErrors[req.params.kind as keyof typeof storeErrors]), {
       name: 'MongoServerError',
       code: 1,
     });
@@ -118,10 +124,18 @@ describe('error handling', () => {
     expect(logged.some((l) => l.requestId === 'req-123' && l.msg === 'unhandled error')).toBe(true);
   });
 
-  it('answers a store that is busy (SQLite write lock) with 503, not 500', async () => {
-    const res = await request(app).get('/api/things/store-busy');
-    expect(res.status).toBe(503);
-    expect(res.body).toEqual({ errors: [{ message: 'Service temporarily unavailable' }] });
+  it.each(['backend-down', 'backend-stopping'])(
+    'answers 503 when the store cannot reach its own database (%s)',
+    async (kind) => {
+      const res = await request(app).get(`/api/things/store/${kind}`);
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ errors: [{ message: 'Service temporarily unavailable' }] });
+    },
+  );
+
+  it('answers any other internal error of the store with 500', async () => {
+    const res = await request(app).get('/api/things/store/other-internal');
+    expect(res.status).toBe(500);
   });
 
   it('catches rejected promises from async handlers', async () => {
