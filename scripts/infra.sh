@@ -128,7 +128,8 @@ start() {
     mongod --dbpath "$STATE/mongo" --port "$MONGO_PORT" --bind_ip 127.0.0.1 --fork \
       --logpath "$STATE/mongo.log" >/dev/null
   else
-    # Throw-away test data needs no fsync; the local stack keeps its data (TF_DOCDB_FSYNC=on).
+    # The tests' and the local stack's data go with `stop`, so they need no fsync (TF_DOCDB_FSYNC=on
+    # turns it back on).
     TF_DOCDB_FSYNC="${TF_DOCDB_FSYNC:-off}" "$ROOT/scripts/documentdb.sh" start "$STATE/documentdb" \
       "$DOCDB_PG_PORT" "$MONGO_PORT"
   fi

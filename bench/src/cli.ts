@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -295,15 +295,26 @@ async function growth(options: {
   return rows;
 }
 
+/** The store the stack ran on: FerretDB + DocumentDB (versions from scripts/versions.sh), or mongod. */
+function mongoStore(stackDir: string): string {
+  if (!existsSync(join(stackDir, 'stores', 'documentdb'))) return 'mongod';
+  const versions = Object.fromEntries(
+    readFileSync(resolve(__dirname, '..', '..', 'scripts', 'versions.sh'), 'utf8')
+      .split('\n')
+      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]),
+  );
+  return `FerretDB ${versions.FERRETDB_VERSION} + DocumentDB ${versions.DOCUMENTDB_VERSION} (PostgreSQL 15)`;
+}
+
 function machineInfo(stackDir: string) {
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    mongo: existsSync(join(stackDir, 'stores', 'ferretdb'))
-      ? 'FerretDB v1.24.2 (SQLite backend)'
-      : 'mongod',
+    mongo: mongoStore(stackDir),
     loadavg: loadavg().map((v) => Math.round(v * 100) / 100),
   };
 }

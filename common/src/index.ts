@@ -77,8 +77,7 @@ export {
   recordEvent,
   type OutboxFields,
 } from './outbox/mongo-outbox';
-export { documentLockKey, withDocumentLock } from './outbox/document-lock';
-export { checkVersionsById } from './outbox/version-checks';
+export { retryOnConflict } from './outbox/retry-on-conflict';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';
 export {

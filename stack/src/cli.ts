@@ -45,6 +45,7 @@ function portsFrom(base: number): StorePorts {
     redis: base + 14,
     postgres: base + 15,
     s3: base + 16,
+    documentdbPostgres: base + 17,
   };
 }
 

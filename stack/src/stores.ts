@@ -10,6 +10,8 @@ const run = promisify(execFile);
 
 export interface StorePorts {
   mongo: number;
+  /** The PostgreSQL under FerretDB, where FerretDB + DocumentDB is the MongoDB-compatible store. */
+  documentdbPostgres: number;
   redis: number;
   postgres: number;
   s3: number;
@@ -27,6 +29,7 @@ function infraEnv(root: string, dataDir: string, ports: StorePorts): NodeJS.Proc
     TF_STATE_DIR: join(dataDir, 'stores'),
     TF_ENV_FILE: join(dataDir, 'stores.env'),
     TF_MONGO_PORT: String(ports.mongo),
+    TF_DOCDB_PG_PORT: String(ports.documentdbPostgres),
     TF_REDIS_PORT: String(ports.redis),
     TF_PG_PORT: String(ports.postgres),
     TF_S3_PORT: String(ports.s3),
@@ -34,12 +37,12 @@ function infraEnv(root: string, dataDir: string, ports: StorePorts): NodeJS.Proc
   };
 }
 
-/** Installs what is missing (Debian packages, FerretDB, the S3 server): the same script CI uses. */
+/** Installs what is missing (Debian packages, FerretDB + DocumentDB, the S3 server): the same script CI uses. */
 export async function provisionStores(root: string): Promise<void> {
   await run(join(root, 'scripts', 'infra.sh'), ['provision'], { cwd: root });
 }
 
-/** Starts MongoDB/FerretDB, Redis, PostgreSQL and the S3 server with their data under `dataDir`. */
+/** Starts mongod or FerretDB + DocumentDB, Redis, PostgreSQL and the S3 server with their data under `dataDir`. */
 export async function startStores(
   root: string,
   dataDir: string,

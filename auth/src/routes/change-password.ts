@@ -2,7 +2,6 @@ import { BadRequestError, NotFoundError, requireAuth, validateRequest } from '@t
 import { Router } from 'express';
 import { findUserById, User } from '../models/user';
 import { hashPassword, verifyPassword } from '../services/password';
-import { serializeUserWrite } from '../services/user-writes';
 import { newPasswordField, suppliedPasswordField } from './validators';
 
 /** Answers 204. Credentials are not replicated, so no version bump and no event. */
@@ -25,11 +24,9 @@ export function changePasswordRouter(): Router {
         throw new BadRequestError('Invalid credentials', 'currentPassword');
       }
       const passwordHash = await hashPassword(newPassword);
-      await serializeUserWrite(user._id.toString(), () =>
-        User.updateOne(
-          { _id: user._id },
-          { $set: { passwordHash, passwordChangedAt: new Date() } },
-        ),
+      await User.updateOne(
+        { _id: user._id },
+        { $set: { passwordHash, passwordChangedAt: new Date() } },
       );
       res.status(204).end();
     },

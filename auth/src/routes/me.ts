@@ -5,12 +5,12 @@ import {
   recordEvent,
   RequestValidationError,
   requireAuth,
+  retryOnConflict,
   THEMES,
   validateRequest,
 } from '@taskforge/common';
 import { Router, type RequestHandler } from 'express';
 import { body } from 'express-validator';
-import mongoose from 'mongoose';
 import {
   findUserById,
   PROFILE_LIMITS,
@@ -19,10 +19,6 @@ import {
   type Preferences,
   type UserDocument,
 } from '../models/user';
-import { serializeUserWrite } from '../services/user-writes';
-
-/** Each failure means another request saved in between, so this many attempts cover that many racers. */
-const MAX_SAVE_ATTEMPTS = 5;
 
 interface ProfileChanges {
   firstName?: string | null;
@@ -149,23 +145,16 @@ export function meRouter(deps: { eventsRecorded: () => void }): Router {
   router.patch('/api/users/me', requireAuth, ...profileValidation, async (req, res) => {
     const changes = (req.body ?? {}) as ProfileChanges;
     const userId = req.currentUser!.id;
-    const user = await serializeUserWrite(userId, async () => {
-      for (let attempt = 1; ; attempt += 1) {
-        const current = await loadSignedInUser(userId);
-        applyChanges(current, changes);
-        if (!current.isModified()) return current;
-        const event = userEventData(current, current.version + 1);
-        recordEvent(current, 'user.updated', event, eventMetadataFrom(req));
-        try {
-          await current.save();
-          deps.eventsRecorded();
-          return current;
-        } catch (err) {
-          // Another pod saved first: apply the changes again on top of its version.
-          if (err instanceof mongoose.Error.VersionError && attempt < MAX_SAVE_ATTEMPTS) continue;
-          throw err;
-        }
-      }
+    // Another pod's save first: the changes are applied again on top of its version.
+    const user = await retryOnConflict(async () => {
+      const current = await loadSignedInUser(userId);
+      applyChanges(current, changes);
+      if (!current.isModified()) return current;
+      const event = userEventData(current, current.version + 1);
+      recordEvent(current, 'user.updated', event, eventMetadataFrom(req));
+      await current.save();
+      deps.eventsRecorded();
+      return current;
     });
     res.send(toUserResponse(user));
   });

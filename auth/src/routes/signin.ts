@@ -5,7 +5,6 @@ import type { AuthConfig } from '../config';
 import { toUserResponse, User } from '../models/user';
 import { UNMATCHABLE_HASH, verifyPassword } from '../services/password';
 import { startSession } from '../services/session';
-import { serializeUserWrite } from '../services/user-writes';
 import { emailField, suppliedPasswordField } from './validators';
 
 export interface SigninDeps {
@@ -55,9 +54,7 @@ export function signinRouter({ config, redis, redisPrefix }: SigninDeps): Router
 
       // Not replicated, so not a new version: a plain update, no event.
       const now = new Date();
-      await serializeUserWrite(user._id.toString(), () =>
-        User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } }),
-      );
+      await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: now } });
       user.lastLoginAt = now;
 
       startSession(req, user, config);

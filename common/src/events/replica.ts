@@ -1,5 +1,4 @@
 import type { Model } from 'mongoose';
-import { isFerretDb } from '../outbox/store-kind';
 import { decideVersion, type VersionDecision } from './versioning';
 
 interface Versioned {
@@ -29,18 +28,16 @@ export async function applyVersioned<T extends Versioned>(
     }
   }
   // Decided on a read by `_id` first: duplicates and early events (most redeliveries) cost one
-  // lookup. The update is guarded by the version on MongoDB, where that is atomic and indexed;
-  // FerretDB would scan the collection for it and not isolate it anyway, so there it relies on
-  // the read and on the consumer handling one entity's events in turn.
+  // lookup. The update is guarded by the version it follows, atomically, so of two pods handling
+  // the same event only one applies it.
   const known =
     held !== undefined
       ? held
       : await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
   const seen = decideVersion(known?.version ?? null, event.version);
   if (seen !== 'apply') return seen;
-  const guard = (await isFerretDb(model.db)) ? {} : { version: event.version - 1 };
   const result = await model.updateOne(
-    { _id: event.id, ...guard } as never,
+    { _id: event.id, version: event.version - 1 } as never,
     {
       $set: { ...fields, version: event.version },
     } as never,

@@ -3,7 +3,6 @@ import mongoose, { type Model } from 'mongoose';
 import type { BaseConfig } from '../config';
 import type { Listener } from '../events/listener';
 import { MongoOutboxStore } from '../outbox/mongo-outbox';
-import { checkVersionsById } from '../outbox/version-checks';
 import { runService, type PartsFactory, type ServiceContext } from './run-service';
 
 export type MongoServiceContext<C> = ServiceContext<C>;
@@ -39,7 +38,6 @@ export function runMongoService<C extends BaseConfig & { MONGO_URL: string }, P 
     openStore: async (config) => {
       await mongoose.connect(config.MONGO_URL, { serverSelectionTimeoutMS: 10_000 });
       await Promise.all(options.outboxModels.map((model) => model.init()));
-      await checkVersionsById(mongoose.connection);
       return {
         context: {},
         outboxStore: new MongoOutboxStore(options.outboxModels),

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { checkVersionsById } from '../outbox/version-checks';
 
 export interface TestMongo {
   uri: string;
@@ -14,7 +13,7 @@ interface MemoryServer {
 
 /**
  * Connects mongoose to a database of its own for this test file: on the server at `MONGO_URL`
- * when set (FerretDB or mongod), otherwise on a mongodb-memory-server instance.
+ * when set (FerretDB v2 + DocumentDB, or mongod), otherwise on a mongodb-memory-server instance.
  */
 export async function startMongo(): Promise<TestMongo> {
   const dbName = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -32,8 +31,6 @@ export async function startMongo(): Promise<TestMongo> {
   url.pathname = `/${dbName}`;
   const uri = url.toString();
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000 });
-  // As the services do once connected: versioned saves by `_id` on FerretDB.
-  await checkVersionsById(mongoose.connection);
   return {
     uri,
     async stop() {

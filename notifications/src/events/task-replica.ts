@@ -1,20 +1,9 @@
 import { applyVersioned, type EventData, type VersionDecision } from '@taskforge/common';
-import { TaskReplica, taskFields, withTaskLock } from '../models/task';
+import { TaskReplica, taskFields } from '../models/task';
 
-/** Applies a `task.created|updated` event to the replica, in turn with the due-soon scan. */
+/** Applies a `task.created|updated` event to the replica. */
 export function applyTaskEvent(data: EventData<'task.created'>): Promise<VersionDecision> {
-  return withTaskLock(data.id, async () => {
-    const previous = await TaskReplica.findById(data.id, {
-      dueSoonNotifiedFor: 1,
-      version: 1,
-    }).lean();
-    return applyVersioned(
-      TaskReplica,
-      data,
-      { ...taskFields(data, previous), deleted: false },
-      previous,
-    );
-  });
+  return applyVersioned(TaskReplica, data, { ...taskFields(data), deleted: false });
 }
 
 export const STATUS_LABELS: Record<EventData<'task.created'>['status'], string> = {

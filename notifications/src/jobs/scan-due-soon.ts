@@ -1,4 +1,4 @@
-import { TaskReplica, withTaskLock } from '../models/task';
+import { TaskReplica } from '../models/task';
 import type { Notifier } from '../services/notifier';
 import { links, quoted } from '../services/links';
 
@@ -11,8 +11,9 @@ export const DUE_SOON_WINDOW_MS = 24 * 3600_000;
  */
 export async function scanDueSoon(notifier: Notifier, now = new Date()): Promise<number> {
   const tasks = await TaskReplica.find({
-    dueSoonPending: true,
     dueDate: { $gte: now, $lte: new Date(now.getTime() + DUE_SOON_WINDOW_MS) },
+    // Not yet notified for this due date.
+    $expr: { $ne: ['$dueSoonNotifiedFor', '$dueDate'] },
     deleted: false,
     status: { $ne: 'done' },
     assigneeId: { $ne: null },
@@ -31,11 +32,10 @@ export async function scanDueSoon(notifier: Notifier, now = new Date()): Promise
         taskId,
       },
     ]);
-    await withTaskLock(taskId, () =>
-      TaskReplica.updateOne(
-        { _id: taskId, dueDate },
-        { $set: { dueSoonNotifiedFor: dueDate, dueSoonPending: false } },
-      ),
+    // Only while the due date is still the one notified for.
+    await TaskReplica.updateOne(
+      { _id: taskId, dueDate },
+      { $set: { dueSoonNotifiedFor: dueDate } },
     );
   }
   return tasks.length;

@@ -22,9 +22,9 @@ export async function sendNotificationEmail(
 ): Promise<EmailOutcome> {
   const delivery = await EmailDelivery.findById(notificationId).lean();
   if (!delivery || delivery.status !== 'pending') return 'done-already';
-  // Matched by `_id` alone (FerretDB v1 reads the whole collection for any other filter): a
-  // pending delivery has one writer, this job, and BullMQ runs one job per notification at a time.
-  const pending = { _id: delivery._id };
+  // Every update below is guarded by the pending status, so of two runs of this job (a retry, a
+  // stalled job taken over by another pod) only one moves the delivery on.
+  const pending = { _id: delivery._id, status: 'pending' as const };
 
   const user = await UserReplica.findById(delivery.recipientId).lean();
   if (!user) throw new Error('The recipient has not been replicated yet');

@@ -17,8 +17,7 @@ export const TITLE_MAX_LENGTH = 300;
 /**
  * One item of a user's inbox. Its text is written when it is created (names and titles as they
  * were then), so reading the inbox needs no other collection. Email delivery state lives in
- * `EmailDelivery`, not here: FerretDB v1 writes whole documents back, so a mailer updating this
- * document could undo a concurrent "mark as read".
+ * `EmailDelivery`, not here: the inbox and the mailer each write a document of their own.
  */
 export interface NotificationAttrs {
   _id: Types.ObjectId;
@@ -78,8 +77,8 @@ export const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /**
  * A notification's `_id`, derived from what makes it unique (event, recipient, kind): a
- * redelivered event finds its notification by `_id`, the one lookup FerretDB v1 does not answer
- * by reading the whole collection.
+ * redelivered event finds its notification by `_id`, and two pods handling the same event
+ * insert it once (the second meets the duplicate key).
  */
 export function notificationIdFor(key: {
   sourceEventId: string;

@@ -1,13 +1,12 @@
-import { documentLockKey, withDocumentLock } from '@taskforge/common';
 import { Notification, OBJECT_ID, type NotificationAttrs } from '../models/notification';
 import type { LiveFeed } from '../live/live-feed';
+import { inRecipientTurn } from './recipient-turns';
 import type { UnreadCounter } from './unread-counter';
 
 /**
- * Read state of one user's inbox. FerretDB v1 does not isolate concurrent updates of a document,
- * so two requests marking the same notification could both see it modified and count it twice:
- * a user's read transitions take turns (per process; MongoDB's per-document atomicity does the
- * same across pods).
+ * Read state of one user's inbox. Only an update that really changed a document (`read: false`
+ * in its filter, applied atomically by the store) moves the unread count, so two requests
+ * marking the same notification count it once, in one pod or several.
  */
 export class Inbox {
   constructor(
@@ -22,7 +21,7 @@ export class Inbox {
   /** Marks the user's own notification read; null when it is not theirs (or not at all). */
   async markRead(userId: string, id: string): Promise<NotificationAttrs | null> {
     if (!OBJECT_ID.test(id)) return null;
-    return this.inTurn(userId, async () => {
+    return inRecipientTurn(userId, async () => {
       let modified = 0;
       const count = await this.counter.change(userId, async () => {
         const result = await Notification.updateOne(
@@ -39,7 +38,7 @@ export class Inbox {
 
   /** Marks every unread notification of the user read; returns how many and the new count. */
   async markAllRead(userId: string): Promise<{ updated: number; unreadCount: number }> {
-    return this.inTurn(userId, async () => {
+    return inRecipientTurn(userId, async () => {
       let updated = 0;
       const count = await this.counter.change(userId, async () => {
         const result = await Notification.updateMany(
@@ -53,10 +52,6 @@ export class Inbox {
       if (updated > 0) await this.announce(userId, unreadCount);
       return { updated, unreadCount };
     });
-  }
-
-  private inTurn<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    return withDocumentLock(documentLockKey('Inbox', userId), work);
   }
 
   private async announce(userId: string, count: number | undefined): Promise<void> {

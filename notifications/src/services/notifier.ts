@@ -1,5 +1,4 @@
 import { EmailDelivery } from '../models/email-delivery';
-import { withDocumentLock } from '@taskforge/common';
 import {
   Notification,
   notificationIdFor,
@@ -9,6 +8,7 @@ import {
   type NotificationKind,
 } from '../models/notification';
 import type { BoardEvent, LiveFeed } from '../live/live-feed';
+import { inRecipientTurn } from './recipient-turns';
 import type { UnreadCounter } from './unread-counter';
 
 export interface NotificationDraft {
@@ -77,7 +77,7 @@ export class Notifier {
     const _id = notificationIdFor(key);
     // Per recipient in turn: events handled side by side must publish the unread counts in the
     // order the counter moved, or a browser could be left showing an older count.
-    const created = await withDocumentLock(`unread:${draft.recipientId}`, async () => {
+    const created = await inRecipientTurn(draft.recipientId, async () => {
       let doc: NotificationAttrs | undefined;
       const count = await counter.change(draft.recipientId, async () => {
         try {
@@ -116,7 +116,7 @@ export class Notifier {
       return;
     }
     // Handled before: finish the email part in case that delivery stopped half-way. Stored
-    // before `_id`s were derived from the key, it is found by the key (a full read on FerretDB).
+    // before `_id`s were derived from the key, it is found by the key.
     const existing =
       (await Notification.findById(_id, { _id: 1 }).lean()) ??
       (await Notification.findOne(key, { _id: 1 }).lean());

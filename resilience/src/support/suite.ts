@@ -7,13 +7,19 @@ import { databaseUrl, startAll, startService, type ServiceName } from './service
 /** The whole suite as real processes on stores of this test file's own. */
 export interface Suite {
   urls: Record<ServiceName, string>;
+  /** Every process of each service (the first is `urls`'): pods sharing its database. */
+  pods: Record<ServiceName, string[]>;
   natsUrl: string;
   stop(): Promise<void>;
 }
 
 export const PASSWORD = 'suite-password-1';
 
-export async function startSuite(env: Record<string, string> = {}): Promise<Suite> {
+export async function startSuite(
+  env: Record<string, string> = {},
+  /** How many processes of a service run on its one database and durable consumer (default 1). */
+  replicas: Partial<Record<ServiceName, number>> = {},
+): Promise<Suite> {
   const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
   const [nats, pg]: [TestNats, TestPostgres] = await Promise.all([startNats(), startPostgres()]);
   const mongo = {
@@ -24,8 +30,9 @@ export async function startSuite(env: Record<string, string> = {}): Promise<Suit
   };
   const base = { NATS_URL: nats.url, ...env };
   const names: ServiceName[] = ['auth', 'tickets', 'teams', 'tasks', 'notifications'];
+  const pods = names.flatMap((name) => Array.from({ length: replicas[name] ?? 1 }, () => name));
   const processes = await startAll(
-    names.map((name) =>
+    pods.map((name) =>
       startService(
         name,
         name === 'teams'
@@ -37,12 +44,16 @@ export async function startSuite(env: Record<string, string> = {}): Promise<Suit
     await Promise.all([nats.stop(), pg.stop()]);
     throw err;
   });
-  const urls = Object.fromEntries(names.map((n, i) => [n, processes[i]!.url])) as Record<
+  const podUrls = Object.fromEntries(
+    names.map((n) => [n, processes.filter((_, i) => pods[i] === n).map((p) => p.url)]),
+  ) as Record<ServiceName, string[]>;
+  const urls = Object.fromEntries(names.map((n) => [n, podUrls[n][0]!])) as Record<
     ServiceName,
     string
   >;
   return {
     urls,
+    pods: podUrls,
     natsUrl: nats.url,
     async stop() {
       await Promise.all(processes.map((p: ServiceProcess) => p.stop()));

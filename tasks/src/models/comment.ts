@@ -1,9 +1,4 @@
-import {
-  documentLockKey,
-  outboxPlugin,
-  withDocumentLock,
-  type OutboxFields,
-} from '@taskforge/common';
+import { outboxPlugin, type OutboxFields } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
 import { isObjectId } from './task';
 
@@ -59,16 +54,12 @@ export const Comment = mongoose.model<CommentAttrs>('Comment', commentSchema);
 
 export function findComment(taskId: string, commentId: string): Promise<CommentDocument | null> {
   if (!isObjectId(commentId)) return Promise.resolve(null);
-  // By _id alone (see findTask), then the rest in code.
+  // By _id (see findTask), then the rest in code.
   return Comment.findById(commentId)
     .exec()
     .then((comment) =>
       comment && comment.taskId === taskId && !comment.deletedAt ? comment : null,
     );
-}
-
-export function saveComment(comment: CommentDocument): Promise<CommentDocument> {
-  return withDocumentLock(documentLockKey(Comment.modelName, comment._id), () => comment.save());
 }
 
 export function toCommentResponse(comment: CommentAttrs & { _id: unknown }): CommentResponse {

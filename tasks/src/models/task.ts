@@ -1,9 +1,7 @@
 import {
-  documentLockKey,
   outboxPlugin,
   TASK_PRIORITIES,
   TASK_STATUSES,
-  withDocumentLock,
   type EventData,
   type OutboxFields,
 } from '@taskforge/common';
@@ -60,8 +58,9 @@ export interface TaskAttrs extends OutboxFields {
   completedAt: Date | null;
   /** Soft delete: the document stays until the relay has published `task.deleted`. */
   deletedAt: Date | null;
-  // Stored at write time for the dashboard, because FerretDB v1 has no date operators or
-  // percentile accumulators in its aggregation pipeline.
+  // Stored at write time for the dashboard, so its counts and median read indexes. (Computing
+  // weeks in the pipeline is not an option either: DocumentDB 0.106.0's `$dateTrunc` by week with
+  // `startOfWeek: 'monday'` answered a week early when measured here.)
   createdWeek: string;
   completedWeek: string | null;
   cycleTimeMs: number | null;
@@ -165,10 +164,6 @@ taskSchema.index({ teamId: 1, status: 1, cycleTimeMs: 1 });
 
 export const Task = mongoose.model<TaskAttrs>('Task', taskSchema);
 
-export function taskWriteKey(id: string): string {
-  return documentLockKey(Task.modelName, id);
-}
-
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 export function isObjectId(value: unknown): value is string {
@@ -178,16 +173,9 @@ export function isObjectId(value: unknown): value is string {
 /** Loads a live task; a malformed id or a soft-deleted task finds nothing. */
 export function findTask(id: string): Promise<TaskDocument | null> {
   if (!isObjectId(id)) return Promise.resolve(null);
-  // By _id alone, then the soft delete in code: FerretDB v1 pushes only a lone _id filter down to
-  // its storage and scans the whole collection for anything more (measured by npm run bench).
   return Task.findById(id)
     .exec()
     .then((task) => (task && !task.deletedAt ? task : null));
-}
-
-/** Saves a task (its fields and its recorded events in one write), in turn with other writes. */
-export function saveTask(task: TaskDocument): Promise<TaskDocument> {
-  return withDocumentLock(taskWriteKey(task._id.toString()), () => task.save());
 }
 
 /** Monday 00:00 UTC of the date's ISO week, as `YYYY-MM-DD`: the dashboard's week bucket. */

@@ -5,10 +5,10 @@ import {
   NotFoundError,
   recordEvent,
   requireAuth,
-  withDocumentLock,
+  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { taskEventData, taskWriteKey, toTaskResponse, type Attachment } from '../models/task';
+import { taskEventData, toTaskResponse, type Attachment } from '../models/task';
 import { requirePermission } from '../services/authorization';
 import type { AttachmentStorage } from '../services/storage';
 import {
@@ -66,7 +66,7 @@ export function confirmAttachmentRouter(
       uploadedAt: new Date(),
       uploadedBy: userId,
     };
-    const { task, events } = await withDocumentLock(taskWriteKey(id), async () => {
+    const { task, events } = await retryOnConflict(async () => {
       const { task } = await findTaskWithAccess(id, userId);
       // A concurrent confirm of the same upload got here first.
       if (task.attachments.some((a) => a.id === uploadId)) return { task, events: [] };

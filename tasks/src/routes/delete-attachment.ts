@@ -3,10 +3,10 @@ import {
   NotFoundError,
   recordEvent,
   requireAuth,
-  withDocumentLock,
+  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { taskEventData, taskWriteKey } from '../models/task';
+import { taskEventData } from '../models/task';
 import { requirePermission } from '../services/authorization';
 import type { AttachmentStorage } from '../services/storage';
 import {
@@ -24,7 +24,7 @@ export function deleteAttachmentRouter(
   router.delete('/api/tasks/:id/attachments/:attachmentId', requireAuth, async (req, res) => {
     const id = req.params.id as string;
     const userId = req.currentUser!.id;
-    const { task, events, removed } = await withDocumentLock(taskWriteKey(id), async () => {
+    const { task, events, removed } = await retryOnConflict(async () => {
       const { task, access } = await findTaskWithAccess(id, userId);
       requirePermission(access, 'task.update');
       const removed = task.attachments.find((a) => a.id === req.params.attachmentId);

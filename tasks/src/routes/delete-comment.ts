@@ -1,14 +1,13 @@
 import {
-  documentLockKey,
   eventMetadataFrom,
   ForbiddenError,
   NotFoundError,
   recordEvent,
   requireAuth,
-  withDocumentLock,
+  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { Comment, findComment } from '../models/comment';
+import { findComment } from '../models/comment';
 import { commentEventData } from '../services/comment-writes';
 import { findTaskWithAccess } from '../services/task-writes';
 
@@ -18,7 +17,7 @@ export function deleteCommentRouter(deps: { eventsRecorded: () => void }): Route
     const userId = req.currentUser!.id;
     const commentId = req.params.commentId as string;
     const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
-    await withDocumentLock(documentLockKey(Comment.modelName, commentId), async () => {
+    await retryOnConflict(async () => {
       const comment = await findComment(task._id.toString(), commentId);
       if (!comment) throw new NotFoundError('Comment not found');
       const isAuthor = comment.authorId === userId && access.role !== 'guest';

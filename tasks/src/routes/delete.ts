@@ -3,10 +3,9 @@ import {
   ForbiddenError,
   recordEvent,
   requireAuth,
-  withDocumentLock,
+  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { taskWriteKey } from '../models/task';
 import { afterTaskWrite, findTaskWithAccess, type TaskWriteDeps } from '../services/task-writes';
 
 export function deleteTaskRouter(deps: TaskWriteDeps): Router {
@@ -14,7 +13,7 @@ export function deleteTaskRouter(deps: TaskWriteDeps): Router {
   router.delete('/api/tasks/:id', requireAuth, async (req, res) => {
     const id = req.params.id as string;
     const userId = req.currentUser!.id;
-    const task = await withDocumentLock(taskWriteKey(id), async () => {
+    const task = await retryOnConflict(async () => {
       const { task, access } = await findTaskWithAccess(id, userId);
       const isCreator = task.creatorId === userId && access.role !== 'guest';
       if (access.role !== 'admin' && !isCreator) {

@@ -6,7 +6,7 @@ import {
   type Logger,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { Comment, saveComment, toCommentResponse } from '../models/comment';
+import { Comment, toCommentResponse } from '../models/comment';
 import { recordActivityAfterWrite } from '../services/activity';
 import { requirePermission } from '../services/authorization';
 import { commentEventData } from '../services/comment-writes';
@@ -39,7 +39,7 @@ export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => v
         commentEventData(comment, task, 0),
         eventMetadataFrom(req),
       );
-      await saveComment(comment);
+      await comment.save();
       deps.eventsRecorded();
       await recordActivityAfterWrite([event], deps.logger);
       res.status(201).send(toCommentResponse(comment));

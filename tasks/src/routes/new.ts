@@ -1,14 +1,7 @@
 import { eventMetadataFrom, recordEvent, requireAuth, validateRequest } from '@taskforge/common';
 import { Router } from 'express';
 import { body } from 'express-validator';
-import {
-  PRIORITY_RANK,
-  saveTask,
-  Task,
-  taskEventData,
-  toTaskResponse,
-  weekOf,
-} from '../models/task';
+import { PRIORITY_RANK, Task, taskEventData, toTaskResponse, weekOf } from '../models/task';
 import { assertPermission, requirePermission } from '../services/authorization';
 import {
   afterTaskWrite,
@@ -68,7 +61,7 @@ export function newTaskRouter(deps: TaskWriteDeps): Router {
         taskEventData(task, 0),
         eventMetadataFrom(req),
       );
-      await saveTask(task);
+      await task.save();
       await afterTaskWrite(task, [event], deps);
       res.status(201).send(toTaskResponse(task));
     },

@@ -1,15 +1,14 @@
 import {
-  documentLockKey,
   eventMetadataFrom,
   ForbiddenError,
   NotFoundError,
   recordEvent,
   requireAuth,
+  retryOnConflict,
   validateRequest,
-  withDocumentLock,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { Comment, findComment, toCommentResponse } from '../models/comment';
+import { findComment, toCommentResponse } from '../models/comment';
 import { commentEventData } from '../services/comment-writes';
 import { resolveMentions } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
@@ -26,28 +25,25 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
       const userId = req.currentUser!.id;
       const commentId = req.params.commentId as string;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
-      const comment = await withDocumentLock(
-        documentLockKey(Comment.modelName, commentId),
-        async () => {
-          const comment = await findComment(task._id.toString(), commentId);
-          if (!comment) throw new NotFoundError('Comment not found');
-          if (comment.authorId !== userId || access.role === 'guest') {
-            throw new ForbiddenError('Only its author may edit a comment');
-          }
-          const content = (req.body as { content: string }).content;
-          if (content === comment.content) return comment;
-          comment.content = content;
-          comment.mentionedUsers = await resolveMentions(task.teamId, content);
-          comment.editedAt = new Date();
-          recordEvent(
-            comment,
-            'comment.updated',
-            commentEventData(comment, task, comment.version + 1),
-            eventMetadataFrom(req),
-          );
-          return comment.save();
-        },
-      );
+      const comment = await retryOnConflict(async () => {
+        const comment = await findComment(task._id.toString(), commentId);
+        if (!comment) throw new NotFoundError('Comment not found');
+        if (comment.authorId !== userId || access.role === 'guest') {
+          throw new ForbiddenError('Only its author may edit a comment');
+        }
+        const content = (req.body as { content: string }).content;
+        if (content === comment.content) return comment;
+        comment.content = content;
+        comment.mentionedUsers = await resolveMentions(task.teamId, content);
+        comment.editedAt = new Date();
+        recordEvent(
+          comment,
+          'comment.updated',
+          commentEventData(comment, task, comment.version + 1),
+          eventMetadataFrom(req),
+        );
+        return comment.save();
+      });
       deps.eventsRecorded();
       res.send(toCommentResponse(comment));
     },

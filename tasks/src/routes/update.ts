@@ -3,11 +3,11 @@ import {
   eventMetadataFrom,
   recordEvent,
   requireAuth,
+  retryOnConflict,
   validateRequest,
-  withDocumentLock,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { taskEventData, taskWriteKey, toTaskResponse } from '../models/task';
+import { taskEventData, toTaskResponse } from '../models/task';
 import {
   afterTaskWrite,
   applyTaskInput,
@@ -31,9 +31,10 @@ export function updateTaskRouter(deps: TaskWriteDeps): Router {
     async (req, res) => {
       const { version, ...input } = req.body as TaskInput & { version?: number };
       const id = req.params.id as string;
-      // Read, check and save in turn with this pod's other writes of the task; across pods the
-      // version check of the save answers 409 instead of losing an update.
-      const { task, events } = await withDocumentLock(taskWriteKey(id), async () => {
+      // The save is guarded by the version it read: a concurrent write of the task, in this pod
+      // or another, makes it read again and apply the input on top (a stated `version` that is
+      // no longer current answers 409 then).
+      const { task, events } = await retryOnConflict(async () => {
         const { task, access } = await findTaskWithAccess(id, req.currentUser!.id);
         if (version !== undefined && version !== task.version) {
           throw new ConflictError(STALE_MESSAGE);

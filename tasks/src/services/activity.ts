@@ -102,7 +102,7 @@ export async function recordActivity(events: ActivityEvent[]): Promise<void> {
   const entries = events.map(activityFor).filter((entry) => entry !== undefined);
   if (entries.length === 0) return;
   try {
-    // Plain inserts: FerretDB v1 drops null and empty-array fields from `$setOnInsert` upserts.
+    // Plain inserts keyed by event id: an entry written before meets its duplicate key.
     await Activity.insertMany(entries, { ordered: false });
   } catch (err) {
     if (!onlyDuplicates(err)) throw err;

@@ -30,8 +30,9 @@ async function countBy(teamId: string, field: string, extra: object = {}) {
 }
 
 /**
- * The median of the stored cycle times, found by counting and skipping in index order:
- * FerretDB v1 has neither `$median` nor `$percentile` (nor `$avg`, `$cond`, `$facet`).
+ * The median of the stored cycle times, found by counting and skipping in the
+ * `{teamId, status, cycleTimeMs}` index: exact (the mean of the two middle values for an even
+ * count, where `$median`'s only method, approximate, returns one value of the set).
  */
 async function medianCycleTime(teamId: string): Promise<number | null> {
   const filter = { teamId, status: 'done', deletedAt: null, cycleTimeMs: { $ne: null } };
@@ -46,7 +47,7 @@ async function medianCycleTime(teamId: string): Promise<number | null> {
   return Math.round(values.reduce((sum, value) => sum + value, 0) / values.length);
 }
 
-/** The team dashboard, computed by the database with stages FerretDB v1 supports. */
+/** The team dashboard, computed by the database from indexed fields. */
 export async function taskStats(teamId: string, now: Date): Promise<TaskStats> {
   const weeks = lastWeeks(now);
   const since = weeks[0]!;

@@ -1,10 +1,4 @@
-import {
-  documentLockKey,
-  outboxPlugin,
-  withDocumentLock,
-  type EventData,
-  type OutboxFields,
-} from '@taskforge/common';
+import { outboxPlugin, type EventData, type OutboxFields } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
 
 export const TITLE_MAX_LENGTH = 200;
@@ -64,17 +58,6 @@ ticketSchema.index({ price: 1 });
 
 export const Ticket = mongoose.model<TicketAttrs>('Ticket', ticketSchema);
 
-/** The key MongoOutboxStore groups a ticket's events under; writes to it take turns. */
-/** The key the outbox relay locks too, so a save never races the removal of a published event. */
-export function ticketWriteKey(id: string): string {
-  return documentLockKey(Ticket.modelName, id);
-}
-
-/** Saves a ticket (its fields and its recorded events in one write), in turn with other writes. */
-export async function saveTicket(ticket: TicketDocument): Promise<TicketDocument> {
-  return withDocumentLock(ticketWriteKey(ticket._id.toString()), () => ticket.save());
-}
-
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 export function isTicketId(value: unknown): value is string {
@@ -84,8 +67,6 @@ export function isTicketId(value: unknown): value is string {
 /** Loads a live ticket; a malformed id or a soft-deleted ticket finds nothing. */
 export function findTicket(id: string): Promise<TicketDocument | null> {
   if (!isTicketId(id)) return Promise.resolve(null);
-  // By _id alone, then the soft delete in code: FerretDB v1 pushes only a lone _id filter down to
-  // its storage and scans the whole collection for anything more (measured by npm run bench).
   return Ticket.findById(id)
     .exec()
     .then((ticket) => (ticket && !ticket.deletedAt ? ticket : null));

@@ -1,6 +1,6 @@
 import { eventMetadataFrom, recordEvent, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { saveTicket, ticketEventData } from '../models/ticket';
+import { ticketEventData } from '../models/ticket';
 import { findEditableTicket } from '../services/editable-ticket';
 
 export function deleteTicketRouter(deps: { eventsRecorded: () => void }): Router {
@@ -15,7 +15,7 @@ export function deleteTicketRouter(deps: { eventsRecorded: () => void }): Router
       ticketEventData(ticket, ticket.version + 1),
       eventMetadataFrom(req),
     );
-    await saveTicket(ticket);
+    await ticket.save();
     deps.eventsRecorded();
     res.status(204).end();
   });

@@ -1,6 +1,6 @@
 import { eventMetadataFrom, recordEvent, requireAuth, validateRequest } from '@taskforge/common';
 import { Router } from 'express';
-import { saveTicket, Ticket, ticketEventData } from '../models/ticket';
+import { Ticket, ticketEventData } from '../models/ticket';
 import { priceField, titleField, type TicketInput } from './validators';
 
 export function newTicketRouter(deps: { eventsRecorded: () => void }): Router {
@@ -15,7 +15,7 @@ export function newTicketRouter(deps: { eventsRecorded: () => void }): Router {
       const { title, price } = req.body as TicketInput;
       const ticket = new Ticket({ title, price, userId: req.currentUser!.id });
       recordEvent(ticket, 'ticket.created', ticketEventData(ticket, 0), eventMetadataFrom(req));
-      await saveTicket(ticket);
+      await ticket.save();
       deps.eventsRecorded();
       res.status(201).send(ticket);
     },

@@ -7,7 +7,7 @@ import {
 } from '@taskforge/common';
 import { Router } from 'express';
 import { body } from 'express-validator';
-import { saveTicket, ticketEventData } from '../models/ticket';
+import { ticketEventData } from '../models/ticket';
 import { findEditableTicket } from '../services/editable-ticket';
 import { priceField, titleField, type TicketInput } from './validators';
 
@@ -41,7 +41,7 @@ export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router
         eventMetadataFrom(req),
       );
       // A concurrent save makes this one fail with VersionError: answered 409, nothing lost.
-      await saveTicket(ticket);
+      await ticket.save();
       deps.eventsRecorded();
       res.send(ticket);
     },

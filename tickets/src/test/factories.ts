@@ -3,8 +3,7 @@ import { signinCookie } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { Ticket, ticketWriteKey, type TicketResponse } from '../models/ticket';
-import { withDocumentLock } from '@taskforge/common';
+import { Ticket, type TicketResponse } from '../models/ticket';
 
 export interface SignedInUser {
   id: string;
@@ -38,11 +37,9 @@ export async function createTicket(
 /** What the orders service will do: hold the ticket for an order (directly in the database). */
 export async function reserveTicket(id: string): Promise<string> {
   const orderId = randomBytes(12).toString('hex');
-  await withDocumentLock(ticketWriteKey(id), () =>
-    Ticket.collection.updateOne(
-      { _id: new Types.ObjectId(id) },
-      { $set: { orderId }, $inc: { version: 1 } },
-    ),
+  await Ticket.collection.updateOne(
+    { _id: new Types.ObjectId(id) },
+    { $set: { orderId }, $inc: { version: 1 } },
   );
   return orderId;
 }

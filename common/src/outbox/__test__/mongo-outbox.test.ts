@@ -11,7 +11,7 @@ import {
   type TestNats,
 } from '../../testing';
 import { MongoOutboxStore, outboxPlugin, recordEvent, type OutboxFields } from '../mongo-outbox';
-import { documentLockKey, withDocumentLock } from '../document-lock';
+import { retryOnConflict } from '../retry-on-conflict';
 import { OutboxRelay } from '../relay';
 import type { EventEnvelope } from '../../events/envelope';
 
@@ -162,25 +162,14 @@ describe('MongoOutboxStore + OutboxRelay', () => {
   });
 });
 
-describe('between full scans', () => {
-  const relayOf = (store: MongoOutboxStore) =>
-    new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger });
-
-  it('publishes what this process recorded, read by id, without waiting for a full scan', async () => {
-    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
-    await relay.flush(); // the first run is a full scan
-
-    const doc = await createWithEvent('recorded here');
-    expect(await relay.flush()).toBe(1);
-
-    expect((await readEvents(nats.url)).filter((e) => e.data.id === doc.id)).toHaveLength(1);
-    expect((await Thing.findById(doc.id).lean())?.outbox).toHaveLength(0);
-  });
+describe('several relays on one database (pods of one service)', () => {
+  const relayOf = (store: MongoOutboxStore, pollIntervalMs?: number) =>
+    new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger, pollIntervalMs });
 
   it('publishes an event recorded before a relay run and saved after it', async () => {
-    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
+    const relay = relayOf(new MongoOutboxStore([Thing]));
     const created = await createWithEvent('saved while the relay runs');
-    await relay.flush(); // the first run is a full scan: publishes the created event
+    await relay.flush();
 
     // A route records its event, the relay runs before the route's save lands, then the save.
     const doc = (await Thing.findById(created.id))!;
@@ -196,8 +185,8 @@ describe('between full scans', () => {
     expect(versions).toEqual([0, 1]);
   });
 
-  it('leaves what another process wrote to the next full scan, which publishes it', async () => {
-    const relay = relayOf(new MongoOutboxStore([Thing], { fullScanIntervalMs: 3_600_000 }));
+  it('publishes what another process wrote', async () => {
+    const relay = relayOf(new MongoOutboxStore([Thing]));
     await relay.flush();
     // Written by "another pod": straight into the collection, unknown to this process.
     const other = new Thing({ title: 'other pod', price: 1, userId: 'u2' });
@@ -208,48 +197,81 @@ describe('between full scans', () => {
     );
     await Thing.collection.insertOne({ ...other.toObject(), outbox: [event] });
 
-    expect(await relay.flush()).toBe(0);
-    expect(await relayOf(new MongoOutboxStore([Thing])).flush()).toBe(1);
+    expect(await relay.flush()).toBe(1);
     expect((await readEvents(nats.url)).filter((e) => e.id === event.id)).toHaveLength(1);
+  });
+
+  it('publishes each event once and removes it once when two relays flush at the same time', async () => {
+    const docs = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => createWithEvent(`both ${i}`)),
+    );
+    for (const doc of docs.slice(0, 10)) {
+      doc.price += 1;
+      recordEvent(doc, 'ticket.updated', { ...ticketData(doc), version: doc.version + 1 });
+      await doc.save();
+    }
+    const [a, b] = [relayOf(new MongoOutboxStore([Thing])), relayOf(new MongoOutboxStore([Thing]))];
+    await Promise.all([a.flush(), b.flush()]);
+
+    const ids = new Set(docs.map((doc) => doc.id as string));
+    const published = (await readEvents(nats.url)).filter((e) => ids.has(e.data.id as string));
+    expect(published).toHaveLength(40);
+    expect(new Set(published.map((e) => e.id)).size).toBe(40);
+    for (const doc of docs.slice(0, 10)) {
+      const mine = published.filter((e) => e.data.id === doc.id).map((e) => e.data.version);
+      expect(mine).toEqual([0, 1]);
+    }
+    expect(
+      await Thing.countDocuments({ _id: { $in: [...ids] }, 'outbox.id': { $exists: true } }),
+    ).toBe(0);
   });
 });
 
-describe('concurrent writes while the relay runs', () => {
-  it('loses no event and no update when saves and publishing interleave', async () => {
+describe('concurrent writes while relays run', () => {
+  it('loses no event and no update when saves of two pods and their relays interleave', async () => {
     const doc = await createWithEvent('busy');
-    const relay = new OutboxRelay({
-      store: new MongoOutboxStore([Thing]),
-      publisher: new EventPublisher(bus.js),
-      logger,
-      pollIntervalMs: 5,
-    });
-    relay.start();
+    const relays = [
+      new OutboxRelay({
+        store: new MongoOutboxStore([Thing]),
+        publisher: new EventPublisher(bus.js),
+        logger,
+        pollIntervalMs: 5,
+      }),
+      new OutboxRelay({
+        store: new MongoOutboxStore([Thing]),
+        publisher: new EventPublisher(bus.js),
+        logger,
+        pollIntervalMs: 7,
+      }),
+    ];
+    for (const relay of relays) relay.start();
     try {
-      const key = documentLockKey(Thing.modelName, doc.id);
+      // No lock anywhere: each writer reads, changes and saves, and reads again on a conflict.
       await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          withDocumentLock(key, async () => {
+          retryOnConflict(async () => {
             const fresh = await Thing.findById(doc.id);
             if (!fresh) throw new Error('missing');
-            fresh.price = i + 100;
+            fresh.price += 1;
+            fresh.title = `writer ${i}`;
             recordEvent(fresh, 'ticket.updated', {
               ...ticketData(fresh),
               version: fresh.version + 1,
             });
             await fresh.save();
-            relay.kick();
+            relays[i % 2]!.kick();
           }),
         ),
       );
       await waitFor(async () => (await Thing.findById(doc.id).lean())?.outbox.length === 0);
     } finally {
-      await relay.stop();
+      await Promise.all(relays.map((relay) => relay.stop()));
     }
-    const versions = (await readEvents(nats.url))
-      .filter((e) => e.data.id === doc.id)
-      .map((e) => e.data.version);
-    expect(versions).toEqual(Array.from({ length: 13 }, (_, i) => i));
-    expect((await Thing.findById(doc.id).lean())?.version).toBe(12);
+    const events = (await readEvents(nats.url)).filter((e) => e.data.id === doc.id);
+    expect(events.map((e) => e.data.version)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    // Every writer's change is in: none was lost to another's save.
+    expect(events.map((e) => e.data.price)).toEqual(Array.from({ length: 13 }, (_, i) => 10 + i));
+    expect(await Thing.findById(doc.id).lean()).toMatchObject({ version: 12, price: 22 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { applyVersioned, Listener, type EventData, type HandleResult } from '@taskforge/common';
-import { TaskReplica, withTaskLock } from '../../models/task';
+import { TaskReplica } from '../../models/task';
 import type { ListenerDeps } from '../listener-deps';
 
 /** The replica keeps a deleted task (for the version gate) but the scan skips it. */
@@ -11,9 +11,7 @@ export class TaskDeletedListener extends Listener<'task.deleted'> {
   }
 
   async onMessage(data: EventData<'task.deleted'>): Promise<HandleResult> {
-    const decision = await withTaskLock(data.id, () =>
-      applyVersioned(TaskReplica, data, { deleted: true, dueSoonPending: false }),
-    );
+    const decision = await applyVersioned(TaskReplica, data, { deleted: true });
     if (decision === 'future') return 'retry';
     await this.deps.notifier.publishBoard('task.deleted', data.teamId, data);
     return 'ack';

@@ -32,7 +32,6 @@ describe('due-soon scan', () => {
       actorId: null,
     });
     expect(await TaskReplica.findById(task.id).lean()).toMatchObject({
-      dueSoonPending: false,
       dueSoonNotifiedFor: new Date(hoursFromNow(5)),
     });
 
@@ -40,7 +39,10 @@ describe('due-soon scan', () => {
     const moved = updateTask(task, { dueDate: hoursFromNow(20) });
     await ctx.publish('task.updated', moved, { actorId: assigneeId });
     await ctx.settled();
-    expect(await TaskReplica.findById(task.id).lean()).toMatchObject({ dueSoonPending: true });
+    expect(await TaskReplica.findById(task.id).lean()).toMatchObject({
+      dueDate: new Date(hoursFromNow(20)),
+      dueSoonNotifiedFor: new Date(hoursFromNow(5)),
+    });
     await ctx.services.scanDueSoon(NOW);
     await ctx.services.scanDueSoon(NOW);
     expect(await inboxOf(assigneeId)).toHaveLength(2);

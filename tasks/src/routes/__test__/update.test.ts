@@ -1,7 +1,8 @@
-import { withDocumentLock, type EventData } from '@taskforge/common';
+import type { EventData } from '@taskforge/common';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
-import { saveTask, Task, taskWriteKey } from '../../models/task';
+import { Task } from '../../models/task';
 import {
   createTask,
   createTeam,
@@ -205,20 +206,52 @@ describe('PATCH /api/tasks/:id', () => {
     expect(events.map((e) => e.data.version)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('refuses to save a copy another pod has changed since (VersionError, answered 409)', async () => {
+  it('refuses to save a copy another pod has changed since (VersionError)', async () => {
     const task = await createTask(ctx.app, team);
-    // Another pod saved version 1 between this pod's read and its save. In this process the write
-    // takes the document lock, as every write here does: FerretDB v1 does not isolate it from the
-    // relay's removal of the published event otherwise.
+    // Another pod saved version 1 between this pod's read and its save.
     const stored = await Task.findById(task.id).orFail();
-    await withDocumentLock(taskWriteKey(task.id), () =>
-      Task.collection.updateOne(
-        { _id: stored._id },
-        { $set: { title: 'other pod' }, $inc: { version: 1 } },
-      ),
+    await Task.collection.updateOne(
+      { _id: stored._id },
+      { $set: { title: 'other pod' }, $inc: { version: 1 } },
     );
     stored.title = 'this pod';
-    await expect(saveTask(stored)).rejects.toMatchObject({ name: 'VersionError' });
+    await expect(stored.save()).rejects.toMatchObject({ name: 'VersionError' });
+    expect(await Task.findById(task.id).lean()).toMatchObject({ title: 'other pod', version: 1 });
+  });
+
+  it('applies its edit on top of writes another pod makes at the same time, losing neither', async () => {
+    const task = await createTask(ctx.app, team);
+    // "Another pod": versioned writes of the description straight into the collection.
+    const otherPod = async (n: number) => {
+      for (;;) {
+        const { version } = (await Task.findById(task.id, { version: 1 }).lean())!;
+        const res = await Task.collection.updateOne(
+          { _id: new Types.ObjectId(task.id), version },
+          { $set: { description: `other ${n}` }, $inc: { version: 1 } },
+        );
+        if (res.modifiedCount === 1) return;
+      }
+    };
+    const [responses] = await Promise.all([
+      Promise.all(
+        [1, 2, 3, 4, 5].map((n) =>
+          patch(task.id, { priority: 'high', title: `edit ${n}` }, team.member),
+        ),
+      ),
+      Promise.all([1, 2, 3, 4, 5].map(otherPod)),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const stored = (await Task.findById(task.id).lean())!;
+    expect(stored.version).toBe(10);
+    expect(stored.priority).toBe('high');
+    expect(stored.description).toMatch(/^other [1-5]$/);
+    // Each of this pod's edits got a version of its own, and an event with it.
+    const versions = responses.map((r) => r.body.version as number);
+    expect(new Set(versions).size).toBe(5);
+    const events = await ctx.eventsFor('task.updated', task.id, 5);
+    expect(events.map((e) => e.data.version).sort((a, b) => a - b)).toEqual(
+      [...versions].sort((a, b) => a - b),
+    );
   });
 
   it.each([

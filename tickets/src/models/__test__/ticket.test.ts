@@ -2,7 +2,7 @@ import { recordEvent } from '@taskforge/common';
 import { readEvents } from '@taskforge/common/testing';
 import mongoose from 'mongoose';
 import { setupTicketsTest, type TicketsTestContext } from '../../test/setup';
-import { saveTicket, Ticket, ticketEventData, type TicketDocument } from '../ticket';
+import { Ticket, ticketEventData, type TicketDocument } from '../ticket';
 
 // No relay runs in this file: tests decide when events are published.
 let ctx: TicketsTestContext;
@@ -18,7 +18,7 @@ const buildTicket = () => new Ticket({ title: 'Show', price: 10, userId: 'owner'
 async function saveWithEvent(ticket: TicketDocument, subject: 'ticket.created' | 'ticket.updated') {
   const version = ticket.isNew ? 0 : ticket.version + 1;
   recordEvent(ticket, subject, ticketEventData(ticket, version));
-  return saveTicket(ticket);
+  return ticket.save();
 }
 
 describe('Ticket optimistic concurrency', () => {
@@ -87,7 +87,7 @@ describe('Ticket outbox', () => {
     // The "crash": the ticket and its event were written, then the process died before any relay ran.
     const ticket = buildTicket();
     const event = recordEvent(ticket, 'ticket.created', ticketEventData(ticket, 0));
-    await saveTicket(ticket);
+    await ticket.save();
     expect(await readEvents(ctx.natsUrl, 'ticket.created')).toHaveLength(0);
     expect((await Ticket.findById(ticket.id).lean())?.outbox.map((e) => e.id)).toEqual([event.id]);
 

@@ -227,7 +227,6 @@ describe('task.deleted', () => {
     expect(await TaskReplica.findById(task.id).lean()).toMatchObject({
       version: 1,
       deleted: true,
-      dueSoonPending: false,
     });
     await waitFor(async () =>
       (await liveMessages(ctx.redis, ctx.redisPrefix)).some(
