@@ -77,7 +77,7 @@ export {
   recordEvent,
   type OutboxFields,
 } from './outbox/mongo-outbox';
-export { retryOnConflict } from './outbox/retry-on-conflict';
+export { isStoreDeadlock, retryOnConflict } from './outbox/retry-on-conflict';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';
 export {

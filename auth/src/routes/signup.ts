@@ -2,6 +2,7 @@ import {
   BadRequestError,
   eventMetadataFrom,
   recordEvent,
+  retryOnConflict,
   validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
@@ -28,9 +29,10 @@ export function signupRouter(deps: { config: SessionConfig; eventsRecorded: () =
       const user = new User({ email, passwordHash: await hashPassword(password) });
       recordEvent(user, 'user.created', userEventData(user, 0), eventMetadataFrom(req));
       try {
-        await user.save();
+        // The unique index settles signups racing past the check above (a deadlock the store
+        // broke among them is tried again and gets the duplicate key).
+        await retryOnConflict(() => user.save());
       } catch (err) {
-        // The unique index settles two signups racing past the check above.
         if (isDuplicateKeyError(err)) throw new BadRequestError('Email in use', 'email');
         throw err;
       }

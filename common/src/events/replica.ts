@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { retryOnConflict } from '../outbox/retry-on-conflict';
 import { decideVersion, type VersionDecision } from './versioning';
 
 interface Versioned {
@@ -20,7 +21,8 @@ export async function applyVersioned<T extends Versioned>(
 ): Promise<VersionDecision> {
   if (event.version === 0) {
     try {
-      await model.create({ ...fields, _id: event.id, version: 0 });
+      // Two consumers inserting the same replica: one wins, the other gets the duplicate key.
+      await retryOnConflict(() => model.create({ ...fields, _id: event.id, version: 0 }));
       return 'apply';
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return 'duplicate';

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { CustomError } from '../errors';
+import { isStoreDeadlock } from '../outbox/retry-on-conflict';
 
 interface MaybeHttpError {
   name?: string;
@@ -91,7 +92,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     if (
       UNAVAILABLE_NAMES.has(err.name ?? '') ||
       UNAVAILABLE_CODES.has(String(err.code ?? '')) ||
-      isStoreBackendDown(err)
+      isStoreBackendDown(err) ||
+      isStoreDeadlock(err)
     ) {
       req.log?.warn({ err }, 'backing store unavailable');
       res.status(503).send({ errors: [{ message: 'Service temporarily unavailable' }] });

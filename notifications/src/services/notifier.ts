@@ -1,3 +1,4 @@
+import { retryOnConflict } from '@taskforge/common';
 import { EmailDelivery } from '../models/email-delivery';
 import {
   Notification,
@@ -82,16 +83,18 @@ export class Notifier {
       const count = await counter.change(draft.recipientId, async () => {
         try {
           doc = (
-            await Notification.create({
-              ...key,
-              _id,
-              actorId: source.actorId ?? null,
-              teamId: draft.teamId ?? null,
-              taskId: draft.taskId ?? null,
-              title: draft.title.slice(0, TITLE_MAX_LENGTH),
-              link: draft.link,
-              createdAt: source.occurredAt ? new Date(source.occurredAt) : new Date(),
-            })
+            await retryOnConflict(() =>
+              Notification.create({
+                ...key,
+                _id,
+                actorId: source.actorId ?? null,
+                teamId: draft.teamId ?? null,
+                taskId: draft.taskId ?? null,
+                title: draft.title.slice(0, TITLE_MAX_LENGTH),
+                link: draft.link,
+                createdAt: source.occurredAt ? new Date(source.occurredAt) : new Date(),
+              }),
+            )
           ).toObject();
           return 1;
         } catch (err) {
@@ -126,7 +129,9 @@ export class Notifier {
   private async ensureEmail(notificationId: string, recipientId: string): Promise<void> {
     let status = 'pending';
     try {
-      await EmailDelivery.create({ _id: notificationId, recipientId, status });
+      await retryOnConflict(() =>
+        EmailDelivery.create({ _id: notificationId, recipientId, status }),
+      );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       status = (await EmailDelivery.findById(notificationId, { status: 1 }).lean())?.status ?? '';

@@ -50,6 +50,7 @@ function buildApp(ready = true) {
   const storeErrors = {
     'backend-down': 'failed to connect to `user=postgres database=postgres`: dial error',
     'backend-stopping': 'terminating connection due to administrator command',
+    deadlock: 'deadlock detected',
     'other-internal': 'invalid document',
   };
   router.get('/api/things/store/:kind', (req) => {
@@ -124,8 +125,8 @@ describe('error handling', () => {
     expect(logged.some((l) => l.requestId === 'req-123' && l.msg === 'unhandled error')).toBe(true);
   });
 
-  it.each(['backend-down', 'backend-stopping'])(
-    'answers 503 when the store cannot reach its own database (%s)',
+  it.each(['backend-down', 'backend-stopping', 'deadlock'])(
+    'answers 503 when the store cannot reach its own database or broke a deadlock (%s)',
     async (kind) => {
       const res = await request(app).get(`/api/things/store/${kind}`);
       expect(res.status).toBe(503);
