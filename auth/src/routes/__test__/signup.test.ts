@@ -1,5 +1,5 @@
 import { EVENT_STREAM } from '@taskforge/common';
-import { openApiChecker, readEvents } from '@taskforge/common/testing';
+import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../models/user';
 import { openApiDocument } from '../../openapi';
@@ -76,7 +76,8 @@ describe('POST /api/users/signup', () => {
     expect(
       (await readEvents(ctx.natsUrl, 'user.created')).filter((e) => e.data.id === id),
     ).toHaveLength(1);
-    expect((await User.findById(id).lean())?.outbox).toEqual([]);
+    // The relay removes it once JetStream acknowledged the publish, a moment after.
+    await waitFor(async () => (await User.findById(id).lean())?.outbox.length === 0);
   });
 
   it.each([
