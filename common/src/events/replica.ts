@@ -16,8 +16,6 @@ export async function applyVersioned<T extends Versioned>(
   model: Model<T>,
   event: { id: string; version: number },
   fields: Record<string, unknown>,
-  /** What the caller just read of the document by `_id` (null: absent), to save a read. */
-  held?: { version: number } | null,
 ): Promise<VersionDecision> {
   if (event.version === 0) {
     try {
@@ -32,10 +30,7 @@ export async function applyVersioned<T extends Versioned>(
   // Decided on a read by `_id` first: duplicates and early events (most redeliveries) cost one
   // lookup. The update is guarded by the version it follows, atomically, so of two pods handling
   // the same event only one applies it.
-  const known =
-    held !== undefined
-      ? held
-      : await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
+  const known = await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
   const seen = decideVersion(known?.version ?? null, event.version);
   if (seen !== 'apply') return seen;
   const result = await model.updateOne(

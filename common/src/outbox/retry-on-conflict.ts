@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** How often a read-modify-save is tried before its conflict is answered (409). */
+/** How often a write is tried before its conflict goes on (a VersionError 409, a deadlock 503). */
 const ATTEMPTS = 12;
 
 function isVersionConflict(err: unknown): boolean {

@@ -162,10 +162,11 @@ describe('MongoOutboxStore + OutboxRelay', () => {
   });
 });
 
-describe('several relays on one database (pods of one service)', () => {
-  const relayOf = (store: MongoOutboxStore, pollIntervalMs?: number) =>
-    new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger, pollIntervalMs });
+/** A relay of its own over `Thing`, as each pod of a service runs one. */
+const relayOf = (store: MongoOutboxStore, pollIntervalMs?: number) =>
+  new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger, pollIntervalMs });
 
+describe('several relays on one database (pods of one service)', () => {
   it('publishes an event recorded before a relay run and saved after it', async () => {
     const relay = relayOf(new MongoOutboxStore([Thing]));
     const created = await createWithEvent('saved while the relay runs');
@@ -231,18 +232,8 @@ describe('concurrent writes while relays run', () => {
   it('loses no event and no update when saves of two pods and their relays interleave', async () => {
     const doc = await createWithEvent('busy');
     const relays = [
-      new OutboxRelay({
-        store: new MongoOutboxStore([Thing]),
-        publisher: new EventPublisher(bus.js),
-        logger,
-        pollIntervalMs: 5,
-      }),
-      new OutboxRelay({
-        store: new MongoOutboxStore([Thing]),
-        publisher: new EventPublisher(bus.js),
-        logger,
-        pollIntervalMs: 7,
-      }),
+      relayOf(new MongoOutboxStore([Thing]), 5),
+      relayOf(new MongoOutboxStore([Thing]), 7),
     ];
     for (const relay of relays) relay.start();
     try {
