@@ -33,10 +33,13 @@ export interface AppDeps extends ServiceAppDeps<TasksConfig> {
   storage: AttachmentStorage;
 }
 
+/** Where tasks keeps its Redis keys unless told otherwise (tests give each file its own). */
+export const REDIS_PREFIX = 'tasks';
+
 /** The tasks API; uses the default mongoose connection. No I/O happens here. */
 export function buildApp(deps: AppDeps): Express {
   const { config, redis, nats, logger, storage } = deps;
-  const redisPrefix = deps.redisPrefix ?? 'tasks';
+  const redisPrefix = deps.redisPrefix ?? REDIS_PREFIX;
   const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
   const cache = new TaskCache(redis, redisPrefix, config.TASK_CACHE_TTL_SECONDS);
   const uploads = new PendingUploads(redis, redisPrefix);

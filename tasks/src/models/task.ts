@@ -58,12 +58,13 @@ export interface TaskAttrs extends OutboxFields {
   completedAt: Date | null;
   /** Soft delete: the document stays until the relay has published `task.deleted`. */
   deletedAt: Date | null;
-  // Stored at write time for the dashboard, so its counts and median read indexes. (Computing
-  // weeks in the pipeline is not an option either: DocumentDB 0.106.0's `$dateTrunc` by week with
+  // Stored at write time for the dashboard, whose buckets read them. (Computing weeks in the
+  // pipeline is not an option: DocumentDB 0.106.0's `$dateTrunc` by week with
   // `startOfWeek: 'monday'` answered a week early when measured here.)
   createdWeek: string;
   completedWeek: string | null;
   cycleTimeMs: number | null;
+  statsBucket: number;
   version: number;
 }
 
@@ -113,6 +114,14 @@ const attachmentSchema = new Schema<Attachment>(
   { _id: false },
 );
 
+/** A team's stats are kept in this many parts, so that a write recomputes only its own. */
+export const STATS_BUCKETS = 64;
+
+/** The stats bucket of a task id: the low bits of an ObjectId's counter, even across tasks. */
+export function statsBucketOf(id: string): number {
+  return Number.parseInt(id.slice(-6), 16) % STATS_BUCKETS;
+}
+
 const taskSchema = new Schema<TaskAttrs>(
   {
     teamId: { type: String, required: true },
@@ -134,6 +143,8 @@ const taskSchema = new Schema<TaskAttrs>(
     createdWeek: { type: String, required: true },
     completedWeek: { type: String, default: null },
     cycleTimeMs: { type: Number, default: null },
+    // Which of the team's stats buckets the task counts in (services/stats-cache): fixed by its id.
+    statsBucket: { type: Number, required: true },
   },
   {
     // Every save bumps `version` and fails on a stale copy (409 across pods); each save records
@@ -145,6 +156,9 @@ const taskSchema = new Schema<TaskAttrs>(
   },
 );
 outboxPlugin(taskSchema);
+taskSchema.pre('validate', function () {
+  this.statsBucket ??= statsBucketOf(String(this._id));
+});
 
 // Every list query starts with teamId; each sort has its own index ending in the _id tie-break.
 taskSchema.index({ teamId: 1, createdAt: -1, _id: -1 });
@@ -153,14 +167,12 @@ taskSchema.index({ teamId: 1, dueDate: 1, _id: 1 });
 taskSchema.index({ teamId: 1, priorityRank: -1, _id: -1 });
 taskSchema.index({ teamId: 1, position: 1, _id: 1 });
 taskSchema.index({ teamId: 1, status: 1, position: 1, _id: 1 });
-taskSchema.index({ teamId: 1, status: 1, dueDate: 1 });
+taskSchema.index({ teamId: 1, status: 1, dueDate: 1, _id: 1 });
 taskSchema.index({ teamId: 1, priority: 1, createdAt: -1 });
-taskSchema.index({ teamId: 1, assigneeId: 1, dueDate: 1 });
+taskSchema.index({ teamId: 1, assigneeId: 1, dueDate: 1, _id: 1 });
 taskSchema.index({ teamId: 1, tags: 1 });
 taskSchema.index({ teamId: 1, ticketId: 1 });
-taskSchema.index({ teamId: 1, createdWeek: 1 });
-taskSchema.index({ teamId: 1, completedWeek: 1 });
-taskSchema.index({ teamId: 1, status: 1, cycleTimeMs: 1 });
+taskSchema.index({ teamId: 1, statsBucket: 1 });
 
 export const Task = mongoose.model<TaskAttrs>('Task', taskSchema);
 

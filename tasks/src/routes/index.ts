@@ -1,14 +1,8 @@
 import { requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
-import { Task, toTaskResponse, type TaskAttrs } from '../models/task';
+import { toTaskResponse, type TaskAttrs } from '../models/task';
 import { findTeamAccess } from '../services/authorization';
-import {
-  cursorAfter,
-  listFilter,
-  parseListQuery,
-  parseSort,
-  SORT_FIELDS,
-} from '../services/task-list';
+import { cursorAfter, listPageQuery, parseListQuery } from '../services/task-list';
 
 /** A team's tasks, filtered and sorted, one keyset page at a time (`X-Next-Cursor`, `Link`). */
 export function indexTaskRouter(): Router {
@@ -17,10 +11,7 @@ export function indexTaskRouter(): Router {
     const userId = req.currentUser!.id;
     const query = parseListQuery(req.query as Record<string, unknown>);
     await findTeamAccess(query.teamId, userId);
-    const sort = parseSort(query.sort);
-    const tasks = await Task.find(listFilter(query, userId, new Date()))
-      .sort({ [SORT_FIELDS[sort.field]]: sort.direction, _id: sort.direction })
-      .limit(query.limit + 1)
+    const tasks = await listPageQuery(query, userId, new Date())
       .select({ outbox: 0 })
       .lean<Array<TaskAttrs & { _id: unknown }>>();
 

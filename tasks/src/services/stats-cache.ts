@@ -1,29 +1,26 @@
 import type { Logger } from '@taskforge/common';
 import type { Redis } from 'ioredis';
-import { Task, weekOf } from '../models/task';
-import { taskStats, type TaskStats } from './stats';
+import { STATS_BUCKETS } from '../models/task';
+import { computeBuckets, mergeBuckets, taskStats, type BucketStats, type TaskStats } from './stats';
 
-const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
-
-interface Entry {
-  stats: TaskStats;
-  /** When the figures go stale by time alone (a due date passes, a new week starts), in ms. */
-  validUntil: number;
-}
+const ALL_BUCKETS = Array.from({ length: STATS_BUCKETS }, (_v, i) => i);
 
 /**
- * A team's dashboard in Redis, so reading it costs one lookup however many tasks the team has.
+ * A team's dashboard kept in Redis as 64 parts (a task's `statsBucket`, fixed by its id), so a
+ * read after a write recomputes the one part the write touched, about 1/64 of the team, and adds
+ * up the others: the cost of the figures after a write hardly grows with the team.
  *
- * Exact, not eventually right: every task write bumps the team's generation (`afterTaskWrite`,
- * before the response goes out), and an entry is stored under the generation read before it
- * was computed, so a computation that raced a write lands under a generation nobody reads any
- * more. Time moves the figures too (overdue counts, the weekly window), so an entry also ends
- * at the next due date of an open task or the next Monday, whichever comes first. The TTL
- * bounds what a process that died between its write and the bump could leave behind.
- * Concurrent readers of one generation share one computation. Redis down: computed directly.
+ * Exact, not eventually right: every task write bumps its bucket's generation (`afterTaskWrite`,
+ * before the response goes out), and a part is stored under the generation read before it was
+ * computed, so a computation that raced a write lands under a generation nobody reads any more.
+ * Time moves the overdue count, so a part also ends when the next due date of one of its open
+ * tasks passes (weeks are kept whole and windowed when the parts are added up). The TTL bounds
+ * what a process that died between its write and the bump could leave behind; `invalidate`
+ * supersedes a whole team (a change made behind the service's back). Concurrent readers of one
+ * team share one computation of each part. Redis down: computed directly.
  */
 export class StatsCache {
-  private readonly inflight = new Map<string, Promise<Entry>>();
+  private readonly inflight = new Map<string, Promise<Map<number, BucketStats>>>();
 
   constructor(
     private readonly redis: Redis,
@@ -32,41 +29,63 @@ export class StatsCache {
     private readonly logger: Logger,
   ) {}
 
-  private generationKey(teamId: string): string {
-    return `${this.prefix}:stats-gen:${teamId}`;
+  private generationKey(teamId: string, bucket: number): string {
+    return `${this.prefix}:stats-gen:${teamId}:${bucket}`;
   }
 
-  private entryKey(teamId: string, generation: string): string {
-    return `${this.prefix}:stats:${teamId}:${generation}`;
+  private partKey(teamId: string, bucket: number, generation: string): string {
+    return `${this.prefix}:stats:${teamId}:${bucket}:${generation}`;
   }
 
   async get(teamId: string, now: Date): Promise<TaskStats> {
-    let generation: string;
+    let generations: string[];
+    const parts = new Map<number, BucketStats>();
     try {
-      generation = (await this.redis.get(this.generationKey(teamId))) ?? '0';
-      const raw = await this.redis.get(this.entryKey(teamId, generation));
-      if (raw !== null) {
-        const entry = JSON.parse(raw) as Entry;
-        if (entry.validUntil > now.getTime()) return entry.stats;
-      }
+      generations = (
+        await this.redis.mget(ALL_BUCKETS.map((b) => this.generationKey(teamId, b)))
+      ).map((g) => g ?? '0');
+      const raw = await this.redis.mget(
+        ALL_BUCKETS.map((b) => this.partKey(teamId, b, generations[b]!)),
+      );
+      raw.forEach((value, bucket) => {
+        if (value === null) return;
+        const part = JSON.parse(value) as BucketStats;
+        // JSON has no Infinity: a part with no open task due later stores null.
+        part.validUntil ??= Number.POSITIVE_INFINITY;
+        if (part.validUntil > now.getTime()) parts.set(bucket, part);
+      });
     } catch (err) {
       this.logger.warn({ err, teamId }, 'stats cache unavailable; computing the stats directly');
       return taskStats(teamId, now);
     }
-    return (await this.compute(teamId, generation, now)).stats;
+    const missing = ALL_BUCKETS.filter((b) => !parts.has(b));
+    if (missing.length > 0) {
+      const computed = await this.compute(teamId, missing, generations, now);
+      for (const [bucket, part] of computed) parts.set(bucket, part);
+    }
+    return mergeBuckets(parts.values(), now);
   }
 
-  /** After any write to a team's tasks: cached figures of earlier generations are never read. */
-  async bump(teamId: string): Promise<void> {
-    const key = this.generationKey(teamId);
+  /** After a write of a task of the team: the cached part of its bucket is never read again. */
+  async bump(teamId: string, bucket: number): Promise<void> {
+    await this.bumpBuckets(teamId, [bucket]);
+  }
+
+  /** Supersedes every cached part of the team: after tasks changed behind the service's back. */
+  async invalidate(teamId: string): Promise<void> {
+    await this.bumpBuckets(teamId, ALL_BUCKETS);
+  }
+
+  private async bumpBuckets(teamId: string, buckets: number[]): Promise<void> {
     try {
-      // The generation outlives every entry, so a counter that expired cannot restart at a
-      // number an entry still lives under.
-      await this.redis
-        .multi()
-        .incr(key)
-        .expire(key, this.ttlSeconds * 4)
-        .exec();
+      // A generation outlives every part, so a counter that expired cannot restart at a number
+      // a part still lives under.
+      const multi = this.redis.multi();
+      for (const bucket of buckets) {
+        const key = this.generationKey(teamId, bucket);
+        multi.incr(key).expire(key, this.ttlSeconds * 4);
+      }
+      await multi.exec();
     } catch (err) {
       // Redis is failing: readers compute directly while it does, and the TTL ends what it
       // still holds once it is back.
@@ -74,44 +93,38 @@ export class StatsCache {
     }
   }
 
-  private compute(teamId: string, generation: string, now: Date): Promise<Entry> {
-    const flightKey = `${teamId}:${generation}`;
+  private compute(
+    teamId: string,
+    buckets: number[],
+    generations: string[],
+    now: Date,
+  ): Promise<Map<number, BucketStats>> {
+    const flightKey = `${teamId}:${buckets.map((b) => `${b}.${generations[b]}`).join(',')}`;
     const running = this.inflight.get(flightKey);
     if (running) return running;
     const flight = (async () => {
-      const [stats, validUntil] = await Promise.all([
-        taskStats(teamId, now),
-        staleAfter(teamId, now),
-      ]);
-      const entry: Entry = { stats, validUntil };
-      const ttlMs = Math.min(this.ttlSeconds * 1000, validUntil - now.getTime());
-      if (ttlMs > 0) {
-        await this.redis
-          .set(this.entryKey(teamId, generation), JSON.stringify(entry), 'PX', ttlMs)
-          .catch((err: unknown) => this.logger.warn({ err, teamId }, 'stats not cached'));
+      const computed = await computeBuckets(teamId, now, buckets);
+      const multi = this.redis.multi();
+      let stored = 0;
+      for (const [bucket, part] of computed) {
+        const ttlMs = Math.min(this.ttlSeconds * 1000, part.validUntil - now.getTime());
+        if (ttlMs <= 0) continue;
+        multi.set(
+          this.partKey(teamId, bucket, generations[bucket]!),
+          JSON.stringify(part),
+          'PX',
+          ttlMs,
+        );
+        stored += 1;
       }
-      return entry;
+      if (stored > 0) {
+        await multi.exec().catch((err: unknown) => {
+          this.logger.warn({ err, teamId }, 'stats not cached');
+        });
+      }
+      return computed;
     })().finally(() => this.inflight.delete(flightKey));
     this.inflight.set(flightKey, flight);
     return flight;
   }
-}
-
-/** The first moment after `now` at which the team's stats change without a write. */
-export async function staleAfter(teamId: string, now: Date): Promise<number> {
-  const dueNext = await Task.findOne(
-    { teamId, deletedAt: null, status: { $ne: 'done' }, dueDate: { $gte: now } },
-    { dueDate: 1 },
-  )
-    .sort({ dueDate: 1 })
-    .lean();
-  const nextMonday = mondayAfter(now);
-  // `overdue` counts due dates strictly before now: a task due at T is overdue just after T.
-  const dueAt = dueNext?.dueDate ? dueNext.dueDate.getTime() + 1 : Number.POSITIVE_INFINITY;
-  return Math.min(nextMonday, dueAt);
-}
-
-/** 00:00 UTC of the Monday after `now`, when the weekly window moves on. */
-export function mondayAfter(now: Date): number {
-  return new Date(`${weekOf(now)}T00:00:00Z`).getTime() + WEEK_MS;
 }

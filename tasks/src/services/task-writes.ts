@@ -47,7 +47,7 @@ export async function afterTaskWrite(
     : toTaskResponse(task);
   await Promise.all([
     deps.cache.storeAfterWrite(cached, deps.logger),
-    deps.stats.bump(task.teamId),
+    deps.stats.bump(task.teamId, task.statsBucket),
     recordActivityAfterWrite(events, deps.logger),
   ]);
 }

@@ -17,6 +17,7 @@ import request from 'supertest';
 import { tasksListeners } from '../events/listeners';
 import {
   PRIORITY_RANK,
+  statsBucketOf,
   Task,
   weekOf,
   type TaskPriority,
@@ -129,6 +130,8 @@ export interface StoredTaskSpec {
   cycleHours?: number;
   teamId?: string;
   deleted?: boolean;
+  /** The task's id (and so its stats bucket); a new one unless told. */
+  id?: string;
 }
 
 /**
@@ -138,6 +141,7 @@ export interface StoredTaskSpec {
 export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[]): Promise<void> {
   await Task.collection.insertMany(
     specs.map((spec, i) => {
+      const _id = spec.id ? new Types.ObjectId(spec.id) : new Types.ObjectId();
       const status = spec.status ?? (spec.cycleHours !== undefined ? 'done' : 'todo');
       const completedAt =
         spec.cycleHours !== undefined
@@ -145,7 +149,7 @@ export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[])
           : null;
       const priority = spec.priority ?? 'medium';
       return {
-        _id: new Types.ObjectId(),
+        _id,
         teamId: spec.teamId ?? team.id,
         title: `Task ${i}`,
         description: '',
@@ -167,6 +171,7 @@ export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[])
         createdWeek: weekOf(spec.createdAt),
         completedWeek: completedAt ? weekOf(completedAt) : null,
         cycleTimeMs: spec.cycleHours !== undefined ? spec.cycleHours * HOUR_MS : null,
+        statsBucket: statsBucketOf(_id.toString()),
         version: 0,
         outbox: [],
       };

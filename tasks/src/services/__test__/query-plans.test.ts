@@ -2,7 +2,9 @@ import { TASK_STATUSES } from '@taskforge/common';
 import { Task } from '../../models/task';
 import { createTeam, insertStoredTasks, newId, type TestTeam } from '../../test/factories';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import { listFilter, parseListQuery, parseSort, SORT_FIELDS } from '../task-list';
+import type { PipelineStage } from 'mongoose';
+import { bucketsAggregate, bucketsPipelines } from '../stats';
+import { listIndex, listPageQuery, parseListQuery, parseSort, SORT_FIELDS } from '../task-list';
 
 /*
  * Every list, filter and stats query of tasks is answered from one of the model's indexes, on
@@ -37,11 +39,21 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => ctx.close());
 
-/** The index names a plan uses, and whether it reads a whole collection, on either store. */
-function planOf(explained: unknown): { indexes: string[]; scansCollection: boolean } {
+/** What a plan does, on either store: the indexes it reads, a whole-collection read, a sort. */
+function planOf(explained: unknown): {
+  indexes: string[];
+  scansCollection: boolean;
+  sorts: boolean;
+} {
   const text = JSON.stringify(explained);
   const indexes = [...text.matchAll(/"(?:Index Name|indexName)":"([^"]+)"/g)].map((m) => m[1]!);
-  return { indexes, scansCollection: /"Seq Scan"|"COLLSCAN"/.test(text) };
+  return {
+    indexes,
+    scansCollection: /"Seq Scan"|"COLLSCAN"/.test(text),
+    // DocumentDB: a Sort node (an Incremental Sort only orders ties of an ordered read);
+    // mongod: a SORT stage.
+    sorts: /"Node Type":"Sort"|"stage":"SORT"/.test(text),
+  };
 }
 
 function expectIndexed(explained: unknown) {
@@ -66,35 +78,54 @@ const LISTS: Array<[string, Record<string, string>]> = [
 describe('the task list', () => {
   it.each(LISTS)('%s is served by an index', async (_name, params) => {
     const query = parseListQuery({ teamId: team.id, ...params });
-    const sort = parseSort(query.sort);
-    const explained = await Task.find(listFilter(query, team.member.id, new Date()))
-      .sort({ [SORT_FIELDS[sort.field]]: sort.direction, _id: sort.direction })
-      .limit(query.limit + 1)
-      .explain('executionStats');
+    const explained = await listPageQuery(query, team.member.id, new Date()).explain(
+      'executionStats',
+    );
     expectIndexed(explained);
+  });
+
+  // A page of the sorts the indexes are built for is their first entries, read in order: no
+  // sort of every match, whatever the size of the team.
+  const ORDERED = LISTS.filter(([, params]) => {
+    const query = parseListQuery({ teamId: 'a'.repeat(24), ...params });
+    const sort = parseSort(query.sort);
+    return Object.keys(listIndex(query, sort) ?? {}).includes(SORT_FIELDS[sort.field]);
+  });
+
+  it('names the sorts read in index order', () => {
+    expect(ORDERED.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'the default list',
+        'sorted by dueDate',
+        'one status by position (the board)',
+      ]),
+    );
+  });
+
+  it.each(ORDERED)('%s reads its page in index order, with no sort', async (_name, params) => {
+    const query = parseListQuery({ teamId: team.id, ...params });
+    const explained = await listPageQuery(query, team.member.id, new Date()).explain(
+      'executionStats',
+    );
+    expect(planOf(explained).sorts).toBe(false);
   });
 });
 
 describe('the stats', () => {
-  it.each(['status', 'priority', 'assigneeId', 'createdWeek'])(
-    'the count by %s is served by an index',
-    async (field) => {
-      const explained = await Task.aggregate([
-        { $match: { teamId: team.id, deletedAt: null } },
-        { $group: { _id: `$${field}`, count: { $sum: 1 } } },
-      ]).explain('executionStats');
-      expectIndexed(explained);
-    },
-  );
+  const now = new Date();
+  const CASES = Object.keys(bucketsPipelines(newId(), now)).flatMap((name) => [
+    [`${name} of one part (after a write)`, name, [7]] as const,
+    [`${name} of every part (cold)`, name, undefined] as const,
+  ]);
 
-  it('the median cycle time reads the cycle-time index', async () => {
-    const filter = { teamId: team.id, status: 'done', deletedAt: null, cycleTimeMs: { $ne: null } };
-    const explained = await Task.find(filter, { cycleTimeMs: 1 })
-      .sort({ cycleTimeMs: 1, _id: 1 })
-      .skip(10)
-      .limit(2)
-      .explain('executionStats');
+  it.each(CASES)('%s is served by an index', async (_name, name, buckets) => {
+    const pipelines = bucketsPipelines(team.id, now, buckets ? [...buckets] : undefined);
+    const pipeline = pipelines[name as keyof typeof pipelines] as PipelineStage[];
+    const explained = await bucketsAggregate(pipeline, buckets ? [...buckets] : undefined).explain(
+      'executionStats',
+    );
     expectIndexed(explained);
+    if (buckets) expect(planOf(explained).indexes).toContain('teamId_1_statsBucket_1');
   });
 });
 

@@ -1,8 +1,12 @@
+import { TASK_STATUSES } from '@taskforge/common';
 import { Redis } from 'ioredis';
+import { Types } from 'mongoose';
 import request from 'supertest';
+import { statsBucketOf, Task } from '../../models/task';
 import { createTask, createTeam, insertStoredTasks, type TestTeam } from '../../test/factories';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import { mondayAfter, StatsCache } from '../stats-cache';
+import { StatsCache } from '../stats-cache';
+import { taskStats } from '../stats';
 
 let ctx: TasksTestContext;
 let team: TestTeam;
@@ -30,33 +34,73 @@ const stats = (of: TestTeam = team) =>
     .set('Cookie', of.member.cookie)
     .expect(200);
 
+/** A new task id whose stats bucket is not the given task's. */
+function idOutsideBucketOf(taskId: string): string {
+  for (;;) {
+    const id = new Types.ObjectId().toString();
+    if (statsBucketOf(id) !== statsBucketOf(taskId)) return id;
+  }
+}
+
 describe('cached stats', () => {
-  it('serves the cached figures until a write through the API supersedes them', async () => {
-    await createTask(ctx.app, team);
-    expect((await stats()).body.total).toBe(1);
-
-    // Not written by the service, so nothing tells the cache: the figures stay as they were.
-    await insertBehindTheService();
-    expect((await stats()).body.total).toBe(1);
-
-    // Any write of the team's tasks through the API starts a new generation.
+  it("serves the cached figures until a write through the API supersedes its task's part", async () => {
     const written = await createTask(ctx.app, team);
-    expect((await stats()).body.total).toBe(3);
+    expect((await stats()).body.total).toBe(1);
 
+    // Not written by the service, so nothing tells the cache: the figures stay as they were,
+    // also after a write of a task of another bucket.
+    await insertStoredTasks(team, [{ createdAt: new Date(), id: idOutsideBucketOf(written.id) }]);
+    expect((await stats()).body.total).toBe(1);
     await request(ctx.app)
       .patch(`/api/tasks/${written.id}`)
       .set('Cookie', team.member.cookie)
       .send({ status: 'done' })
       .expect(200);
     const afterPatch = (await stats()).body;
-    expect(afterPatch.byStatus.done).toBe(1);
+    expect(afterPatch).toMatchObject({ total: 1, byStatus: { done: 1, todo: 0 } });
     expect(afterPatch.weekly.at(-1).completed).toBe(1);
+
+    // Superseding the whole team brings in what changed behind the service's back.
+    await new StatsCache(ctx.redis, ctx.redisPrefix, 600, ctx.logger).invalidate(team.id);
+    expect((await stats()).body).toMatchObject({ total: 2, byStatus: { done: 1, todo: 1 } });
 
     await request(ctx.app)
       .delete(`/api/tasks/${written.id}`)
       .set('Cookie', team.member.cookie)
       .expect(204);
-    expect((await stats()).body).toMatchObject({ total: 2, byStatus: { done: 0 } });
+    expect((await stats()).body).toMatchObject({ total: 1, byStatus: { done: 0 } });
+  });
+
+  it('recomputes only the part of the task written, and adds up the same figures', async () => {
+    const now = Date.now();
+    const tasks = Array.from({ length: 200 }, (_, i) => ({
+      createdAt: new Date(now - i * HOUR),
+      status: TASK_STATUSES[i % TASK_STATUSES.length],
+      ...(i % 4 === 0 ? { cycleHours: i + 1 } : {}),
+    }));
+    await insertStoredTasks(team, tasks);
+    const cached = (await stats()).body;
+    expect(cached).toEqual(await taskStats(team.id, new Date()));
+
+    const written = await createTask(ctx.app, team);
+    const spy = jest.spyOn(Task, 'aggregate');
+    let after: Record<string, unknown>;
+    let reads: unknown[][];
+    try {
+      after = (await stats()).body;
+      reads = [...(spy.mock.calls as unknown[][])];
+    } finally {
+      spy.mockRestore();
+    }
+    // Each of the aggregations reads only the written task's part; the sum is what a full
+    // computation gives.
+    expect(reads.length).toBeGreaterThan(0);
+    for (const [pipeline] of reads) {
+      const [first] = pipeline as Array<{ $match?: { statsBucket?: unknown } }>;
+      expect(first?.$match?.statsBucket).toEqual({ $in: [statsBucketOf(written.id)] });
+    }
+    expect(after.total).toBe(201);
+    expect(after).toEqual(await taskStats(team.id, new Date()));
   });
 
   it("keeps one team's writes from touching another team's cached figures", async () => {
@@ -89,22 +133,9 @@ describe('cached stats', () => {
     down.on('error', () => undefined);
     const cache = new StatsCache(down, ctx.redisPrefix, 600, ctx.logger);
     await insertBehindTheService();
-    await expect(cache.bump(team.id)).resolves.toBeUndefined();
+    await expect(cache.bump(team.id, 0)).resolves.toBeUndefined();
+    await expect(cache.invalidate(team.id)).resolves.toBeUndefined();
     expect((await cache.get(team.id, new Date())).total).toBe(1);
     down.disconnect();
-  });
-});
-
-describe('mondayAfter', () => {
-  it('is 00:00 UTC of the next Monday, a full week ahead on a Monday', () => {
-    expect(new Date(mondayAfter(new Date('2030-01-02T10:00:00Z'))).toISOString()).toBe(
-      '2030-01-07T00:00:00.000Z',
-    );
-    expect(new Date(mondayAfter(new Date('2030-01-06T23:59:59Z'))).toISOString()).toBe(
-      '2030-01-07T00:00:00.000Z',
-    );
-    expect(new Date(mondayAfter(new Date('2030-01-07T00:00:00Z'))).toISOString()).toBe(
-      '2030-01-14T00:00:00.000Z',
-    );
   });
 });
