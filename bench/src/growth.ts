@@ -17,7 +17,13 @@ export interface GrowthRow {
   tasks: number;
   list: GrowthFigure;
   filter: GrowthFigure;
-  /** The first read after a task write: computed by the database. */
+  /** `q=` a word in about 11 % of the titles at every size. */
+  search?: GrowthFigure;
+  /** `q=` a word in no task: every task of the team is read. */
+  searchNone?: GrowthFigure;
+  /** Every stats part computed (after the team's cached parts were superseded). */
+  statsCold?: GrowthFigure;
+  /** The first read after a task write: the written task's part computed, the others cached. */
   stats: GrowthFigure;
   /** Reads with no write between them: served from tasks' stats cache. */
   statsCached: GrowthFigure;
@@ -89,6 +95,8 @@ export async function measureGrowthRoutes(options: {
   taskId: string;
   maxMs: number;
   timeoutMs: number;
+  /** Supersedes the team's cached stats (all its parts). */
+  invalidateStats: () => Promise<void>;
 }): Promise<Omit<GrowthRow, 'tasks' | 'insertSeconds'>> {
   const get = (path: string) => (signal: AbortSignal) =>
     fetch(`${options.tasksUrl}${path}`, { headers: { cookie: options.cookie }, signal });
@@ -105,6 +113,12 @@ export async function measureGrowthRoutes(options: {
     get(`/api/tasks?teamId=${team}&status=todo&priority=high&sort=dueDate`),
     budget,
   );
+  // "Growth task 7…": 7, 70–79, 700–799, … of every 10^k titles, about 11 % at each size.
+  const search = await sequentialLatency(get(`/api/tasks?teamId=${team}&q=task%207`), budget);
+  const searchNone = await sequentialLatency(
+    get(`/api/tasks?teamId=${team}&q=no%20such%20words`),
+    budget,
+  );
   let n = 0;
   const patch = (signal?: AbortSignal) => {
     n += 1;
@@ -116,8 +130,13 @@ export async function measureGrowthRoutes(options: {
     });
   };
   const update = await sequentialLatency(patch, budget);
-  // Every task write supersedes the team's cached stats (and the growth set was inserted
-  // behind the service's back), so a write before each read measures the computation itself.
+  // The growth set was inserted behind the service's back: superseding every cached part
+  // before each read measures the whole computation; a write before each read, the part of
+  // the task written.
+  const statsCold = await sequentialLatency(get(`/api/tasks/stats?teamId=${team}`), {
+    ...budget,
+    prepare: options.invalidateStats,
+  });
   const stats = await sequentialLatency(get(`/api/tasks/stats?teamId=${team}`), {
     ...budget,
     prepare: async () => {
@@ -127,13 +146,16 @@ export async function measureGrowthRoutes(options: {
     },
   });
   const statsCached = await sequentialLatency(get(`/api/tasks/stats?teamId=${team}`), budget);
-  const all = { list, filter, stats, statsCached, update };
+  const all = { list, filter, search, searchNone, statsCold, stats, statsCached, update };
   for (const [name, r] of Object.entries(all)) {
     if (r.errors > 0) throw new Error(`growth ${name}: ${r.errors} requests failed`);
   }
   return {
     list: pick(list),
     filter: pick(filter),
+    search: pick(search),
+    searchNone: pick(searchNone),
+    statsCold: pick(statsCold),
     stats: pick(stats),
     statsCached: pick(statsCached),
     update: pick(update),
