@@ -21,9 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/versions.sh
 . "$ROOT/scripts/versions.sh"
 
-# The build's name changes with the versions and with DOCUMENTDB_BUILD (the patches and the
-# parts built), so a changed recipe builds again instead of reusing an older cache.
-CACHE="${TF_CACHE_DIR:-$HOME/.cache/taskforge}/documentdb-$DOCUMENTDB_VERSION-ferretdb-$FERRETDB_VERSION-b$DOCUMENTDB_BUILD"
+CACHE="${TF_CACHE_DIR:-$HOME/.cache/taskforge}/documentdb-$DOCUMENTDB_VERSION-ferretdb-$FERRETDB_VERSION"
 FERRETDB_BIN="$CACHE/bin/ferretdb"
 SOURCES="${TF_SOURCES_DIR:-$ROOT/../shared/sources}"
 PG_MAJOR=15
@@ -40,7 +38,7 @@ installed() {
   # package upgrade or a new PostgreSQL package left them out.
   local f
   for f in "$PG_SHARE/extension/documentdb.control" "$PG_LIB/pg_documentdb.so" \
-    "$PG_LIB/pg_documentdb_extended_rum.so" "$PG_LIB/vector.so" "$PG_LIB/pg_cron.so" "$PG_BIN/initdb"; do
+    "$PG_LIB/vector.so" "$PG_LIB/pg_cron.so" "$PG_BIN/initdb"; do
     [ -e "$f" ] || return 1
   done
 }
@@ -70,7 +68,7 @@ build() {
   # bookworm does not package for 15, and libbson, whose version DocumentDB pins.
   local packages=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-postgis-3
     postgresql-$PG_MAJOR-rum libintelrdfpmath-dev libpcre2-dev libicu-dev libkrb5-dev libpq-dev
-    systemtap-sdt-dev pkg-config cmake build-essential git)
+    pkg-config cmake build-essential git)
   local missing=() p
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -115,18 +113,10 @@ EOF
   make -C pgvector OPTFLAGS= "${pgxs[@]}" DESTDIR="$CACHE/root" install >/dev/null
   make -C pg_cron -j"$JOBS" "${pgxs[@]}" >/dev/null
   make -C pg_cron "${pgxs[@]}" DESTDIR="$CACHE/root" install >/dev/null
-  # The project's patches (scripts/patches/documentdb-*.patch), each saying why in its header.
-  local patch
-  for patch in "$ROOT"/scripts/patches/documentdb-*.patch; do
-    patch -d documentdb -p1 -s <"$patch"
-  done
-  # The core and the API are what FerretDB needs; the extended RUM index (an index access method
-  # that can return entries in key order) lets a sorted, limited find read the first entries of
-  # a compound index instead of sorting every match. Each part's build reads the installed
-  # headers and libraries of the one before, so each goes into PostgreSQL before the next.
-  # (The distributed part, for Citus, is left out.)
+  # The core and the API are what FerretDB needs (not the distributed or extended_rum parts).
+  # The API's build reads the core's installed headers, so the core goes into PostgreSQL first.
   local part
-  for part in pg_documentdb_core pg_documentdb internal/pg_documentdb_extended_rum; do
+  for part in pg_documentdb_core pg_documentdb; do
     make -C "documentdb/$part" -j"$JOBS" "${pgxs[@]}" >/dev/null
     make -C "documentdb/$part" "${pgxs[@]}" install >/dev/null
     make -C "documentdb/$part" "${pgxs[@]}" DESTDIR="$CACHE/root" install >/dev/null
@@ -180,40 +170,8 @@ start_ferretdb() {
   wait_port "$port" FerretDB "$dir/ferretdb.log"
 }
 
-# The store's settings, written at every start so that a cluster made by an older version of this
-# script runs with today's (the cluster's postgresql.conf includes this file last).
-#   documentdb.maxWriteBatchSize: FerretDB advertises batches of 100,000 documents, DocumentDB
-#     accepts 25,000 by default, so a driver's larger insertMany would fail.
-#   alternate_index_handler_name, defaultUseCompositeOpClass, enableIndexOrderbyPushdown: new
-#     compound indexes use the extended RUM access method and its ordered operator class, and a
-#     sort that follows such an index (after equality on the fields before it) is read from the
-#     index in order; unique indexes stay on the regular RUM method (see scripts/patches).
-#   enableSortbyIdPushDownToPrimaryKey = off: with it on, an _id in a sort becomes the primary
-#     key's column, which no compound index can order, so `sort({createdAt: -1, _id: -1})`
-#     (every paged list here) would sort all matches again.
-write_settings() { # data folder
-  cat >"$1/taskforge.conf" <<EOF
-shared_preload_libraries = 'pg_cron,pg_documentdb_core,pg_documentdb,pg_documentdb_extended_rum'
-cron.database_name = 'postgres'
-documentdb.enableLetAndCollationForQueryMatch = true
-documentdb.enableNowSystemVariable = true
-documentdb.enableSchemaValidation = true
-documentdb.enableBypassDocumentValidation = true
-documentdb.enableUserCrud = true
-documentdb.maxUserLimit = 100
-documentdb.maxWriteBatchSize = 100000
-documentdb.alternate_index_handler_name = 'extended_rum'
-documentdb.defaultUseCompositeOpClass = true
-documentdb.enableIndexOrderbyPushdown = true
-documentdb.enableSortbyIdPushDownToPrimaryKey = false
-EOF
-  grep -q "^include_if_exists = 'taskforge.conf'" "$1/postgresql.conf" ||
-    echo "include_if_exists = 'taskforge.conf'" >>"$1/postgresql.conf"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$1/taskforge.conf"; fi
-}
-
 start() {
-  local dir="$1" pg_port="$2" port="$3" pg fresh=
+  local dir="$1" pg_port="$2" port="$3" pg
   installed || { echo "DocumentDB is not built: run scripts/documentdb.sh build" >&2; exit 1; }
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
@@ -221,12 +179,13 @@ start() {
   echo "$port" >"$dir/port"
   echo "$pg_port" >"$dir/pg-port"
   if [ ! -s "$pg/data/PG_VERSION" ]; then
-    fresh=1
     rm -rf "$pg"
     mkdir -p "$pg/data"
     [ "$(id -u)" = 0 ] && chown -R postgres "$pg"
     as_postgres "$PG_BIN/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
       >"$dir/initdb.log"
+    # documentdb.maxWriteBatchSize: FerretDB advertises batches of 100,000 documents, DocumentDB
+    # accepts 25,000 by default, so a driver's larger insertMany would fail.
     cat >>"$pg/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $pg_port
@@ -234,13 +193,22 @@ unix_socket_directories = '$pg'
 max_connections = 300
 shared_buffers = 256MB
 fsync = ${TF_DOCDB_FSYNC:-on}
+shared_preload_libraries = 'pg_cron,pg_documentdb_core,pg_documentdb'
+cron.database_name = 'postgres'
+documentdb.enableLetAndCollationForQueryMatch = true
+documentdb.enableNowSystemVariable = true
+documentdb.enableSortbyIdPushDownToPrimaryKey = true
+documentdb.enableSchemaValidation = true
+documentdb.enableBypassDocumentValidation = true
+documentdb.enableUserCrud = true
+documentdb.maxUserLimit = 100
+documentdb.maxWriteBatchSize = 100000
 EOF
+    start_postgres "$dir"
+    "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE EXTENSION documentdb CASCADE' >/dev/null
+  else
+    start_postgres "$dir"
   fi
-  write_settings "$pg/data"
-  start_postgres "$dir"
-  local sql=(-c 'CREATE EXTENSION IF NOT EXISTS documentdb_extended_rum')
-  [ -n "$fresh" ] && sql=(-c 'CREATE EXTENSION documentdb CASCADE' "${sql[@]}")
-  "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -q "${sql[@]}" >/dev/null
   start_ferretdb "$dir"
 }
 
