@@ -184,8 +184,8 @@ export function renderMarkdown(results: BenchResults): string {
         'go one at a time for up to 15 s (at least one, no warm-up); one that has not answered ' +
         "after 60 s is counted as timed out. Stats are kept as 64 parts (a task's id picks its " +
         'part): cold computes every part, after a write only the part of the task written; a ' +
-        'search for a word in no task reads every task of the team (a substring search, no ' +
-        'text index).',
+        'list page, a filter and a search read every matching task of the team and sort them ' +
+        '(the store reads no index in order; see docs/architecture.md).',
     );
   }
 

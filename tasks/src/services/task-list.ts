@@ -254,51 +254,12 @@ function afterCursor(sort: Sort, cursor: Cursor): RootFilterQuery<TaskAttrs> {
   return { $or: branches };
 }
 
-type IndexKey = Record<string, 1 | -1>;
-
-/** The direction each sort field's `{teamId, field, _id}` index is built in (models/task). */
-const SORT_INDEX_DIRECTIONS: Record<SortField, 1 | -1> = {
-  createdAt: -1,
-  updatedAt: -1,
-  dueDate: 1,
-  priority: -1,
-  position: 1,
-};
-
-/**
- * The index a list page is read from, named for the store (a hint) rather than left to its
- * planner. DocumentDB's planner prices every `{teamId, …}` index the same and keeps one of them
- * at random, so without a hint it reads every task of the team and sorts them, where the index
- * of the sort gives the page's first entries in order (both stores read an index forwards or,
- * MongoDB only, backwards). A narrow equality filter goes to its own index instead (a ticket's
- * tasks, a tag, an assignee), and one status to the status's own ordered index (the board):
- * read in sort order, a filter that matches few tasks would walk the whole team to fill a page. A sort against its index's direction is left to the planner
- * (DocumentDB cannot read an index backwards, so it sorts the matches).
- */
-export function listIndex(query: ListQuery, sort: Sort): IndexKey | undefined {
-  if (query.ticketId) return { teamId: 1, ticketId: 1 };
-  if (query.tag) return { teamId: 1, tags: 1 };
-  if (query.assigneeId) return { teamId: 1, assigneeId: 1, dueDate: 1, _id: 1 };
-  const oneStatus = query.status?.length === 1;
-  if (oneStatus && sort.field === 'position' && sort.direction === 1) {
-    return { teamId: 1, status: 1, position: 1, _id: 1 };
-  }
-  if (oneStatus && sort.field === 'dueDate' && sort.direction === 1) {
-    return { teamId: 1, status: 1, dueDate: 1, _id: 1 };
-  }
-  if (sort.direction !== SORT_INDEX_DIRECTIONS[sort.field]) return undefined;
-  const field = SORT_FIELDS[sort.field];
-  return { teamId: 1, [field]: sort.direction, _id: sort.direction };
-}
-
 /** The query of one list page: its filter, its sort with the _id tie-break, one extra task. */
 export function listPageQuery(query: ListQuery, userId: string, now: Date) {
   const sort = parseSort(query.sort);
-  const find = Task.find(listFilter(query, userId, now))
+  return Task.find(listFilter(query, userId, now))
     .sort({ [SORT_FIELDS[sort.field]]: sort.direction, _id: sort.direction })
     .limit(query.limit + 1);
-  const index = listIndex(query, sort);
-  return index ? find.hint(index) : find;
 }
 
 /** The cursor that continues after this task. */

@@ -4,7 +4,7 @@ import { createTeam, insertStoredTasks, newId, type TestTeam } from '../../test/
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 import type { PipelineStage } from 'mongoose';
 import { bucketsAggregate, bucketsPipelines } from '../stats';
-import { listIndex, listPageQuery, parseListQuery, parseSort, SORT_FIELDS } from '../task-list';
+import { listPageQuery, parseListQuery, SORT_FIELDS } from '../task-list';
 
 /*
  * Every list, filter and stats query of tasks is answered from one of the model's indexes, on
@@ -82,32 +82,6 @@ describe('the task list', () => {
       'executionStats',
     );
     expectIndexed(explained);
-  });
-
-  // A page of the sorts the indexes are built for is their first entries, read in order: no
-  // sort of every match, whatever the size of the team.
-  const ORDERED = LISTS.filter(([, params]) => {
-    const query = parseListQuery({ teamId: 'a'.repeat(24), ...params });
-    const sort = parseSort(query.sort);
-    return Object.keys(listIndex(query, sort) ?? {}).includes(SORT_FIELDS[sort.field]);
-  });
-
-  it('names the sorts read in index order', () => {
-    expect(ORDERED.map(([name]) => name)).toEqual(
-      expect.arrayContaining([
-        'the default list',
-        'sorted by dueDate',
-        'one status by position (the board)',
-      ]),
-    );
-  });
-
-  it.each(ORDERED)('%s reads its page in index order, with no sort', async (_name, params) => {
-    const query = parseListQuery({ teamId: team.id, ...params });
-    const explained = await listPageQuery(query, team.member.id, new Date()).explain(
-      'executionStats',
-    );
-    expect(planOf(explained).sorts).toBe(false);
   });
 });
 
