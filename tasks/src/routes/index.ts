@@ -1,8 +1,8 @@
 import { requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
-import { toTaskResponse, type TaskAttrs } from '../models/task';
+import { toTaskResponse } from '../models/task';
 import { findTeamAccess } from '../services/authorization';
-import { cursorAfter, listPageQuery, parseListQuery } from '../services/task-list';
+import { cursorAfter, findListPage, parseListQuery } from '../services/task-list';
 
 /** A team's tasks, filtered and sorted, one keyset page at a time (`X-Next-Cursor`, `Link`). */
 export function indexTaskRouter(): Router {
@@ -11,9 +11,7 @@ export function indexTaskRouter(): Router {
     const userId = req.currentUser!.id;
     const query = parseListQuery(req.query as Record<string, unknown>);
     await findTeamAccess(query.teamId, userId);
-    const tasks = await listPageQuery(query, userId, new Date())
-      .select({ outbox: 0 })
-      .lean<Array<TaskAttrs & { _id: unknown }>>();
+    const tasks = await findListPage(query, userId, new Date());
 
     const page = sendPageHeaders(req, res, tasks, query.limit, (last) =>
       cursorAfter(query.sort, last),

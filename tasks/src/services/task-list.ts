@@ -201,7 +201,7 @@ export function listFilter(
   query: ListQuery,
   userId: string,
   now: Date,
-): RootFilterQuery<TaskAttrs> {
+): { $and: RootFilterQuery<TaskAttrs>[] } {
   const conditions: RootFilterQuery<TaskAttrs>[] = [{ teamId: query.teamId, deletedAt: null }];
   if (query.status) conditions.push({ status: { $in: query.status } });
   if (query.priority) conditions.push({ priority: { $in: query.priority } });
@@ -255,11 +255,56 @@ function afterCursor(sort: Sort, cursor: Cursor): RootFilterQuery<TaskAttrs> {
 }
 
 /** The query of one list page: its filter, its sort with the _id tie-break, one extra task. */
-export function listPageQuery(query: ListQuery, userId: string, now: Date) {
+export function listPageQuery(
+  query: ListQuery,
+  userId: string,
+  now: Date,
+  within?: RootFilterQuery<TaskAttrs>,
+) {
   const sort = parseSort(query.sort);
-  return Task.find(listFilter(query, userId, now))
+  const filter = listFilter(query, userId, now);
+  return Task.find(within ? { $and: [...filter.$and, within] } : filter)
     .sort({ [SORT_FIELDS[sort.field]]: sort.direction, _id: sort.direction })
     .limit(query.limit + 1);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * How far back a newest-first page of a time sort looks first, in days, widening until the page
+ * fills. The store reads no index in order (docs/architecture.md), so a page costs a sort of
+ * every match it reads: a team's latest page is mostly its last days, and reading only those
+ * keeps the cost of the page from growing with the team (a window that matches nothing goes
+ * straight to the whole list). Exact: when a window holds a full page (and one more), it holds
+ * the first tasks of the whole list, since every task outside the window sorts after every task
+ * in it.
+ */
+export const RECENT_WINDOW_DAYS = [1, 8, 64] as const;
+
+/** One list page (and one task more, to tell whether another page follows). */
+export async function findListPage(
+  query: ListQuery,
+  userId: string,
+  now: Date,
+): Promise<Array<TaskAttrs & { _id: unknown }>> {
+  const sort = parseSort(query.sort);
+  const field = SORT_FIELDS[sort.field];
+  const read = (within?: RootFilterQuery<TaskAttrs>) =>
+    listPageQuery(query, userId, now, within)
+      .select({ outbox: 0 })
+      .lean<Array<TaskAttrs & { _id: unknown }>>();
+  if (sort.direction === -1 && (field === 'createdAt' || field === 'updatedAt')) {
+    // After a cursor the list goes on from the cursor's time, not from now.
+    const from = Math.min(now.getTime(), query.cursor?.value ?? now.getTime());
+    for (const days of RECENT_WINDOW_DAYS) {
+      const tasks = await read({ [field]: { $gte: new Date(from - days * DAY_MS) } });
+      if (tasks.length > query.limit) return tasks;
+      // Nothing recent matches (a rare filter, a search for a word in no task): wider windows
+      // would most likely read the team again and again before the whole list does.
+      if (tasks.length === 0) break;
+    }
+  }
+  return read();
 }
 
 /** The cursor that continues after this task. */

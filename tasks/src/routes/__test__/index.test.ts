@@ -204,6 +204,36 @@ describe('GET /api/tasks', () => {
       expect(seen).toEqual(expectedOrder(stored, sort));
     });
 
+    it('newest first by a time, pages of tasks of every age come out whole and in order', async () => {
+      // The recent windows (1, 8, 64 days back from now or the cursor) hold few of these, so
+      // pages widen them and fall back to the whole list; ages tie within each group.
+      const DAY = 86_400_000;
+      const now = Date.now();
+      const ago = (days: number) => new Date(now - days * DAY);
+      await Task.deleteMany({ teamId: team.id });
+      const aged = await insertTasks(
+        [0.5, 0.5, 3, 3, 3, 30, 30, 30, 30, 200, 200, 200, 900, -2].map((days, i) => ({
+          createdAt: ago(days),
+          updatedAt: ago(days / 2 + (i % 3)),
+        })),
+      );
+      for (const sort of ['-createdAt', '-updatedAt']) {
+        for (const limit of ['1', '3', '5', '20']) {
+          const { seen } = await allPages({ sort, limit });
+          expect(seen).toEqual(expectedOrder(aged, sort));
+        }
+      }
+      // A first page of 3 reads the 1-day window (3 tasks: not one more), then the 8-day one.
+      const reads = jest.spyOn(Task, 'find');
+      try {
+        const first = await list({ sort: '-createdAt', limit: '3' });
+        expect(ids(first)).toEqual(expectedOrder(aged, '-createdAt').slice(0, 3));
+        expect(reads).toHaveBeenCalledTimes(2);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+
     it('keeps filters in the Link and pages over the filtered set', async () => {
       const { seen } = await allPages({ sort: 'dueDate', priority: 'low,urgent', limit: '2' });
       const filtered = stored.filter((t) => t.priorityRank === 0 || t.priorityRank === 3);
