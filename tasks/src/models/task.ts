@@ -116,6 +116,10 @@ const attachmentSchema = new Schema<Attachment>(
 
 /** A team's stats are kept in this many parts, so that a write recomputes only its own. */
 export const STATS_BUCKETS = 64;
+export const ALL_STATS_BUCKETS: readonly number[] = Array.from(
+  { length: STATS_BUCKETS },
+  (_v, i) => i,
+);
 
 /** The stats bucket of a task id: the low bits of an ObjectId's counter, even across tasks. */
 export function statsBucketOf(id: string): number {

@@ -1,9 +1,7 @@
 import type { Logger } from '@taskforge/common';
 import type { Redis } from 'ioredis';
-import { STATS_BUCKETS } from '../models/task';
+import { ALL_STATS_BUCKETS } from '../models/task';
 import { computeBuckets, mergeBuckets, taskStats, type BucketStats, type TaskStats } from './stats';
-
-const ALL_BUCKETS = Array.from({ length: STATS_BUCKETS }, (_v, i) => i);
 
 /**
  * A team's dashboard kept in Redis as 64 parts (a task's `statsBucket`, fixed by its id), so a
@@ -42,10 +40,10 @@ export class StatsCache {
     const parts = new Map<number, BucketStats>();
     try {
       generations = (
-        await this.redis.mget(ALL_BUCKETS.map((b) => this.generationKey(teamId, b)))
+        await this.redis.mget(ALL_STATS_BUCKETS.map((b) => this.generationKey(teamId, b)))
       ).map((g) => g ?? '0');
       const raw = await this.redis.mget(
-        ALL_BUCKETS.map((b) => this.partKey(teamId, b, generations[b]!)),
+        ALL_STATS_BUCKETS.map((b) => this.partKey(teamId, b, generations[b]!)),
       );
       raw.forEach((value, bucket) => {
         if (value === null) return;
@@ -58,7 +56,7 @@ export class StatsCache {
       this.logger.warn({ err, teamId }, 'stats cache unavailable; computing the stats directly');
       return taskStats(teamId, now);
     }
-    const missing = ALL_BUCKETS.filter((b) => !parts.has(b));
+    const missing = ALL_STATS_BUCKETS.filter((b) => !parts.has(b));
     if (missing.length > 0) {
       const computed = await this.compute(teamId, missing, generations, now);
       for (const [bucket, part] of computed) parts.set(bucket, part);
@@ -73,10 +71,10 @@ export class StatsCache {
 
   /** Supersedes every cached part of the team: after tasks changed behind the service's back. */
   async invalidate(teamId: string): Promise<void> {
-    await this.bumpBuckets(teamId, ALL_BUCKETS);
+    await this.bumpBuckets(teamId, ALL_STATS_BUCKETS);
   }
 
-  private async bumpBuckets(teamId: string, buckets: number[]): Promise<void> {
+  private async bumpBuckets(teamId: string, buckets: readonly number[]): Promise<void> {
     try {
       // A generation outlives every part, so a counter that expired cannot restart at a number
       // a part still lives under.

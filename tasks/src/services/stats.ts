@@ -1,6 +1,7 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskforge/common';
 import type { PipelineStage } from 'mongoose';
 import {
+  ALL_STATS_BUCKETS,
   STATS_BUCKETS,
   statsBucketOf,
   Task,
@@ -49,6 +50,16 @@ export function lastWeeks(now: Date, count = STATS_WEEKS): string[] {
   );
 }
 
+/** The counts a bucket keeps, each of the task field it counts by. */
+const COUNTS = {
+  byStatus: 'status',
+  byPriority: 'priority',
+  byAssignee: 'assigneeId',
+  created: 'createdWeek',
+  completed: 'completedWeek',
+} as const;
+const COUNT_NAMES = Object.keys(COUNTS) as Array<keyof typeof COUNTS>;
+
 const emptyBucket = (): BucketStats => ({
   byStatus: {},
   byPriority: {},
@@ -64,10 +75,14 @@ const add = (counts: Record<string, number>, key: string, n = 1) => {
   counts[key] = (counts[key] ?? 0) + n;
 };
 
+/** Whether `buckets` names some of a team's buckets rather than all of them. */
+const someBuckets = (buckets?: number[]): buckets is number[] =>
+  buckets !== undefined && buckets.length < STATS_BUCKETS;
+
 /** The tasks of some buckets of a team (all of them without `buckets`). */
 function bucketsMatch(teamId: string, buckets?: number[]): Record<string, unknown> {
   const match: Record<string, unknown> = { teamId, deletedAt: null };
-  if (buckets && buckets.length < STATS_BUCKETS) match.statsBucket = { $in: buckets };
+  if (someBuckets(buckets)) match.statsBucket = { $in: buckets };
   return match;
 }
 
@@ -85,16 +100,15 @@ interface Group {
  */
 export function bucketsPipelines(teamId: string, now: Date, buckets?: number[]) {
   const match = bucketsMatch(teamId, buckets);
-  const countBy = (field: string, extra: object = {}) => [
-    { $match: { ...match, ...extra } },
+  const countBy = (field: string) => [
+    { $match: match },
     { $group: { _id: { b: '$statsBucket', k: `$${field}` }, n: { $sum: 1 } } },
   ];
   return {
-    byStatus: countBy('status'),
-    byPriority: countBy('priority'),
-    byAssignee: countBy('assigneeId'),
-    created: countBy('createdWeek'),
-    completed: countBy('completedWeek', { completedWeek: { $ne: null } }),
+    ...(Object.fromEntries(COUNT_NAMES.map((name) => [name, countBy(COUNTS[name])])) as Record<
+      keyof typeof COUNTS,
+      PipelineStage[]
+    >),
     overdue: [
       { $match: { ...match, status: { $ne: 'done' }, dueDate: { $lt: now } } },
       { $group: { _id: { b: '$statsBucket' }, n: { $sum: 1 } } },
@@ -116,9 +130,7 @@ export function bucketsPipelines(teamId: string, now: Date, buckets?: number[]) 
  */
 export function bucketsAggregate(pipeline: PipelineStage[], buckets?: number[]) {
   const aggregate = Task.aggregate<Group>(pipeline);
-  if (buckets && buckets.length < STATS_BUCKETS) {
-    aggregate.option({ hint: { teamId: 1, statsBucket: 1 } });
-  }
+  if (someBuckets(buckets)) aggregate.option({ hint: { teamId: 1, statsBucket: 1 } });
   return aggregate;
 }
 
@@ -141,7 +153,7 @@ export async function computeBuckets(
     Group[]
   >;
   const result = new Map<number, BucketStats>();
-  for (const bucket of buckets ?? Array.from({ length: STATS_BUCKETS }, (_v, i) => i)) {
+  for (const bucket of buckets ?? ALL_STATS_BUCKETS) {
     result.set(bucket, emptyBucket());
   }
   const each = (list: Group[], apply: (stats: BucketStats, group: Group) => void) => {
@@ -151,11 +163,9 @@ export async function computeBuckets(
     }
   };
   const key = (group: Group) => group._id.k ?? '';
-  each(groups.byStatus, (stats, g) => add(stats.byStatus, key(g), g.n ?? 0));
-  each(groups.byPriority, (stats, g) => add(stats.byPriority, key(g), g.n ?? 0));
-  each(groups.byAssignee, (stats, g) => add(stats.byAssignee, key(g), g.n ?? 0));
-  each(groups.created, (stats, g) => add(stats.created, key(g), g.n ?? 0));
-  each(groups.completed, (stats, g) => add(stats.completed, key(g), g.n ?? 0));
+  for (const name of COUNT_NAMES) {
+    each(groups[name], (stats, g) => add(stats[name], key(g), g.n ?? 0));
+  }
   each(groups.overdue, (stats, g) => {
     stats.overdue = g.n ?? 0;
   });
@@ -184,11 +194,9 @@ export function mergeBuckets(buckets: Iterable<BucketStats>, now: Date): TaskSta
   const all = emptyBucket();
   const cycleTimes: number[][] = [];
   for (const bucket of buckets) {
-    for (const [key, n] of Object.entries(bucket.byStatus)) add(all.byStatus, key, n);
-    for (const [key, n] of Object.entries(bucket.byPriority)) add(all.byPriority, key, n);
-    for (const [key, n] of Object.entries(bucket.byAssignee)) add(all.byAssignee, key, n);
-    for (const [key, n] of Object.entries(bucket.created)) add(all.created, key, n);
-    for (const [key, n] of Object.entries(bucket.completed)) add(all.completed, key, n);
+    for (const name of COUNT_NAMES) {
+      for (const [key, n] of Object.entries(bucket[name])) add(all[name], key, n);
+    }
     all.overdue += bucket.overdue;
     cycleTimes.push(bucket.cycleTimes);
   }

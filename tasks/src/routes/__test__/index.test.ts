@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import request, { type Response } from 'supertest';
 import {
   PRIORITY_RANK,
+  statsBucketOf,
   Task,
   weekOf,
   type TaskPriority,
@@ -58,8 +59,9 @@ async function insertTasks(specs: Spec[]): Promise<Stored[]> {
   const docs = specs.map((spec, i) => {
     const priority = spec.priority ?? 'medium';
     const createdAt = spec.createdAt ?? new Date(Date.UTC(2030, 0, 1, 0, 0, i));
+    const _id = new Types.ObjectId();
     return {
-      _id: new Types.ObjectId(),
+      _id,
       teamId: spec.teamId ?? team.id,
       title: spec.title ?? `Task ${i}`,
       description: spec.description ?? '',
@@ -81,6 +83,7 @@ async function insertTasks(specs: Spec[]): Promise<Stored[]> {
       createdWeek: weekOf(createdAt),
       completedWeek: null,
       cycleTimeMs: null,
+      statsBucket: statsBucketOf(_id.toHexString()),
       version: 0,
       outbox: [],
     };
