@@ -1,5 +1,6 @@
+import type { ListenerContext, Subject } from '@taskforge/common';
 import { UserReplica, displayName } from '../models/user';
-import type { Notifier } from '../services/notifier';
+import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
   notifier: Notifier;
@@ -9,4 +10,15 @@ export interface ListenerDeps {
 export async function nameOf(userId: string | null | undefined): Promise<string> {
   if (!userId) return 'Someone';
   return displayName(await UserReplica.findById(userId).lean());
+}
+
+/**
+ * What the notifier keeps of the event being handled: its id, who caused it (the envelope's
+ * actor unless given), when it happened and its place in the stream.
+ */
+export function sourceOf<S extends Subject>(
+  { event, msg }: ListenerContext<S>,
+  actorId: string | null | undefined = event.metadata.actorId,
+): NotificationSource {
+  return { eventId: event.id, actorId, occurredAt: event.occurredAt, sequence: msg.seq };
 }

@@ -75,20 +75,31 @@ export const Notification = mongoose.model<NotificationAttrs>('Notification', no
 
 export const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
+/** Sequences above this do not fit the six bytes an `_id` gives them. */
+export const MAX_ID_SEQUENCE = 2 ** 48 - 1;
+
 /**
- * A notification's `_id`, derived from what makes it unique (event, recipient, kind): a
- * redelivered event finds its notification by `_id`, and two pods handling the same event
- * insert it once (the second meets the duplicate key).
+ * A notification's `_id`: six bytes of its event's stream sequence (big-endian), then six of a
+ * hash of what makes it unique (event, recipient, kind). The inbox sorts by `createdAt` and
+ * then `_id`, so notifications of one millisecond list in the order the bus carried their
+ * events. A redelivered event has the same sequence and so finds its notification by `_id`,
+ * and two pods handling one event insert it once (the second meets the duplicate key); an
+ * event published again under a new sequence meets the unique index on its key instead.
  */
-export function notificationIdFor(key: {
-  sourceEventId: string;
-  recipientId: string;
-  kind: NotificationKind;
-}): Types.ObjectId {
-  const digest = createHash('sha256')
+export function notificationIdFor(
+  key: { sourceEventId: string; recipientId: string; kind: NotificationKind },
+  sequence: number,
+): Types.ObjectId {
+  if (!Number.isSafeInteger(sequence) || sequence < 0 || sequence > MAX_ID_SEQUENCE) {
+    throw new RangeError(`stream sequence out of range: ${sequence}`);
+  }
+  const id = Buffer.alloc(12);
+  id.writeUIntBE(sequence, 0, 6);
+  createHash('sha256')
     .update(`${key.sourceEventId}\n${key.recipientId}\n${key.kind}`)
-    .digest();
-  return new Types.ObjectId(digest.subarray(0, 12));
+    .digest()
+    .copy(id, 6, 0, 6);
+  return new Types.ObjectId(id);
 }
 
 export function toNotificationResponse(doc: NotificationAttrs): NotificationResponse {

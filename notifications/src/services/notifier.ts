@@ -31,6 +31,11 @@ export interface NotificationSource {
    * lists events in the order they happened, whichever pod or delivery handled them first.
    */
   occurredAt?: string;
+  /**
+   * The event's sequence in its JetStream stream (none for scans): it orders notifications
+   * that occurred in the same millisecond, through their `_id`.
+   */
+  sequence?: number;
 }
 
 export interface NotifierDeps {
@@ -75,7 +80,7 @@ export class Notifier {
   private async notifyOne(source: NotificationSource, draft: NotificationDraft): Promise<void> {
     const { counter, live } = this.deps;
     const key = { sourceEventId: source.eventId, recipientId: draft.recipientId, kind: draft.kind };
-    const _id = notificationIdFor(key);
+    const _id = notificationIdFor(key, source.sequence ?? 0);
     // Per recipient in turn: events handled side by side must publish the unread counts in the
     // order the counter moved, or a browser could be left showing an older count.
     const created = await inRecipientTurn(draft.recipientId, async () => {

@@ -7,7 +7,7 @@ import {
 import { earlierCommenters, recordComment } from '../../models/task-comment';
 import type { NotificationDraft } from '../../services/notifier';
 import { links, quoted } from '../../services/links';
-import { nameOf, type ListenerDeps } from '../listener-deps';
+import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 
 /**
  * Mentioned users hear "mentioned you"; the task's creator, its assignee and everyone who
@@ -22,8 +22,9 @@ export class CommentCreatedListener extends Listener<'comment.created'> {
 
   async onMessage(
     data: EventData<'comment.created'>,
-    { event }: ListenerContext<'comment.created'>,
+    context: ListenerContext<'comment.created'>,
   ): Promise<HandleResult> {
+    const { event } = context;
     const occurredAt = new Date(event.occurredAt);
     await recordComment({ _id: data.id, taskId: data.taskId, authorId: data.authorId, occurredAt });
     const earlier = await earlierCommenters(data.taskId, occurredAt);
@@ -51,11 +52,7 @@ export class CommentCreatedListener extends Listener<'comment.created'> {
     ].filter((draft) => draft.recipientId !== data.authorId);
 
     await this.deps.notifier.notify(
-      {
-        eventId: event.id,
-        actorId: event.metadata.actorId ?? data.authorId,
-        occurredAt: event.occurredAt,
-      },
+      sourceOf(context, event.metadata.actorId ?? data.authorId),
       drafts,
     );
     await this.deps.notifier.publishBoard('comment.created', data.teamId, data);

@@ -8,7 +8,7 @@ import {
 import { Membership, membershipId } from '../../models/membership';
 import { TeamReplica } from '../../models/team';
 import { links } from '../../services/links';
-import { nameOf, type ListenerDeps } from '../listener-deps';
+import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 
 /** The new member hears about it, unless they added themselves (a team's creator). */
 export class MemberAddedListener extends Listener<'member.added'> {
@@ -20,8 +20,9 @@ export class MemberAddedListener extends Listener<'member.added'> {
 
   async onMessage(
     data: EventData<'member.added'>,
-    { event }: ListenerContext<'member.added'>,
+    context: ListenerContext<'member.added'>,
   ): Promise<HandleResult> {
+    const { event } = context;
     const decision = await applyVersioned(
       Membership,
       { id: membershipId(data.teamId, data.userId), version: data.version },
@@ -35,7 +36,7 @@ export class MemberAddedListener extends Listener<'member.added'> {
     const team = await TeamReplica.findById(data.teamId).lean();
     if (!team) return 'retry';
     const actor = await nameOf(actorId);
-    await this.deps.notifier.notify({ eventId: event.id, actorId, occurredAt: event.occurredAt }, [
+    await this.deps.notifier.notify(sourceOf(context), [
       {
         recipientId: data.userId,
         kind: 'member.added',

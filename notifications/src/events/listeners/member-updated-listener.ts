@@ -8,7 +8,7 @@ import {
 import { Membership, membershipId } from '../../models/membership';
 import { TeamReplica } from '../../models/team';
 import { links } from '../../services/links';
-import { nameOf, type ListenerDeps } from '../listener-deps';
+import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 
 /** A changed role is told to the member whose role it is. */
 export class MemberUpdatedListener extends Listener<'member.updated'> {
@@ -20,8 +20,9 @@ export class MemberUpdatedListener extends Listener<'member.updated'> {
 
   async onMessage(
     data: EventData<'member.updated'>,
-    { event }: ListenerContext<'member.updated'>,
+    context: ListenerContext<'member.updated'>,
   ): Promise<HandleResult> {
+    const { event } = context;
     const decision = await applyVersioned(
       Membership,
       { id: membershipId(data.teamId, data.userId), version: data.version },
@@ -34,7 +35,7 @@ export class MemberUpdatedListener extends Listener<'member.updated'> {
     const team = await TeamReplica.findById(data.teamId).lean();
     if (!team) return 'retry';
     const actor = await nameOf(actorId);
-    await this.deps.notifier.notify({ eventId: event.id, actorId, occurredAt: event.occurredAt }, [
+    await this.deps.notifier.notify(sourceOf(context), [
       {
         recipientId: data.userId,
         kind: 'member.role_changed',

@@ -5,7 +5,7 @@ import {
   type ListenerContext,
 } from '@taskforge/common';
 import { links, quoted } from '../../services/links';
-import { nameOf, type ListenerDeps } from '../listener-deps';
+import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 import { applyTaskEvent } from '../task-replica';
 
 /** A task created with an assignee tells the assignee; every open board of the team updates. */
@@ -18,24 +18,22 @@ export class TaskCreatedListener extends Listener<'task.created'> {
 
   async onMessage(
     data: EventData<'task.created'>,
-    { event }: ListenerContext<'task.created'>,
+    context: ListenerContext<'task.created'>,
   ): Promise<HandleResult> {
+    const { event } = context;
     if ((await applyTaskEvent(data)) === 'future') return 'retry';
     const actorId = event.metadata.actorId;
     if (data.assigneeId && data.assigneeId !== actorId) {
-      await this.deps.notifier.notify(
-        { eventId: event.id, actorId, occurredAt: event.occurredAt },
-        [
-          {
-            recipientId: data.assigneeId,
-            kind: 'task.assigned',
-            title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
-            link: links.task(data.teamId, data.id),
-            teamId: data.teamId,
-            taskId: data.id,
-          },
-        ],
-      );
+      await this.deps.notifier.notify(sourceOf(context), [
+        {
+          recipientId: data.assigneeId,
+          kind: 'task.assigned',
+          title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+          link: links.task(data.teamId, data.id),
+          teamId: data.teamId,
+          taskId: data.id,
+        },
+      ]);
     }
     await this.deps.notifier.publishBoard('task.created', data.teamId, data);
     return 'ack';

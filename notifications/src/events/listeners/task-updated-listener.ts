@@ -6,7 +6,7 @@ import {
 } from '@taskforge/common';
 import type { NotificationDraft } from '../../services/notifier';
 import { links, quoted } from '../../services/links';
-import { nameOf, type ListenerDeps } from '../listener-deps';
+import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 import { applyTaskEvent, STATUS_LABELS } from '../task-replica';
 
 /**
@@ -22,8 +22,9 @@ export class TaskUpdatedListener extends Listener<'task.updated'> {
 
   async onMessage(
     data: EventData<'task.updated'>,
-    { event }: ListenerContext<'task.updated'>,
+    context: ListenerContext<'task.updated'>,
   ): Promise<HandleResult> {
+    const { event } = context;
     if ((await applyTaskEvent(data)) === 'future') return 'retry';
     const actorId = event.metadata.actorId;
     const link = links.task(data.teamId, data.id);
@@ -44,10 +45,7 @@ export class TaskUpdatedListener extends Listener<'task.updated'> {
         if (recipientId) drafts.push({ ...about, recipientId, kind: 'task.status_changed', title });
       }
     }
-    await this.deps.notifier.notify(
-      { eventId: event.id, actorId, occurredAt: event.occurredAt },
-      drafts,
-    );
+    await this.deps.notifier.notify(sourceOf(context), drafts);
     await this.deps.notifier.publishBoard('task.updated', data.teamId, data);
     return 'ack';
   }

@@ -1,3 +1,4 @@
+import { buildEvent } from '@taskforge/common';
 import request, { type Response } from 'supertest';
 import type { NotificationAttrs, NotificationResponse } from '../../models/notification';
 import { buildTask, newId, signIn } from '../../test/factories';
@@ -48,6 +49,37 @@ describe('GET /api/notifications', () => {
       expect.objectContaining({ kind: 'task.assigned', taskId: first.id, readAt: null }),
     ]);
     expect(res.headers['x-next-cursor']).toBeUndefined();
+  });
+
+  it('lists events of one millisecond in the order the bus carried them, page after page', async () => {
+    const me = signIn();
+    const occurredAt = new Date().toISOString();
+    const tasks = Array.from({ length: 8 }, (_, i) =>
+      buildTask({ assigneeId: me.id, title: `T${i}` }),
+    );
+    // Published back to back, handled side by side by the consumer, all stamped the same time.
+    const acks = await Promise.all(
+      tasks.map((task) => {
+        const event = { ...buildEvent('task.created', task), occurredAt };
+        return ctx.bus.js.publish(event.subject, JSON.stringify(event));
+      }),
+    );
+    await ctx.settled();
+    const busOrder = tasks
+      .map((task, i) => ({ id: task.id, seq: acks[i]!.seq }))
+      .sort((a, b) => a.seq - b.seq)
+      .map((task) => task.id);
+
+    const seen: string[] = [];
+    let next: string | undefined = '/api/notifications?limit=3';
+    while (next) {
+      const res = await request(ctx.app).get(next).set('Cookie', me.cookie);
+      expect(res.status).toBe(200);
+      seen.push(...(res.body as NotificationResponse[]).map((n) => n.taskId!));
+      const cursor = res.headers['x-next-cursor'] as string | undefined;
+      next = cursor ? `/api/notifications?limit=3&cursor=${cursor}` : undefined;
+    }
+    expect(seen).toEqual(busOrder.reverse());
   });
 
   it('never shows another user’s notifications', async () => {
