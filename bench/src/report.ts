@@ -184,9 +184,10 @@ export function renderMarkdown(results: BenchResults): string {
         'go one at a time for up to 15 s (at least one, no warm-up); one that has not answered ' +
         "after 60 s is counted as timed out. Stats are kept as 64 parts (a task's id picks its " +
         'part): cold computes every part, after a write only the part of the task written; a ' +
-        'newest-first page (list, search) reads the last days first, widening until it fills; ' +
-        'other sorts (the filter, by due date) read every match and sort them (the store ' +
-        'reads no index in order; see docs/architecture.md).',
+        'newest-first list page reads the last days first, widening until it fills; a search ' +
+        'reads the tasks holding its words through the text index; other sorts (the filter, ' +
+        'by due date) read every match and sort them (the store reads no index in order; see ' +
+        'docs/architecture.md).',
     );
   }
 

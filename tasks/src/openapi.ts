@@ -415,7 +415,10 @@ export const openApiDocument = {
           {
             name: 'q',
             in: 'query',
-            description: 'Case-insensitive text in the title or description (taken literally)',
+            description:
+              'Words, all required, each beginning a word of the title or description (case ' +
+              'aside); at least one whole, English endings aside ("deploy" finds "deployed"). ' +
+              'Punctuation separates words; without a word nothing matches.',
             schema: { type: 'string', maxLength: 200 },
           },
           {

@@ -177,6 +177,11 @@ taskSchema.index({ teamId: 1, assigneeId: 1, dueDate: 1 });
 taskSchema.index({ teamId: 1, tags: 1 });
 taskSchema.index({ teamId: 1, ticketId: 1 });
 taskSchema.index({ teamId: 1, statsBucket: 1 });
+// The search (services/task-list): a team's tasks by the words of their title and description.
+taskSchema.index(
+  { teamId: 1, title: 'text', description: 'text' },
+  { name: 'teamId_text', default_language: 'english' },
+);
 
 export const Task = mongoose.model<TaskAttrs>('Task', taskSchema);
 

@@ -182,10 +182,6 @@ export function parseSort(sort: string): Sort {
   };
 }
 
-function escapeRegex(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
 /** The values a `customFields.<key>=<value>` filter matches: the string and what it spells. */
 function customFieldValues(raw: string): unknown[] {
   const values: unknown[] = [raw];
@@ -217,15 +213,36 @@ export function listFilter(
     conditions.push({ $or: [{ dueDate: null }, { dueDate: { $gte: now } }, { status: 'done' }] });
   }
   if (query.ticketId) conditions.push({ ticketId: query.ticketId });
-  if (query.q) {
-    const pattern = { $regex: escapeRegex(query.q), $options: 'i' };
-    conditions.push({ $or: [{ title: pattern }, { description: pattern }] });
-  }
+  if (query.q) conditions.push(...searchConditions(query.q));
   for (const [key, value] of query.customFields) {
     conditions.push({ [`customFields.${key}`]: { $in: customFieldValues(value) } });
   }
   if (query.cursor) conditions.push(afterCursor(parseSort(query.sort), query.cursor));
   return { $and: conditions };
+}
+
+/** The words of a search: runs of letters and digits, lower-cased, each once. */
+export function searchWords(q: string): string[] {
+  return [...new Set(q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+}
+
+/**
+ * A search for every word of `q`. The text index (teamId, then the words of title and
+ * description) finds the tasks holding any of the words whole, English endings aside
+ * ("deploy" finds "deployed"), so a search reads its matches, never the whole team; each word
+ * must then begin a word of the title or description. Without a word (only punctuation),
+ * nothing matches. Words hold no regex metacharacters: they go into the pattern as they are.
+ */
+function searchConditions(q: string): RootFilterQuery<TaskAttrs>[] {
+  const words = searchWords(q);
+  if (words.length === 0) return [{ _id: { $in: [] } }];
+  return [
+    { $text: { $search: words.join(' ') } },
+    ...words.map((word) => {
+      const startsAWord = { $regex: `(?:^|[^\\p{L}\\p{N}])${word}`, $options: 'i' };
+      return { $or: [{ title: startsAWord }, { description: startsAWord }] };
+    }),
+  ];
 }
 
 /**
@@ -293,7 +310,9 @@ export async function findListPage(
     listPageQuery(query, userId, now, within)
       .select({ outbox: 0 })
       .lean<Array<TaskAttrs & { _id: unknown }>>();
-  if (sort.direction === -1 && (field === 'createdAt' || field === 'updatedAt')) {
+  // A search is read through the text index whatever the window: windows would read it again.
+  const timeSorted = field === 'createdAt' || field === 'updatedAt';
+  if (sort.direction === -1 && timeSorted && !query.q) {
     // After a cursor the list goes on from the cursor's time, not from now.
     const from = Math.min(now.getTime(), query.cursor?.value ?? now.getTime());
     for (const days of RECENT_WINDOW_DAYS) {

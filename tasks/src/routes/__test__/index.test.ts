@@ -316,19 +316,25 @@ describe('GET /api/tasks', () => {
       );
     });
 
-    it('q matches title or description without case, and takes regex characters literally', async () => {
-      const [inTitle, inDescription, literal] = await insertTasks([
+    it('q finds tasks holding every word in the title or description, case and endings aside', async () => {
+      const [inTitle, inDescription, literal, inflected] = await insertTasks([
         { title: 'Fix the Login page' },
         { description: 'users cannot LOGIN on mobile' },
         { title: 'Price (USD) [1+1]?.*' },
-        { title: 'Unrelated' },
+        { title: 'Logins deployed to staging' },
+        { title: 'Unrelated', description: 'blogin is not a word of the search' },
       ]);
-      expect(ids(await list({ q: 'login', sort: 'createdAt' }))).toEqual(
-        idsOf([inTitle!, inDescription!]),
-      );
-      expect(ids(await list({ q: '(usd) [1+1]?.*' }))).toEqual(idsOf([literal!]));
-      expect(ids(await list({ q: '.*' }))).toEqual(idsOf([literal!]));
-      expect(ids(await list({ q: '^Fix' }))).toEqual([]);
+      const found = async (q: string) => ids(await list({ q, sort: 'createdAt' }));
+      expect(await found('login')).toEqual(idsOf([inTitle!, inDescription!, inflected!]));
+      // Every word is needed; a later one may be the start of a word.
+      expect(await found('LOGIN page')).toEqual(idsOf([inTitle!]));
+      expect(await found('login pa')).toEqual(idsOf([inTitle!]));
+      expect(await found('deploy')).toEqual(idsOf([inflected!]));
+      // Punctuation only separates words; regex characters mean nothing.
+      expect(await found('(usd) [1+1]?.*')).toEqual(idsOf([literal!]));
+      expect(await found('.*')).toEqual([]);
+      expect(await found('ogin')).toEqual([]);
+      expect(await found('login mobile page')).toEqual([]);
     });
 
     it('customFields.<key>=<value> matches strings, numbers, booleans and dates', async () => {

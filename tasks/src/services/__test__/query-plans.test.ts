@@ -82,6 +82,7 @@ describe('the task list', () => {
       'executionStats',
     );
     expectIndexed(explained);
+    if (params.q) expect(planOf(explained).indexes).toEqual(['teamId_text']);
   });
 });
 
