@@ -18,8 +18,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=scripts/versions.sh
-. "$ROOT/scripts/versions.sh"
+# shellcheck source=versions.env
+. "$ROOT/versions.env"
 
 CACHE="${TF_CACHE_DIR:-$HOME/.cache/taskforge}/documentdb-$DOCUMENTDB_VERSION-ferretdb-$FERRETDB_VERSION"
 FERRETDB_BIN="$CACHE/bin/ferretdb"

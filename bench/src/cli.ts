@@ -314,17 +314,17 @@ async function growth(options: {
   }
 }
 
-/** The store the stack ran on: FerretDB + DocumentDB (versions from scripts/versions.sh), or mongod. */
+/** The store the stack ran on: FerretDB + DocumentDB (versions from versions.env), or mongod. */
 function mongoStore(stackDir: string): string {
   if (!existsSync(join(stackDir, 'stores', 'documentdb'))) return 'mongod';
   const versions = Object.fromEntries(
-    readFileSync(resolve(__dirname, '..', '..', 'scripts', 'versions.sh'), 'utf8')
+    readFileSync(resolve(__dirname, '..', '..', 'versions.env'), 'utf8')
       .split('\n')
       .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
       .filter((match) => match !== null)
       .map((match) => [match[1], match[2]]),
   );
-  return `FerretDB ${versions.FERRETDB_VERSION} + DocumentDB ${versions.DOCUMENTDB_VERSION} (PostgreSQL 15)`;
+  return `FerretDB ${versions.FERRETDB_VERSION} + DocumentDB ${versions.DOCUMENTDB_VERSION} (PostgreSQL ${versions.POSTGRES_VERSION})`;
 }
 
 function machineInfo(stackDir: string) {

@@ -3,7 +3,7 @@
 #   jwt-private-key   (JWT_PRIVATE_KEY): the ES256 (P-256) signing key, read only by auth;
 #   jwt-public-key    (JWT_PUBLIC_KEY): its public half, read by every service;
 #   teams-postgres    (POSTGRES_PASSWORD, DATABASE_URL): teams' database password and URL;
-#   minio-credentials (S3_ACCESS_KEY, S3_SECRET_KEY): MinIO's root user, which tasks uses.
+#   s3-credentials    (S3_ACCESS_KEY, S3_SECRET_KEY): the S3 server's root user, which tasks uses.
 #
 #   infra/scripts/create-secrets.sh              apply; keeps every existing value
 #   infra/scripts/create-secrets.sh --rotate     apply a new JWT key pair (signs everyone out)
@@ -11,8 +11,9 @@
 #   infra/scripts/create-secrets.sh -n NAMESPACE ...
 #
 # Safe to run again: existing values are reused, and the public key is derived from the private
-# one, so the JWT Secrets always match. The database and MinIO credentials are never rotated
-# here: PostgreSQL and MinIO keep those they were first started with. The manifests are what
+# one, so the JWT Secrets always match. The database and S3 credentials are never rotated here:
+# PostgreSQL keeps the password it was first started with, and the S3 server's objects belong to
+# its root user. The manifests are what
 # `kubectl create secret generic --dry-run=client -o yaml` would print, written here so that
 # --print needs only openssl.
 set -euo pipefail
@@ -85,8 +86,8 @@ openssl pkey -in "$private_pem" -pubout -out "$public_pem"
 postgres_password="$(value_file teams-postgres POSTGRES_PASSWORD 24)"
 database_url="$workdir/teams-postgres.DATABASE_URL"
 printf 'postgres://teams:%s@teams-postgres:5432/teams' "$(cat "$postgres_password")" >"$database_url"
-s3_access_key="$(value_file minio-credentials S3_ACCESS_KEY 10)"
-s3_secret_key="$(value_file minio-credentials S3_SECRET_KEY 24)"
+s3_access_key="$(value_file s3-credentials S3_ACCESS_KEY 10)"
+s3_secret_key="$(value_file s3-credentials S3_SECRET_KEY 24)"
 
 secret_manifest() { # name, then key and file with its value, for each key
   local name="$1"
@@ -115,7 +116,7 @@ manifests() {
   echo '---'
   secret_manifest teams-postgres POSTGRES_PASSWORD "$postgres_password" DATABASE_URL "$database_url"
   echo '---'
-  secret_manifest minio-credentials S3_ACCESS_KEY "$s3_access_key" S3_SECRET_KEY "$s3_secret_key"
+  secret_manifest s3-credentials S3_ACCESS_KEY "$s3_access_key" S3_SECRET_KEY "$s3_secret_key"
 }
 
 if [ "$print_only" = 1 ]; then

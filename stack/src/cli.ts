@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     const stores = await startStores(root, dir, ports);
     // The stores start empty, so the event history must too, or old events would replay.
     rmSync(join(dir, 'nats'), { recursive: true, force: true });
-    processes.push(await startNats(dir, ports));
+    processes.push(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN')));
     smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
 
     const context: StackContext = {

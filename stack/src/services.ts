@@ -68,7 +68,7 @@ export const SERVICES: ServiceSpec[] = [
       ...(c.s3 && {
         S3_ENDPOINT: c.s3.endpoint,
         // Browsers upload and download through the gateway, which routes the bucket path to
-        // the S3 server as the ingress routes it to MinIO.
+        // the S3 server as the ingress routes it to the cluster's.
         S3_PUBLIC_ENDPOINT: c.publicUrl,
         S3_ACCESS_KEY: c.s3.accessKey,
         S3_SECRET_KEY: c.s3.secretKey,
@@ -102,9 +102,9 @@ export const SERVICES: ServiceSpec[] = [
 
 /**
  * Ingress backends that are stores rather than services (the attachment bucket goes straight
- * to MinIO), and which of the stack's store ports stands in for each.
+ * to the S3 server), and which of the stack's store ports stands in for each.
  */
-export const STORE_BACKENDS = { minio: 's3' } as const;
+export const STORE_BACKENDS = { s3: 's3' } as const;
 
 /** The services whose workspace is in this checkout. */
 export function availableServices(root: string): ServiceSpec[] {

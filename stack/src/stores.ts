@@ -65,14 +65,21 @@ export async function stopStores(root: string, dataDir: string, ports: StorePort
   });
 }
 
-/** nats-server with JetStream, its store under `dataDir`. */
-export async function startNats(dataDir: string, ports: StorePorts): Promise<RunningProcess> {
+/**
+ * nats-server with JetStream, its store under `dataDir`: the build `scripts/infra.sh` made at
+ * the version of versions.env (`NATS_SERVER_BIN` in the stores' env).
+ */
+export async function startNats(
+  dataDir: string,
+  ports: StorePorts,
+  bin = 'nats-server',
+): Promise<RunningProcess> {
   const dir = join(dataDir, 'nats');
   mkdirSync(dir, { recursive: true });
   const proc = startProcess({
     name: 'nats',
     command: [
-      'nats-server',
+      bin,
       '-js',
       '-sd',
       dir,

@@ -19,7 +19,7 @@ export const tasksConfigSchema = baseConfigSchema
     S3_REGION: z.string().min(1).default('us-east-1'),
     S3_ACCESS_KEY: z.string().min(1),
     S3_SECRET_KEY: z.string().min(1),
-    /** MinIO and versitygw serve buckets as paths (`host/bucket/key`), not as subdomains. */
+    /** versitygw (and MinIO) serve buckets as paths (`host/bucket/key`), not as subdomains. */
     S3_FORCE_PATH_STYLE: booleanString.default(true),
     TASK_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     /** The longest a team's cached stats live (writes and due dates end them sooner). */

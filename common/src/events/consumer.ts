@@ -62,9 +62,6 @@ export function eventOrderOf(subject: string, data: unknown): EventOrder {
   return { key: typeof fields.id === 'string' ? `${entity}:${fields.id}` : undefined, barrier };
 }
 
-// `term()` is sent without a reason on purpose: nats-server 2.9 does not understand
-// `+TERM <reason>` and treats the message as unacked, so it would be redelivered.
-
 /**
  * Runs the service's listeners on its durable pull consumer: explicit acks, bounded ack wait
  * and deliveries, replay from the start for a new consumer. Malformed messages and messages
@@ -224,7 +221,7 @@ export class EventConsumer {
       envelope = parsed as EventEnvelope;
     } catch (err) {
       log.error({ err: describe(err) }, 'malformed event terminated');
-      msg.term();
+      msg.term('malformed event');
       return 'terminated';
     }
 
@@ -237,7 +234,7 @@ export class EventConsumer {
     const entry = eventCatalogue[listener.subject];
     if (envelope.schemaVersion !== entry.schemaVersion) {
       log.error({ schemaVersion: envelope.schemaVersion }, 'unknown schema version terminated');
-      msg.term();
+      msg.term(`unknown schema version ${envelope.schemaVersion}`);
       return 'terminated';
     }
     const data = entry.schema.safeParse(envelope.data);
@@ -246,7 +243,7 @@ export class EventConsumer {
         { eventId: envelope.id, issues: data.error.issues },
         'invalid event data terminated',
       );
-      msg.term();
+      msg.term('invalid event data');
       return 'terminated';
     }
 
@@ -269,7 +266,7 @@ export class EventConsumer {
     const delivery = msg.info.deliveryCount;
     if (delivery >= this.maxDeliver) {
       log.error({ reason }, 'event gave up after its last delivery: terminated');
-      msg.term();
+      msg.term(`gave up after ${delivery} deliveries: ${reason}`);
       return 'terminated';
     }
     const delay = Math.min(

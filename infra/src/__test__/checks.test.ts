@@ -140,7 +140,7 @@ describe('the checks catch', () => {
     const mongo = container(objects, 'tickets').env?.find((e) => e.name === 'MONGO_URL');
     if (mongo) mongo.value = 'mongodb://mongo:27017/tickets';
     const s3 = container(objects, 'tasks').env?.find((e) => e.name === 'S3_ENDPOINT');
-    if (s3) s3.value = 'http://minio:9002';
+    if (s3) s3.value = 'http://s3:9002';
     const config = configMapsIn(objects)[0];
     if (config?.data) config.data.REDIS_URL = 'redis://redis:6380';
     const problems = connectionUrlProblems(objects, external);
@@ -149,7 +149,7 @@ describe('the checks catch', () => {
       expect.stringContaining('REDIS_URL: Service redis has no port 6380'),
     );
     expect(problems).toContainEqual(
-      expect.stringContaining('S3_ENDPOINT: Service minio has no port 9002'),
+      expect.stringContaining('S3_ENDPOINT: Service s3 has no port 9002'),
     );
   });
 
@@ -178,10 +178,10 @@ describe('the checks catch', () => {
   it('a public URL that is not the ingress host', () => {
     const objects = manifests();
     const config = configMapsIn(objects)[0];
-    if (config?.data) config.data.PUBLIC_URL = 'http://minio:9000';
+    if (config?.data) config.data.PUBLIC_URL = 'http://s3:7070';
     expect(publicUrlProblems(objects)).toHaveLength(6);
     expect(publicUrlProblems(objects)).toContainEqual(
-      'Deployment/tasks S3_PUBLIC_ENDPOINT: http://minio:9000 is not a host the Ingresses serve',
+      'Deployment/tasks S3_PUBLIC_ENDPOINT: http://s3:7070 is not a host the Ingresses serve',
     );
   });
 
@@ -305,7 +305,7 @@ describe('endpointsOf', () => {
     ],
     ['postgres://user:p%40ss@teams-postgres/teams', [['teams-postgres', 5432]]],
     ['postgresql://teams-postgres:5433/teams', [['teams-postgres', 5433]]],
-    ['http://minio:9000', [['minio', 9000]]],
+    ['http://s3:7070', [['s3', 7070]]],
     ['nats://nats', [['nats', 4222]]],
     ['redis://redis:6379/0', [['redis', 6379]]],
   ])('reads %s', (url, expected) => {

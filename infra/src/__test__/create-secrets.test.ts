@@ -25,7 +25,7 @@ describe('create-secrets.sh', () => {
       ['Secret', 'jwt-private-key', ['JWT_PRIVATE_KEY']],
       ['Secret', 'jwt-public-key', ['JWT_PUBLIC_KEY']],
       ['Secret', 'teams-postgres', ['POSTGRES_PASSWORD', 'DATABASE_URL']],
-      ['Secret', 'minio-credentials', ['S3_ACCESS_KEY', 'S3_SECRET_KEY']],
+      ['Secret', 's3-credentials', ['S3_ACCESS_KEY', 'S3_SECRET_KEY']],
     ]);
     expect(schemaProblems(secrets)).toEqual([]);
   });
@@ -39,10 +39,10 @@ describe('create-secrets.sh', () => {
     );
   });
 
-  it('makes MinIO credentials it accepts (user of 3+ characters, password of 8+)', () => {
+  it('makes S3 root credentials (an access key of 20 hex digits, a secret of 48)', () => {
     const secrets = printedSecrets() as unknown as ISecret[];
-    expect(decoded(secrets, 'minio-credentials', 'S3_ACCESS_KEY')).toMatch(/^[0-9a-f]{20}$/);
-    expect(decoded(secrets, 'minio-credentials', 'S3_SECRET_KEY')).toMatch(/^[0-9a-f]{48}$/);
+    expect(decoded(secrets, 's3-credentials', 'S3_ACCESS_KEY')).toMatch(/^[0-9a-f]{20}$/);
+    expect(decoded(secrets, 's3-credentials', 'S3_SECRET_KEY')).toMatch(/^[0-9a-f]{48}$/);
   });
 
   it('makes a matching ES256 (P-256) key pair in PEM', () => {
@@ -77,7 +77,7 @@ describe('create-secrets.sh', () => {
     for (const [name, key] of [
       ['jwt-public-key', 'JWT_PUBLIC_KEY'],
       ['teams-postgres', 'POSTGRES_PASSWORD'],
-      ['minio-credentials', 'S3_SECRET_KEY'],
+      ['s3-credentials', 'S3_SECRET_KEY'],
     ] as const) {
       expect(decoded(first ?? [], name, key)).not.toBe(decoded(second ?? [], name, key));
     }
@@ -136,7 +136,7 @@ describe('create-secrets.sh against a cluster', () => {
     expect(value(rotated, 'jwt-private-key', 'JWT_PRIVATE_KEY')).not.toBe(
       value(first, 'jwt-private-key', 'JWT_PRIVATE_KEY'),
     );
-    for (const name of ['teams-postgres', 'minio-credentials']) {
+    for (const name of ['teams-postgres', 's3-credentials']) {
       expect(rotated.find((s) => s.metadata?.name === name)).toEqual(
         first.find((s) => s.metadata?.name === name),
       );

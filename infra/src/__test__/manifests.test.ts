@@ -144,7 +144,7 @@ describe.each([
 
   it('keeps each store credential to the store and its one service', () => {
     expect(readersOfSecret(objects, 'teams-postgres')).toEqual(['teams', 'teams-postgres']);
-    expect(readersOfSecret(objects, 'minio-credentials')).toEqual(['minio', 'tasks']);
+    expect(readersOfSecret(objects, 's3-credentials')).toEqual(['s3', 'tasks']);
   });
 
   it.each(SERVICES)('gives %s exactly the variables of its contract', (service) => {
@@ -310,18 +310,26 @@ describe.each([
     expect(url.pathname).toBe(`/${store.get('POSTGRES_DB')}`);
   });
 
-  it('runs MinIO with the credentials tasks signs with, API on 9000 and console on 9001', () => {
-    const minio = envOf(objects, 'minio');
+  it('runs the S3 server with the credentials tasks signs with, its health path probed, on 7070', () => {
+    const s3 = envOf(objects, 's3');
     const tasks = envOf(objects, 'tasks');
-    expect(minio.get('MINIO_ROOT_USER')).toBe(tasks.get('S3_ACCESS_KEY'));
-    expect(minio.get('MINIO_ROOT_PASSWORD')).toBe(tasks.get('S3_SECRET_KEY'));
-    const container = mainContainer(objects, 'minio');
-    expect(container.ports?.map((p) => p.containerPort)).toEqual([9000, 9001]);
-    expect(container.readinessProbe?.httpGet?.path).toBe('/minio/health/ready');
-    expect(container.livenessProbe?.httpGet?.path).toBe('/minio/health/live');
+    expect(s3.get('ROOT_ACCESS_KEY_ID')).toBe(tasks.get('S3_ACCESS_KEY'));
+    expect(s3.get('ROOT_SECRET_ACCESS_KEY')).toBe(tasks.get('S3_SECRET_KEY'));
+    const container = mainContainer(objects, 's3');
+    expect(container.ports?.map((p) => p.containerPort)).toEqual([7070]);
+    const args = container.args ?? [];
+    expect(args.slice(args.indexOf('--port'), args.indexOf('--port') + 2)).toEqual([
+      '--port',
+      ':7070',
+    ]);
+    const health = args[args.indexOf('--health') + 1];
+    expect(container.readinessProbe?.httpGet?.path).toBe(health);
+    expect(container.livenessProbe?.httpGet?.path).toBe(health);
+    expect(args.slice(-2)).toEqual(['posix', '/data']);
+    expect(container.volumeMounts?.find((m) => m.name === 'data')?.mountPath).toBe('/data');
   });
 
-  it('routes taskforge.test through nginx: each API prefix to its service, the bucket to MinIO, the rest to the client', () => {
+  it('routes taskforge.test through nginx: each API prefix to its service, the bucket to the S3 server, the rest to the client', () => {
     const routes = ingressesIn(objects)
       .filter((ingress) => ingress.spec?.rules?.some((rule) => rule.host === INGRESS_HOST))
       .flatMap((ingress) => {
@@ -343,7 +351,7 @@ describe.each([
       ['taskforge', INGRESS_HOST, '/api/tickets', 'Prefix', 'tickets', 3000],
       ['taskforge', INGRESS_HOST, '/api/teams', 'Prefix', 'teams', 3000],
       ['taskforge', INGRESS_HOST, '/api/tasks', 'Prefix', 'tasks', 3000],
-      ['taskforge-attachments', INGRESS_HOST, '/taskforge-attachments', 'Prefix', 'minio', 9000],
+      ['taskforge-attachments', INGRESS_HOST, '/taskforge-attachments', 'Prefix', 's3', 7070],
       [
         'taskforge-notifications',
         INGRESS_HOST,

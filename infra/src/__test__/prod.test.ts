@@ -181,11 +181,11 @@ describe('overlays/prod', () => {
 
     /** Who may open which ports of whom; every pair not listed must be closed. */
     const REACHES: Record<string, Record<string, number[]>> = {
-      'ingress-nginx': { ...store(3000, ...SERVICES, CLIENT), minio: [9000] },
+      'ingress-nginx': { ...store(3000, ...SERVICES, CLIENT), s3: [7070] },
       auth: { ...common, 'auth-mongo': [27017] },
       tickets: { ...common, 'tickets-mongo': [27017] },
       teams: { ...common, 'teams-postgres': [5432] },
-      tasks: { ...common, 'tasks-mongo': [27017], minio: [9000] },
+      tasks: { ...common, 'tasks-mongo': [27017], s3: [7070] },
       notifications: { ...common, 'notifications-mongo': [27017] },
       // Replica set members talk to each other; the Job initiates every set.
       ...Object.fromEntries(MONGO_INSTANCES.map((name) => [name, store(27017, name)])),

@@ -17,7 +17,7 @@ export const COMMON_ENV = [
 
 /**
  * Each service's own variables: what its src/config.ts requires, and what the suite sets where
- * a default would be wrong (tasks' S3_PUBLIC_ENDPOINT must be the ingress, not MinIO).
+ * a default would be wrong (tasks' S3_PUBLIC_ENDPOINT must be the ingress, not the S3 server).
  */
 export const SERVICE_ENV: Record<string, string[]> = {
   auth: ['MONGO_URL', 'JWT_PRIVATE_KEY'],
@@ -58,7 +58,7 @@ export const REACHES: Record<string, string[]> = {
   auth: ['auth-mongo', 'nats', 'redis'],
   tickets: ['nats', 'redis', 'tickets-mongo'],
   teams: ['nats', 'redis', 'teams-postgres'],
-  tasks: ['minio', 'nats', 'redis', 'tasks-mongo'],
+  tasks: ['nats', 'redis', 's3', 'tasks-mongo'],
   notifications: ['nats', 'notifications-mongo', 'redis'],
 };
 
@@ -71,10 +71,10 @@ export const BASE_WORKLOADS = [
   'Deployment/teams',
   'Deployment/tickets',
   'StatefulSet/auth-mongo',
-  'StatefulSet/minio',
   'StatefulSet/nats',
   'StatefulSet/notifications-mongo',
   'StatefulSet/redis',
+  'StatefulSet/s3',
   'StatefulSet/tasks-mongo',
   'StatefulSet/teams-postgres',
   'StatefulSet/tickets-mongo',

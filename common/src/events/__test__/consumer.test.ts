@@ -143,6 +143,15 @@ describe('EventConsumer version gating', () => {
   it('terminates malformed messages and events that fail their schema, without looping', async () => {
     const durable = `malformed-${randomBytes(4).toString('hex')}`;
     const consumer = newConsumer(durable);
+    // The server announces each termination, with the reason the consumer gave.
+    const advisories = bus.nc.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.${EVENT_STREAM}.${durable}`,
+    );
+    const reasons: string[] = [];
+    void (async () => {
+      for await (const m of advisories)
+        reasons.push((m.json() as { reason?: string }).reason ?? '');
+    })();
     await consumer.start();
     try {
       await bus.js.publish('ticket.created', 'not json at all');
@@ -157,7 +166,14 @@ describe('EventConsumer version gating', () => {
       expect(lines.filter((l) => l.msg === 'malformed event terminated')).toHaveLength(1);
       expect(lines.filter((l) => l.msg === 'invalid event data terminated')).toHaveLength(1);
       expect(lines.filter((l) => l.msg === 'unknown schema version terminated')).toHaveLength(1);
+      await waitFor(() => reasons.length === 3);
+      expect(reasons).toEqual([
+        'malformed event',
+        'invalid event data',
+        'unknown schema version 99',
+      ]);
     } finally {
+      advisories.unsubscribe();
       await consumer.stop();
     }
   });
