@@ -168,6 +168,12 @@ start_ferretdb() {
     >>"$dir/ferretdb.log" 2>&1 &
   echo $! >"$dir/ferretdb.pid"
   wait_port "$port" FerretDB "$dir/ferretdb.log"
+  # An open port is not proof: another process may hold it, and FerretDB then exits at once.
+  sleep 0.3
+  if ! kill -0 "$(cat "$dir/ferretdb.pid")" 2>/dev/null; then
+    echo "FerretDB exited (port $port taken?); see $dir/ferretdb.log" >&2
+    exit 1
+  fi
 }
 
 start() {

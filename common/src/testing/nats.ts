@@ -1,3 +1,4 @@
+import { restartablePort } from './ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,16 +40,17 @@ async function waitForPortsFile(dir: string, child: ChildProcess): Promise<strin
 export async function startNats(): Promise<TestNats> {
   const dir = await mkdtemp(join(tmpdir(), 'tf-nats-'));
   const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
-  // `-p -1` picks a free port; a restart reuses the port it got, so clients reconnect.
+  // A restart reuses the port, so clients reconnect: one below the ephemeral range, which no
+  // other process is handed while this server is down.
   const launch = (port: string) =>
     spawn(
       bin,
       ['-js', '-sd', join(dir, 'store'), '-a', '127.0.0.1', '-p', port, '--ports_file_dir', dir],
       { stdio: 'ignore' },
     );
-  let child = launch('-1');
+  const port = String(await restartablePort());
+  let child = launch(port);
   const url = await waitForPortsFile(dir, child);
-  const port = new URL(url).port;
 
   const exited = (proc: ChildProcess) =>
     proc.exitCode !== null

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './ports';
+import { restartablePort } from '@taskforge/common/testing';
 
 const run = promisify(execFile);
 const DOCUMENTDB = resolve(__dirname, '..', '..', '..', 'scripts', 'documentdb.sh');
@@ -24,9 +24,9 @@ export interface OwnMongo {
 
 export async function startOwnMongo(): Promise<OwnMongo> {
   const dir = mkdtempSync(join(tmpdir(), 'tf-own-documentdb-'));
-  const pgPort = await freePort();
-  let port = await freePort();
-  while (port === pgPort) port = await freePort();
+  // Both are stopped and started again on the same port while other suites run.
+  const pgPort = await restartablePort();
+  const port = await restartablePort([pgPort]);
   const documentdb = (...args: string[]) => run(DOCUMENTDB, args).then(() => undefined);
   await documentdb('start', dir, String(pgPort), String(port));
   return {

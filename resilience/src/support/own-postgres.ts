@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './ports';
+import { restartablePort } from '@taskforge/common/testing';
 
 const run = promisify(execFile);
 
@@ -34,7 +34,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       : run(join(bin, tool), args);
   const data = join(dir, 'data');
   await pg('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8']);
-  const port = await freePort();
+  // Stopped and started again on this port while other suites run.
+  const port = await restartablePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const start = async () => {
     await pg('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', options, 'start']);

@@ -18,13 +18,15 @@ export interface TeamsTestContext extends PgServiceTestStack {
   stopConsumers(): Promise<void>;
 }
 
-/** The PostgreSQL test stack of common, migrated with the real command, and the app on it. */
+/** The PostgreSQL test stack of common, migrated with the real migrations, and the app on it. */
 export async function setupTeamsTest(
   options: { relay?: boolean; env?: Record<string, string> } = {},
 ): Promise<TeamsTestContext> {
   const stack = await startPgServiceTestStack({
     service: 'teams',
-    migrate: (_pool, url) => migrate(url, 'up'),
+    migrate: async (pool) => {
+      await migrate(pool, 'up');
+    },
     // The migration bookkeeping and the permission names the migrations insert.
     keepTables: [MIGRATIONS_TABLE, 'permissions'],
     relay: options.relay,

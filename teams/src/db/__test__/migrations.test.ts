@@ -1,15 +1,11 @@
 import { PERMISSIONS, PG_OUTBOX_DDL } from '@taskforge/common';
 import { startPostgres, type TestPostgres } from '@taskforge/common/testing';
 import { Pool } from 'pg';
-import { migrate } from '../../test/migrate';
+import { migrate, migrateCommand } from '../../test/migrate';
 import { MIGRATIONS_TABLE } from '../migration-files';
 
 let pg: TestPostgres;
 let pool: Pool;
-
-// Each migrate() is a node-pg-migrate process of its own (it is ESM-only, so it cannot run in
-// Jest): a few seconds each on a busy 2-core machine, and these tests run up to six.
-jest.setTimeout(120_000);
 
 beforeAll(async () => {
   pg = await startPostgres();
@@ -62,7 +58,7 @@ const ranMigrations = async () =>
 
 describe('the migrations', () => {
   it('run up, down to nothing, and up again to the same schema', async () => {
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     expect(await tables()).toEqual([
       'audit_logs',
       'outbox',
@@ -81,7 +77,7 @@ describe('the migrations', () => {
     ]);
     const first = await schemaOf(pool);
 
-    await migrate(pg.url, 'down', 'all');
+    await migrate(pool, 'down', 'all');
     expect(await tables()).toEqual([MIGRATIONS_TABLE]);
     expect(await ranMigrations()).toEqual([]);
     const leftovers = await pool.query(
@@ -89,25 +85,25 @@ describe('the migrations', () => {
     );
     expect(leftovers.rows).toEqual([]);
 
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     expect(await schemaOf(pool)).toEqual(first);
   });
 
   it('step down and up one migration at a time', async () => {
-    await migrate(pg.url, 'up');
-    await migrate(pg.url, 'down');
+    await migrate(pool, 'up');
+    await migrate(pool, 'down');
     expect(await tables()).not.toContain('audit_logs');
     expect(await tables()).toContain('teams');
-    await migrate(pg.url, 'down', '2');
+    await migrate(pool, 'down', 2);
     expect(await tables()).toEqual(['outbox', MIGRATIONS_TABLE]);
-    await migrate(pg.url, 'up', '1');
+    await migrate(pool, 'up', 1);
     expect(await ranMigrations()).toEqual(['0001_outbox', '0002_users']);
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     expect(await ranMigrations()).toHaveLength(4);
   });
 
   it('create the outbox exactly as common’s PG_OUTBOX_DDL does', async () => {
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     await pool.query('CREATE SCHEMA reference');
     const client = await pool.connect();
     try {
@@ -134,13 +130,13 @@ describe('the migrations', () => {
   });
 
   it('name every permission of the event catalogue', async () => {
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     const { rows } = await pool.query<{ name: string }>('SELECT name FROM permissions');
     expect(rows.map((row) => row.name).sort()).toEqual([...PERMISSIONS].sort());
   });
 
   it('index every lookup the API and the listeners make', async () => {
-    await migrate(pg.url, 'up');
+    await migrate(pool, 'up');
     const { rows } = await pool.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
     );
@@ -160,7 +156,12 @@ describe('the migrations', () => {
     );
   });
 
-  it('fail the command with a usage message on unknown arguments', async () => {
-    await expect(migrate(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });
-  });
+  it('run through the command a Kubernetes Job runs, which fails on unknown arguments', async () => {
+    // A process of its own (several seconds on a busy machine), so done once here.
+    await migrateCommand(pg.url, 'up');
+    expect(await ranMigrations()).toHaveLength(4);
+    await migrateCommand(pg.url, 'down', 'all');
+    expect(await tables()).toEqual([MIGRATIONS_TABLE]);
+    await expect(migrateCommand(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });
+  }, 120_000);
 });
