@@ -1,7 +1,7 @@
 export { generateJwtKeys, sessionCookie, signinCookie, testKeys, type KeyPair } from './auth';
 export { clearMongo, startMongo, type TestMongo } from './mongo';
 export { readEvents, startNats, waitFor, type TestNats } from './nats';
-export { restartablePort } from './ports';
+export { freePort, restartablePort } from './ports';
 export {
   API_HEADERS,
   documentedResponseChecker,

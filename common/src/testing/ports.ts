@@ -12,6 +12,11 @@ function listenOnce(port: number): Promise<number> {
   });
 }
 
+/** A port free now, from the kernel's ephemeral range. */
+export function freePort(): Promise<number> {
+  return listenOnce(0);
+}
+
 /** The first port of the kernel's ephemeral range (Linux; its usual value elsewhere). */
 function ephemeralStart(): number {
   try {

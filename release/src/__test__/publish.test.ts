@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@taskforge/common/testing';
 import { planRelease, release, PACKAGE } from '../release';
 
 /**
@@ -23,15 +23,6 @@ let dir: string;
 let registry: string;
 let verdaccio: ChildProcess;
 let npmrc: string;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
-    });
-  });
-}
 
 async function waitForRegistry(url: string): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
