@@ -401,7 +401,12 @@ export function serviceRuntimeProblems(objects: KubeObject[], readOnlyRoot: bool
     });
 }
 
-/** Store images carry a version tag (never `latest`); our own images are tagged by skaffold. */
+/**
+ * Store images carry a version tag (never `latest`); our own images are tagged by skaffold, and
+ * left untagged here they are `latest`, which Kubernetes pulls on every start unless told
+ * otherwise: `kubectl apply -k` on a cluster whose images were built in place (minikube's
+ * Docker, the cluster of `npm run cluster`) would try a registry and fail with ErrImagePull.
+ */
 export function imageProblems(objects: KubeObject[]): string[] {
   return podOwnersIn(objects).flatMap((workload) =>
     containersOf(workload).flatMap((container) => {
@@ -409,7 +414,10 @@ export function imageProblems(objects: KubeObject[]): string[] {
       const tag = imageTag(image);
       const where = `${idOf(workload)} container ${container.name}`;
       if (image.startsWith(OWN_IMAGE_PREFIX)) {
-        return tag || image.includes('@') ? [`${where}: leave ${image} untagged for skaffold`] : [];
+        if (tag || image.includes('@')) return [`${where}: leave ${image} untagged for skaffold`];
+        return container.imagePullPolicy === 'IfNotPresent'
+          ? []
+          : [`${where}: ${image} is built in place: imagePullPolicy IfNotPresent`];
       }
       const pinned =
         image.includes('@sha256:') || (tag !== undefined && tag !== 'latest' && /\d/.test(tag));

@@ -251,8 +251,10 @@ describe('the checks catch', () => {
     const objects = manifests();
     container(objects, 'redis').image = 'redis:latest';
     container(objects, 'auth').image = 'taskforge/auth:v1';
+    delete container(objects, 'tasks').imagePullPolicy;
     expect(imageProblems(objects)).toEqual([
       expect.stringContaining('untagged for skaffold'),
+      expect.stringContaining('tasks: taskforge/tasks is built in place: imagePullPolicy IfNotPresent'),
       expect.stringContaining('pin redis'),
     ]);
   });
