@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parseYamlDocuments } from './yaml-docs';
-import { imagePathOf, parseCopy, parseDockerfile } from './dockerfile';
+import { imagePathOf, parseCopy, parseDockerfile, stageChain } from './dockerfile';
 import { listFiles, matchFiles } from './glob';
 import { containersOf, imageName, podOwnersIn, type KubeObject } from './kube';
 import { OWN_IMAGE_PREFIX } from './checks';
@@ -129,6 +129,45 @@ export function dockerfileProblems(root: string, artifact: Artifact): string[] {
         }),
       ),
   );
+}
+
+/**
+ * A workspace folder that a non-root USER writes in (`npm run build -w svc` writes svc/build,
+ * `next dev` writes client/.next) must be made by a COPY --chown to that user: a folder that an
+ * earlier plain COPY made (`COPY svc/package.json svc/`) stays root's, and a later
+ * `COPY --chown=node:node svc svc` changes only what it copies, not the folder itself.
+ */
+export function ownershipProblems(root: string, artifact: Artifact): string[] {
+  const { stages } = readDockerfile(root, artifact);
+  if (!stages) return [];
+  const where = `artifact ${artifact.image}`;
+  const problems = new Set<string>();
+  for (const target of stages.map((stage) => stage.name).filter((n) => n !== undefined)) {
+    let user = 'root';
+    const made = new Map<string, string>();
+    for (const stage of stageChain(stages, target)) {
+      for (const { keyword, args } of stage.instructions) {
+        if (keyword === 'USER') user = args.split(':')[0] ?? 'root';
+        if (keyword === 'COPY' && !/--from=/.test(args)) {
+          const { dest } = parseCopy(args);
+          const folder = dest.replace(/^\.\//, '').split('/')[0] ?? '';
+          const owner = /--chown=([^:\s]+)/.exec(args)?.[1] ?? 'root';
+          if (folder && folder !== '.' && !made.has(folder)) made.set(folder, owner);
+        }
+        if ((keyword === 'RUN' || keyword === 'CMD') && user !== 'root' && user !== '0') {
+          for (const [, workspace] of args.matchAll(/(?:-w|--workspace)[ ,"]+([\w-]+)/g)) {
+            const owner = made.get(workspace ?? '');
+            if (owner !== undefined && owner !== user) {
+              problems.add(
+                `${where}: ${workspace}/ is made by a COPY without --chown=${user}, but ${user} writes in it (${keyword} ${args.slice(0, 60)})`,
+              );
+            }
+          }
+        }
+      }
+    }
+  }
+  return [...problems];
 }
 
 /**

@@ -7,6 +7,7 @@ import { CLIENT, IMAGES, SERVICES } from './suite';
 import {
   artifactImageProblems,
   dockerfileProblems,
+  ownershipProblems,
   effectiveConfigs,
   loadSkaffold,
   syncProblems,
@@ -95,6 +96,13 @@ describe.each(effectiveConfigs(config))('skaffold profile $profile', (effective)
   );
 
   it.each(artifacts.map((artifact) => [artifact.image, artifact]))(
+    '%s: the folders its non-root user writes in are that user\'s',
+    (_image, artifact) => {
+      expect(ownershipProblems(REPO_ROOT, artifact as Artifact)).toEqual([]);
+    },
+  );
+
+  it.each(artifacts.map((artifact) => [artifact.image, artifact]))(
     '%s: sync rules match files and put them where the image has them',
     (_image, artifact) => {
       expect(syncProblems(REPO_ROOT, artifact as Artifact)).toEqual([]);
@@ -161,6 +169,31 @@ describe('the skaffold checks catch', () => {
     expect(dockerfileProblems(root, artifact())).toEqual([
       'artifact taskforge/svc: COPY source package.json does not exist',
     ]);
+  });
+
+  it('a workspace folder made by root that the image\'s user builds into', () => {
+    const dockerfile = (copy: string) =>
+      write(
+        'svc/Dockerfile',
+        [
+          'FROM node:20 AS base',
+          'WORKDIR /repo',
+          copy,
+          'FROM base AS dev',
+          'COPY --chown=node:node svc svc',
+          'USER node',
+          'CMD ["npm", "run", "dev", "-w", "svc"]',
+          'FROM dev AS build',
+          'RUN npm run build -w svc',
+        ].join('\n'),
+      );
+    dockerfile('COPY svc/package.json svc/');
+    expect(ownershipProblems(root, artifact())).toEqual([
+      expect.stringContaining('svc/ is made by a COPY without --chown=node, but node writes in it (CMD'),
+      expect.stringContaining('(RUN npm run build -w svc)'),
+    ]);
+    dockerfile('COPY --chown=node:node svc/package.json svc/');
+    expect(ownershipProblems(root, artifact())).toEqual([]);
   });
 
   it('a sync rule that matches nothing or lands files in the wrong place', () => {
