@@ -45,7 +45,8 @@ export function runPgService<C extends BaseConfig & { DATABASE_URL: string }>(
       // An idle client losing its connection must not crash the process; the pool replaces it.
       pool.on('error', (err) => logger.warn({ err }, 'postgres idle client error'));
       try {
-        // Fails start-up at once when the database cannot be reached, as MongoDB's connect does.
+        // Fails when the database cannot be reached, as MongoDB's connect does (runService waits
+        // and tries again for a while).
         await pool.query('SELECT 1');
         await options.migrate?.(pool, logger);
       } catch (err) {

@@ -9,6 +9,7 @@ import { EventPublisher } from '../events/publisher';
 import { createLogger, type Logger } from '../logger';
 import { OutboxRelay, type OutboxStore } from '../outbox/relay';
 import { startService } from './start-service';
+import { untilReachable } from './until-reachable';
 
 /** What every service's app and listeners get from its start-up. */
 export interface ServiceContext<C> {
@@ -66,7 +67,8 @@ export interface RunServiceOptions<C extends BaseConfig, X, P = object> {
  * The start-up every service shares, whatever its database: config, the store, NATS (stream),
  * the outbox relay, Redis, the consumers, the HTTP server, and the shutdown in reverse (stop
  * accepting, stop consuming, stop the relay, drain NATS, close the store and Redis). Exits 1
- * with a clear message when the config is invalid or a store cannot be reached.
+ * with a clear message when the config is invalid or the store cannot be reached in time
+ * (`STORE_WAIT_MS`).
  */
 export function runService<C extends BaseConfig, X, P = object>(
   options: RunServiceOptions<C, X, P>,
@@ -75,7 +77,11 @@ export function runService<C extends BaseConfig, X, P = object>(
 
   const main = async () => {
     const config = options.readConfig();
-    const store = await options.openStore(config, logger);
+    const store = await untilReachable(
+      'the store',
+      () => options.openStore(config, logger),
+      logger,
+    );
 
     const bus = await connectEventBus({
       servers: config.NATS_URL,
