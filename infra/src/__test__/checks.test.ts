@@ -254,7 +254,9 @@ describe('the checks catch', () => {
     delete container(objects, 'tasks').imagePullPolicy;
     expect(imageProblems(objects)).toEqual([
       expect.stringContaining('untagged for skaffold'),
-      expect.stringContaining('tasks: taskforge/tasks is built in place: imagePullPolicy IfNotPresent'),
+      expect.stringContaining(
+        'tasks: taskforge/tasks is built in place: imagePullPolicy IfNotPresent',
+      ),
       expect.stringContaining('pin redis'),
     ]);
   });

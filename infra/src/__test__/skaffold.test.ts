@@ -96,7 +96,7 @@ describe.each(effectiveConfigs(config))('skaffold profile $profile', (effective)
   );
 
   it.each(artifacts.map((artifact) => [artifact.image, artifact]))(
-    '%s: the folders its non-root user writes in are that user\'s',
+    "%s: the folders its non-root user writes in are that user's",
     (_image, artifact) => {
       expect(ownershipProblems(REPO_ROOT, artifact as Artifact)).toEqual([]);
     },
@@ -171,7 +171,7 @@ describe('the skaffold checks catch', () => {
     ]);
   });
 
-  it('a workspace folder made by root that the image\'s user builds into', () => {
+  it("a workspace folder made by root that the image's user builds into", () => {
     const dockerfile = (copy: string) =>
       write(
         'svc/Dockerfile',
@@ -189,7 +189,9 @@ describe('the skaffold checks catch', () => {
       );
     dockerfile('COPY svc/package.json svc/');
     expect(ownershipProblems(root, artifact())).toEqual([
-      expect.stringContaining('svc/ is made by a COPY without --chown=node, but node writes in it (CMD'),
+      expect.stringContaining(
+        'svc/ is made by a COPY without --chown=node, but node writes in it (CMD',
+      ),
       expect.stringContaining('(RUN npm run build -w svc)'),
     ]);
     dockerfile('COPY --chown=node:node svc/package.json svc/');

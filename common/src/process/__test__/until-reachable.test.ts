@@ -1,6 +1,7 @@
 import { isUnreachable, untilReachable } from '../until-reachable';
 
-const unreachable = () => Object.assign(new Error('getaddrinfo EAI_AGAIN teams-postgres'), { code: 'EAI_AGAIN' });
+const unreachable = () =>
+  Object.assign(new Error('getaddrinfo EAI_AGAIN teams-postgres'), { code: 'EAI_AGAIN' });
 
 describe('untilReachable', () => {
   const logger = { warn: jest.fn() };
@@ -65,11 +66,17 @@ describe('untilReachable', () => {
   });
 
   it('tells a server that is not there yet from a broken request', () => {
-    expect(isUnreachable(Object.assign(new Error('x'), { name: 'MongooseServerSelectionError' }))).toBe(true);
+    expect(
+      isUnreachable(Object.assign(new Error('x'), { name: 'MongooseServerSelectionError' })),
+    ).toBe(true);
     expect(isUnreachable(Object.assign(new Error('starting up'), { code: '57P03' }))).toBe(true);
     expect(isUnreachable(new Error('connect ECONNREFUSED 10.88.1.4:5432'))).toBe(false);
-    expect(isUnreachable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
-    expect(isUnreachable(new Error('Connection refused\n\tIs the server running on that host'))).toBe(true);
+    expect(
+      isUnreachable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).toBe(true);
+    expect(
+      isUnreachable(new Error('Connection refused\n\tIs the server running on that host')),
+    ).toBe(true);
     expect(isUnreachable(Object.assign(new Error('duplicate key'), { code: 11000 }))).toBe(false);
     expect(isUnreachable(null)).toBe(false);
   });
