@@ -23,10 +23,10 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: not the build's static files, the icon or the health check.
+  // Pages only: not the build's static files, the icons or the health check.
   matcher: [
     {
-      source: '/((?!_next/static|_next/image|icon.svg|healthz).*)',
+      source: '/((?!_next/static|_next/image|icon.svg|favicon.ico|healthz).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

@@ -133,6 +133,24 @@ async function reload(page: Page): Promise<void> {
   await settled(page);
 }
 
+/**
+ * A GET from inside the page, with its cookies: it goes where the browser's requests go (through
+ * E2E_HOST_RESOLVER_RULES too), which Playwright's own request context, resolving in Node, would not.
+ */
+async function fetchInPage(
+  page: Page,
+  path: string,
+): Promise<{ status: number; contentType: string; text: string }> {
+  return page.evaluate(async (target) => {
+    const response = await fetch(target, { credentials: 'same-origin' });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      text: await response.text(),
+    };
+  }, path);
+}
+
 async function waitForLive(page: Page): Promise<void> {
   await page.locator('button.bell[data-live="connected"]').waitFor();
 }
@@ -148,7 +166,14 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox'],
+    // E2E_HOST_RESOLVER_RULES sends a host name elsewhere (the cluster's ingress on loopback),
+    // so that pages, API calls and presigned URLs all keep the suite's own host name.
+    args: [
+      '--no-sandbox',
+      ...(process.env.E2E_HOST_RESOLVER_RULES
+        ? [`--host-resolver-rules=${process.env.E2E_HOST_RESOLVER_RULES}`]
+        : []),
+    ],
   });
   ada = await openPerson('Ada Lovelace', `ada-${run}@taskforge.test`);
   bob = await openPerson('Bob Builder', `bob-${run}@taskforge.test`);
@@ -233,6 +258,24 @@ describe('the client in a browser', () => {
     expect(await inject('style')).toBe('refused by style-src-attr');
   });
 
+  it('serves its icon where browsers look for one, beside the one the pages link', async () => {
+    // Browsers ask for /favicon.ico whenever a page's own icon link is not in hand yet.
+    await goto(ada.page, '/signin');
+    const ico = await fetchInPage(ada.page, '/favicon.ico');
+    expect(ico.status).toBe(200);
+    expect(ico.contentType).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    const linked = await ada.page
+      .locator('link[rel="icon"]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+    expect(linked.some((href) => href.startsWith('/icon.svg'))).toBe(true);
+    const svg = await fetchInPage(
+      ada.page,
+      linked.find((href) => href.startsWith('/icon.svg'))!,
+    );
+    expect(svg.status).toBe(200);
+    expect(svg.text).toMatch(/^<svg /);
+  });
+
   it('signs two people up, with field errors from the API, and shows who is signed in', async () => {
     const page = ada.page;
     await goto(page, '/signup');
@@ -271,7 +314,7 @@ describe('the client in a browser', () => {
     await expectUi(bob.page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await expectUi(bob.page.getByText('Theme saved.')).toBeVisible();
     // The server renders the theme into the HTML, so the first paint is dark already.
-    const html = await (await bob.context.request.get('/teams')).text();
+    const { text: html } = await fetchInPage(bob.page, '/teams');
     expect(html).toMatch(/<html lang="en" data-theme="dark"/);
     await screenshot(bob.page, '02-profile-dark');
   });
@@ -519,9 +562,9 @@ describe('the client in a browser', () => {
     await expectUi(page.getByTestId('audit-log')).toContainText('task.created');
     await expectUi(page.getByTestId('audit-log')).not.toContainText('member.added');
     const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
-    const csv = await page.request.get(href ?? '');
-    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
-    expect(await csv.text()).toMatch(/task\.created/);
+    const csv = await fetchInPage(page, href ?? '');
+    expect(csv.contentType).toMatch(/text\/csv/);
+    expect(csv.text).toMatch(/task\.created/);
     await screenshot(page, '09-audit');
   });
 
