@@ -1,6 +1,6 @@
 export { generateJwtKeys, sessionCookie, signinCookie, testKeys, type KeyPair } from './auth';
 export { clearMongo, startMongo, type TestMongo } from './mongo';
-export { readEvents, startNats, waitFor, type TestNats } from './nats';
+export { consumerSettled, readEvents, startNats, waitFor, type TestNats } from './nats';
 export { freePort, restartablePort } from './ports';
 export {
   API_HEADERS,

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { EVENT_STREAM } from '../events/catalogue';
 import type { EventEnvelope } from '../events/envelope';
@@ -127,4 +127,38 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Waits until a durable consumer of the event stream has handled every message stored when it
+ * was called: delivered up to the stream's last sequence, nothing pending, nothing unacked.
+ *
+ * `num_pending` alone is not enough: nats-server counts a new message for its consumers on a
+ * loop of its own after it acknowledges the publish, so right after `publish()` resolves a
+ * consumer can report nothing pending for a message it has not seen. The stream's last sequence
+ * is current when the publish is acknowledged, and the consumer's delivered sequence only moves
+ * when it hands the message out. For consumers without a subject filter, which every durable of
+ * the suite is.
+ */
+export async function consumerSettled(
+  jsm: JetStreamManager,
+  durable: string,
+  { timeoutMs = 10_000, intervalMs = 50, stream = EVENT_STREAM } = {},
+): Promise<void> {
+  const config = (await jsm.consumers.info(stream, durable)).config;
+  if (config.filter_subject || config.filter_subjects?.length) {
+    throw new Error(`consumerSettled: ${durable} filters subjects, so it never reaches the end`);
+  }
+  const { state } = await jsm.streams.info(stream);
+  await waitFor(
+    async () => {
+      const info = await jsm.consumers.info(stream, durable);
+      return (
+        info.delivered.stream_seq >= state.last_seq &&
+        info.num_pending === 0 &&
+        info.num_ack_pending === 0
+      );
+    },
+    { timeoutMs, intervalMs },
+  );
 }

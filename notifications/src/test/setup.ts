@@ -1,6 +1,5 @@
 import {
   buildEvent,
-  EVENT_STREAM,
   EventConsumer,
   EventPublisher,
   type EventData,
@@ -8,7 +7,11 @@ import {
   type EventMetadata,
   type Subject,
 } from '@taskforge/common';
-import { startServiceTestStack, waitFor, type ServiceTestStack } from '@taskforge/common/testing';
+import {
+  consumerSettled,
+  startServiceTestStack,
+  type ServiceTestStack,
+} from '@taskforge/common/testing';
 import type { Express } from 'express';
 import { buildApp } from '../app';
 import { readConfig, type NotificationsConfig } from '../config';
@@ -127,10 +130,7 @@ export async function setupNotificationsTest(
       return event;
     },
     async settled() {
-      await waitFor(async () => {
-        const info = await stack.bus.jsm.consumers.info(EVENT_STREAM, DURABLE);
-        return info.num_pending === 0 && info.num_ack_pending === 0;
-      });
+      await consumerSettled(stack.bus.jsm, DURABLE);
     },
     async close() {
       await consumer.stop();

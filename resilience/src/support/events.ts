@@ -3,13 +3,12 @@ import {
   buildEvent,
   connectEventBus,
   createLogger,
-  EVENT_STREAM,
   EventPublisher,
   type EventBus,
   type EventData,
   type Subject,
 } from '@taskforge/common';
-import { waitFor } from '@taskforge/common/testing';
+import { consumerSettled as settledOnBus } from '@taskforge/common/testing';
 
 export const newId = () => randomBytes(12).toString('hex');
 
@@ -29,15 +28,9 @@ export function publisherOf(bus: EventBus) {
     publisher.publish(buildEvent(subject, data, actorId ? { actorId } : {}));
 }
 
-/** Waits until the durable consumer has nothing pending or unacknowledged. */
+/** Waits until the durable consumer has handled every event stored so far (see common's). */
 export function consumerSettled(bus: EventBus, durable: string, timeoutMs = 60_000) {
-  return waitFor(
-    async () => {
-      const info = await bus.jsm.consumers.info(EVENT_STREAM, durable);
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    },
-    { timeoutMs, intervalMs: 200 },
-  );
+  return settledOnBus(bus.jsm, durable, { timeoutMs, intervalMs: 200 });
 }
 
 export { randomUUID };

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { AckPolicy } from '@nats-io/jetstream';
 import mongoose, { Schema } from 'mongoose';
 import pino from 'pino';
 import {
+  consumerSettled,
   readEvents,
   startMongo,
   startNats,
@@ -89,10 +91,7 @@ function ticket(id: string, version: number, title = `t${version}`) {
 }
 
 async function consumerIdle(durable: string) {
-  return waitFor(async () => {
-    const info = await bus.jsm.consumers.info(EVENT_STREAM, durable);
-    return info.num_pending === 0 && info.num_ack_pending === 0;
-  });
+  return consumerSettled(bus.jsm, durable);
 }
 
 beforeAll(async () => {
@@ -327,5 +326,38 @@ describe('EventConsumer concurrency', () => {
       release();
       await consumer.stop();
     }
+  });
+});
+
+describe('consumerSettled (the tests’ wait for a consumer)', () => {
+  it('waits for an event published just before it, not for the consumer’s pending count', async () => {
+    const id = randomBytes(12).toString('hex');
+    const durable = `settle-${id}`;
+    const consumer = newConsumer(durable);
+    // The durable exists but nothing pulls from it yet: the event cannot have been handled.
+    await consumer.ensure();
+    await publisher.publish(buildEvent('ticket.created', ticket(id, 0)));
+    await expect(consumerSettled(bus.jsm, durable, { timeoutMs: 300 })).rejects.toThrow(
+      'waitFor timed out',
+    );
+
+    await consumer.start();
+    try {
+      await publisher.publish(buildEvent('ticket.updated', ticket(id, 1)));
+      await consumerSettled(bus.jsm, durable);
+      expect((await TicketReplica.findById(id).lean())?.version).toBe(1);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('refuses a consumer with a subject filter, whose delivered sequence stops short', async () => {
+    const durable = `filtered-${randomBytes(6).toString('hex')}`;
+    await bus.jsm.consumers.add(EVENT_STREAM, {
+      durable_name: durable,
+      filter_subject: 'ticket.created',
+      ack_policy: AckPolicy.Explicit,
+    });
+    await expect(consumerSettled(bus.jsm, durable)).rejects.toThrow('filters subjects');
   });
 });

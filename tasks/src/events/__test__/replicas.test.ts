@@ -6,7 +6,7 @@ import {
   type EventData,
   type Subject,
 } from '@taskforge/common';
-import { waitFor } from '@taskforge/common/testing';
+import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
 import { Membership, membershipId } from '../../models/membership';
@@ -49,11 +49,7 @@ const publish = <S extends Subject>(subject: S, data: EventData<S>) =>
   publisher.publish(buildEvent(subject, data));
 
 /** Waits until the consumer has nothing pending or unacknowledged: every event was handled. */
-const settled = () =>
-  waitFor(async () => {
-    const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
-    return info.num_pending === 0 && info.num_ack_pending === 0;
-  });
+const settled = () => consumerSettled(ctx.bus.jsm, durable);
 
 const membership = (teamId: string, userId: string) =>
   Membership.findById(membershipId(teamId, userId)).lean();

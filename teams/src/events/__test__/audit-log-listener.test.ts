@@ -6,7 +6,7 @@ import {
   SUBJECTS,
   type EventData,
 } from '@taskforge/common';
-import { readEvents, waitFor } from '@taskforge/common/testing';
+import { consumerSettled, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { directoryUser, rowsOf } from '../../test/factories';
 import { publish, requestMetadata, sampleData } from '../../test/events';
@@ -46,10 +46,7 @@ const auditRows = () =>
   );
 
 async function auditConsumerIdle() {
-  await waitFor(async () => {
-    const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, AUDIT_DURABLE);
-    return info.num_pending === 0 && info.num_ack_pending === 0;
-  });
+  await consumerSettled(ctx.bus.jsm, AUDIT_DURABLE);
 }
 
 describe('the audit log consumer', () => {

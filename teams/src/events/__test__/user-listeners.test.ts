@@ -1,5 +1,5 @@
 import { buildEvent, EVENT_STREAM } from '@taskforge/common';
-import { waitFor } from '@taskforge/common/testing';
+import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import { applyUserEvent, findUserById } from '../../db/users';
 import { publish, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
@@ -94,10 +94,7 @@ describe('the directory listeners on the teams durable consumer', () => {
 
     // The same user.created again, as a redelivery after a lost ack would bring it.
     await publish(ctx.bus, buildEvent('user.created', { ...user, firstName: 'Stale' }));
-    await waitFor(async () => {
-      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, DIRECTORY_DURABLE);
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    });
+    await consumerSettled(ctx.bus.jsm, DIRECTORY_DURABLE);
     expect(await findUserById(ctx.pool, user.id)).toMatchObject({
       firstName: 'Second',
       version: 1,

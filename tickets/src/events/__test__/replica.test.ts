@@ -1,13 +1,12 @@
 import {
   applyVersioned,
   EventConsumer,
-  EVENT_STREAM,
   findByEvent,
   Listener,
   resultFor,
   type EventData,
 } from '@taskforge/common';
-import { waitFor } from '@taskforge/common/testing';
+import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import mongoose, { Schema } from 'mongoose';
 import request from 'supertest';
 import { Ticket } from '../../models/ticket';
@@ -170,9 +169,6 @@ describe('replicating tickets from the stream with applyVersioned', () => {
       );
     }
     await replicaMatchesOwner(ticket.id);
-    await waitFor(async () => {
-      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    });
+    await consumerSettled(ctx.bus.jsm, durable);
   });
 });
