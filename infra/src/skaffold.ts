@@ -15,7 +15,7 @@ export interface SyncRule {
 export interface Artifact {
   image: string;
   context?: string;
-  docker?: { dockerfile?: string; target?: string };
+  docker?: { dockerfile?: string; target?: string; network?: string };
   sync?: { manual?: SyncRule[]; infer?: string[]; auto?: boolean };
 }
 

@@ -25,13 +25,13 @@ describe('skaffold.yaml', () => {
     expect(config.kind).toBe('Config');
   });
 
-  it('builds every service and the client from the repository root to its runtime stage, without pushing', () => {
+  it('builds every service and the client from the repository root to its runtime stage, on the host network, without pushing', () => {
     expect(config.build?.local?.push).toBe(false);
     expect(config.build?.artifacts).toEqual(
       IMAGES.map((service) => ({
         image: `taskforge/${service}`,
         context: '.',
-        docker: { dockerfile: `${service}/Dockerfile`, target: 'runtime' },
+        docker: { dockerfile: `${service}/Dockerfile`, target: 'runtime', network: 'host' },
       })),
     );
   });
@@ -50,14 +50,14 @@ describe('skaffold.yaml', () => {
     expect(dev?.build?.local?.push).toBe(false);
     for (const service of SERVICES) {
       const artifact = dev?.build?.artifacts?.find((a) => a.image === `taskforge/${service}`);
-      expect(artifact?.docker?.target).toBe('dev');
+      expect(artifact?.docker).toMatchObject({ target: 'dev', network: 'host' });
       expect(artifact?.sync?.manual).toEqual([
         { src: `${service}/src/**/*.ts`, dest: `/repo/${service}/src`, strip: `${service}/src/` },
       ]);
     }
     // next dev reloads pages, components and styles alike.
     const client = dev?.build?.artifacts?.find((a) => a.image === `taskforge/${CLIENT}`);
-    expect(client?.docker?.target).toBe('dev');
+    expect(client?.docker).toMatchObject({ target: 'dev', network: 'host' });
     expect(client?.sync?.manual).toEqual([
       { src: 'client/src/**/*', dest: '/repo/client/src', strip: 'client/src/' },
     ]);
