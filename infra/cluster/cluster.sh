@@ -4,6 +4,8 @@
 #
 #   npm run cluster -- build     build the binaries and the stand-in images' inputs (once, cached)
 #   npm run cluster -- up        start the cluster, build and load the images, deploy the suite
+#                                (with skaffold run where `build --with-skaffold` made it)
+#   npm run cluster -- deploy    build, load and deploy again on a cluster that is up
 #   npm run cluster -- test      the day's flow through the ingress (infra/cluster/test)
 #   npm run cluster -- down      stop everything and leave the machine as it was
 #   npm run cluster -- status    what runs, and the pods
@@ -264,19 +266,68 @@ up() {
   volumes
   ingress_up
   phase "ingress on 127.0.0.1:$INGRESS_PORT"
-  docker_up
-  "$HERE/images.sh" all
-  phase "images built"
-  "$HERE/images.sh" list | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
-  phase "images loaded into the node"
   deploy
   log "up in $((SECONDS - started)) s; kubectl: export KUBECONFIG=$KUBECONFIG"
 }
 
+# The images built and loaded into the node, the Secrets made and the dev overlay applied, by
+# skaffold where it is built, by kubectl otherwise; then every workload rolled out.
 deploy() {
-  "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
-  kubectl apply -k "$OVERLAY" >/dev/null
-  phase "dev overlay applied"
+  docker_up
+  if with_skaffold; then
+    "$HERE/images.sh" standins
+    phase "stand-in images built"
+    "$HERE/images.sh" list --standins | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
+    phase "stand-in images loaded into the node"
+    "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
+    skaffold_run
+    echo skaffold >"$DIR/deployed-by"
+    phase "skaffold run: images built, loaded and the dev overlay applied"
+  else
+    "$HERE/images.sh" all
+    phase "images built"
+    "$HERE/images.sh" list | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
+    phase "images loaded into the node"
+    "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
+    kubectl apply -k "$OVERLAY" >/dev/null
+    echo kubectl >"$DIR/deployed-by"
+    phase "dev overlay applied"
+  fi
+  rolled_out
+}
+
+# skaffold deploys when `build --with-skaffold` made it (TF_CLUSTER_SKAFFOLD=0: kubectl apply -k).
+with_skaffold() {
+  [ "${TF_CLUSTER_SKAFFOLD:-1}" != 0 ] && [ -x "$BIN/skaffold" ] &&
+    [ "$(cat "$BIN/skaffold.version" 2>/dev/null)" = "$(module_stamp skaffold "v$SKAFFOLD_VERSION")" ]
+}
+
+# `skaffold run` with the repository's skaffold.yaml as it is, the way it runs against kind:
+# skaffold builds with this Docker daemon and, for a context named kind-<name>, hands each
+# image to `kind load docker-image`, which a shim here answers by importing it into the node.
+skaffold_run() {
+  local home="$DIR/skaffold"
+  mkdir -p "$home/.skaffold" "$home/bin"
+  printf '%s\n' 'global:' '  collect-metrics: false' '  update-check: false' \
+    '  survey: {disable-prompt: true}' '  update: {disable-prompt: true}' >"$home/.skaffold/config"
+  cat >"$home/bin/kind" <<SHIM
+#!/usr/bin/env bash
+# kind's part in skaffold run: "kind load docker-image --name NAME IMAGE..." into the node.
+[ "\$1 \$2" = "load docker-image" ] || { echo "kind stand-in: only load docker-image: \$*" >&2; exit 1; }
+shift 2
+images=()
+while [ \$# -gt 0 ]; do case "\$1" in --name) shift ;; --name=*) ;; *) images+=("\$1") ;; esac; shift; done
+"$DOCKER" save "\${images[@]}" | ${CTR[*]} images import - >/dev/null
+SHIM
+  chmod +x "$home/bin/kind"
+  sed 's/\btaskforge$/kind-taskforge/' "$KUBECONFIG" >"$home/kubeconfig"
+  (cd "$ROOT" && HOME="$home" PATH="$home/bin:$PATH" KUBECONFIG="$home/kubeconfig" \
+    DOCKER_BUILDKIT=0 nice -n 10 "$BIN/skaffold" run --update-check=false --interactive=false \
+    --status-check=false) >"$DIR/log/skaffold.log" 2>&1 ||
+    { tail -20 "$DIR/log/skaffold.log" >&2; die "skaffold run failed (log: $DIR/log/skaffold.log)"; }
+}
+
+rolled_out() {
   local kind name
   for kind in statefulset deployment; do
     for name in $(kubectl get "$kind" -o name); do
@@ -295,6 +346,7 @@ down() {
     # The kubelet tears the pods down through CRI and CNI (their veths, mounts and namespaces).
     kubectl delete deploy,statefulset,daemonset,job --all -A --wait=false >/dev/null 2>&1 || true
     kubectl delete pod --all -A --grace-period=5 --timeout=90s >/dev/null 2>&1 || true
+    phase "pods deleted"
   fi
   local n
   for n in traefik coredns kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver; do
@@ -310,6 +362,7 @@ down() {
   stop_daemon containerd
   stop_daemon dockerd 30
   stop_daemon etcd
+  phase "daemons stopped"
   # The chains kube-proxy and the kubelet made, and ours.
   [ -x "$BIN/kube-proxy" ] && "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
   local ipt t
@@ -383,5 +436,5 @@ case "${1:-}" in
   cached) cached ;;
   kubectl) shift; exec kubectl "$@" ;;
   images) shift; docker_up; "$HERE/images.sh" "$@" ;;
-  *) sed -n '2,13s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

@@ -4,7 +4,8 @@
 #   images.sh all      the stand-ins for the registry images the manifests and Dockerfiles name,
 #                      tagged with exactly those names, then the suite's own images from its
 #                      Dockerfiles, unchanged, as skaffold builds them (target runtime)
-#   images.sh list     every image name the cluster needs
+#   images.sh standins the stand-ins only (skaffold run builds the suite's own)
+#   images.sh list [--standins]  every image name the cluster needs (or the stand-ins')
 # Needs a Docker daemon at $DOCKER_HOST (cluster.sh starts one).
 set -euo pipefail
 
@@ -56,7 +57,7 @@ registry_images() {
 list() {
   (cd "$ROOT" && registry_images)
   echo "$PAUSE"
-  printf 'taskforge/%s:latest\n' "${SERVICES[@]}"
+  [ "${1:-}" = --standins ] || printf 'taskforge/%s:latest\n' "${SERVICES[@]}"
 }
 
 # The stand-in folder for an image: its repository's last path part (ghcr.io/versity/versitygw
@@ -104,7 +105,7 @@ build_image() { # tag, stand-in
   rm -rf "$ctx"
 }
 
-all() {
+standins() {
   base
   if ! "$DOCKER" image inspect "$BASE" >/dev/null 2>&1; then
     "$DOCKER" import "$IMAGES/debian-bookworm.tar" "$BASE-rootfs" >/dev/null
@@ -138,7 +139,10 @@ all() {
       DOCKER_BUILDKIT=0 "$DOCKER" build --quiet -t "$image" - >/dev/null
     log "$image ($((SECONDS - started)) s)"
   done
-  local svc
+}
+
+services() {
+  local svc started
   for svc in "${SERVICES[@]}"; do
     started=$SECONDS
     (cd "$ROOT" && DOCKER_BUILDKIT=0 nice -n 10 "$DOCKER" build --quiet --network host \
@@ -149,7 +153,8 @@ all() {
 
 case "${1:-}" in
   base) base ;;
-  all) all ;;
-  list) list ;;
+  all) standins && services ;;
+  standins) standins ;;
+  list) list "${2:-}" ;;
   *) sed -n '2,8s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

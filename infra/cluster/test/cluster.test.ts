@@ -87,6 +87,30 @@ describe('the suite on a real cluster', () => {
     ).toEqual([]);
   });
 
+  it('runs the images that the deploying tool built: skaffold run, or kubectl apply -k', async () => {
+    const dir = process.env.TF_CLUSTER_DIR ?? '/var/tmp/taskforge-cluster';
+    const by = readFileSync(join(dir, 'deployed-by'), 'utf8').trim();
+    const deployments = await kubectlJson<{
+      items: {
+        metadata: { name: string; labels?: Record<string, string> };
+        spec: { template: { spec: { containers: { name: string; image: string }[] } } };
+      }[];
+    }>('get', 'deployments');
+    const services = ['auth', 'tickets', 'teams', 'tasks', 'notifications', 'client'];
+    for (const service of services) {
+      const deployment = deployments.items.find((d) => d.metadata.name === service);
+      const image = deployment?.spec.template.spec.containers[0]?.image ?? '';
+      if (by === 'skaffold') {
+        // skaffold tags what it built (the commit) and labels what it deployed with its run.
+        expect(image).toMatch(new RegExp(`^taskforge/${service}:(?!latest$)[\\w.-]+$`));
+        expect(deployment?.metadata.labels?.['skaffold.dev/run-id']).toBeTruthy();
+      } else {
+        expect(by).toBe('kubectl');
+        expect(image).toMatch(new RegExp(`^taskforge/${service}(:latest)?$`));
+      }
+    }
+  });
+
   it('gives no pod a route out of the cluster bridge', async () => {
     // /proc/net/route of a service's pod: destinations in hex, 00000000 is a default route.
     const routes = await kubectl('exec', 'deploy/tasks', '--', 'cat', '/proc/net/route');
