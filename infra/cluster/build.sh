@@ -70,8 +70,8 @@ build_kubernetes() {
 # stamp it was built at (stamp.sh): a new version or patch builds anew.
 build_module() { # binary, module, version, package
   local name="$1" module="$2" version="$3" pkg="$4" stamp patch
+  module_built "$name" "$version" && return 0
   stamp="$(module_stamp "$name" "$version")"
-  [ -x "$BIN/$name" ] && [ "$(cat "$BIN/$name.version" 2>/dev/null)" = "$stamp" ] && return 0
   log "$name $stamp"
   local dir src="$CACHE/src-$name" ldflags='-s -w'
   dir="$(go mod download -json "$module@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"

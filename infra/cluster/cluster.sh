@@ -111,12 +111,10 @@ install_packages() {
 
 cached() {
   local c
-  for c in "${COMPONENTS[@]}" mailpit; do [ -x "$BIN/$c" ] || return 1; done
+  for c in "${COMPONENTS[@]}"; do [ -x "$BIN/$c" ] || return 1; done
   # The binaries built from a module of their own, at the versions versions.env names.
-  [ "$(cat "$BIN/coredns.version" 2>/dev/null)" = "$(module_stamp coredns "v$COREDNS_VERSION")" ] &&
-    [ "$(cat "$BIN/traefik.version" 2>/dev/null)" = "$(module_stamp traefik "v$TRAEFIK_VERSION")" ] &&
-    [ "$(cat "$BIN/mailpit.version" 2>/dev/null)" = "$(module_stamp mailpit "v$MAILPIT_VERSION")" ] &&
-    [ -s "$CACHE/images/debian-bookworm.tar" ]
+  module_built coredns "v$COREDNS_VERSION" && module_built traefik "v$TRAEFIK_VERSION" &&
+    module_built mailpit "v$MAILPIT_VERSION" && [ -s "$CACHE/images/debian-bookworm.tar" ]
 }
 
 build() {
@@ -273,33 +271,29 @@ up() {
 # The images built and loaded into the node, the Secrets made and the dev overlay applied, by
 # skaffold where it is built, by kubectl otherwise; then every workload rolled out.
 deploy() {
+  # skaffold builds the suite's own images; this builds the rest (or all, for kubectl).
+  local by=kubectl images=all
+  if with_skaffold; then by=skaffold images=standins; fi
   docker_up
-  if with_skaffold; then
-    "$HERE/images.sh" standins
-    phase "stand-in images built"
-    "$HERE/images.sh" list --standins | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
-    phase "stand-in images loaded into the node"
-    "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
+  "$HERE/images.sh" "$images"
+  phase "images built ($images)"
+  "$HERE/images.sh" list "$images" | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
+  phase "images loaded into the node ($images)"
+  "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
+  if [ "$by" = skaffold ]; then
     skaffold_run
-    echo skaffold >"$DIR/deployed-by"
-    phase "skaffold run: images built, loaded and the dev overlay applied"
+    phase "skaffold run: the suite's images built, loaded and the dev overlay applied"
   else
-    "$HERE/images.sh" all
-    phase "images built"
-    "$HERE/images.sh" list | xargs "$DOCKER" save | "${CTR[@]}" images import - >/dev/null
-    phase "images loaded into the node"
-    "$ROOT/infra/scripts/create-secrets.sh" >/dev/null
     kubectl apply -k "$OVERLAY" >/dev/null
-    echo kubectl >"$DIR/deployed-by"
     phase "dev overlay applied"
   fi
+  echo "$by" >"$DIR/deployed-by"
   rolled_out
 }
 
 # skaffold deploys when `build --with-skaffold` made it (TF_CLUSTER_SKAFFOLD=0: kubectl apply -k).
 with_skaffold() {
-  [ "${TF_CLUSTER_SKAFFOLD:-1}" != 0 ] && [ -x "$BIN/skaffold" ] &&
-    [ "$(cat "$BIN/skaffold.version" 2>/dev/null)" = "$(module_stamp skaffold "v$SKAFFOLD_VERSION")" ]
+  [ "${TF_CLUSTER_SKAFFOLD:-1}" != 0 ] && module_built skaffold "v$SKAFFOLD_VERSION"
 }
 
 # `skaffold run` with the repository's skaffold.yaml as it is, the way it runs against kind:

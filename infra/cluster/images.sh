@@ -5,7 +5,8 @@
 #                      tagged with exactly those names, then the suite's own images from its
 #                      Dockerfiles, unchanged, as skaffold builds them (target runtime)
 #   images.sh standins the stand-ins only (skaffold run builds the suite's own)
-#   images.sh list [--standins]  every image name the cluster needs (or the stand-ins')
+#   images.sh list [all|standins]  the names of the images either of those builds (all: every
+#                      image the cluster needs)
 # Needs a Docker daemon at $DOCKER_HOST (cluster.sh starts one).
 set -euo pipefail
 
@@ -57,7 +58,7 @@ registry_images() {
 list() {
   (cd "$ROOT" && registry_images)
   echo "$PAUSE"
-  [ "${1:-}" = --standins ] || printf 'taskforge/%s:latest\n' "${SERVICES[@]}"
+  [ "${1:-all}" = standins ] || printf 'taskforge/%s:latest\n' "${SERVICES[@]}"
 }
 
 # The stand-in folder for an image: its repository's last path part (ghcr.io/versity/versitygw
@@ -156,5 +157,5 @@ case "${1:-}" in
   all) standins && services ;;
   standins) standins ;;
   list) list "${2:-}" ;;
-  *) sed -n '2,8s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,9s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by build.sh and cluster.sh. The stamp of a binary built from a module of the proxy:
+# Sourced by build.sh and cluster.sh (after they set $BIN). The stamp of a binary built from a module of the proxy:
 # its version, and when infra/cluster/patches/<name>-*.patch exist, a checksum of them, so a
 # changed or new patch builds the binary anew just as a new version does.
 module_stamp() { # name, version
@@ -11,4 +11,9 @@ module_stamp() { # name, version
     # shellcheck disable=SC2086
     echo "$2+patches.$(cat $patches | sha256sum | cut -c1-12)"
   fi
+}
+
+# Whether $BIN holds the binary built at that version and the patches there are now.
+module_built() { # name, version
+  [ -x "$BIN/$1" ] && [ "$(cat "$BIN/$1.version" 2>/dev/null)" = "$(module_stamp "$1" "$2")" ]
 }
