@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EmailDelivery } from '../models/email-delivery';
+import type { QueryFilter } from 'mongoose';
+import { EmailDelivery, type EmailDeliveryAttrs } from '../models/email-delivery';
 import { Notification } from '../models/notification';
 import { UserReplica, type NotificationFrequency } from '../models/user';
 import { digestEmail } from '../email/templates';
@@ -26,7 +27,7 @@ export async function runDigest(
   frequency: DigestFrequency,
   now = new Date(),
 ): Promise<DigestResult> {
-  const waiting = {
+  const waiting: QueryFilter<EmailDeliveryAttrs> = {
     frequency,
     $or: [
       { status: 'digest' },

@@ -7,7 +7,7 @@ import {
   sendPageHeaders,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { Types, type RootFilterQuery } from 'mongoose';
+import { Types, type QueryFilter } from 'mongoose';
 import { z } from 'zod';
 import {
   Notification,
@@ -34,8 +34,8 @@ const listQuery = z.object({
 
 type ListQuery = z.output<typeof listQuery>;
 
-function filterFor(userId: string, query: ListQuery): RootFilterQuery<NotificationAttrs> {
-  const conditions: RootFilterQuery<NotificationAttrs>[] = [{ recipientId: userId }];
+function filterFor(userId: string, query: ListQuery): QueryFilter<NotificationAttrs> {
+  const conditions: QueryFilter<NotificationAttrs>[] = [{ recipientId: userId }];
   if (query.unread) conditions.push({ read: false });
   if (query.cursor) {
     const { at, id } = query.cursor;

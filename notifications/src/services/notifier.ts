@@ -1,5 +1,5 @@
 import { retryOnConflict } from '@taskforge/common';
-import { EmailDelivery } from '../models/email-delivery';
+import { EmailDelivery, type DeliveryStatus } from '../models/email-delivery';
 import {
   Notification,
   notificationIdFor,
@@ -132,14 +132,14 @@ export class Notifier {
   }
 
   private async ensureEmail(notificationId: string, recipientId: string): Promise<void> {
-    let status = 'pending';
+    let status: DeliveryStatus | undefined = 'pending';
     try {
       await retryOnConflict(() =>
         EmailDelivery.create({ _id: notificationId, recipientId, status }),
       );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      status = (await EmailDelivery.findById(notificationId, { status: 1 }).lean())?.status ?? '';
+      status = (await EmailDelivery.findById(notificationId, { status: 1 }).lean())?.status;
     }
     if (status === 'pending') await this.deps.enqueueEmail(notificationId);
   }

@@ -82,18 +82,9 @@ export function activityFor(event: ActivityEvent): ActivityAttrs | undefined {
   }
 }
 
-interface WriteErrorLike {
-  code?: number;
-  err?: { code?: number };
-}
-
 function onlyDuplicates(err: unknown): boolean {
-  const { code, writeErrors } = err as { code?: number; writeErrors?: WriteErrorLike[] };
-  // Mongoose's insertMany copies the driver's write errors with a spread, which keeps `err` but
-  // drops the `code` getter: read both.
-  if (writeErrors && writeErrors.length > 0) {
-    return writeErrors.every((e) => (e.code ?? e.err?.code) === 11000);
-  }
+  const { code, writeErrors } = err as { code?: number; writeErrors?: { code?: number }[] };
+  if (writeErrors && writeErrors.length > 0) return writeErrors.every((e) => e.code === 11000);
   return code === 11000;
 }
 

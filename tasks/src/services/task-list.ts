@@ -5,7 +5,7 @@ import {
   TASK_STATUSES,
   type SerializedError,
 } from '@taskforge/common';
-import type { RootFilterQuery } from 'mongoose';
+import type { QueryFilter } from 'mongoose';
 import { z } from 'zod';
 import {
   CUSTOM_FIELD_KEY,
@@ -197,8 +197,8 @@ export function listFilter(
   query: ListQuery,
   userId: string,
   now: Date,
-): { $and: RootFilterQuery<TaskAttrs>[] } {
-  const conditions: RootFilterQuery<TaskAttrs>[] = [{ teamId: query.teamId, deletedAt: null }];
+): { $and: QueryFilter<TaskAttrs>[] } {
+  const conditions: QueryFilter<TaskAttrs>[] = [{ teamId: query.teamId, deletedAt: null }];
   if (query.status) conditions.push({ status: { $in: query.status } });
   if (query.priority) conditions.push({ priority: { $in: query.priority } });
   if (query.assigneeId === 'me') conditions.push({ assigneeId: userId });
@@ -233,7 +233,7 @@ export function searchWords(q: string): string[] {
  * must then begin a word of the title or description. Without a word (only punctuation),
  * nothing matches. Words hold no regex metacharacters: they go into the pattern as they are.
  */
-function searchConditions(q: string): RootFilterQuery<TaskAttrs>[] {
+function searchConditions(q: string): QueryFilter<TaskAttrs>[] {
   const words = searchWords(q);
   if (words.length === 0) return [{ _id: { $in: [] } }];
   return [
@@ -249,7 +249,7 @@ function searchConditions(q: string): RootFilterQuery<TaskAttrs>[] {
  * Everything after the cursor in (field, _id) order. MongoDB sorts null before any date, so
  * ascending runs nulls first and descending runs them last; comparisons never match null.
  */
-function afterCursor(sort: Sort, cursor: Cursor): RootFilterQuery<TaskAttrs> {
+function afterCursor(sort: Sort, cursor: Cursor): QueryFilter<TaskAttrs> {
   const field = SORT_FIELDS[sort.field];
   const value =
     cursor.value === null
@@ -263,7 +263,7 @@ function afterCursor(sort: Sort, cursor: Cursor): RootFilterQuery<TaskAttrs> {
     const rest = { [field]: null, _id: { [next]: id } };
     return sort.direction === 1 ? { $or: [rest, { [field]: { $ne: null } }] } : rest;
   }
-  const branches: RootFilterQuery<TaskAttrs>[] = [
+  const branches: QueryFilter<TaskAttrs>[] = [
     { [field]: { [next]: value } },
     { [field]: value, _id: { [next]: id } },
   ];
@@ -276,7 +276,7 @@ export function listPageQuery(
   query: ListQuery,
   userId: string,
   now: Date,
-  within?: RootFilterQuery<TaskAttrs>,
+  within?: QueryFilter<TaskAttrs>,
 ) {
   const sort = parseSort(query.sort);
   const filter = listFilter(query, userId, now);
@@ -306,7 +306,7 @@ export async function findListPage(
 ): Promise<Array<TaskAttrs & { _id: unknown }>> {
   const sort = parseSort(query.sort);
   const field = SORT_FIELDS[sort.field];
-  const read = (within?: RootFilterQuery<TaskAttrs>) =>
+  const read = (within?: QueryFilter<TaskAttrs>) =>
     listPageQuery(query, userId, now, within)
       .select({ outbox: 0 })
       .lean<Array<TaskAttrs & { _id: unknown }>>();

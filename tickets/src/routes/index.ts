@@ -6,7 +6,7 @@ import {
   sendPageHeaders,
 } from '@taskforge/common';
 import { Router } from 'express';
-import type { RootFilterQuery } from 'mongoose';
+import type { QueryFilter } from 'mongoose';
 import { z } from 'zod';
 import { PRICE_MAX, Ticket, toTicketResponse, type TicketAttrs } from '../models/ticket';
 
@@ -52,9 +52,9 @@ function escapeRegex(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-function filterFor(query: ListQuery): RootFilterQuery<TicketAttrs> {
+function filterFor(query: ListQuery): QueryFilter<TicketAttrs> {
   // Listed = neither reserved by an order nor deleted.
-  const conditions: RootFilterQuery<TicketAttrs>[] = [{ orderId: null, deletedAt: null }];
+  const conditions: QueryFilter<TicketAttrs>[] = [{ orderId: null, deletedAt: null }];
   if (query.userId !== undefined) conditions.push({ userId: query.userId });
   if (query.minPrice !== undefined) conditions.push({ price: { $gte: query.minPrice } });
   if (query.maxPrice !== undefined) conditions.push({ price: { $lte: query.maxPrice } });
