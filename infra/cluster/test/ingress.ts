@@ -194,7 +194,7 @@ export async function kubectlJson<T>(...args: string[]): Promise<T> {
 
 export interface PodList {
   items: {
-    metadata: { name: string; labels?: Record<string, string> };
+    metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
     spec: { containers: { image: string; imagePullPolicy?: string }[] };
     status: {
       phase: string;
