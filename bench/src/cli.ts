@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,8 +10,8 @@ import { StatsCache } from '../../tasks/src/services/stats-cache';
 import { launchStack } from '../../stack/src/launch';
 import { measureEvents, type EventsResult } from './events';
 import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
-import { runLoad, type LoadResult, type LoadOptions } from './load';
-import { MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
+import { hotRoutes, measureHttp, startBareExpress } from './http';
+import { gatewayPid, MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
 import { renderMarkdown, type BenchResults } from './report';
 import { seedThroughApi, signUp } from './seed';
 
@@ -22,10 +21,13 @@ Starts the local stack on free ports, seeds it through the API, measures, and wr
 bench/results/<date>.json, <date>.md and latest.md. Takes about 8 minutes on 2 cores.
 
   --duration <s>   seconds of load per HTTP route (default 10)
-  --connections <n>  autocannon connections (default 10)
+  --connections <n,…> autocannon connections, one HTTP pass each (default 10,100)
   --only <phases>  comma-separated: http,events,growth (default all)
   --max-growth <n> largest growth set (default 100000)
   --label <text>   a word saved with the results (e.g. "before")
+  --profile        the services and the gateway run with an inspector on loopback; the first
+                   HTTP pass profiles each route's process, and the results get the ten
+                   heaviest functions of each
   --no-build       run the services' last build instead of \`npm run build\`
   --out <dir>      where results go (default bench/results)
   -h, --help       this text`;
@@ -36,23 +38,12 @@ function log(message: string): void {
   process.stdout.write(`[bench] ${message}\n`);
 }
 
-/** The raw node:http server, in its own process like a service. */
-async function startRawServer(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'raw-server.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<string>((done, fail) => {
-    child.stdout.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
-    child.once('exit', (code) => fail(new Error(`raw server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10,100' },
+      profile: { type: 'boolean', default: false },
       only: { type: 'string', default: 'http,events,growth' },
       'max-growth': { type: 'string', default: String(GROWTH_SIZES[GROWTH_SIZES.length - 1]) },
       label: { type: 'string', default: '' },
@@ -66,7 +57,7 @@ async function main(): Promise<void> {
     return;
   }
   const durationS = Number(values.duration);
-  const connections = Number(values.connections);
+  const connections = values.connections.split(',').map(Number);
   const phases = new Set(values.only.split(','));
   const maxGrowth = Number(values['max-growth']);
 
@@ -78,13 +69,16 @@ async function main(): Promise<void> {
     root,
     dir,
     build: !values['no-build'],
-    env: { RATE_LIMIT_MAX: '100000000' },
+    env: {
+      RATE_LIMIT_MAX: '100000000',
+      ...(values.profile ? { NODE_OPTIONS: '--inspect=127.0.0.1:0' } : {}),
+    },
   });
-  const raw = await startRawServer();
+  const bare = await startBareExpress();
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
-      raw.stop();
+      bare.stop();
       await mongoose.disconnect().catch(() => undefined);
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -113,69 +107,32 @@ async function main(): Promise<void> {
 
     sampler.start();
     if (phases.has('http')) {
-      const load = (opts: Omit<LoadOptions, 'connections' | 'durationS'>) =>
-        runLoad({ connections, durationS, ...opts });
-      const cookie = { cookie: data.admin.cookie };
-      const team = encodeURIComponent(data.teamId);
-      log('HTTP: raw node:http baseline');
-      results.baseline.push(await load({ url: `${raw.url}/` }));
-      let n = 0;
-      const routes: Array<[string, Omit<LoadOptions, 'connections' | 'durationS'>]> = [
-        [
-          'GET /api/users/currentuser',
-          { url: `${serviceUrl('auth')}/api/users/currentuser`, headers: cookie },
-        ],
-        [
-          'GET /api/tickets/:id',
-          { url: `${serviceUrl('tickets')}/api/tickets/${data.ticketIds[0]}`, headers: cookie },
-        ],
-        ['GET /api/tickets', { url: `${serviceUrl('tickets')}/api/tickets`, headers: cookie }],
-        [
-          'POST /api/tickets',
-          {
-            url: `${serviceUrl('tickets')}/api/tickets`,
-            method: 'POST',
-            headers: cookie,
-            body: () => ({ title: `Load ticket ${(n += 1)}`, price: 25 }),
-          },
-        ],
-        [
-          'GET /api/tasks?teamId=…&status=todo',
-          {
-            url: `${serviceUrl('tasks')}/api/tasks?teamId=${team}&status=todo`,
-            headers: cookie,
-          },
-        ],
-        [
-          'PATCH /api/tasks/:id',
-          {
-            url: `${serviceUrl('tasks')}/api/tasks/${data.taskIds[0]}`,
-            method: 'PATCH',
-            headers: cookie,
-            // Round robin over the seeded tasks, each write a real change.
-            path: () => `/api/tasks/${data.taskIds[n % data.taskIds.length]}`,
-            body: () => ({ title: `Load update ${(n += 1)}` }),
-          },
-        ],
-        [
-          'GET /api/tasks/stats',
-          { url: `${serviceUrl('tasks')}/api/tasks/stats?teamId=${team}`, headers: cookie },
-        ],
-        [
-          'GET /api/notifications/unread-count',
-          {
-            url: `${serviceUrl('notifications')}/api/notifications/unread-count`,
-            headers: { cookie: data.members[0]!.cookie },
-          },
-        ],
-      ];
-      for (const [route, options] of routes) {
-        log(`HTTP: ${route}`);
-        const result: LoadResult = await load(options);
-        results.http.push({ route, ...result });
-      }
-      log('HTTP: raw node:http baseline again (drift check)');
-      results.baseline.push(await load({ url: `${raw.url}/` }));
+      // A team of 1,000 tasks for the page figure: the seeded ones and the rest in bulk.
+      await insertGrowthTasks(
+        tasksDatabase(stack.stores.MONGO_URL ?? ''),
+        {
+          teamId: data.teamId,
+          creatorId: data.admin.id,
+          assignees: [data.admin.id, ...data.members.map((m) => m.id)],
+        },
+        0,
+        1_000 - data.taskIds.length,
+      );
+      const measured = await measureHttp({
+        routes: hotRoutes(data, data.teamId),
+        serviceUrl,
+        gatewayUrl: stack.url,
+        bareUrl: bare.url,
+        connections,
+        durationS,
+        log,
+        profile: values.profile
+          ? { pids: { ...pids, gateway: gatewayPid(stack.child.pid!) }, root }
+          : undefined,
+      });
+      results.http = measured.http;
+      if (values.profile) results.profiles = measured.profiles;
+      results.baseline = measured.baseline;
     }
 
     let events: EventsResult | undefined;
@@ -187,7 +144,7 @@ async function main(): Promise<void> {
           tasksUrl: serviceUrl('tasks'),
           notificationsUrl: serviceUrl('notifications'),
           natsUrl: stack.natsUrl,
-          ratePerS: 10,
+          ratePerS: 20,
           seconds: 20,
           burst: 1000,
         }),

@@ -44,6 +44,12 @@ export function servicePids(stackPid: number): Partial<Record<ServiceName, numbe
   return pids;
 }
 
+/** The stack's own process, which runs the gateway: the parent of the services. */
+export function gatewayPid(stackPid: number): number | undefined {
+  const [service] = Object.values(servicePids(stackPid));
+  return service === undefined ? undefined : parentOf(service);
+}
+
 /** Resident memory in MiB. */
 export function rssMiB(pid: number): number | undefined {
   try {

@@ -1,5 +1,7 @@
+import { renderProfiles, type ProcessProfile } from './cpu-profile';
 import type { EventsResult } from './events';
 import type { GrowthRow } from './growth';
+import type { RouteKind } from './http';
 import type { LoadResult } from './load';
 import type { ServiceName } from './memory';
 
@@ -10,10 +12,22 @@ export interface BenchResults {
   /** Phases that failed, with the reason: their figures are missing. */
   failures?: string[];
   machine: Record<string, unknown>;
-  settings: { connections: number; durationS: number; rateLimitMax: number };
-  /** The raw node:http endpoint, at the start and at the end of the HTTP phase. */
-  baseline: LoadResult[];
-  http: Array<LoadResult & { route: string }>;
+  /** One HTTP pass per connection count (a single number in results before 2026-12-04). */
+  settings: { connections: number | number[]; durationS: number; rateLimitMax: number };
+  /**
+   * The baseline at the start and at the end of each pass: bare Express (raw node:http in
+   * results before 2026-12-04, which name no connections).
+   */
+  baseline: Array<LoadResult & { connections?: number }>;
+  http: Array<
+    LoadResult & {
+      route: string;
+      kind?: RouteKind;
+      connections?: number;
+      via?: 'direct' | 'gateway';
+    }
+  >;
+  profiles?: ProcessProfile[];
   events?: EventsResult;
   growth?: GrowthRow[];
   memory: {
@@ -73,6 +87,107 @@ function table(header: string[], rows: Array<Array<string | number>>): string {
   ].join('\n');
 }
 
+function baselines(results: BenchResults, connections: number) {
+  return results.baseline.filter((b) => (b.connections ?? 0) === connections);
+}
+
+/** The mean of a pass's two baseline figures (req/s). */
+export function bareMean(results: BenchResults, connections: number): number {
+  const figures = baselines(results, connections);
+  return figures.reduce((sum, b) => sum + b.rps, 0) / figures.length;
+}
+
+const MIB_TO_MB = 1.048576;
+
+interface TargetRow {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const SHARE_TARGETS: Array<[RouteKind, number, string]> = [
+  ['no-store', 0.7, '`currentuser`'],
+  ['read-by-id', 0.35, 'reads by id'],
+  ['page', 0.15, 'pages of 20'],
+  ['write', 0.1, 'writes with their outbox event'],
+];
+
+/** Each target of the performance issue beside what this run measured. */
+export function targetRows(results: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const levels = [...new Set(results.http.map((r) => r.connections ?? 0))].filter((c) => c > 0);
+  for (const connections of levels) {
+    const base = bareMean(results, connections);
+    const direct = results.http.filter((r) => r.connections === connections && r.via === 'direct');
+    for (const [kind, share, name] of SHARE_TARGETS) {
+      for (const r of direct.filter((d) => d.kind === kind)) {
+        rows.push({
+          target: `${name} ≥ ${share} × bare Express, ${connections} connections: \`${r.route}\``,
+          measured: `${fixed(r.rps / base, 2)} ×`,
+          met: r.rps / base >= share && r.errors + r.non2xx === 0,
+        });
+      }
+    }
+    for (const r of direct) {
+      const gw = results.http.find(
+        (g) => g.connections === connections && g.via === 'gateway' && g.route === r.route,
+      );
+      if (!gw) continue;
+      const cost = 1 - gw.rps / r.rps;
+      rows.push({
+        target: `the gateway adds ≤ 15 %, ${connections} connections: \`${r.route}\``,
+        measured: `${fixed(cost * 100, 0)} % fewer req/s, p50 ${r.p50Ms} → ${gw.p50Ms} ms`,
+        met: cost <= 0.15 && gw.errors + gw.non2xx === 0,
+      });
+    }
+  }
+  const most = Math.max(0, ...levels);
+  if (most >= 100) {
+    for (const r of results.http.filter((h) => h.connections === most && h.via === 'direct')) {
+      rows.push({
+        target: `p99 ≤ 10 × p50 at ${most} connections: \`${r.route}\``,
+        measured: `${r.p99Ms} / ${r.p50Ms} ms`,
+        met: r.p99Ms <= 10 * Math.max(r.p50Ms, 1),
+      });
+    }
+  }
+  const e = results.events;
+  if (e) {
+    rows.push(
+      {
+        target: `assignment → SSE p50 ≤ 30 ms at ${e.endToEnd.ratePerS}/s`,
+        measured: `${e.endToEnd.p50Ms} ms`,
+        met: e.endToEnd.ratePerS >= 20 && e.endToEnd.p50Ms <= 30 && e.endToEnd.lost === 0,
+      },
+      {
+        target: `assignment → SSE p99 ≤ 100 ms at ${e.endToEnd.ratePerS}/s`,
+        measured: `${e.endToEnd.p99Ms} ms`,
+        met: e.endToEnd.ratePerS >= 20 && e.endToEnd.p99Ms <= 100 && e.endToEnd.lost === 0,
+      },
+      {
+        target: 'tasks → notifications ≥ 25 % of raw JetStream',
+        measured: `${fixed((e.throughput.eventsPerS / e.rawThroughput.eventsPerS) * 100)} %`,
+        met: e.throughput.eventsPerS >= 0.25 * e.rawThroughput.eventsPerS,
+      },
+    );
+  }
+  for (const [service, rss] of Object.entries(results.memory.idle)) {
+    rows.push({
+      target: `${service} idle RSS ≤ 120 MB`,
+      measured: `${fixed(rss * MIB_TO_MB)} MB`,
+      met: rss * MIB_TO_MB <= 120,
+    });
+  }
+  for (const [service, rss] of Object.entries(results.memory.load)) {
+    rows.push({
+      target: `${service} RSS under load ≤ 250 MB`,
+      measured: `${fixed(rss * MIB_TO_MB)} MB`,
+      met: rss * MIB_TO_MB <= 250,
+    });
+  }
+  return rows;
+}
+
 /** The results as the markdown table the README links. */
 export function renderMarkdown(results: BenchResults): string {
   const parts: string[] = [];
@@ -87,27 +202,53 @@ export function renderMarkdown(results: BenchResults): string {
   );
 
   if (results.http.length > 0) {
-    const base = results.baseline.reduce((sum, b) => sum + b.rps, 0) / results.baseline.length;
-    parts.push(
-      '',
-      `## HTTP (autocannon, ${results.settings.connections} connections, ${results.settings.durationS} s per route, straight to each service)`,
-      '',
-      `Baseline: raw \`node:http\` JSON endpoint, ${results.baseline.map((b) => fixed(b.rps, 0)).join(' and ')} req/s ` +
-        `(start and end of the phase; ratios use their mean, ${fixed(base, 0)}).`,
-      '',
-      table(
-        ['route', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs raw node:http'],
-        results.http.map((r) => [
-          `\`${r.route}\``,
-          fixed(r.rps, 0),
-          r.p50Ms,
-          r.p99Ms,
-          r.errors,
-          r.non2xx,
-          `${fixed((r.rps / base) * 100)} %`,
-        ]),
-      ),
-    );
+    const levels = [...new Set(results.http.map((r) => r.connections ?? 0))];
+    for (const connections of levels) {
+      const base = bareMean(results, connections);
+      const rows = results.http.filter((r) => (r.connections ?? 0) === connections);
+      const direct = rows.filter((r) => r.via !== 'gateway');
+      const through = (route: string) => rows.find((r) => r.via === 'gateway' && r.route === route);
+      parts.push(
+        '',
+        `## HTTP, ${connections} connections (autocannon, ${results.settings.durationS} s per route)`,
+        '',
+        `Baseline: bare Express 5 answering a small JSON body, ` +
+          `${baselines(results, connections)
+            .map((b) => fixed(b.rps, 0))
+            .join(
+              ' and ',
+            )} req/s (start and end of the pass; ratios use their mean, ${fixed(base, 0)}). ` +
+          'Each route straight to its service, then through the local stack’s gateway.',
+        '',
+        table(
+          [
+            'route',
+            'req/s',
+            'p50 ms',
+            'p99 ms',
+            '× bare Express',
+            'gateway req/s',
+            'gateway p50 / p99 ms',
+            'gateway costs',
+            'errors + non-2xx',
+          ],
+          direct.map((r) => {
+            const gw = through(r.route);
+            return [
+              `\`${r.route}\``,
+              fixed(r.rps, 0),
+              r.p50Ms,
+              r.p99Ms,
+              fixed(r.rps / base, 2),
+              gw ? fixed(gw.rps, 0) : '–',
+              gw ? `${gw.p50Ms} / ${gw.p99Ms}` : '–',
+              gw ? `${fixed((1 - gw.rps / r.rps) * 100, 0)} %` : '–',
+              r.errors + r.non2xx + (gw ? gw.errors + gw.non2xx : 0),
+            ];
+          }),
+        ),
+      );
+    }
   }
 
   const e = results.events;
@@ -189,6 +330,23 @@ export function renderMarkdown(results: BenchResults): string {
         'by due date) read every match and sort them (the store reads no index in order; see ' +
         'docs/architecture.md).',
     );
+  }
+
+  const targets = targetRows(results);
+  if (targets.length > 0) {
+    parts.push(
+      '',
+      '## Targets (issue 20)',
+      '',
+      table(
+        ['target', 'measured', 'met'],
+        targets.map((t) => [t.target, t.measured, t.met ? 'yes' : '**no**']),
+      ),
+    );
+  }
+
+  if (results.profiles && results.profiles.length > 0) {
+    parts.push('', renderProfiles(results.profiles));
   }
 
   if (results.failures && results.failures.length > 0) {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { matchRoute, type IngressRoute } from './ingress';
@@ -30,8 +30,15 @@ export function createGateway(options: GatewayOptions): Express {
     return route ? { route, target: options.upstream(route.service, route.port) } : undefined;
   };
 
+  // Connections to the services are kept and reused, as ingress-nginx keeps its upstreams'.
+  // Without an agent the proxy opens one per request and asks the service to close it. A kept
+  // connection is dropped a second before the service's keep-alive timeout (its Keep-Alive
+  // header), so none is reused as the service closes it.
+  const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+
   const proxy = createProxyMiddleware<IncomingMessage, ServerResponse>({
     router: (req) => targetOf(req)?.target,
+    agent,
     xfwd: true,
     ws: true,
     // An SSE stream is open for as long as the browser keeps it; ingress sets long timeouts too.

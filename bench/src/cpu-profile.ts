@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { relative } from 'node:path';
+
+/** V8's `.cpuprofile` (what `node --cpu-prof` writes): a call tree and the samples taken. */
+export interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    hitCount?: number;
+  }[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotFunction {
+  /** `name (file:line)`, with the file relative to the repository or `node_modules/<package>`. */
+  where: string;
+  selfMs: number;
+  /** Share of the time this process was busy (idle left out), in %. */
+  share: number;
+}
+
+export interface ProcessProfile {
+  name: string;
+  sampledMs: number;
+  /** Share of the samples that were not idle (the process's CPU use while profiled), in %. */
+  busy: number;
+  top: HotFunction[];
+}
+
+const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
+
+function shorten(url: string, root: string): string {
+  const path = url.replace(/^file:\/\//, '');
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) return path.slice(modules + 1);
+  return path.startsWith(root) ? relative(root, path) : path || '(native)';
+}
+
+/**
+ * Self time per function: each sample's interval is charged to the function on top of the
+ * stack then. Functions of the same name and place (several closures) are summed.
+ */
+export function hottest(profile: CpuProfile, root: string, count = 10): ProcessProfile['top'] {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    const node = byNode.get(id);
+    if (!node || node.callFrame.functionName === '(idle)') return;
+    total += us;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = functionName || '(anonymous)';
+    const key = IDLE.has(name) ? name : `${name} (${shorten(url, root)}:${lineNumber + 1})`;
+    self.set(key, (self.get(key) ?? 0) + us);
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([where, us]) => ({
+      where,
+      selfMs: Math.round(us / 100) / 10,
+      share: total ? Math.round((us / total) * 1000) / 10 : 0,
+    }));
+}
+
+/** The loopback ports a process listens on (from /proc: its sockets' inodes). */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports: number[] = [];
+  for (const line of readFileSync(`/proc/${pid}/net/tcp`, 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    // local address, state 0A (LISTEN), inode
+    if (cols[3] === '0A' && cols[9] && inodes.has(cols[9])) {
+      ports.push(parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
+}
+
+/**
+ * A process's V8 profiler through its inspector (the process runs with
+ * `--inspect=127.0.0.1:0`; its port is found among the ports it listens on). Profiles one
+ * window of time, such as one route under load, rather than the process's whole life.
+ */
+export class Profiler {
+  private next = 1;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.addEventListener('message', (event: MessageEvent) => {
+      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+      if (message.id !== undefined) this.waiting.get(message.id)?.(message.result);
+    });
+  }
+
+  static async attach(pid: number): Promise<Profiler> {
+    for (const port of listeningPorts(pid)) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/json/list`, {
+          signal: AbortSignal.timeout(1000),
+        });
+        const [target] = (await res.json()) as { webSocketDebuggerUrl?: string }[];
+        if (!target?.webSocketDebuggerUrl) continue;
+        const socket = new WebSocket(target.webSocketDebuggerUrl);
+        await new Promise((done, fail) => {
+          socket.addEventListener('open', done, { once: true });
+          socket.addEventListener('error', fail, { once: true });
+        });
+        const profiler = new Profiler(socket);
+        await profiler.call('Profiler.enable');
+        return profiler;
+      } catch {
+        // not the inspector: the service's own port, or a store's
+      }
+    }
+    throw new Error(`process ${pid} has no inspector (is it running with --inspect?)`);
+  }
+
+  private call(method: string, params: object = {}): Promise<unknown> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (result) => {
+        this.waiting.delete(id);
+        resolve(result);
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.call('Profiler.start');
+  }
+
+  async stop(): Promise<CpuProfile> {
+    return ((await this.call('Profiler.stop')) as { profile: CpuProfile }).profile;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A profile's summary: time sampled, the share busy, the heaviest functions. */
+export function summarize(name: string, profile: CpuProfile, root: string): ProcessProfile {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let idle = 0;
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    all += us;
+    if (byNode.get(id) === '(idle)') idle += us;
+  });
+  return {
+    name,
+    sampledMs: Math.round(all / 1000),
+    busy: all ? Math.round(((all - idle) / all) * 1000) / 10 : 0,
+    top: hottest(profile, root),
+  };
+}
+
+export function renderProfiles(profiles: ProcessProfile[]): string {
+  const lines = [
+    '## CPU profiles (V8 through the inspector, one route under load at a time)',
+    '',
+    'The ten heaviest functions by self time; shares are of the time the process was busy.',
+    '',
+  ];
+  for (const p of profiles) {
+    lines.push(
+      `### ${p.name}: ${(p.sampledMs / 1000).toFixed(1)} s sampled, ${p.busy} % busy`,
+      '',
+      '| function | self ms | share |',
+      '| --- | --- | --- |',
+      ...p.top.map((f) => `| \`${f.where.replace(/\|/g, '\\|')}\` | ${f.selfMs} | ${f.share} % |`),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
