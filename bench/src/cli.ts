@@ -18,7 +18,7 @@ import { seedThroughApi, signUp } from './seed';
 const USAGE = `Usage: npm run bench -- [options]
 
 Starts the local stack on free ports, seeds it through the API, measures, and writes
-bench/results/<date>.json, <date>.md and latest.md. Takes about 8 minutes on 2 cores.
+bench/results/<date>.json, <date>.md and latest.md. Takes about 20 minutes on 2 cores.
 
   --duration <s>   seconds of load per HTTP route (default 10)
   --connections <n,…> autocannon connections, one HTTP pass each (default 10,100)
