@@ -44,6 +44,11 @@ export function createGateway(options: GatewayOptions): Express {
     // An SSE stream is open for as long as the browser keeps it; ingress sets long timeouts too.
     proxyTimeout: 0,
     on: {
+      // Connection is hop-by-hop: a client's `Connection: close` ends its own connection to the
+      // gateway, not the gateway's kept connection to the service.
+      proxyReq: (proxyReq) => {
+        proxyReq.setHeader('connection', 'keep-alive');
+      },
       error: (err, req, res) => {
         const service = targetOf(req as IncomingMessage)?.route.service ?? 'upstream';
         options.onError?.(err, service);

@@ -89,6 +89,28 @@ describe('the gateway', () => {
     expect(last.forwardedProto).toBe('http');
   });
 
+  it('reuses its connections to a service instead of opening one per request', async () => {
+    let connections = 0;
+    const count = () => {
+      connections += 1;
+    };
+    auth.server.on('connection', count);
+    try {
+      // Two in flight at a time, twenty in all: the agent keeps what it opened.
+      for (let i = 0; i < 10; i += 1) {
+        const replies = await Promise.all([
+          request(app).get(`/api/users/reuse-${i}-a`),
+          request(app).get(`/api/users/reuse-${i}-b`),
+        ]);
+        expect(replies.map((r) => r.status)).toEqual([200, 200]);
+      }
+      expect(connections).toBeGreaterThan(0);
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      auth.server.off('connection', count);
+    }
+  });
+
   it('answers 503 in the error shape for a service this stack does not run', async () => {
     const res = await request(app).get('/api/teams').expect(503);
     expect(res.body).toEqual({
