@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isPortOpen } from './ports';
+import { canBind, ephemeralRangeStart } from './ports';
 
 /** A stack started by another program (benchmarks, fault scripts) through the CLI. */
 export interface LaunchedStack {
@@ -19,12 +19,22 @@ export interface LaunchedStack {
   stop(): Promise<number | null>;
 }
 
-/** A base port whose whole block (gateway, services, stores) is free. */
+const STACK_PORTS = 17;
+
+/**
+ * A base port whose whole block (gateway, services, stores) is free, below the kernel's
+ * ephemeral range. Above it, the many outgoing connections of a benchmark or a test run can
+ * hold one of the block's ports as their local end, and a store could not bind it (Redis
+ * "did not start" once, right after a bench run).
+ */
 export async function freeStackBase(): Promise<number> {
+  const blocks = Math.floor((ephemeralRangeStart() - STACK_PORTS - 20_000) / 20);
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 2000) * 20;
-    const busy = await Promise.all(Array.from({ length: 17 }, (_, i) => isPortOpen(base + i)));
-    if (!busy.some(Boolean)) return base;
+    const base = 20_000 + Math.floor(Math.random() * blocks) * 20;
+    const free = await Promise.all(
+      Array.from({ length: STACK_PORTS }, (_, i) => canBind(base + i)),
+    );
+    if (free.every(Boolean)) return base;
   }
 }
 

@@ -1,4 +1,5 @@
-import { createConnection } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningProcess } from './processes';
 
@@ -11,6 +12,31 @@ export function isPortOpen(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/** Whether a listener could bind 127.0.0.1:`port` now (it is not in use in any way). */
+export function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first port of the kernel's ephemeral range. A server's port should lie below it: a port
+ * in it may be the local end of any process's outgoing connection, which a server cannot bind.
+ */
+export function ephemeralRangeStart(): number {
+  try {
+    const low = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    if (Number.isSafeInteger(low) && low > 2048) return low;
+  } catch {
+    // not Linux
+  }
+  return 32768;
 }
 
 /** Waits until something listens on `port`, failing early if `proc` dies. */
