@@ -20,7 +20,9 @@ export async function applyVersioned<T extends Versioned>(
   if (event.version === 0) {
     try {
       // Two consumers inserting the same replica: one wins, the other gets the duplicate key.
-      await retryOnConflict(() => model.create({ ...fields, _id: event.id, version: 0 } as Partial<T>));
+      await retryOnConflict(() =>
+        model.create({ ...fields, _id: event.id, version: 0 } as Partial<T>),
+      );
       return 'apply';
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return 'duplicate';
