@@ -29,7 +29,8 @@ export interface ThroughputResult {
 }
 
 export interface EventsResult {
-  endToEnd: LatencyResult & { ratePerS: number };
+  /** `backlogSeconds`: how long notifications took to work through what earlier phases left. */
+  endToEnd: LatencyResult & { ratePerS: number; backlogSeconds?: number };
   rawLatency: LatencyResult;
   throughput: ThroughputResult & {
     httpWritesPerS: number;
@@ -174,6 +175,14 @@ export async function measureEvents(options: {
   const assigner = new Assigner(data, options.tasksUrl);
   const streams = await assigner.openStreams(options.notificationsUrl);
   try {
+    // The phases before this one (the HTTP writes) leave notifications events to work through:
+    // measured on top of that backlog, latency would be the backlog's. Wait until it is done.
+    const backlogStart = performance.now();
+    while (performance.now() - backlogStart < 300_000) {
+      if ((await consumerProgress(natsUrl, 'notifications')).open === 0) break;
+      await sleep(200);
+    }
+    const backlogSeconds = round((performance.now() - backlogStart) / 1000);
     // Warm-up: the first assignments pay for caches and connections.
     await atSteadyRate(10, 2, () => assigner.assignNext());
     await sleep(2000);
@@ -186,6 +195,7 @@ export async function measureEvents(options: {
       ...latencyOf(assigner.latencies, assigner.outstanding),
       failedWrites: assigner.failures,
       ratePerS: options.ratePerS,
+      backlogSeconds,
     };
 
     // Sustained: a burst of assignments as fast as 16 clients go, until notifications acked all.

@@ -283,7 +283,11 @@ export function renderMarkdown(results: BenchResults): string {
       '',
       `End to end: from the \`PATCH /api/tasks/:id\` that assigns a task leaving the client to the ` +
         `\`notification\` arriving on the assignee's SSE stream; ${e.endToEnd.samples} samples, ` +
-        `${e.endToEnd.lost} lost, ${e.endToEnd.failedWrites ?? 0} writes failed. Sustained: HTTP writes ran at ` +
+        `${e.endToEnd.lost} lost, ${e.endToEnd.failedWrites ?? 0} writes failed` +
+        (e.endToEnd.backlogSeconds !== undefined
+          ? `, measured once notifications had worked through what the phases before left (${e.endToEnd.backlogSeconds} s)`
+          : '') +
+        `. Sustained: HTTP writes ran at ` +
         `${fixed(e.throughput.httpWritesPerS, 0)}/s (${e.throughput.failedWrites} failed); ` +
         (e.throughput.caughtUp
           ? `events/s counts until notifications' durable consumer had acked the last one.`
