@@ -119,7 +119,7 @@ async function main(): Promise<void> {
         1_000 - data.taskIds.length,
       );
       const measured = await measureHttp({
-        routes: hotRoutes(data, data.teamId),
+        routes: hotRoutes(data),
         serviceUrl,
         gatewayUrl: stack.url,
         bareUrl: bare.url,

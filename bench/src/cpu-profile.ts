@@ -30,41 +30,14 @@ export interface ProcessProfile {
   top: HotFunction[];
 }
 
-const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
+/** V8's pseudo-frames, shown by name alone (they have no place in the code). */
+const PSEUDO = new Set(['(program)', '(garbage collector)']);
 
 function shorten(url: string, root: string): string {
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('/node_modules/');
   if (modules >= 0) return path.slice(modules + 1);
   return path.startsWith(root) ? relative(root, path) : path || '(native)';
-}
-
-/**
- * Self time per function: each sample's interval is charged to the function on top of the
- * stack then. Functions of the same name and place (several closures) are summed.
- */
-export function hottest(profile: CpuProfile, root: string, count = 10): ProcessProfile['top'] {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const us = profile.timeDeltas[i] ?? 0;
-    const node = byNode.get(id);
-    if (!node || node.callFrame.functionName === '(idle)') return;
-    total += us;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = functionName || '(anonymous)';
-    const key = IDLE.has(name) ? name : `${name} (${shorten(url, root)}:${lineNumber + 1})`;
-    self.set(key, (self.get(key) ?? 0) + us);
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([where, us]) => ({
-      where,
-      selfMs: Math.round(us / 100) / 10,
-      share: total ? Math.round((us / total) * 1000) / 10 : 0,
-    }));
 }
 
 /** The loopback ports a process listens on (from /proc: its sockets' inodes). */
@@ -152,21 +125,39 @@ export class Profiler {
   }
 }
 
-/** A profile's summary: time sampled, the share busy, the heaviest functions. */
+/**
+ * A profile's summary in one pass over its samples: the time sampled, the share busy, and the
+ * ten heaviest functions by self time (each sample's interval is charged to the function on top
+ * of the stack then; closures of the same name and place are summed).
+ */
 export function summarize(name: string, profile: CpuProfile, root: string): ProcessProfile {
-  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
-  let idle = 0;
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
   let all = 0;
+  let busy = 0;
   profile.samples.forEach((id, i) => {
     const us = profile.timeDeltas[i] ?? 0;
     all += us;
-    if (byNode.get(id) === '(idle)') idle += us;
+    const frame = byNode.get(id);
+    if (!frame || frame.functionName === '(idle)') return;
+    busy += us;
+    const fn = frame.functionName || '(anonymous)';
+    const key = PSEUDO.has(fn) ? fn : `${fn} (${shorten(frame.url, root)}:${frame.lineNumber + 1})`;
+    self.set(key, (self.get(key) ?? 0) + us);
   });
+  const top = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([where, us]) => ({
+      where,
+      selfMs: Math.round(us / 100) / 10,
+      share: busy ? Math.round((us / busy) * 1000) / 10 : 0,
+    }));
   return {
     name,
     sampledMs: Math.round(all / 1000),
-    busy: all ? Math.round(((all - idle) / all) * 1000) / 10 : 0,
-    top: hottest(profile, root),
+    busy: all ? Math.round((busy / all) * 1000) / 10 : 0,
+    top,
   };
 }
 
