@@ -28,9 +28,19 @@ export interface ThroughputResult {
   eventsPerS: number;
 }
 
+/** Where an assignment's time goes, each stage from the PATCH leaving (p50 / p99 ms). */
+export interface StageTimes {
+  /** The PATCH answered. */
+  answered: { p50Ms: number; p99Ms: number };
+  /** Its `task.updated` on the bus (the outbox relay published it). */
+  published: { p50Ms: number; p99Ms: number };
+  /** The notification on the assignee's SSE stream. */
+  delivered: { p50Ms: number; p99Ms: number };
+}
+
 export interface EventsResult {
   /** `backlogSeconds`: how long notifications took to work through what earlier phases left. */
-  endToEnd: LatencyResult & { ratePerS: number; backlogSeconds?: number };
+  endToEnd: LatencyResult & { ratePerS: number; backlogSeconds?: number; stages?: StageTimes };
   rawLatency: LatencyResult;
   throughput: ThroughputResult & {
     httpWritesPerS: number;
@@ -50,6 +60,10 @@ export class Assigner {
   private readonly pending = new Map<string, number>();
   private next = 0;
   readonly latencies: number[] = [];
+  /** Per assignment (same key as `pending`): when it was sent, answered, published. */
+  private readonly sentAt = new Map<string, number>();
+  private readonly answered: number[] = [];
+  private readonly published: number[] = [];
   failures = 0;
 
   constructor(
@@ -74,6 +88,32 @@ export class Assigner {
     );
   }
 
+  /** Watches the bus for each assignment's `task.updated` (a plain subscription, no consumer). */
+  async watchBus(natsUrl: string): Promise<{ close(): Promise<void> }> {
+    const nc = await connect({ servers: natsUrl });
+    nc.subscribe('task.updated', {
+      callback: (_err, msg) => {
+        const data = msg.json<{ data?: { id?: string; assigneeId?: string | null } }>().data;
+        const sentAt = this.sentAt.get(`${data?.id}:${data?.assigneeId}`);
+        if (sentAt !== undefined) this.published.push(performance.now() - sentAt);
+      },
+    });
+    await nc.flush();
+    return { close: () => nc.close() };
+  }
+
+  stages(): StageTimes {
+    const of = (values: number[]) => ({
+      p50Ms: round(percentile(values, 50)),
+      p99Ms: round(percentile(values, 99)),
+    });
+    return {
+      answered: of(this.answered),
+      published: of(this.published),
+      delivered: of(this.latencies),
+    };
+  }
+
   /** One assignment: the next task, to the member who does not hold it. */
   async assignNext(): Promise<void> {
     const taskId = this.data.taskIds[this.next % this.data.taskIds.length]!;
@@ -82,13 +122,16 @@ export class Assigner {
     const candidates = this.data.members.filter((m) => m.id !== current);
     const member = candidates[this.next % candidates.length]!;
     this.assignee.set(taskId, member.id);
-    this.pending.set(`${taskId}:${member.id}`, performance.now());
+    const sentAt = performance.now();
+    this.pending.set(`${taskId}:${member.id}`, sentAt);
+    this.sentAt.set(`${taskId}:${member.id}`, sentAt);
     const res = await fetch(`${this.tasksUrl}/api/tasks/${taskId}`, {
       method: 'PATCH',
       headers: { cookie: this.data.admin.cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ assigneeId: member.id }),
     });
     await res.arrayBuffer();
+    this.answered.push(performance.now() - sentAt);
     if (res.status !== 200) {
       this.pending.delete(`${taskId}:${member.id}`);
       this.failures += 1;
@@ -102,6 +145,9 @@ export class Assigner {
 
   reset(): void {
     this.pending.clear();
+    this.sentAt.clear();
+    this.answered.length = 0;
+    this.published.length = 0;
     this.latencies.length = 0;
     this.failures = 0;
   }
@@ -174,6 +220,7 @@ export async function measureEvents(options: {
   const { data, natsUrl } = options;
   const assigner = new Assigner(data, options.tasksUrl);
   const streams = await assigner.openStreams(options.notificationsUrl);
+  const bus = await assigner.watchBus(natsUrl);
   try {
     // The phases before this one (the HTTP writes) leave notifications events to work through:
     // measured on top of that backlog, latency would be the backlog's. Wait until it is done.
@@ -196,6 +243,7 @@ export async function measureEvents(options: {
       failedWrites: assigner.failures,
       ratePerS: options.ratePerS,
       backlogSeconds,
+      stages: assigner.stages(),
     };
 
     // Sustained: a burst of assignments as fast as 16 clients go, until notifications acked all.
@@ -239,6 +287,7 @@ export async function measureEvents(options: {
     return { endToEnd, throughput, rawLatency: raw.latency, rawThroughput: raw.throughput };
   } finally {
     for (const stream of streams) stream.close();
+    await bus.close();
   }
 }
 

@@ -293,6 +293,30 @@ export function renderMarkdown(results: BenchResults): string {
           ? `events/s counts until notifications' durable consumer had acked the last one.`
           : `notifications had acked only ${e.throughput.events} of them after ${e.throughput.seconds} s; events/s counts those.`),
     );
+    const stages = e.endToEnd.stages;
+    if (stages) {
+      parts.push(
+        '',
+        `Where an assignment's time goes at ${e.endToEnd.ratePerS}/s (ms from the PATCH leaving):`,
+        '',
+        table(
+          ['stage reached', 'p50', 'p99'],
+          [
+            [
+              'PATCH answered (store write, outbox event recorded)',
+              stages.answered.p50Ms,
+              stages.answered.p99Ms,
+            ],
+            [
+              '`task.updated` on the bus (relay published it)',
+              stages.published.p50Ms,
+              stages.published.p99Ms,
+            ],
+            ['notification on the SSE stream', stages.delivered.p50Ms, stages.delivered.p99Ms],
+          ],
+        ),
+      );
+    }
   }
 
   if (results.growth && results.growth.length > 0) {
