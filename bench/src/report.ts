@@ -312,7 +312,7 @@ export function renderMarkdown(results: BenchResults): string {
               stages.published.p50Ms,
               stages.published.p99Ms,
             ],
-            ['notification on the SSE stream', stages.delivered.p50Ms, stages.delivered.p99Ms],
+            ['notification on the SSE stream', e.endToEnd.p50Ms, e.endToEnd.p99Ms],
           ],
         ),
       );
