@@ -210,12 +210,26 @@ documentdb.enableUserCrud = true
 documentdb.maxUserLimit = 100
 documentdb.maxWriteBatchSize = 100000
 EOF
+    cursor_settings "$pg/data/postgresql.conf"
     start_postgres "$dir"
     "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE EXTENSION documentdb CASCADE' >/dev/null
   else
+    cursor_settings "$pg/data/postgresql.conf"
     start_postgres "$dir"
   fi
   start_ferretdb "$dir"
+}
+
+# A query DocumentDB must keep a cursor for (any `limit` other than 1, a sort, `$skip`, `$group`:
+# every page and every aggregation) holds its PostgreSQL connection by default, so FerretDB takes
+# that connection out of its pool and opens a new backend for the next query: about 7 ms of fork
+# and extension start on this machine for every page read. With such cursors kept in DocumentDB's
+# cursor files (which its pg_cron job expires) the connection goes back to the pool: a page of 20
+# in 1 ms instead of 8. Added to a data folder made before the setting too.
+cursor_settings() {
+  local conf="$1"
+  grep -q '^documentdb.useFileBasedPersistedCursors' "$conf" ||
+    echo "documentdb.useFileBasedPersistedCursors = true" >>"$conf"
 }
 
 stop_ferretdb() {

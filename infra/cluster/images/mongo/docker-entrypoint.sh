@@ -30,6 +30,9 @@ documentdb.enableBypassDocumentValidation = true
 documentdb.enableUserCrud = true
 documentdb.maxUserLimit = 100
 documentdb.maxWriteBatchSize = 100000
+# Pages and aggregations keep their cursor in files, not in a held connection for which FerretDB
+# would open a new backend (see scripts/documentdb.sh).
+documentdb.useFileBasedPersistedCursors = true
 CONF
   fresh=1
 fi
