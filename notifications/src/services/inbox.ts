@@ -1,6 +1,5 @@
 import { Notification, OBJECT_ID, type NotificationAttrs } from '../models/notification';
 import type { LiveFeed } from '../live/live-feed';
-import { inRecipientTurn } from './recipient-turns';
 import type { UnreadCounter } from './unread-counter';
 
 /**
@@ -21,37 +20,43 @@ export class Inbox {
   /** Marks the user's own notification read; null when it is not theirs (or not at all). */
   async markRead(userId: string, id: string): Promise<NotificationAttrs | null> {
     if (!OBJECT_ID.test(id)) return null;
-    return inRecipientTurn(userId, async () => {
-      let modified = 0;
-      const count = await this.counter.change(userId, async () => {
+    let modified = 0;
+    await this.counter.change(
+      userId,
+      async () => {
         const result = await Notification.updateOne(
           { _id: id, recipientId: userId, read: false },
           { $set: { read: true, readAt: new Date() } },
         );
         modified = result.modifiedCount;
         return -modified;
-      });
-      if (modified > 0) await this.announce(userId, count);
-      return Notification.findOne({ _id: id, recipientId: userId }).lean<NotificationAttrs>();
-    });
+      },
+      async (count) => {
+        if (modified > 0) await this.announce(userId, count);
+      },
+    );
+    return Notification.findOne({ _id: id, recipientId: userId }).lean<NotificationAttrs>();
   }
 
   /** Marks every unread notification of the user read; returns how many and the new count. */
   async markAllRead(userId: string): Promise<{ updated: number; unreadCount: number }> {
-    return inRecipientTurn(userId, async () => {
-      let updated = 0;
-      const count = await this.counter.change(userId, async () => {
+    let updated = 0;
+    return this.counter.change(
+      userId,
+      async () => {
         const result = await Notification.updateMany(
           { recipientId: userId, read: false },
           { $set: { read: true, readAt: new Date() } },
         );
         updated = result.modifiedCount;
         return -updated;
-      });
-      const unreadCount = count ?? (await this.counter.get(userId));
-      if (updated > 0) await this.announce(userId, unreadCount);
-      return { updated, unreadCount };
-    });
+      },
+      async (count) => {
+        const unreadCount = count ?? (await this.counter.get(userId));
+        if (updated > 0) await this.announce(userId, unreadCount);
+        return { updated, unreadCount };
+      },
+    );
   }
 
   private async announce(userId: string, count: number | undefined): Promise<void> {

@@ -9,7 +9,6 @@ import {
   type NotificationKind,
 } from '../models/notification';
 import type { BoardEvent, LiveFeed } from '../live/live-feed';
-import { inRecipientTurn } from './recipient-turns';
 import type { UnreadCounter } from './unread-counter';
 
 export interface NotificationDraft {
@@ -81,13 +80,15 @@ export class Notifier {
     const { counter, live } = this.deps;
     const key = { sourceEventId: source.eventId, recipientId: draft.recipientId, kind: draft.kind };
     const _id = notificationIdFor(key, source.sequence ?? 0);
-    // Per recipient in turn: events handled side by side must publish the unread counts in the
-    // order the counter moved, or a browser could be left showing an older count.
-    const created = await inRecipientTurn(draft.recipientId, async () => {
-      let doc: NotificationAttrs | undefined;
-      const count = await counter.change(draft.recipientId, async () => {
+    // The insert runs beside other events' inserts; the counter and the live messages move in
+    // the recipient's turn (see UnreadCounter.change), so a browser is never left showing an
+    // older count.
+    let created: NotificationAttrs | undefined;
+    await counter.change(
+      draft.recipientId,
+      async () => {
         try {
-          doc = (
+          created = (
             await retryOnConflict(() =>
               Notification.create({
                 ...key,
@@ -106,18 +107,23 @@ export class Notifier {
           if (isDuplicateKey(err)) return 0;
           throw err;
         }
-      });
-      if (!doc) return undefined;
-      await live.publishAll([
-        { type: 'notification', userId: draft.recipientId, data: toNotificationResponse(doc) },
-        {
-          type: 'unread-count',
-          userId: draft.recipientId,
-          data: { count: count ?? (await counter.get(draft.recipientId)) },
-        },
-      ]);
-      return doc;
-    });
+      },
+      async (count) => {
+        if (!created) return;
+        await live.publishAll([
+          {
+            type: 'notification',
+            userId: draft.recipientId,
+            data: toNotificationResponse(created),
+          },
+          {
+            type: 'unread-count',
+            userId: draft.recipientId,
+            data: { count: count ?? (await counter.get(draft.recipientId)) },
+          },
+        ]);
+      },
+    );
 
     if (created) {
       await this.ensureEmail(created._id.toHexString(), draft.recipientId);

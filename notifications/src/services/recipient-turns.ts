@@ -2,8 +2,9 @@
  * A user's unread count moves in Redis (atomically, in any pod) and is then announced on the
  * live feed. Two changes of one user handled side by side in this process could announce their
  * counts in the other order and leave a browser showing the older one, so each user's
- * change-and-announce runs after the previous one of this process has finished. The store needs
- * no such turn: it applies each write of a document atomically.
+ * apply-and-announce (two Redis round trips, after the change's write to the store) runs after
+ * the previous one of this process has finished. The writes need no such turn: the store applies
+ * each write of a document atomically, and they run side by side.
  */
 const tails = new Map<string, Promise<unknown>>();
 

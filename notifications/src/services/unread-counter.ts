@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Notification } from '../models/notification';
+import { inRecipientTurn } from './recipient-turns';
 
 // Applies a change to the counter if it exists (never creating a partial one), floors it at 0,
 // and closes the change: one fewer write in flight, one more finished.
@@ -49,27 +50,42 @@ export class UnreadCounter {
   }
 
   /**
-   * Runs a MongoDB write that returns how much the unread count changed, and applies that to
-   * the counter. Returns the new count, or undefined when there is no counter to update.
+   * Runs a MongoDB write that returns how much the unread count changed, applies that to the
+   * counter, and hands the new count (undefined when there is no counter to update) to
+   * `announce`. Writes of one user run side by side; applying and announcing run in the user's
+   * turn in this process (`inRecipientTurn`), so browsers are told the counts in the order the
+   * counter moved.
    */
-  async change(userId: string, write: () => Promise<number>): Promise<number | undefined> {
-    const [count, inflight, gen] = this.keys(userId);
-    await this.redis.multi().incr(inflight).expire(inflight, 60).exec();
-    let delta = 0;
-    let updated: unknown;
+  async change<T>(
+    userId: string,
+    write: () => Promise<number>,
+    announce: (count: number | undefined) => Promise<T>,
+  ): Promise<T> {
+    const keys = this.keys(userId);
+    await this.redis.multi().incr(keys[1]).expire(keys[1], 60).exec();
+    let delta: number;
     try {
       delta = await write();
-    } finally {
-      updated = await this.redis.eval(
-        FINISH_CHANGE,
-        3,
-        count,
-        inflight,
-        gen,
-        String(delta),
-        String(this.ttlSeconds),
-      );
+    } catch (err) {
+      await this.finish(keys, 0);
+      throw err;
     }
+    return inRecipientTurn(userId, async () => announce(await this.finish(keys, delta)));
+  }
+
+  private async finish(
+    [count, inflight, gen]: [string, string, string],
+    delta: number,
+  ): Promise<number | undefined> {
+    const updated = await this.redis.eval(
+      FINISH_CHANGE,
+      3,
+      count,
+      inflight,
+      gen,
+      String(delta),
+      String(this.ttlSeconds),
+    );
     return typeof updated === 'number' ? updated : undefined;
   }
 
