@@ -50,6 +50,11 @@ export interface EventsResult {
     failedWrites: number;
     /** False when notifications had not acked the whole burst 3 minutes after it began. */
     caughtUp: boolean;
+    /**
+     * What notifications acked per second after the last write answered, with the CPU no longer
+     * shared with the writes: its consumer's own rate. Absent when it had caught up by then.
+     */
+    drainPerS?: number;
   };
   rawThroughput: ThroughputResult;
 }
@@ -258,9 +263,11 @@ export async function measureEvents(options: {
     // Until notifications acked every event of the burst, or 3 minutes: then what it did by then.
     let processed = 0;
     let caughtUp = false;
+    let atWritesEnd: { processed: number; at: number } | undefined;
     while (performance.now() - start < 180_000) {
       const progress = await consumerProgress(natsUrl, 'notifications');
       processed = Math.max(0, progress.lastSeq - before.lastSeq - progress.open);
+      atWritesEnd ??= { processed, at: performance.now() };
       if (progress.lastSeq - before.lastSeq >= written && progress.open === 0) {
         caughtUp = true;
         break;
@@ -268,7 +275,10 @@ export async function measureEvents(options: {
       await sleep(50);
     }
     const seconds = (performance.now() - start) / 1000;
+    const drainSeconds = atWritesEnd ? (performance.now() - atWritesEnd.at) / 1000 : 0;
+    const drained = atWritesEnd ? processed - atWritesEnd.processed : 0;
     const throughput = {
+      ...(drained > 0 && drainSeconds > 0 ? { drainPerS: round(drained / drainSeconds) } : {}),
       events: processed,
       caughtUp,
       failedWrites: assigner.failures,
