@@ -59,12 +59,23 @@ provision() {
   # The client's end-to-end test drives Debian's Chromium (Playwright's own browser download is
   # out of reach here).
   command -v chromium >/dev/null || missing+=(chromium)
+  # The local stack's gateway is nginx, the server ingress-nginx runs in the cluster.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq
     export TF_APT_UPDATED=1
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
     PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+    # Outside a container the package starts a server of its own on port 80 of every
+    # interface; the stack runs its own nginx on loopback, so that one stops.
+    if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+      if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+        as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+      elif [ -s /run/nginx.pid ]; then
+        as_root /usr/sbin/nginx -s quit || true
+      fi
+    fi
   fi
   if use_documentdb; then
     as_root "$ROOT/scripts/documentdb.sh" build

@@ -11,7 +11,7 @@ import { launchStack } from '../../stack/src/launch';
 import { measureEvents, type EventsResult } from './events';
 import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
 import { hotRoutes, measureHttp, startBareExpress } from './http';
-import { gatewayPid, MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
+import { gatewayProcess, MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
 import { renderMarkdown, type BenchResults } from './report';
 import { seedThroughApi, signUp } from './seed';
 
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${stack.base + 1 + SERVICES.indexOf(name)}`;
     const pids = servicePids(stack.child.pid!);
     const sampler = new MemorySampler(pids);
+    const gateway = gatewayProcess(stack.child.pid!);
     log(`ready at ${stack.url}; seeding through the API`);
     const data = await seedThroughApi(stack.url, { members: 2, tasks: 200, tickets: 200 });
     const idle = sampler.snapshot();
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       label: values.label,
       machine: machineInfo(dir),
-      settings: { connections, durationS, rateLimitMax: 100000000 },
+      settings: { connections, durationS, rateLimitMax: 100000000, gateway: gateway.kind },
       http: [],
       baseline: [],
       memory: { idle, load: {} },
@@ -126,8 +127,12 @@ async function main(): Promise<void> {
         connections,
         durationS,
         log,
+        // nginx has no inspector: only the Node.js gateway is profiled.
         profile: values.profile
-          ? { pids: { ...pids, gateway: gatewayPid(stack.child.pid!) }, root }
+          ? {
+              pids: { ...pids, ...(gateway.kind === 'node' ? { gateway: gateway.pid } : {}) },
+              root,
+            }
           : undefined,
       });
       results.http = measured.http;

@@ -13,8 +13,8 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-/** The process of each service under the stack's CLI (`node <service>/build/index.js`). */
-export function servicePids(stackPid: number): Partial<Record<ServiceName, number>> {
+/** The stack CLI's descendants, each with its command line. */
+function descendantsOf(stackPid: number): Map<number, string> {
   const all = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number);
@@ -29,14 +29,21 @@ export function servicePids(stackPid: number): Partial<Record<ServiceName, numbe
       }
     }
   }
-  const pids: Partial<Record<ServiceName, number>> = {};
+  const commands = new Map<number, string>();
   for (const pid of descendants) {
-    let cmdline: string;
     try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      commands.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' '));
     } catch {
-      continue;
+      // ended meanwhile
     }
+  }
+  return commands;
+}
+
+/** The process of each service under the stack's CLI (`node <service>/build/index.js`). */
+export function servicePids(stackPid: number): Partial<Record<ServiceName, number>> {
+  const pids: Partial<Record<ServiceName, number>> = {};
+  for (const [pid, cmdline] of descendantsOf(stackPid)) {
     for (const service of SERVICES) {
       if (cmdline.includes(`${service}/build/index.js`)) pids[service] = pid;
     }
@@ -44,10 +51,15 @@ export function servicePids(stackPid: number): Partial<Record<ServiceName, numbe
   return pids;
 }
 
-/** The stack's own process, which runs the gateway: the parent of the services. */
-export function gatewayPid(stackPid: number): number | undefined {
-  const [service] = Object.values(servicePids(stackPid));
-  return service === undefined ? undefined : parentOf(service);
+/**
+ * The process that proxies the gateway's requests: nginx's worker when the stack runs nginx,
+ * else the stack's own process (the Node.js gateway), which an inspector can profile.
+ */
+export function gatewayProcess(stackPid: number): { pid: number; kind: 'nginx' | 'node' } {
+  for (const [pid, cmdline] of descendantsOf(stackPid)) {
+    if (cmdline.startsWith('nginx: worker process')) return { pid, kind: 'nginx' };
+  }
+  return { pid: stackPid, kind: 'node' };
 }
 
 /** Resident memory in MiB. */

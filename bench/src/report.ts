@@ -13,7 +13,13 @@ export interface BenchResults {
   failures?: string[];
   machine: Record<string, unknown>;
   /** One HTTP pass per connection count (a single number in results before 2026-12-04). */
-  settings: { connections: number | number[]; durationS: number; rateLimitMax: number };
+  settings: {
+    connections: number | number[];
+    durationS: number;
+    rateLimitMax: number;
+    /** Which gateway the local stack ran (absent in results from before nginx). */
+    gateway?: 'nginx' | 'node';
+  };
   /**
    * The baseline at the start and at the end of each pass: bare Express (raw node:http in
    * results before 2026-12-04, which name no connections).
@@ -218,7 +224,12 @@ export function renderMarkdown(results: BenchResults): string {
             .join(
               ' and ',
             )} req/s (start and end of the pass; ratios use their mean, ${fixed(base, 0)}). ` +
-          'Each route straight to its service, then through the local stack’s gateway.',
+          'Each route straight to its service, then through the local stack’s gateway' +
+          (results.settings.gateway === 'nginx'
+            ? ' (nginx, as ingress-nginx in the cluster).'
+            : results.settings.gateway === 'node'
+              ? ' (the Node.js one: nginx was not installed).'
+              : '.'),
         '',
         table(
           [
@@ -291,7 +302,10 @@ export function renderMarkdown(results: BenchResults): string {
         `${fixed(e.throughput.httpWritesPerS, 0)}/s (${e.throughput.failedWrites} failed); ` +
         (e.throughput.caughtUp
           ? `events/s counts until notifications' durable consumer had acked the last one.`
-          : `notifications had acked only ${e.throughput.events} of them after ${e.throughput.seconds} s; events/s counts those.`),
+          : `notifications had acked only ${e.throughput.events} of them after ${e.throughput.seconds} s; events/s counts those.`) +
+        (e.throughput.drainPerS !== undefined
+          ? ` Once the last write had answered, notifications acked the rest at ${fixed(e.throughput.drainPerS, 0)}/s.`
+          : ''),
     );
     const stages = e.endToEnd.stages;
     if (stages) {

@@ -7,6 +7,8 @@ import { parseArgs, promisify } from 'node:util';
 import type { SMTPServer } from 'smtp-server';
 import { createGateway } from './gateway';
 import { readIngressRoutes } from './ingress';
+import { findNginx, startNginxGateway } from './nginx-gateway';
+import { openPort } from './ports';
 import { startProcess, stopProcess, waitUntilReady, type RunningProcess } from './processes';
 import { seed } from './seed';
 import { availableServices, serviceEnv, STORE_BACKENDS, type StackContext } from './services';
@@ -26,6 +28,7 @@ the client, and a gateway on http://localhost:<port> that routes as the ingress 
 
   --port <n>     the gateway's port; the other processes use the next ports (default 8080)
   --seed         fill the suite with demo users, teams, tasks and tickets
+  --gateway <g>  nginx (the server ingress-nginx runs; the default when installed) or node
   --no-build     skip \`npm run build\` (use the last build)
   --dir <path>   where data, logs and mail go (default .local/stack)
   -h, --help     this text`;
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     options: {
       port: { type: 'string', default: process.env.TF_STACK_PORT ?? '8080' },
       seed: { type: 'boolean', default: false },
+      gateway: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       dir: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -89,6 +93,16 @@ async function main(): Promise<void> {
   const base = Number(values.port);
   if (!Number.isInteger(base) || base < 1024 || base > 65_000) {
     throw new Error(`--port must be an integer between 1024 and 65000, got ${values.port}`);
+  }
+
+  if (values.gateway !== undefined && !['nginx', 'node'].includes(values.gateway)) {
+    throw new Error(`--gateway must be nginx or node, got ${values.gateway}`);
+  }
+  const nginx = values.gateway === 'node' ? undefined : findNginx();
+  if (values.gateway === 'nginx' && !nginx) {
+    throw new Error(
+      '--gateway nginx: nginx is not installed (scripts/infra.sh provision installs it)',
+    );
   }
 
   const root = resolve(__dirname, '..', '..');
@@ -109,6 +123,7 @@ async function main(): Promise<void> {
   const processes: RunningProcess[] = [];
   let smtp: SMTPServer | undefined;
   let gateway: Server | undefined;
+  let nginxGateway: RunningProcess | undefined;
   let storesStarted = false;
 
   let stopping: Promise<void> | undefined;
@@ -117,6 +132,7 @@ async function main(): Promise<void> {
       log('stopping');
       await new Promise<void>((done) => (gateway ? gateway.close(() => done()) : done()));
       gateway?.closeAllConnections();
+      if (nginxGateway) await stopProcess(nginxGateway);
       // Services first (they drain NATS and close their stores), then what they used.
       const services = processes.filter((p) => p.name !== 'nats');
       await Promise.all(services.map((p) => stopProcess(p)));
@@ -197,19 +213,31 @@ async function main(): Promise<void> {
     );
 
     const routes = readIngressRoutes(join(root, 'infra', 'k8s', 'base', 'ingress.yaml'));
-    const app = createGateway({
-      routes,
-      upstream: (service) => {
-        const store = STORE_BACKENDS[service as keyof typeof STORE_BACKENDS];
-        const port = store ? ports[store] : upstreams.get(service);
-        return port ? `http://127.0.0.1:${port}` : undefined;
-      },
-    });
-    gateway = await new Promise<Server>((resolveListen, reject) => {
-      const server = app.listen(base, '127.0.0.1', (err?: Error) =>
-        err ? reject(err) : resolveListen(server),
-      );
-    });
+    const upstream = (service: string) => {
+      const store = STORE_BACKENDS[service as keyof typeof STORE_BACKENDS];
+      const port = store ? ports[store] : upstreams.get(service);
+      return port ? `http://127.0.0.1:${port}` : undefined;
+    };
+    if (nginx) {
+      nginxGateway = startNginxGateway({
+        nginx,
+        dir: join(dir, 'gateway'),
+        port: base,
+        routes,
+        upstream,
+        logFile: join(dir, 'logs', 'gateway.log'),
+      });
+      await openPort(base, 10_000, nginxGateway);
+      log(`gateway: nginx (access log: ${join(dir, 'gateway', 'access.log')})`);
+    } else {
+      const app = createGateway({ routes, upstream });
+      gateway = await new Promise<Server>((resolveListen, reject) => {
+        const server = app.listen(base, '127.0.0.1', (err?: Error) =>
+          err ? reject(err) : resolveListen(server),
+        );
+      });
+      log('gateway: Node.js (nginx is not installed, or --gateway node)');
+    }
 
     log(`ready: ${url}`);
     log(`logs: ${join(dir, 'logs')}  mail: ${join(dir, 'mail')}  (Ctrl-C stops everything)`);

@@ -23,6 +23,8 @@ function sendError(res: ServerResponse, status: number, message: string): void {
  * Routes like ingress-nginx does for the suite's Ingress: longest `Prefix` wins, the path is
  * passed on unchanged, the Host header is kept, X-Forwarded-For/Proto are set (the services
  * trust one proxy hop), and responses stream through unbuffered, so Server-Sent Events work.
+ * The local stack runs nginx instead when it is installed (`nginx-gateway.ts`); this is the
+ * fallback, in the stack's own process.
  */
 export function createGateway(options: GatewayOptions): Express {
   const targetOf = (req: IncomingMessage) => {

@@ -6,7 +6,11 @@ export interface IngressRoute {
   prefix: string;
   service: string;
   port: number;
+  /** The `nginx.ingress.kubernetes.io/*` annotations of its Ingress, without the prefix. */
+  annotations?: Record<string, string>;
 }
+
+const ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
 
 interface IngressPath {
   path?: string;
@@ -16,6 +20,7 @@ interface IngressPath {
 
 interface IngressDocument {
   kind?: string;
+  metadata?: { annotations?: Record<string, unknown> };
   spec?: { rules?: Array<{ http?: { paths?: IngressPath[] } }> };
 }
 
@@ -28,6 +33,12 @@ export function readIngressRoutes(file: string): IngressRoute[] {
   for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
     const object = doc.toJS() as IngressDocument | null;
     if (object?.kind !== 'Ingress') continue;
+    const annotations: Record<string, string> = {};
+    for (const [key, value] of Object.entries(object.metadata?.annotations ?? {})) {
+      if (key.startsWith(ANNOTATION_PREFIX)) {
+        annotations[key.slice(ANNOTATION_PREFIX.length)] = String(value);
+      }
+    }
     for (const rule of object.spec?.rules ?? []) {
       for (const path of rule.http?.paths ?? []) {
         const service = path.backend?.service;
@@ -39,7 +50,12 @@ export function readIngressRoutes(file: string): IngressRoute[] {
             `${file}: ${path.path} uses pathType ${path.pathType}; only Prefix is routed`,
           );
         }
-        routes.push({ prefix: path.path, service: service.name, port: service.port.number });
+        routes.push({
+          prefix: path.path,
+          service: service.name,
+          port: service.port.number,
+          annotations,
+        });
       }
     }
   }

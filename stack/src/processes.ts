@@ -42,7 +42,13 @@ export function startProcess(options: {
 export async function stopProcess(proc: RunningProcess, graceMs = 15_000): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill('SIGTERM');
-  const ended = await Promise.race([proc.exited.then(() => true), sleep(graceMs, false)]);
+  const grace = new AbortController();
+  const ended = await Promise.race([
+    proc.exited.then(() => true),
+    sleep(graceMs, false, { signal: grace.signal }).catch(() => true),
+  ]);
+  // The timer would keep the event loop (a test run, the CLI's shutdown) alive for the grace.
+  grace.abort();
   if (!ended) {
     proc.child.kill('SIGKILL');
     await proc.exited;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPortOpen } from '../ports';
@@ -117,6 +118,17 @@ describe('npm run stack', () => {
       200,
     );
     expect(shown.id).toBe(task.id);
+    // Provisioning installs nginx, so the gateway that answered was nginx, as in the cluster.
+    expect(output).toContain(
+      '[stack] gateway: nginx (access log: ' + join(dir, 'gateway', 'access.log') + ')',
+    );
+    // nginx writes its access log in buffered lines, at least once a second.
+    const accessLog = join(dir, 'gateway', 'access.log');
+    const created = /"POST \/api\/tasks HTTP\/1\.1" 201 /;
+    for (let i = 0; i < 50 && !created.test(readFileSync(accessLog, 'utf8')); i += 1) {
+      await sleep(100);
+    }
+    expect(readFileSync(accessLog, 'utf8')).toMatch(created);
   }, 60_000);
 
   it('answers a re-run with the running stack instead of starting a second one', async () => {
