@@ -29,12 +29,10 @@ export async function applyVersioned<T extends Versioned>(
       throw err;
     }
   }
-  // Decided on a read by `_id` first: duplicates and early events (most redeliveries) cost one
-  // lookup. The update is guarded by the version it follows, atomically, so of two pods handling
-  // the same event only one applies it.
-  const known = await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
-  const seen = decideVersion(known?.version ?? null, event.version);
-  if (seen !== 'apply') return seen;
+  // In order, the common case, an event costs one write: the update is guarded by the version
+  // it follows, atomically, so of two pods handling the same event only one applies it. Only
+  // when it matched nothing (a duplicate, an early event, a replica not made yet) does a read
+  // by `_id` tell which.
   const result = await model.updateOne(
     { _id: event.id, version: event.version - 1 } as never,
     {
@@ -44,7 +42,7 @@ export async function applyVersioned<T extends Versioned>(
   if (result.matchedCount === 1) return 'apply';
   const current = await model.findById(event.id, { version: 1 }).lean<{ version: number }>();
   const decision = decideVersion(current?.version ?? null, event.version);
-  // The row moved on between our update and this read: the event is no longer applicable.
+  // The row reached the version before this one between our update and this read: try again.
   return decision === 'apply' ? 'future' : decision;
 }
 
