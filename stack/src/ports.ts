@@ -39,6 +39,16 @@ export function ephemeralRangeStart(): number {
   return 32768;
 }
 
+/** A port below the ephemeral range (no outgoing connection takes it meanwhile), free now. */
+export async function freeServerPort(): Promise<number> {
+  const high = ephemeralRangeStart();
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = high - 10_000 + Math.floor(Math.random() * 10_000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range');
+}
+
 /** Waits until something listens on `port`, failing early if `proc` dies. */
 export async function openPort(
   port: number,

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createGateway, type GatewayOptions } from '../gateway';
 import type { IngressRoute } from '../ingress';
 import { findNginx, startNginxGateway } from '../nginx-gateway';
-import { canBind, ephemeralRangeStart, openPort } from '../ports';
+import { freeServerPort, openPort } from '../ports';
 import { stopProcess } from '../processes';
 
 interface Seen {
@@ -73,21 +73,11 @@ async function startNodeGateway(options: GatewayOptions): Promise<RunningGateway
   };
 }
 
-/** A port below the ephemeral range (no outgoing connection takes it meanwhile), free now. */
-async function serverPort(): Promise<number> {
-  const high = ephemeralRangeStart();
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const port = high - 10_000 + Math.floor(Math.random() * 10_000);
-    if (await canBind(port)) return port;
-  }
-  throw new Error('no free port below the ephemeral range');
-}
-
 async function startNginx(options: GatewayOptions): Promise<RunningGateway> {
   const nginx = findNginx();
   if (!nginx) throw new Error('nginx is not installed (scripts/infra.sh provision installs it)');
   const dir = mkdtempSync(join(tmpdir(), 'gateway-nginx-'));
-  const port = await serverPort();
+  const port = await freeServerPort();
   const proc = startNginxGateway({
     ...options,
     nginx,

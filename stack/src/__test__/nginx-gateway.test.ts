@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readIngressRoutes } from '../ingress';
 import { findNginx, nginxConfig, startNginxGateway } from '../nginx-gateway';
-import { canBind, ephemeralRangeStart, openPort } from '../ports';
+import { freeServerPort, openPort } from '../ports';
 import { stopProcess, type RunningProcess } from '../processes';
 
 const manifest = join(__dirname, '..', '..', '..', 'infra', 'k8s', 'base', 'ingress.yaml');
@@ -86,12 +86,7 @@ describe('the nginx gateway in front of the suite ingress', () => {
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     dir = mkdtempSync(join(tmpdir(), 'nginx-gateway-'));
-    const high = ephemeralRangeStart();
-    let port = 0;
-    for (let attempt = 0; attempt < 100 && port === 0; attempt += 1) {
-      const candidate = high - 10_000 + Math.floor(Math.random() * 10_000);
-      if (await canBind(candidate)) port = candidate;
-    }
+    const port = await freeServerPort();
     gateway = startNginxGateway({
       nginx,
       dir,
