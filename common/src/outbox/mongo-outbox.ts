@@ -40,24 +40,25 @@ export function recordEvent<S extends Subject>(
 
 /**
  * Finds documents with pending events across the given models (an indexed query on
- * `outbox.id`, so its cost follows the pending events, not the collection) and removes each
- * event once it has been published, with a `$pop` of the outbox head guarded by the event's id.
+ * `outbox.id`, so its cost follows the pending events, not the collection) and, once events have
+ * been published, removes them by id from their documents, one `$pull` per model for a whole
+ * batch.
  *
  * Nothing here is per process: the store applies each update of a document atomically, so a
- * route's save that appends an event and the relay's removal of the head never overwrite each
- * other, and several pods of a service can run their relays on one database. Two relays that
- * read the same event both publish it; JetStream drops the second by its `Nats-Msg-Id`, and the
- * guard lets only one removal through.
+ * route's save that appends an event and the relay's removal of published ones never overwrite
+ * each other, and several pods of a service can run their relays on one database. Two relays
+ * that read the same event both publish it; JetStream drops the second by its `Nats-Msg-Id`, and
+ * removing an event already removed changes nothing.
  */
-export class MongoOutboxStore implements OutboxStore {
+export class MongoOutboxStore implements OutboxStore<MongoPendingEvent> {
   constructor(
     // The models hold different documents; the store reads and writes only their outbox field.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     private readonly models: Model<any>[],
   ) {}
 
-  async fetchPending(limit: number): Promise<PendingEvent[]> {
-    const pending: PendingEvent[] = [];
+  async fetchPending(limit: number): Promise<MongoPendingEvent[]> {
+    const pending: MongoPendingEvent[] = [];
     for (const model of this.models) {
       const docs = await model
         .find({ 'outbox.id': { $exists: true } }, { outbox: 1 })
@@ -68,19 +69,39 @@ export class MongoOutboxStore implements OutboxStore {
           pending.push({
             event,
             group: `${model.modelName}:${String(doc._id)}`,
-            // Events leave from the head, in order; the guard makes a repeat a no-op.
-            markPublished: async () => {
-              await model.updateOne(
-                { _id: doc._id, 'outbox.0.id': event.id },
-                { $pop: { outbox: -1 } },
-              );
-            },
+            model,
+            docId: doc._id,
           });
         }
       }
     }
     return pending;
   }
+
+  async markPublished(items: MongoPendingEvent[]): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const byModel = new Map<Model<any>, { docs: Map<string, unknown>; eventIds: string[] }>();
+    for (const item of items) {
+      let entry = byModel.get(item.model);
+      if (!entry) byModel.set(item.model, (entry = { docs: new Map(), eventIds: [] }));
+      entry.docs.set(item.group, item.docId);
+      entry.eventIds.push(item.event.id);
+    }
+    await Promise.all(
+      [...byModel].map(([model, { docs, eventIds }]) =>
+        model.updateMany(
+          { _id: { $in: [...docs.values()] } },
+          { $pull: { outbox: { id: { $in: eventIds } } } },
+        ),
+      ),
+    );
+  }
+}
+
+interface MongoPendingEvent extends PendingEvent {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  model: Model<any>;
+  docId: unknown;
 }
 
 interface OutboxDoc {

@@ -25,20 +25,24 @@ export async function insertOutboxEvent(client: PoolClient, event: EventEnvelope
 }
 
 /** Reads unpublished rows in commit order; several relays can run (SKIP LOCKED would split them). */
-export class PgOutboxStore implements OutboxStore {
+export class PgOutboxStore implements OutboxStore<PgPendingEvent> {
   constructor(private readonly pool: Pool) {}
 
-  async fetchPending(limit: number): Promise<PendingEvent[]> {
+  async fetchPending(limit: number): Promise<PgPendingEvent[]> {
     const { rows } = await this.pool.query<{ seq: string; event: EventEnvelope }>(
       'SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1',
       [limit],
     );
-    return rows.map((row) => ({
-      event: row.event,
-      group: 'outbox',
-      markPublished: async () => {
-        await this.pool.query('UPDATE outbox SET published_at = now() WHERE seq = $1', [row.seq]);
-      },
-    }));
+    return rows.map((row) => ({ event: row.event, group: 'outbox', seq: row.seq }));
   }
+
+  async markPublished(items: PgPendingEvent[]): Promise<void> {
+    await this.pool.query('UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+      items.map((item) => item.seq),
+    ]);
+  }
+}
+
+interface PgPendingEvent extends PendingEvent {
+  seq: string;
 }

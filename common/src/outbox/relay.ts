@@ -5,11 +5,13 @@ export interface PendingEvent {
   event: EventEnvelope;
   /** Events of one group (one document, or one table) are published in order. */
   group: string;
-  markPublished(): Promise<void>;
 }
 
-export interface OutboxStore {
-  fetchPending(limit: number): Promise<PendingEvent[]>;
+/** Where a service's writes leave their events; `P` carries what the store needs to mark them. */
+export interface OutboxStore<P extends PendingEvent = PendingEvent> {
+  fetchPending(limit: number): Promise<P[]>;
+  /** Marks published events as sent, all in one write where the store can. */
+  markPublished(items: P[]): Promise<void>;
 }
 
 export interface EventSink {
@@ -23,6 +25,8 @@ export interface RelayOptions {
   /** How often to look for events left behind (a crash, a failed publish). */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** How many groups publish side by side (each group still in order, one event at a time). */
+  concurrency?: number;
   maxBackoffMs?: number;
 }
 
@@ -31,6 +35,13 @@ export interface RelayOptions {
  * the poll picks up anything a crash or an outage left behind. A publish that fails is retried
  * with backoff; the event id is the `Nats-Msg-Id`, so a publish repeated after a crash between
  * publish and mark is dropped by JetStream, not delivered twice.
+ *
+ * Each event costs a JetStream round trip and a store write; one after another, a relay under
+ * load publishes fewer events per second than the routes record, and the bus falls behind the
+ * writes. Groups (entities) are independent, so their events go out side by side, while the
+ * events of one group go out in the order they were written, each after the one before it was
+ * acknowledged. What a batch published is marked at its end, in one write: a crash before that
+ * write republishes those events, which JetStream drops as duplicates.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -40,11 +51,13 @@ export class OutboxRelay {
   private failures = 0;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly maxBackoffMs: number;
 
   constructor(private readonly options: RelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 200;
+    this.concurrency = options.concurrency ?? 32;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
   }
 
@@ -108,22 +121,34 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const pending = await this.options.store.fetchPending(this.batchSize);
-    const blocked = new Set<string>();
-    let published = 0;
-    let firstError: unknown;
+    const groups = new Map<string, PendingEvent[]>();
     for (const item of pending) {
-      if (blocked.has(item.group)) continue;
-      try {
-        await this.options.publisher.publish(item.event);
-        await item.markPublished();
-        published += 1;
-      } catch (err) {
-        // Later events of the same entity must wait, or consumers would see them out of order.
-        blocked.add(item.group);
-        firstError ??= err;
-      }
+      const group = groups.get(item.group);
+      if (group) group.push(item);
+      else groups.set(item.group, [item]);
     }
+    const queue = [...groups.values()];
+    const sent: PendingEvent[] = [];
+    let firstError: unknown;
+    const worker = async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (const item of group) {
+          try {
+            await this.options.publisher.publish(item.event);
+            sent.push(item);
+          } catch (err) {
+            // Later events of the same entity must wait, or consumers would see them out of order.
+            firstError ??= err;
+            break;
+          }
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(this.concurrency, queue.length) }, () => worker()),
+    );
+    if (sent.length > 0) await this.options.store.markPublished(sent);
     if (firstError) throw firstError;
-    return published;
+    return sent.length;
   }
 }

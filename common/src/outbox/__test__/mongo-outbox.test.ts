@@ -162,6 +162,90 @@ describe('MongoOutboxStore + OutboxRelay', () => {
   });
 });
 
+/** Three events of one entity (versions 0, 1, 2) and one event each of `others` entities. */
+async function oneBusyEntityAndOthers(others: number) {
+  const busy = await createWithEvent('busy entity');
+  for (let i = 0; i < 2; i++) {
+    busy.price += 1;
+    recordEvent(busy, 'ticket.updated', { ...ticketData(busy), version: busy.version + 1 });
+    await busy.save();
+  }
+  const rest = await Promise.all(
+    Array.from({ length: others }, (_, i) => createWithEvent(`other entity ${i}`)),
+  );
+  return { busy, rest };
+}
+
+describe('entities publish side by side', () => {
+  it('publishes other entities’ events while one entity’s publish waits, and keeps its order', async () => {
+    const { busy, rest } = await oneBusyEntityAndOthers(8);
+    const real = new EventPublisher(bus.js);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const sent: EventEnvelope[] = [];
+    const publisher = {
+      async publish(event: EventEnvelope) {
+        // The busy entity's first publish hangs (a slow ack) until the others have gone out.
+        if (event.data.id === busy.id && event.data.version === 0) await gate;
+        sent.push(event);
+        return real.publish(event);
+      },
+    };
+    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing]), publisher, logger });
+    const flushed = relay.flush();
+
+    const restIds = new Set(rest.map((doc) => doc.id as string));
+    await waitFor(() => sent.filter((e) => restIds.has(e.data.id as string)).length === 8);
+    expect(sent.filter((e) => e.data.id === busy.id)).toHaveLength(0);
+    release();
+    await flushed;
+
+    const versions = (await readEvents(nats.url))
+      .filter((e) => e.data.id === busy.id)
+      .map((e) => e.data.version);
+    expect(versions).toEqual([0, 1, 2]);
+    expect(
+      await Thing.countDocuments({
+        _id: { $in: [busy.id, ...restIds] },
+        'outbox.id': { $exists: true },
+      }),
+    ).toBe(0);
+  });
+
+  it('holds back only the later events of an entity whose publish failed', async () => {
+    const { busy, rest } = await oneBusyEntityAndOthers(4);
+    const real = new EventPublisher(bus.js);
+    let failures = 0;
+    const publisher = {
+      async publish(event: EventEnvelope) {
+        if (event.data.id === busy.id && event.data.version === 1 && failures === 0) {
+          failures += 1;
+          throw new Error('ack timed out');
+        }
+        return real.publish(event);
+      },
+    };
+    const relay = new OutboxRelay({ store: new MongoOutboxStore([Thing]), publisher, logger });
+    await expect(relay.flush()).rejects.toThrow('ack timed out');
+
+    const published = () => readEvents(nats.url);
+    const afterFailure = await published();
+    for (const doc of rest) {
+      expect(afterFailure.filter((e) => e.data.id === doc.id)).toHaveLength(1);
+    }
+    // Version 0 went out; 1 failed, so 2 waited behind it.
+    expect(afterFailure.filter((e) => e.data.id === busy.id).map((e) => e.data.version)).toEqual([
+      0,
+    ]);
+    expect((await Thing.findById(busy.id).lean())?.outbox).toHaveLength(2);
+
+    await relay.flush();
+    expect(
+      (await published()).filter((e) => e.data.id === busy.id).map((e) => e.data.version),
+    ).toEqual([0, 1, 2]);
+  });
+});
+
 /** A relay of its own over `Thing`, as each pod of a service runs one. */
 const relayOf = (store: MongoOutboxStore, pollIntervalMs?: number) =>
   new OutboxRelay({ store, publisher: new EventPublisher(bus.js), logger, pollIntervalMs });
