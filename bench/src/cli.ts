@@ -9,6 +9,7 @@ import { REDIS_PREFIX as TASKS_REDIS_PREFIX } from '../../tasks/src/app';
 import { StatsCache } from '../../tasks/src/services/stats-cache';
 import { launchStack } from '../../stack/src/launch';
 import { measureEvents, type EventsResult } from './events';
+import { outboxDepth } from './outbox';
 import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
 import { hotRoutes, measureHttp, startBareExpress } from './http';
 import { gatewayProcess, MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
           tasksUrl: serviceUrl('tasks'),
           notificationsUrl: serviceUrl('notifications'),
           natsUrl: stack.natsUrl,
+          outboxDepth: () => outboxDepth(tasksDatabase(stack.stores.MONGO_URL ?? '')),
           ratePerS: 20,
           seconds: 20,
           burst: 1000,

@@ -42,8 +42,16 @@ export interface StageTimes {
 }
 
 export interface EventsResult {
-  /** `backlogSeconds`: how long notifications took to work through what earlier phases left. */
-  endToEnd: LatencyResult & { ratePerS: number; backlogSeconds?: number; stages?: StageTimes };
+  /**
+   * `backlogSeconds`: how long tasks' relay and notifications took to work through what earlier
+   * phases left; `backlogOutbox`: how many of tasks' documents still held unpublished events then.
+   */
+  endToEnd: LatencyResult & {
+    ratePerS: number;
+    backlogSeconds?: number;
+    backlogOutbox?: number;
+    stages?: StageTimes;
+  };
   rawLatency: LatencyResult;
   throughput: ThroughputResult & {
     httpWritesPerS: number;
@@ -216,6 +224,8 @@ export async function measureEvents(options: {
   tasksUrl: string;
   notificationsUrl: string;
   natsUrl: string;
+  /** Counts what tasks' writes recorded and its relay has not published. */
+  outboxDepth: () => Promise<number>;
   ratePerS: number;
   seconds: number;
   burst: number;
@@ -225,11 +235,17 @@ export async function measureEvents(options: {
   const streams = await assigner.openStreams(options.notificationsUrl);
   const bus = await assigner.watchBus(natsUrl);
   try {
-    // The phases before this one (the HTTP writes) leave notifications events to work through:
-    // measured on top of that backlog, latency would be the backlog's. Wait until it is done.
+    // The phases before this one (the HTTP writes) leave events to work through: in tasks'
+    // outbox, not yet published, and on the bus, not yet handled by notifications. Measured on
+    // top of that backlog, latency would be the backlog's. Wait until both are done.
     const backlogStart = performance.now();
+    const backlogOutbox = await options.outboxDepth();
     while (performance.now() - backlogStart < 300_000) {
-      if ((await consumerProgress(natsUrl, 'notifications')).open === 0) break;
+      const [outbox, progress] = await Promise.all([
+        options.outboxDepth(),
+        consumerProgress(natsUrl, 'notifications'),
+      ]);
+      if (outbox === 0 && progress.open === 0) break;
       await sleep(200);
     }
     const backlogSeconds = round((performance.now() - backlogStart) / 1000);
@@ -246,6 +262,7 @@ export async function measureEvents(options: {
       failedWrites: assigner.failures,
       ratePerS: options.ratePerS,
       backlogSeconds,
+      backlogOutbox,
       stages: assigner.stages(),
     };
 

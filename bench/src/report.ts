@@ -296,7 +296,11 @@ export function renderMarkdown(results: BenchResults): string {
         `\`notification\` arriving on the assignee's SSE stream; ${e.endToEnd.samples} samples, ` +
         `${e.endToEnd.lost} lost, ${e.endToEnd.failedWrites ?? 0} writes failed` +
         (e.endToEnd.backlogSeconds !== undefined
-          ? `, measured once notifications had worked through what the phases before left (${e.endToEnd.backlogSeconds} s)`
+          ? `, measured once tasks' relay and notifications had worked through what the phases before left (` +
+            (e.endToEnd.backlogOutbox !== undefined
+              ? `${e.endToEnd.backlogOutbox} tasks with unpublished events, `
+              : '') +
+            `${e.endToEnd.backlogSeconds} s)`
           : '') +
         `. Sustained: HTTP writes ran at ` +
         `${fixed(e.throughput.httpWritesPerS, 0)}/s (${e.throughput.failedWrites} failed); ` +
