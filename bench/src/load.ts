@@ -7,6 +7,8 @@ export interface LoadResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** How many answers of each status other than 2xx, when there were any (what went wrong). */
+  non2xxStatuses?: Record<string, number>;
 }
 
 export interface LoadOptions {
@@ -46,7 +48,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           ]
         : undefined,
   });
+  const non2xxStatuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {})
+      .filter(([status]) => !status.startsWith('2'))
+      .map(([status, stats]) => [status, stats?.count ?? 0]),
+  );
   return {
+    ...(Object.keys(non2xxStatuses).length > 0 ? { non2xxStatuses } : {}),
     requests: result.requests.total,
     rps: round(result.requests.average),
     p50Ms: result.latency.p50,
