@@ -155,7 +155,9 @@ pg_dir() { echo "${TMPDIR:-/tmp}/taskforge-docdb-$(echo "$1" | cksum | cut -d' '
 start_postgres() {
   local dir="$1" pg
   pg="$(pg_dir "$dir")"
-  as_postgres "$PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/pg.log" -w -t 60 start >/dev/null
+  # The port of this start, not the one written at initdb, so psql and FerretDB find it.
+  as_postgres "$PG_BIN/pg_ctl" -D "$pg/data" -l "$pg/pg.log" -o "-p $(cat "$dir/pg-port")" -w -t 60 \
+    start >/dev/null
 }
 
 start_ferretdb() {
@@ -182,6 +184,13 @@ start() {
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   pg="$(pg_dir "$dir")"
+  # The PostgreSQL cluster lives under TMPDIR (a short socket path), named after DIR. A DIR that
+  # has never been started here (a new clone at a path an earlier, removed one had) does not own
+  # what an earlier run left there: start that one from nothing.
+  if [ ! -f "$dir/pg-port" ] && [ -d "$pg" ]; then
+    stop_postgres "$dir"
+    rm -rf "$pg"
+  fi
   echo "$port" >"$dir/port"
   echo "$pg_port" >"$dir/pg-port"
   if [ ! -s "$pg/data/PG_VERSION" ]; then
@@ -210,13 +219,13 @@ documentdb.enableUserCrud = true
 documentdb.maxUserLimit = 100
 documentdb.maxWriteBatchSize = 100000
 EOF
-    cursor_settings "$pg/data/postgresql.conf"
-    start_postgres "$dir"
-    "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc 'CREATE EXTENSION documentdb CASCADE' >/dev/null
-  else
-    cursor_settings "$pg/data/postgresql.conf"
-    start_postgres "$dir"
   fi
+  cursor_settings "$pg/data/postgresql.conf"
+  start_postgres "$dir"
+  # Also on a cluster whose first start stopped between initdb and this (killed, or out of time):
+  # without the extension every command fails with `schema "documentdb_api" does not exist`.
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -qc \
+    'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE' >/dev/null
   start_ferretdb "$dir"
 }
 
