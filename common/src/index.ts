@@ -29,7 +29,9 @@ export { errorHandler } from './middlewares/error-handler';
 export {
   createRateLimiter,
   ipKey,
+  rateLimitMode,
   userOrIpKey,
+  type RateLimitMode,
   type RateLimitOptions,
 } from './middlewares/rate-limit';
 export {

@@ -20,7 +20,11 @@ describe('probes and metrics', () => {
   it('is ready when mongo, nats and redis answer', async () => {
     const res = await request(ctx.app).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { mongo: 'ok', nats: 'ok', redis: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { mongo: 'ok', nats: 'ok', redis: 'ok' },
+      details: { rateLimits: { mode: 'shared' } },
+    });
   });
 
   it('is not ready when redis is disconnected', async () => {
@@ -36,6 +40,8 @@ describe('probes and metrics', () => {
     expect(res.body).toEqual({
       status: 'unavailable',
       checks: { mongo: 'ok', nats: 'ok', redis: 'unavailable' },
+      // Each process counts alone while Redis is unreachable.
+      details: { rateLimits: { mode: 'per-process' } },
     });
   });
 

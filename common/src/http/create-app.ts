@@ -21,6 +21,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   bodyLimit?: string;
   readiness?: Record<string, ReadinessCheck>;
+  /** Added to `/readyz`'s answer as `details`. */
+  readinessDetails?: () => Record<string, unknown>;
   /** Applied to every /api route, before the service's own routers. */
   rateLimiter?: RequestHandler;
   /** OpenAPI document, served as JSON at `${path}.json` and as Swagger UI at `path`. */
@@ -71,7 +73,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use(requestLogger(options.logger));
   app.use(metricsMiddleware(options.service));
-  app.use(healthRouter(options.readiness ?? {}));
+  app.use(healthRouter(options.readiness ?? {}, options.readinessDetails));
   app.use(metricsRouter());
 
   if (options.docs) {

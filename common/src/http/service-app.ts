@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config';
 import { redisReady, type ReadinessCheck } from '../middlewares/health';
-import { createRateLimiter } from '../middlewares/rate-limit';
+import { createRateLimiter, rateLimitMode } from '../middlewares/rate-limit';
 import type { AppOptions } from './create-app';
 
 export interface ServiceAppSettings {
@@ -30,11 +30,18 @@ export function serviceAppOptions(
     corsOrigins: config.CORS_ORIGINS,
     bodyLimit: config.BODY_LIMIT,
     readiness: { ...settings.readiness, redis: redisReady(redis) },
+    // Shared across pods in Redis; per process while Redis is unreachable.
+    readinessDetails: () => ({ rateLimits: rateLimitMode(redis) }),
     rateLimiter: createRateLimiter({
       redis,
       prefix: `${settings.redisPrefix ?? settings.service}:api`,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       limit: config.RATE_LIMIT_MAX,
+      onFallback: (err) =>
+        settings.logger.warn(
+          { err },
+          'Redis unreachable: rate limits count in each process until it answers again',
+        ),
     }),
   };
 }

@@ -20,8 +20,14 @@ function withTimeout(check: ReadinessCheck): Promise<unknown> {
   });
 }
 
-/** `/healthz`: the process answers. `/readyz`: every backing store answers too. */
-export function healthRouter(checks: Record<string, ReadinessCheck>): Router {
+/**
+ * `/healthz`: the process answers. `/readyz`: every backing store answers too; `details` adds
+ * what the checks alone do not say (how the rate limits count, say).
+ */
+export function healthRouter(
+  checks: Record<string, ReadinessCheck>,
+  details?: () => Record<string, unknown>,
+): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.send({ status: 'ok' });
@@ -40,7 +46,11 @@ export function healthRouter(checks: Record<string, ReadinessCheck>): Router {
     );
     const results = Object.fromEntries(entries);
     const ready = entries.every(([, state]) => state === 'ok');
-    res.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: results });
+    res.status(ready ? 200 : 503).send({
+      status: ready ? 'ok' : 'unavailable',
+      checks: results,
+      ...(details ? { details: details() } : {}),
+    });
   });
   return router;
 }

@@ -25,7 +25,11 @@ describe('notifications app', () => {
 
   it('reports ready when MongoDB, NATS and Redis answer, and not ready without NATS', async () => {
     const res = await request(ctx.app).get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ok', checks: { mongo: 'ok', nats: 'ok', redis: 'ok' } });
+    expect(res.body).toEqual({
+      status: 'ok',
+      checks: { mongo: 'ok', nats: 'ok', redis: 'ok' },
+      details: { rateLimits: { mode: 'shared' } },
+    });
 
     const bus = await connectEventBus({ servers: ctx.natsUrl, name: 'closed', logger: ctx.logger });
     await bus.nc.close();

@@ -29,6 +29,7 @@ describe('tasks app', () => {
     expect(res.body).toEqual({
       status: 'ok',
       checks: { mongo: 'ok', nats: 'ok', redis: 'ok', storage: 'ok' },
+      details: { rateLimits: { mode: 'shared' } },
     });
   });
 

@@ -29,6 +29,7 @@ describe('teams app', () => {
     expect(res.body).toEqual({
       status: 'ok',
       checks: { postgres: 'ok', nats: 'ok', redis: 'ok' },
+      details: { rateLimits: { mode: 'shared' } },
     });
   });
 

@@ -30,6 +30,7 @@ describe('tickets app', () => {
     expect(res.body).toEqual({
       status: 'ok',
       checks: { mongo: 'ok', nats: 'ok', redis: 'ok' },
+      details: { rateLimits: { mode: 'shared' } },
     });
     await request(ctx.app).get('/healthz').expect(200);
   });

@@ -1,11 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Router } from 'express';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../http/create-app';
-import { sessionCookie, signinCookie, testKeys } from '../../testing';
-import { createRateLimiter } from '../rate-limit';
+import { restartablePort, sessionCookie, signinCookie, testKeys, waitFor } from '../../testing';
+import { createRateLimiter, rateLimitMode } from '../rate-limit';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
 
@@ -100,5 +103,118 @@ describe('createRateLimiter', () => {
   it('does not limit health probes', async () => {
     const app = appWithLimit(1);
     for (let i = 0; i < 3; i += 1) expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+});
+
+/** Whether something accepts connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('createRateLimiter while Redis is down', () => {
+  // A Redis server of this test's own, so stopping it leaves every other suite's alone.
+  let server: ChildProcess | undefined;
+  let port = 0;
+  let client: Redis;
+
+  async function startRedis(): Promise<void> {
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    await waitFor(() => listening(port));
+  }
+
+  async function stopRedis(): Promise<void> {
+    const running = server;
+    server = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = once(running, 'exit');
+    running.kill('SIGKILL');
+    await exited;
+  }
+
+  beforeAll(async () => {
+    port = await restartablePort();
+    await startRedis();
+    client = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined);
+    await waitFor(() => client.status === 'ready');
+  });
+
+  afterAll(async () => {
+    client.disconnect();
+    await stopRedis();
+  });
+
+  function guardedApp() {
+    const router = Router();
+    router.post('/api/signin', (_req, res) => {
+      res.status(400).send({ errors: [{ message: 'Invalid credentials' }] });
+    });
+    const fallbacks: Error[] = [];
+    const app = createApp({
+      service: 'rate-limit-test',
+      logger: pino({ level: 'silent' }),
+      jwtPublicKey: testKeys().publicKey,
+      cookieSecure: false,
+      readiness: { redis: () => client.ping() },
+      readinessDetails: () => ({ rateLimits: rateLimitMode(client) }),
+      rateLimiter: createRateLimiter({
+        redis: client,
+        prefix: `down-${randomBytes(4).toString('hex')}`,
+        windowMs: 60_000,
+        limit: 3,
+        skipSuccessfulRequests: true,
+        onFallback: (err) => fallbacks.push(err),
+      }),
+      routers: [router],
+    });
+    return { app, fallbacks };
+  }
+
+  it('keeps limiting in the process, says so in /readyz, and counts in Redis again once it is back', async () => {
+    const { app, fallbacks } = guardedApp();
+    const signin = () => request(app).post('/api/signin').send({});
+    expect((await signin()).status).toBe(400);
+    const shared = await request(app).get('/readyz');
+    expect(shared.status).toBe(200);
+    expect(shared.body.details).toEqual({ rateLimits: { mode: 'shared' } });
+
+    await stopRedis();
+    await waitFor(() => client.status !== 'ready');
+    // Three failures allowed in all: the one counted in Redis is not known here, so three more.
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await signin()).status);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    const limited = await signin();
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({
+      errors: [{ message: 'Too many requests, please try again later' }],
+    });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(fallbacks).toHaveLength(1);
+    const down = await request(app).get('/readyz');
+    expect(down.status).toBe(503);
+    expect(down.body.checks).toEqual({ redis: 'unavailable' });
+    expect(down.body.details.rateLimits.mode).toBe('per-process');
+    expect(Date.parse(down.body.details.rateLimits.since)).not.toBeNaN();
+
+    // Redis back (empty: it kept nothing): counting is shared again, from zero.
+    await startRedis();
+    await waitFor(() => client.status === 'ready', { timeoutMs: 30_000 });
+    expect((await signin()).status).toBe(400);
+    const back = await request(app).get('/readyz');
+    expect(back.status).toBe(200);
+    expect(back.body.details).toEqual({ rateLimits: { mode: 'shared' } });
+    expect(await client.keys('rl:down-*')).toHaveLength(1);
   });
 });
