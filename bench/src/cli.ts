@@ -11,8 +11,15 @@ import { launchStack } from '../../stack/src/launch';
 import { measureEvents, type EventsResult } from './events';
 import { outboxDepth } from './outbox';
 import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
-import { hotRoutes, measureHttp, startBareExpress } from './http';
-import { gatewayProcess, MemorySampler, servicePids, SERVICES, type ServiceName } from './memory';
+import { hotRoutes, LOAD_CEILINGS, measureHttp, startBareExpress, type LoadCeiling } from './http';
+import {
+  gatewayProcess,
+  MemorySampler,
+  rssMiB,
+  servicePids,
+  SERVICES,
+  type ServiceName,
+} from './memory';
 import { renderMarkdown, type BenchResults } from './report';
 import { seedThroughApi, signUp } from './seed';
 
@@ -76,10 +83,13 @@ async function main(): Promise<void> {
     },
   });
   const bare = await startBareExpress();
+  const ceilings: Array<Awaited<ReturnType<typeof startBareExpress>> & { ceiling: LoadCeiling }> =
+    [];
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
     (stopping ??= (async () => {
       bare.stop();
+      for (const c of ceilings) c.stop();
       await mongoose.disconnect().catch(() => undefined);
       await stack.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -120,11 +130,36 @@ async function main(): Promise<void> {
         0,
         1_000 - data.taskIds.length,
       );
+      // The ceilings: bare Express doing the one store or Redis call each kind of route needs.
+      for (const ceiling of LOAD_CEILINGS) {
+        const server = await startBareExpress(ceiling, {
+          MONGO_URL: ticketsDatabase(stack.stores.MONGO_URL ?? ''),
+          REDIS_URL: stack.stores.REDIS_URL ?? '',
+          BENCH_TICKET_ID: data.ticketIds[0]!,
+        });
+        ceilings.push({ ...server, ceiling });
+      }
+      // Memory only: the libraries every service loads, and nothing else.
+      const libraries = await startBareExpress('libraries');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const librariesRss = rssMiB(libraries.pid);
+      libraries.stop();
+      const baselinePids = {
+        'bare Express': bare.pid,
+        ...Object.fromEntries(ceilings.map((c) => [`ceiling ${c.ceiling}`, c.pid])),
+      };
+      const baselineSampler = new MemorySampler<string>(baselinePids);
+      const baselineIdle = {
+        ...baselineSampler.snapshot(),
+        ...(librariesRss === undefined ? {} : { 'the libraries alone': librariesRss }),
+      };
+      baselineSampler.start();
       const measured = await measureHttp({
         routes: hotRoutes(data),
         serviceUrl,
         gatewayUrl: stack.url,
         bareUrl: bare.url,
+        ceilings: ceilings.map((c) => ({ ceiling: c.ceiling, url: c.url, pid: c.pid })),
         connections,
         durationS,
         log,
@@ -139,6 +174,8 @@ async function main(): Promise<void> {
       results.http = measured.http;
       if (values.profile) results.profiles = measured.profiles;
       results.baseline = measured.baseline;
+      results.ceilings = measured.ceilings;
+      results.memory.baselines = { idle: baselineIdle, load: baselineSampler.stop() };
     }
 
     let events: EventsResult | undefined;
@@ -205,11 +242,14 @@ async function phase<T>(
   }
 }
 
-function tasksDatabase(mongoUrl: string): string {
+function databaseOf(mongoUrl: string, name: string): string {
   const url = new URL(mongoUrl);
-  url.pathname = '/tasks';
+  url.pathname = `/${name}`;
   return url.toString();
 }
+
+const tasksDatabase = (mongoUrl: string) => databaseOf(mongoUrl, 'tasks');
+const ticketsDatabase = (mongoUrl: string) => databaseOf(mongoUrl, 'tickets');
 
 async function growth(options: {
   gateway: string;

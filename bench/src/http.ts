@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Profiler, summarize, type ProcessProfile } from './cpu-profile';
 import { runLoad, type LoadOptions, type LoadResult } from './load';
+import type { Ceiling } from './bare-express';
 import type { BenchData } from './seed';
 
 /** One route's load, straight to its service or through the stack's gateway. */
 export interface RouteResult extends LoadResult {
   route: string;
   kind: RouteKind;
+  ceiling?: LoadCeiling;
   connections: number;
   via: 'direct' | 'gateway';
 }
@@ -20,9 +24,28 @@ export interface BaselineResult extends LoadResult {
 /** What a route's figure is held to: its share of bare Express (targets in the report). */
 export type RouteKind = 'no-store' | 'read-by-id' | 'page' | 'write' | 'other';
 
+/** The ceilings measured under load (`libraries` is for memory only). */
+export const LOAD_CEILINGS = ['redis', 'store-by-id', 'store-page', 'store-write'] as const;
+export type LoadCeiling = (typeof LOAD_CEILINGS)[number];
+
+/** Bare Express doing the one thing a route cannot do without (bare-express.ts). */
+export interface CeilingServer {
+  ceiling: LoadCeiling;
+  url: string;
+  pid: number;
+}
+
+/** A ceiling at one connection count (measured once per pass, after the first baseline). */
+export interface CeilingResult extends LoadResult {
+  ceiling: LoadCeiling;
+  connections: number;
+}
+
 interface Route {
   route: string;
   kind: RouteKind;
+  /** What the route cannot do without: no route passes its ceiling. */
+  ceiling?: LoadCeiling;
   service: 'auth' | 'tickets' | 'tasks' | 'notifications';
   /** The path; a write's `options.path` gives each request its own. */
   path: string;
@@ -37,6 +60,7 @@ export function hotRoutes(data: BenchData): Route[] {
   return [
     {
       route: 'GET /api/users/currentuser',
+      ceiling: 'redis',
       kind: 'no-store',
       service: 'auth',
       path: '/api/users/currentuser',
@@ -44,6 +68,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'GET /api/tickets/:id',
+      ceiling: 'store-by-id',
       kind: 'read-by-id',
       service: 'tickets',
       path: `/api/tickets/${data.ticketIds[0]}`,
@@ -51,6 +76,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'GET /api/tasks/:id',
+      ceiling: 'store-by-id',
       kind: 'read-by-id',
       service: 'tasks',
       path: `/api/tasks/${data.taskIds[0]}`,
@@ -58,6 +84,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'GET /api/notifications/unread-count',
+      ceiling: 'redis',
       kind: 'read-by-id',
       service: 'notifications',
       path: '/api/notifications/unread-count',
@@ -65,6 +92,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'GET /api/tickets (a page of 20)',
+      ceiling: 'store-page',
       kind: 'page',
       service: 'tickets',
       path: '/api/tickets?limit=20',
@@ -79,6 +107,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'POST /api/tickets',
+      ceiling: 'store-write',
       kind: 'write',
       service: 'tickets',
       path: '/api/tickets',
@@ -90,6 +119,7 @@ export function hotRoutes(data: BenchData): Route[] {
     },
     {
       route: 'PATCH /api/tasks/:id',
+      ceiling: 'store-write',
       kind: 'write',
       service: 'tasks',
       path: `/api/tasks/${data.taskIds[0]}`,
@@ -111,17 +141,29 @@ export function hotRoutes(data: BenchData): Route[] {
   ];
 }
 
-/** Bare Express, in its own process like a service. */
-export async function startBareExpress(): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bare-express.ts')], {
+/** Bare Express (or one of its ceilings), in its own process like a service. */
+export async function startBareExpress(
+  ceiling?: Ceiling,
+  env: Record<string, string> = {},
+): Promise<{ url: string; pid: number; stop(): void }> {
+  // Plain JavaScript, so that the measured process holds no TypeScript loader (tsx, or the
+  // wasm Node.js strips types with): it would count in the RSS.
+  const script = join(__dirname, '..', 'build', 'bare-express.mjs');
+  mkdirSync(dirname(script), { recursive: true });
+  writeFileSync(
+    script,
+    stripTypeScriptTypes(readFileSync(join(__dirname, 'bare-express.ts'), 'utf8')),
+  );
+  const args = [script, ...(ceiling ? [ceiling] : [])];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
   });
   const port = await new Promise<string>((done, fail) => {
     child.stdout.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
     child.once('exit', (code) => fail(new Error(`bare Express exited with ${code}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 /**
@@ -133,13 +175,21 @@ export async function measureHttp(options: {
   serviceUrl: (service: Route['service']) => string;
   gatewayUrl: string;
   bareUrl: string;
+  /** Measured in each pass after the first baseline. */
+  ceilings?: CeilingServer[];
   connections: number[];
   durationS: number;
   log: (message: string) => void;
   /** Profile each route's service (and the gateway) during the first pass. */
   profile?: { pids: Partial<Record<Route['service'] | 'gateway', number>>; root: string };
-}): Promise<{ http: RouteResult[]; baseline: BaselineResult[]; profiles: ProcessProfile[] }> {
+}): Promise<{
+  http: RouteResult[];
+  baseline: BaselineResult[];
+  ceilings: CeilingResult[];
+  profiles: ProcessProfile[];
+}> {
   const http: RouteResult[] = [];
+  const ceilings: CeilingResult[] = [];
   const baseline: BaselineResult[] = [];
   const profiles: ProcessProfile[] = [];
   const profilers = new Map<string, Promise<Profiler>>();
@@ -154,6 +204,13 @@ export async function measureHttp(options: {
       runLoad({ url, connections, durationS: options.durationS, ...o });
     options.log(`HTTP ${connections}: bare Express`);
     baseline.push({ connections, ...(await load(`${options.bareUrl}/`)) });
+    for (const server of options.ceilings ?? []) {
+      options.log(`HTTP ${connections}: ceiling ${server.ceiling}`);
+      const result = await load(`${server.url}/`, {
+        method: server.ceiling === 'store-write' ? 'POST' : 'GET',
+      });
+      ceilings.push({ ceiling: server.ceiling, connections, ...result });
+    }
     for (const route of options.routes) {
       for (const via of ['direct', 'gateway'] as const) {
         const base = via === 'direct' ? options.serviceUrl(route.service) : options.gatewayUrl;
@@ -167,12 +224,19 @@ export async function measureHttp(options: {
         if (profile) {
           profiles.push(summarize(`${target}, ${route.route}`, profile, options.profile!.root));
         }
-        http.push({ route: route.route, kind: route.kind, connections, via, ...result });
+        http.push({
+          route: route.route,
+          kind: route.kind,
+          ...(route.ceiling ? { ceiling: route.ceiling } : {}),
+          connections,
+          via,
+          ...result,
+        });
       }
     }
     options.log(`HTTP ${connections}: bare Express again (drift check)`);
     baseline.push({ connections, ...(await load(`${options.bareUrl}/`)) });
   }
   for (const profiler of profilers.values()) (await profiler).close();
-  return { http, baseline, profiles };
+  return { http, baseline, ceilings, profiles };
 }

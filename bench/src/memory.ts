@@ -72,16 +72,16 @@ export function rssMiB(pid: number): number | undefined {
   }
 }
 
-/** Samples every service's RSS while a phase runs and keeps the highest value of each. */
-export class MemorySampler {
-  private readonly peak: Partial<Record<ServiceName, number>> = {};
+/** Samples every process's RSS while a phase runs and keeps the highest value of each. */
+export class MemorySampler<K extends string = ServiceName> {
+  private readonly peak: Partial<Record<K, number>> = {};
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly pids: Partial<Record<ServiceName, number>>) {}
+  constructor(private readonly pids: Partial<Record<K, number>>) {}
 
-  snapshot(): Partial<Record<ServiceName, number>> {
-    const values: Partial<Record<ServiceName, number>> = {};
-    for (const [service, pid] of Object.entries(this.pids) as [ServiceName, number][]) {
+  snapshot(): Partial<Record<K, number>> {
+    const values: Partial<Record<K, number>> = {};
+    for (const [service, pid] of Object.entries(this.pids) as [K, number][]) {
       const rss = rssMiB(pid);
       if (rss !== undefined) values[service] = rss;
     }
@@ -90,13 +90,13 @@ export class MemorySampler {
 
   start(): void {
     this.timer = setInterval(() => {
-      for (const [service, rss] of Object.entries(this.snapshot()) as [ServiceName, number][]) {
+      for (const [service, rss] of Object.entries(this.snapshot()) as [K, number][]) {
         this.peak[service] = Math.max(this.peak[service] ?? 0, rss);
       }
     }, 250);
   }
 
-  stop(): Partial<Record<ServiceName, number>> {
+  stop(): Partial<Record<K, number>> {
     if (this.timer) clearInterval(this.timer);
     return { ...this.peak };
   }

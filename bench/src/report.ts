@@ -1,7 +1,7 @@
 import { renderProfiles, type ProcessProfile } from './cpu-profile';
 import type { EventsResult } from './events';
 import type { GrowthRow } from './growth';
-import type { RouteKind } from './http';
+import type { CeilingResult, LoadCeiling, RouteKind } from './http';
 import type { LoadResult } from './load';
 import type { ServiceName } from './memory';
 
@@ -29,10 +29,13 @@ export interface BenchResults {
     LoadResult & {
       route: string;
       kind?: RouteKind;
+      ceiling?: LoadCeiling;
       connections?: number;
       via?: 'direct' | 'gateway';
     }
   >;
+  /** Bare Express doing the one store or Redis call a kind of route needs (from 2026-12-06). */
+  ceilings?: CeilingResult[];
   profiles?: ProcessProfile[];
   events?: EventsResult;
   growth?: GrowthRow[];
@@ -40,6 +43,8 @@ export interface BenchResults {
     idle: Partial<Record<ServiceName, number>>;
     load: Partial<Record<ServiceName, number>>;
     afterGrowth?: Partial<Record<ServiceName, number>>;
+    /** Bare Express and each ceiling's process: idle, and peak over the HTTP passes. */
+    baselines?: { idle: Partial<Record<string, number>>; load: Partial<Record<string, number>> };
   };
 }
 
@@ -82,6 +87,13 @@ function growthRatioRow(rows: GrowthRow[]): string[][] {
     ],
   ];
 }
+
+const CEILING_TEXT: Record<LoadCeiling, string> = {
+  redis: 'one Redis round trip (the cross-pod rate limit)',
+  'store-by-id': 'the store: `findOne` by `_id`',
+  'store-page': 'the store: the tickets list query (20 of them)',
+  'store-write': 'the store: `insertOne` of a ticket with its event',
+};
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
 
@@ -127,9 +139,15 @@ export function targetRows(results: BenchResults): TargetRow[] {
     const direct = results.http.filter((r) => r.connections === connections && r.via === 'direct');
     for (const [kind, share, name] of SHARE_TARGETS) {
       for (const r of direct.filter((d) => d.kind === kind)) {
+        const ceiling = results.ceilings?.find(
+          (c) => c.connections === connections && c.ceiling === r.ceiling,
+        );
+        const bound = ceiling
+          ? ` (ceiling ${ceiling.ceiling}: ${fixed(ceiling.rps / base, 2)} ×)`
+          : '';
         rows.push({
           target: `${name} ≥ ${share} × bare Express, ${connections} connections: \`${r.route}\``,
-          measured: `${fixed(r.rps / base, 2)} ×`,
+          measured: `${fixed(r.rps / base, 2)} ×${bound}`,
           met: r.rps / base >= share && r.errors + r.non2xx === 0,
         });
       }
@@ -259,6 +277,38 @@ export function renderMarkdown(results: BenchResults): string {
           }),
         ),
       );
+      const ceilings = (results.ceilings ?? []).filter((c) => c.connections === connections);
+      if (ceilings.length > 0) {
+        parts.push(
+          '',
+          'Ceilings: bare Express doing first the one call a route cannot do without, ' +
+            'with the driver alone and nothing of the suite (`bench/src/bare-express.ts`). A route ' +
+            'that makes its ceiling’s call cannot pass it on this machine; the last column is how ' +
+            'close each came.',
+          '',
+          table(
+            [
+              'ceiling',
+              'req/s',
+              'p50 ms',
+              'p99 ms',
+              '× bare Express',
+              'routes it bounds: req/s ÷ ceiling',
+            ],
+            ceilings.map((c) => [
+              CEILING_TEXT[c.ceiling],
+              fixed(c.rps, 0),
+              c.p50Ms,
+              c.p99Ms,
+              fixed(c.rps / base, 2),
+              direct
+                .filter((r) => r.ceiling === c.ceiling)
+                .map((r) => `\`${r.route}\` ${fixed(r.rps / c.rps, 2)}`)
+                .join(', ') || '–',
+            ]),
+          ),
+        );
+      }
     }
   }
 
@@ -415,6 +465,23 @@ export function renderMarkdown(results: BenchResults): string {
         ]),
       ),
     );
+    const others = results.memory.baselines;
+    if (others) {
+      parts.push(
+        '',
+        'The same for the baselines’ processes (Node.js and Express; each ceiling also holds its ' +
+          'driver and its connections), idle and at their peak over the HTTP passes:',
+        '',
+        table(
+          ['process', 'idle', 'peak under load'],
+          Object.keys(others.idle).map((name) => [
+            name,
+            fixed(others.idle[name] ?? NaN),
+            fixed(others.load[name] ?? NaN),
+          ]),
+        ),
+      );
+    }
   }
   return `${parts.join('\n')}\n`;
 }

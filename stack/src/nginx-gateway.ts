@@ -163,6 +163,11 @@ export function nginxConfig(options: NginxGatewayOptions): string {
     'events { worker_connections 4096; }',
     'http {',
     '  server_tokens off;',
+    // nginx's default closes a client's connection after its 1,000th request (as ingress-nginx
+    // does; the cluster's Traefik sets no such cap). A client that sends its next request as
+    // the close arrives (autocannon does) sees it fail: measured here in front of a bare
+    // node:http server, 4 errors in 138,769 requests at 1,000, none at this value.
+    '  keepalive_requests 1000000;',
     `  access_log ${join(dir, 'access.log')} combined buffer=64k flush=1s;`,
     `  client_body_temp_path ${join(dir, 'body')};`,
     `  proxy_temp_path ${join(dir, 'proxy')};`,
