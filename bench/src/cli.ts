@@ -32,6 +32,8 @@ bench/results/<date>.json, <date>.md and latest.md. Takes about 20 minutes on 2 
   --connections <n,…> autocannon connections, one HTTP pass each (default 10,100)
   --only <phases>  comma-separated: http,events,growth (default all)
   --max-growth <n> largest growth set (default 100000)
+  --routes <text,…> only the HTTP routes whose name holds one of these (e.g. currentuser)
+  --node-options <flags> NODE_OPTIONS for every service (e.g. --max-semi-space-size=16)
   --label <text>   a word saved with the results (e.g. "before")
   --profile        the services and the gateway run with an inspector on loopback; the first
                    HTTP pass profiles each route's process, and the results get the ten
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
       only: { type: 'string', default: 'http,events,growth' },
       'max-growth': { type: 'string', default: String(GROWTH_SIZES[GROWTH_SIZES.length - 1]) },
       label: { type: 'string', default: '' },
+      routes: { type: 'string', default: '' },
+      'node-options': { type: 'string', default: '' },
       'no-build': { type: 'boolean', default: false },
       out: { type: 'string', default: join(root, 'bench', 'results') },
       help: { type: 'boolean', short: 'h', default: false },
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
   const connections = values.connections.split(',').map(Number);
   const phases = new Set(values.only.split(','));
   const maxGrowth = Number(values['max-growth']);
+  const routeFilter = values.routes.split(',').filter((part) => part.length > 0);
 
   const dir = mkdtempSync(join(tmpdir(), 'taskforge-bench-'));
   log('starting the local stack (npm run stack) on free ports');
@@ -79,7 +84,9 @@ async function main(): Promise<void> {
     build: !values['no-build'],
     env: {
       RATE_LIMIT_MAX: '100000000',
-      ...(values.profile ? { NODE_OPTIONS: '--inspect=127.0.0.1:0' } : {}),
+      NODE_OPTIONS: [values['node-options'], values.profile ? '--inspect=127.0.0.1:0' : '']
+        .filter((flags) => flags.length > 0)
+        .join(' '),
     },
   });
   const bare = await startBareExpress();
@@ -155,7 +162,10 @@ async function main(): Promise<void> {
       };
       baselineSampler.start();
       const measured = await measureHttp({
-        routes: hotRoutes(data),
+        routes: hotRoutes(data).filter(
+          (route) =>
+            routeFilter.length === 0 || routeFilter.some((part) => route.route.includes(part)),
+        ),
         serviceUrl,
         gatewayUrl: stack.url,
         bareUrl: bare.url,

@@ -7,6 +7,7 @@ export interface CpuProfile {
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
     hitCount?: number;
+    children?: number[];
   }[];
   startTime: number;
   endTime: number;
@@ -28,6 +29,24 @@ export interface ProcessProfile {
   /** Share of the samples that were not idle (the process's CPU use while profiled), in %. */
   busy: number;
   top: HotFunction[];
+  /**
+   * The busy time by the part of the code that spent it: each sample is charged to the innermost
+   * frame on its stack that belongs to a package or a workspace (Node.js's own code under it,
+   * such as the `setHeader` a middleware calls, counts for that middleware's package).
+   */
+  parts?: HotFunction[];
+}
+
+/** The package (`node_modules/<name>` or `<@scope/name>`) or workspace a script belongs to. */
+export function partOf(url: string, root: string): string | undefined {
+  const path = url.replace(/^file:\/\//, '');
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const [first, second] = path.slice(modules + '/node_modules/'.length).split('/');
+    return first?.startsWith('@') ? `${first}/${second}` : first;
+  }
+  if (path.startsWith(`${root}/`)) return relative(root, path).split('/')[0];
+  return undefined;
 }
 
 /** V8's pseudo-frames, shown by name alone (they have no place in the code). */
@@ -132,6 +151,25 @@ export class Profiler {
  */
 export function summarize(name: string, profile: CpuProfile, root: string): ProcessProfile {
   const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  // Each node's part, found once by walking up from it (samples repeat the same few nodes).
+  const partByNode = new Map<number, string>();
+  const partFor = (id: number): string => {
+    const known = partByNode.get(id);
+    if (known !== undefined) return known;
+    const frame = byNode.get(id)!;
+    const part =
+      partOf(frame.url, root) ??
+      (PSEUDO.has(frame.functionName)
+        ? frame.functionName
+        : parent.has(id)
+          ? partFor(parent.get(id)!)
+          : 'Node.js (no package above it)');
+    partByNode.set(id, part);
+    return part;
+  };
+  const parts = new Map<string, number>();
   const self = new Map<string, number>();
   let all = 0;
   let busy = 0;
@@ -141,23 +179,27 @@ export function summarize(name: string, profile: CpuProfile, root: string): Proc
     const frame = byNode.get(id);
     if (!frame || frame.functionName === '(idle)') return;
     busy += us;
+    const part = partFor(id);
+    parts.set(part, (parts.get(part) ?? 0) + us);
     const fn = frame.functionName || '(anonymous)';
     const key = PSEUDO.has(fn) ? fn : `${fn} (${shorten(frame.url, root)}:${frame.lineNumber + 1})`;
     self.set(key, (self.get(key) ?? 0) + us);
   });
-  const top = [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 10)
-    .map(([where, us]) => ({
-      where,
-      selfMs: Math.round(us / 100) / 10,
-      share: busy ? Math.round((us / busy) * 1000) / 10 : 0,
-    }));
+  const heaviest = (times: Map<string, number>, n: number): HotFunction[] =>
+    [...times.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([where, us]) => ({
+        where,
+        selfMs: Math.round(us / 100) / 10,
+        share: busy ? Math.round((us / busy) * 1000) / 10 : 0,
+      }));
   return {
     name,
     sampledMs: Math.round(all / 1000),
     busy: all ? Math.round((busy / all) * 1000) / 10 : 0,
-    top,
+    top: heaviest(self, 10),
+    parts: heaviest(parts, 15),
   };
 }
 
@@ -177,6 +219,16 @@ export function renderProfiles(profiles: ProcessProfile[]): string {
       ...p.top.map((f) => `| \`${f.where.replace(/\|/g, '\\|')}\` | ${f.selfMs} | ${f.share} % |`),
       '',
     );
+    if (p.parts && p.parts.length > 0) {
+      lines.push(
+        'By part (each sample charged to the innermost package or workspace on its stack):',
+        '',
+        '| part | ms | share |',
+        '| --- | --- | --- |',
+        ...p.parts.map((f) => `| \`${f.where}\` | ${f.selfMs} | ${f.share} % |`),
+        '',
+      );
+    }
   }
   return lines.join('\n');
 }
