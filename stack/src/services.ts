@@ -30,7 +30,19 @@ function mongoDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-const nodeService = (workspace: string) => () => ['node', join(workspace, 'build', 'index.js')];
+/**
+ * The V8 flags every service runs with, here and in its image (each Dockerfile's `CMD`, which
+ * infra's tests hold to this). With no memory limit V8 let a service's young generation grow to
+ * 128 MB under load (two 64 MB semi-spaces): capped at 16 MB each, the services peaked 80–100 MB
+ * lower under 100 connections with no loss of req/s (bench/results/fixes.md, 2026-12-06).
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=16'];
+
+const nodeService = (workspace: string) => () => [
+  'node',
+  ...NODE_FLAGS,
+  join(workspace, 'build', 'index.js'),
+];
 
 /** Every process of the suite, in start order. Missing workspaces are skipped. */
 export const SERVICES: ServiceSpec[] = [
