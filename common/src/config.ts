@@ -30,6 +30,8 @@ const csv = z.string().transform((value) =>
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The address to listen on: every interface when unset (a pod); the local stack sets 127.0.0.1. */
+  LISTEN_ADDRESS: z.string().min(1).optional(),
   NATS_URL: z.string().min(1),
   /** Copies of the event stream when a service creates it: 3 on a NATS cluster. */
   NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),

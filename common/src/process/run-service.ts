@@ -119,6 +119,7 @@ export function runService<C extends BaseConfig, X, P = object>(
     await startService({
       app: options.buildApp(context),
       port: config.PORT,
+      host: config.LISTEN_ADDRESS,
       logger,
       onStopAccepting: parts?.stopAccepting ? [parts.stopAccepting] : [],
       onShutdown: [

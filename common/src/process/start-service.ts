@@ -10,6 +10,8 @@ export interface ServiceHandle {
 export interface StartOptions {
   app: Express;
   port: number;
+  /** The address to listen on; every interface when undefined. */
+  host?: string | undefined;
   logger: Logger;
   /** Run as soon as the server stops accepting, while in-flight requests drain (end SSE streams). */
   onStopAccepting?: Array<() => Promise<unknown>>;
@@ -24,14 +26,14 @@ export interface StartOptions {
  * finish in-flight requests, run the shutdown steps, exit 0. A second signal exits at once.
  */
 export function startService(options: StartOptions): Promise<ServiceHandle> {
-  const { app, port, logger } = options;
+  const { app, port, host, logger } = options;
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, (err?: Error) => {
+    const listening = (err?: Error) => {
       if (err) {
         reject(err);
         return;
       }
-      logger.info({ port }, 'listening');
+      logger.info({ port, host: host ?? '*' }, 'listening');
       let closing: Promise<void> | undefined;
       const shutdown = (signal = 'shutdown'): Promise<void> => {
         closing ??= (async () => {
@@ -72,6 +74,8 @@ export function startService(options: StartOptions): Promise<ServiceHandle> {
         });
       }
       resolve({ server, shutdown });
-    });
+    };
+    const server =
+      host === undefined ? app.listen(port, listening) : app.listen(port, host, listening);
   });
 }

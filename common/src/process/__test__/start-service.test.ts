@@ -63,3 +63,18 @@ describe('startService shutdown', () => {
     expect(steps).toEqual(['stores']);
   });
 });
+
+describe('startService address', () => {
+  it.each([
+    // `::` where the machine has IPv6, else 0.0.0.0
+    ['every interface when no host is given', undefined, ['::', '0.0.0.0']],
+    ['the host it is given', '127.0.0.1', ['127.0.0.1']],
+  ])('listens on %s', async (_name, host, expected) => {
+    const handle = await startService({ app: express(), port: 0, host, logger, onShutdown: [] });
+    try {
+      expect(expected).toContain((handle.server.address() as AddressInfo).address);
+    } finally {
+      await handle.shutdown('test');
+    }
+  });
+});
