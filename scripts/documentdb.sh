@@ -150,7 +150,32 @@ wait_port() { # port, what, log
 # PostgreSQL runs as the postgres user when we are root, and must reach its folder: a data folder
 # under a private home (/root) would not be reachable, so the cluster lives under /tmp, named
 # after DIR, and DIR keeps its ports and FerretDB's state.
-pg_dir() { echo "${TMPDIR:-/tmp}/taskforge-docdb-$(echo "$1" | cksum | cut -d' ' -f1)"; }
+#
+# A DIR whose data is kept (TF_KEEP_DATA=1, the local stack) holds its cluster itself, in DIR/pg,
+# where the postgres user can reach it and the socket's path stays short; DIR/pg-home says where
+# it went, so every later start and stop finds it again.
+pg_dir() {
+  if [ -f "$1/pg-home" ]; then cat "$1/pg-home"; else pg_tmp_dir "$1"; fi
+}
+pg_tmp_dir() { echo "${TMPDIR:-/tmp}/taskforge-docdb-$(echo "$1" | cksum | cut -d' ' -f1)"; }
+
+# Whether PostgreSQL, run as the postgres user when we are root, can use DIR (every folder above
+# it must let that user through), with a socket path under the 107 bytes a socket may have.
+postgres_can_use() {
+  [ "${#1}" -le 80 ] || return 1
+  [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$(dirname "$1")"
+}
+
+# Where a new cluster of DIR goes: in DIR when its data is kept and PostgreSQL can use it there.
+choose_pg_home() {
+  local dir="$1"
+  [ ! -f "$dir/pg-home" ] || return 0
+  if [ "${TF_KEEP_DATA:-0}" = 1 ] && postgres_can_use "$dir/pg"; then
+    echo "$dir/pg" >"$dir/pg-home"
+  elif [ "${TF_KEEP_DATA:-0}" = 1 ]; then
+    log "the postgres user cannot use $dir; the data of this store is kept in $(pg_tmp_dir "$dir")"
+  fi
+}
 
 start_postgres() {
   local dir="$1" pg
@@ -183,14 +208,15 @@ start() {
   installed || { echo "DocumentDB is not built: run scripts/documentdb.sh build" >&2; exit 1; }
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
-  pg="$(pg_dir "$dir")"
-  # The PostgreSQL cluster lives under TMPDIR (a short socket path), named after DIR. A DIR that
-  # has never been started here (a new clone at a path an earlier, removed one had) does not own
-  # what an earlier run left there: start that one from nothing.
-  if [ ! -f "$dir/pg-port" ] && [ -d "$pg" ]; then
+  # Otherwise the PostgreSQL cluster lives under TMPDIR (a short socket path), named after DIR. A
+  # DIR that has never been started here (a new clone at a path an earlier, removed one had) does
+  # not own what an earlier run left there: start that one from nothing.
+  if [ ! -f "$dir/pg-port" ] && [ ! -f "$dir/pg-home" ] && [ -d "$(pg_tmp_dir "$dir")" ]; then
     stop_postgres "$dir"
-    rm -rf "$pg"
+    rm -rf "$(pg_tmp_dir "$dir")"
   fi
+  choose_pg_home "$dir"
+  pg="$(pg_dir "$dir")"
   echo "$port" >"$dir/port"
   echo "$pg_port" >"$dir/pg-port"
   if [ ! -s "$pg/data/PG_VERSION" ]; then
@@ -221,6 +247,8 @@ documentdb.maxWriteBatchSize = 100000
 EOF
   fi
   cursor_settings "$pg/data/postgresql.conf"
+  # The setting of this start: a kept cluster first made for throw-away data gets fsync back.
+  sed -i "s/^fsync = .*/fsync = ${TF_DOCDB_FSYNC:-on}/" "$pg/data/postgresql.conf"
   start_postgres "$dir"
   # Also on a cluster whose first start stopped between initdb and this (killed, or out of time):
   # without the extension every command fails with `schema "documentdb_api" does not exist`.
@@ -263,6 +291,7 @@ destroy() {
   stop_ferretdb "$1"
   stop_postgres "$1"
   rm -rf "$(pg_dir "$1")"
+  rm -f "$1/pg-home"
 }
 
 case "${1:-}" in

@@ -12,6 +12,10 @@
 #   scripts/infra.sh provision   install what is missing (Node.js, Debian packages, builds)
 #   scripts/infra.sh start       start the servers; writes .local/test-env with their URLs
 #   scripts/infra.sh stop        stop them and remove their data
+#
+# With TF_KEEP_DATA=1 (the local stack) `stop` keeps every server's data and `start` opens it
+# again, written to disk as it is acknowledged: PostgreSQL with fsync, Redis with its append-only
+# file, the S3 server's folder.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,7 +46,12 @@ PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || tru
 # PostgreSQL runs as the postgres user when we are root, and must reach its folder: a clone under
 # a private home (/root) would not be reachable, so its data lives under /tmp, named per state
 # folder.
+# folder. A state folder whose data is kept holds it itself where the postgres user can use it
+# ($STATE/pg-home then says where).
 PG_DIR="${TMPDIR:-/tmp}/taskforge-pg-$(echo "$STATE" | cksum | cut -d' ' -f1)"
+if [ -f "$STATE/pg-home" ]; then PG_DIR="$(cat "$STATE/pg-home")"; fi
+
+keep() { [ "${TF_KEEP_DATA:-0}" = 1 ]; }
 
 log() { echo "[infra] $*"; }
 
@@ -147,7 +156,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
   provision
-  stop_quiet
+  if keep; then halt_quiet; else stop_quiet; fi
   mkdir -p "$STATE"
   mkdir -p "$(dirname "$ENV_FILE")"
   : >"$ENV_FILE"
@@ -159,27 +168,43 @@ start() {
   else
     # The tests' and the local stack's data go with `stop`, so they need no fsync (TF_DOCDB_FSYNC=on
     # turns it back on).
-    TF_DOCDB_FSYNC="${TF_DOCDB_FSYNC:-off}" "$ROOT/scripts/documentdb.sh" start "$STATE/documentdb" \
-      "$DOCDB_PG_PORT" "$MONGO_PORT"
+    local fsync=off
+    keep && fsync=on
+    TF_DOCDB_FSYNC="${TF_DOCDB_FSYNC:-$fsync}" "$ROOT/scripts/documentdb.sh" start \
+      "$STATE/documentdb" "$DOCDB_PG_PORT" "$MONGO_PORT"
   fi
   wait_for "MongoDB-compatible server" "port_open $MONGO_PORT"
   echo "MONGO_URL=mongodb://127.0.0.1:$MONGO_PORT" >>"$ENV_FILE"
 
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+  # Kept data: every write goes to the append-only file before Redis answers (a killed server
+  # loses nothing), synced to disk every second.
+  local redis_data=(--appendonly no)
+  if keep; then
+    mkdir -p "$STATE/redis"
+    redis_data=(--appendonly yes --appendfsync everysec --dir "$STATE/redis")
+  fi
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' "${redis_data[@]}" \
     --daemonize yes --pidfile "$STATE/redis.pid" --logfile "$STATE/redis.log"
   wait_for redis "port_open $REDIS_PORT"
   echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT" >>"$ENV_FILE"
 
-  rm -rf "$PG_DIR"
-  mkdir -p "$PG_DIR/data"
-  local pg_user=()
-  if [ "$(id -u)" = 0 ]; then
-    chown -R postgres "$PG_DIR"
-    pg_user=(runuser -u postgres --)
+  local pg_user=() pg_fsync=off
+  [ "$(id -u)" = 0 ] && pg_user=(runuser -u postgres --)
+  if keep; then
+    pg_fsync=on
+    if [ ! -f "$STATE/pg-home" ] && [ "${#STATE}" -le 80 ] && "${pg_user[@]}" test -x "$STATE"; then
+      PG_DIR="$STATE/postgres"
+      echo "$PG_DIR" >"$STATE/pg-home"
+    fi
   fi
-  "${pg_user[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >"$STATE/pg-init.log"
+  if ! keep || [ ! -s "$PG_DIR/data/PG_VERSION" ]; then
+    rm -rf "$PG_DIR"
+    mkdir -p "$PG_DIR/data"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$PG_DIR"
+    "${pg_user[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >"$STATE/pg-init.log"
+  fi
   "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/pg.log" -w \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=$pg_fsync -c max_connections=300" start >/dev/null
   echo "DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/postgres" >>"$ENV_FILE"
   # Tests start a nats-server per file (@taskforge/common/testing), the local stack one of its own.
   echo "NATS_SERVER_BIN=$NATS_SERVER_BIN" >>"$ENV_FILE"
@@ -227,9 +252,37 @@ stop_quiet() {
   rm -rf "$STATE"
 }
 
+# Stops every server and keeps its data (TF_KEEP_DATA=1).
+halt_quiet() {
+  [ -d "$STATE" ] || return 0
+  if [ -d "$STATE/documentdb" ]; then "$ROOT/scripts/documentdb.sh" stop "$STATE/documentdb"; fi
+  local pid i
+  for name in redis s3; do
+    [ -f "$STATE/$name.pid" ] || continue
+    pid="$(cat "$STATE/$name.pid")"
+    kill "$pid" 2>/dev/null || true
+    # Redis writes what it still holds on SIGTERM: wait for it to finish.
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$STATE/$name.pid"
+  done
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    local pg_user=()
+    [ "$(id -u)" = 0 ] && pg_user=(runuser -u postgres --)
+    "${pg_user[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  if command -v mongod >/dev/null && [ -d "$STATE/mongo" ]; then
+    mongod --dbpath "$STATE/mongo" --shutdown >/dev/null 2>&1 || true
+  fi
+}
+
 stop() {
-  stop_quiet
-  log "stopped"
+  if keep; then
+    halt_quiet
+    log "stopped; data kept in $STATE"
+  else
+    stop_quiet
+    log "stopped"
+  fi
 }
 
 status() {

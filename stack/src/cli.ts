@@ -10,7 +10,7 @@ import { readIngressRoutes } from './ingress';
 import { findNginx, startNginxGateway } from './nginx-gateway';
 import { openPort } from './ports';
 import { startProcess, stopProcess, waitUntilReady, type RunningProcess } from './processes';
-import { seed } from './seed';
+import { describeSeed, seed } from './seed';
 import { availableServices, serviceEnv, STORE_BACKENDS, type StackContext } from './services';
 import {
   provisionStores,
@@ -27,10 +27,16 @@ Starts the whole suite on this machine: the stores, nats-server, an SMTP sink, e
 the client, and a gateway on http://localhost:<port> that routes as the ingress does.
 
   --port <n>     the gateway's port; the other processes use the next ports (default 8080)
+  --host <addr>  the gateway's address: 127.0.0.1 (the default) or 0.0.0.0 (every interface);
+                 the services and stores listen on 127.0.0.1 whatever it is
   --seed         fill the suite with demo users, teams, tasks and tickets
   --gateway <g>  nginx (the server ingress-nginx runs; the default when installed) or node
   --no-build     skip \`npm run build\` (use the last build)
   --dir <path>   where data, logs and mail go (default .local/stack)
+  --fresh        start with empty stores and event stream (the data of earlier runs is kept
+                 otherwise)
+  --throwaway    start empty and remove the data at the stop, not written to disk as it comes
+                 (what the tests and the benchmarks run)
   -h, --help     this text`;
 
 const run = promisify(execFile);
@@ -79,10 +85,13 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.TF_STACK_PORT ?? '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
       seed: { type: 'boolean', default: false },
       gateway: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       dir: { type: 'string' },
+      fresh: { type: 'boolean', default: false },
+      throwaway: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -95,6 +104,11 @@ async function main(): Promise<void> {
     throw new Error(`--port must be an integer between 1024 and 65000, got ${values.port}`);
   }
 
+  if (!['127.0.0.1', '0.0.0.0'].includes(values.host)) {
+    throw new Error(
+      `--host must be 127.0.0.1 (this machine) or 0.0.0.0 (every interface), got ${values.host}`,
+    );
+  }
   if (values.gateway !== undefined && !['nginx', 'node'].includes(values.gateway)) {
     throw new Error(`--gateway must be nginx or node, got ${values.gateway}`);
   }
@@ -120,6 +134,7 @@ async function main(): Promise<void> {
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url }));
 
   const ports = portsFrom(base);
+  const keep = !values.throwaway;
   const processes: RunningProcess[] = [];
   let smtp: SMTPServer | undefined;
   let gateway: Server | undefined;
@@ -138,7 +153,7 @@ async function main(): Promise<void> {
       await Promise.all(services.map((p) => stopProcess(p)));
       await Promise.all(processes.filter((p) => p.name === 'nats').map((p) => stopProcess(p)));
       await new Promise<void>((done) => (smtp ? smtp.close(() => done()) : done()));
-      if (storesStarted) await stopStores(root, dir, ports);
+      if (storesStarted) await stopStores(root, dir, ports, keep);
       rmSync(stateFile, { force: true });
       log('stopped');
     })());
@@ -161,11 +176,17 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'logs', 'build.log'), stdout + stderr);
     }
 
-    log('starting stores');
+    if (values.fresh || !keep) {
+      // The stores' data, the event stream and the mail go together: events or mail of data
+      // that is gone would replay or mislead.
+      if (values.fresh) log('removing the data of earlier runs (--fresh)');
+      await stopStores(root, dir, ports, false);
+      for (const part of ['nats', 'mail'])
+        rmSync(join(dir, part), { recursive: true, force: true });
+    }
+    log(keep ? `starting stores (their data is kept in ${dir})` : 'starting stores');
     storesStarted = true;
-    const stores = await startStores(root, dir, ports);
-    // The stores start empty, so the event history must too, or old events would replay.
-    rmSync(join(dir, 'nats'), { recursive: true, force: true });
+    const stores = await startStores(root, dir, ports, keep);
     processes.push(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN')));
     smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
 
@@ -223,6 +244,7 @@ async function main(): Promise<void> {
         nginx,
         dir: join(dir, 'gateway'),
         port: base,
+        host: values.host,
         routes,
         upstream,
         logFile: join(dir, 'logs', 'gateway.log'),
@@ -232,7 +254,7 @@ async function main(): Promise<void> {
     } else {
       const app = createGateway({ routes, upstream });
       gateway = await new Promise<Server>((resolveListen, reject) => {
-        const server = app.listen(base, '127.0.0.1', (err?: Error) =>
+        const server = app.listen(base, values.host, (err?: Error) =>
           err ? reject(err) : resolveListen(server),
         );
       });
@@ -243,8 +265,7 @@ async function main(): Promise<void> {
     log(`logs: ${join(dir, 'logs')}  mail: ${join(dir, 'mail')}  (Ctrl-C stops everything)`);
     if (values.seed) {
       log('seeding demo data');
-      const summary = await seed(url);
-      log(`seeded: ${summary}`);
+      for (const line of describeSeed(await seed(url))) log(line);
     }
   } catch (err) {
     log(`failed: ${err instanceof Error ? err.message : String(err)}`);

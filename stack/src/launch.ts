@@ -69,6 +69,8 @@ export async function launchStack(options: {
       String(base),
       '--dir',
       options.dir,
+      // A tool's stack in a folder of its own that goes when it is done: no data to keep.
+      '--throwaway',
       ...(options.build ? [] : ['--no-build']),
     ],
     {

@@ -15,6 +15,8 @@ export interface NginxGatewayOptions {
   /** Where its config, pid, temporary files and logs go. */
   dir: string;
   port: number;
+  /** The address it listens on (default 127.0.0.1: this machine only). */
+  host?: string;
   routes: IngressRoute[];
   /** The URL of a route's service on this machine; undefined when this stack does not run it. */
   upstream: (service: string, port: number) => string | undefined;
@@ -186,7 +188,7 @@ export function nginxConfig(options: NginxGatewayOptions): string {
     '  proxy_redirect off;',
     ...upstreams.map((line) => `  ${line}`),
     '  server {',
-    `    listen 127.0.0.1:${options.port};`,
+    `    listen ${options.host ?? '127.0.0.1'}:${options.port};`,
     ...locations.map((line) => `    ${line}`),
     '  }',
     '}',

@@ -5,13 +5,31 @@ const STATUSES = ['backlog', 'todo', 'in_progress', 'in_review', 'done'] as cons
 const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export const SEED_PASSWORD = 'taskforge-demo';
 
+export interface SeededAccount {
+  email: string;
+  name: string;
+  /** In the seeded teams: owner, member or guest; undefined where teams does not run. */
+  role?: 'owner' | 'member' | 'guest';
+}
+
+export interface SeedSummary {
+  password: string;
+  accounts: SeededAccount[];
+  tickets: number;
+  teams: number;
+  tasks: number;
+}
+
 /**
  * Demo data through the API, as people would make it: users (password `taskforge-demo`),
  * tickets, and, where those services run, teams with members and a board of tasks.
  */
-export async function seed(baseUrl: string, options: { users?: number } = {}): Promise<string> {
+export async function seed(
+  baseUrl: string,
+  options: { users?: number } = {},
+): Promise<SeedSummary> {
   faker.seed(20_261_122);
-  const users: Array<{ session: ApiSession; id: string; email: string }> = [];
+  const users: Array<{ session: ApiSession; id: string; email: string; name: string }> = [];
   for (let i = 0; i < (options.users ?? 5); i += 1) {
     const session = new ApiSession(baseUrl);
     const firstName = faker.person.firstName();
@@ -35,7 +53,7 @@ export async function seed(baseUrl: string, options: { users?: number } = {}): P
       { firstName, lastName, bio: faker.person.bio() },
       200,
     );
-    users.push({ session, id: me.id, email });
+    users.push({ session, id: me.id, email, name: `${firstName} ${lastName}` });
   }
 
   let tickets = 0;
@@ -104,5 +122,35 @@ export async function seed(baseUrl: string, options: { users?: number } = {}): P
       }
     }
   }
-  return `${users.length} users (password ${SEED_PASSWORD}), ${tickets} tickets, ${teams} teams, ${tasks} tasks`;
+  const roleOf = (index: number): SeededAccount['role'] => {
+    if (teams === 0) return undefined;
+    if (index === 0) return 'owner';
+    return index === users.length - 1 ? 'guest' : 'member';
+  };
+  return {
+    password: SEED_PASSWORD,
+    accounts: users.map((user, index) => {
+      const role = roleOf(index);
+      return { email: user.email, name: user.name, ...(role ? { role } : {}) };
+    }),
+    tickets,
+    teams,
+    tasks,
+  };
+}
+
+/** What `--seed` prints: the counts, then every account it made, to sign in with. */
+export function describeSeed(summary: SeedSummary): string[] {
+  const width = Math.max(...summary.accounts.map((account) => account.email.length));
+  return [
+    `seeded ${summary.accounts.length} users, ${summary.tickets} tickets, ${summary.teams} teams, ` +
+      `${summary.tasks} tasks; sign in as any of them with the password ${summary.password}:`,
+    ...summary.accounts.map((account) =>
+      [
+        `  ${account.email.padEnd(width)}`,
+        account.name,
+        ...(account.role ? [`(${account.role} of the seeded teams)`] : []),
+      ].join('  '),
+    ),
+  ];
 }

@@ -107,7 +107,14 @@ export const SERVICES: ServiceSpec[] = [
     workspace: 'client',
     portOffset: 6,
     // Its `npm start` run directly: npm's `sh -c` would not pass SIGTERM on to the server.
-    command: (port) => ['node', join('client', 'scripts', 'start.mjs'), '-p', String(port)],
+    command: (port) => [
+      'node',
+      join('client', 'scripts', 'start.mjs'),
+      '-p',
+      String(port),
+      '-H',
+      '127.0.0.1',
+    ],
     env: (c) => ({ API_URL: c.publicUrl }),
   },
 ];
@@ -132,6 +139,8 @@ export function serviceEnv(
   return {
     NODE_ENV: 'production',
     PORT: String(port),
+    // Reached through the gateway only: nothing of the stack listens beyond this machine.
+    LISTEN_ADDRESS: '127.0.0.1',
     NATS_URL: context.natsUrl,
     REDIS_URL: context.redisUrl,
     JWT_PUBLIC_KEY: context.jwt.publicKey,

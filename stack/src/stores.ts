@@ -23,9 +23,19 @@ export interface StorePorts {
 /** The store URLs scripts/infra.sh wrote (MONGO_URL, REDIS_URL, DATABASE_URL, S3_*). */
 export type StoreEnv = Record<string, string>;
 
-function infraEnv(root: string, dataDir: string, ports: StorePorts): NodeJS.ProcessEnv {
+/**
+ * `keep`: the stores keep their data in `dataDir` across stops and starts, written to disk as
+ * it is acknowledged (scripts/infra.sh with TF_KEEP_DATA=1); otherwise it goes with `stop`.
+ */
+function infraEnv(
+  root: string,
+  dataDir: string,
+  ports: StorePorts,
+  keep: boolean,
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    TF_KEEP_DATA: keep ? '1' : '0',
     TF_STATE_DIR: join(dataDir, 'stores'),
     TF_ENV_FILE: join(dataDir, 'stores.env'),
     TF_MONGO_PORT: String(ports.mongo),
@@ -47,8 +57,9 @@ export async function startStores(
   root: string,
   dataDir: string,
   ports: StorePorts,
+  keep = true,
 ): Promise<StoreEnv> {
-  const env = infraEnv(root, dataDir, ports);
+  const env = infraEnv(root, dataDir, ports, keep);
   await run(join(root, 'scripts', 'infra.sh'), ['start'], { cwd: root, env });
   const values: StoreEnv = {};
   for (const line of readFileSync(env.TF_ENV_FILE as string, 'utf8').split('\n')) {
@@ -58,16 +69,24 @@ export async function startStores(
   return values;
 }
 
-export async function stopStores(root: string, dataDir: string, ports: StorePorts): Promise<void> {
+/** Stops the stores; with `keep` false their data goes too. */
+export async function stopStores(
+  root: string,
+  dataDir: string,
+  ports: StorePorts,
+  keep = true,
+): Promise<void> {
   await run(join(root, 'scripts', 'infra.sh'), ['stop'], {
     cwd: root,
-    env: infraEnv(root, dataDir, ports),
+    env: infraEnv(root, dataDir, ports, keep),
   });
 }
 
 /**
  * nats-server with JetStream, its store under `dataDir`: the build `scripts/infra.sh` made at
- * the version of versions.env (`NATS_SERVER_BIN` in the stores' env).
+ * the version of versions.env (`NATS_SERVER_BIN` in the stores' env). Its streams and consumers
+ * stay there across runs: a message is written before it is acknowledged and synced to disk
+ * within a second (nats-server's default is two minutes).
  */
 export async function startNats(
   dataDir: string,
@@ -76,13 +95,17 @@ export async function startNats(
 ): Promise<RunningProcess> {
   const dir = join(dataDir, 'nats');
   mkdirSync(dir, { recursive: true });
+  const config = join(dataDir, 'nats.conf');
+  writeFileSync(
+    config,
+    `jetstream {\n  store_dir: ${JSON.stringify(dir)}\n  sync_interval: "1s"\n}\n`,
+  );
   const proc = startProcess({
     name: 'nats',
     command: [
       bin,
-      '-js',
-      '-sd',
-      dir,
+      '-c',
+      config,
       '-a',
       '127.0.0.1',
       '-p',

@@ -62,6 +62,7 @@ export async function startLocalStack(keepLogsIn: string): Promise<LocalStack> {
       String(base),
       '--dir',
       dir,
+      '--throwaway',
       ...(everythingBuilt() ? ['--no-build'] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env },

@@ -1,11 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { isPortOpen } from '../ports';
 import { ApiSession } from '../api-session';
 import { availableServices } from '../services';
+
+const run = promisify(execFile);
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -39,22 +42,78 @@ function waitForLine(child: ChildProcess, pattern: RegExp, output: string[]): Pr
   });
 }
 
+/**
+ * Resolves once some line of `output` (every line the stack printed so far) matches; fails when
+ * the time is up, or when `child` exited without printing it.
+ */
+async function lineIn(
+  output: string[],
+  pattern: RegExp,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = output.find((l) => pattern.test(l));
+    if (line !== undefined) return line;
+    const exited = child?.exitCode !== null && child?.exitCode !== undefined;
+    if (exited || Date.now() > deadline) {
+      throw new Error(
+        `${exited ? 'the stack exited' : 'out of time'}; no line matched ${pattern}:\n${output.join('\n')}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+/** The loopback ports in [from, to] that something listens on, by the address it listens on. */
+function listeners(from: number, to: number): Array<{ port: number; address: string }> {
+  const found: Array<{ port: number; address: string }> = [];
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local address (hex address:port), state 0A (LISTEN)
+      if (cols[3] !== '0A' || !cols[1]) continue;
+      const [hex, portHex] = cols[1].split(':');
+      const port = parseInt(portHex ?? '', 16);
+      if (port < from || port > to || !hex) continue;
+      const address =
+        hex === '0100007F' || hex === '0000000000000000FFFF00000100007F'
+          ? '127.0.0.1'
+          : hex === '00000000000000000000000001000000'
+            ? '::1'
+            : /^0+$/.test(hex)
+              ? 'every interface'
+              : hex;
+      found.push({ port, address });
+    }
+  }
+  return found;
+}
+
 describe('npm run stack', () => {
   const dir = mkdtempSync(join(tmpdir(), 'taskforge-stack-'));
+  let base: number;
   let child: ChildProcess;
   let url: string;
-  const output: string[] = [];
+  let output: string[] = [];
+  // What the first test makes, looked for again after a restart.
+  const user = { email: 'stack-test@taskforge.test', password: 'stack-test-password', id: '' };
+  let teamId = '';
+  let taskId = '';
 
-  beforeAll(async () => {
-    const base = await freeBase();
-    // The client's build is Next.js's standalone server, the services' build/index.js.
-    const built = availableServices(root).every((s) =>
-      existsSync(
-        s.name === 'client'
-          ? join(root, 'client', '.next', 'standalone', 'client', 'server.js')
-          : join(root, s.workspace, 'build', 'index.js'),
-      ),
-    );
+  // The client's build is Next.js's standalone server, the services' build/index.js.
+  const built = availableServices(root).every((s) =>
+    existsSync(
+      s.name === 'client'
+        ? join(root, 'client', '.next', 'standalone', 'client', 'server.js')
+        : join(root, s.workspace, 'build', 'index.js'),
+    ),
+  );
+
+  async function start(...args: string[]): Promise<void> {
+    output = [];
     child = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
       [
@@ -64,12 +123,33 @@ describe('npm run stack', () => {
         '--dir',
         dir,
         ...(built ? ['--no-build'] : []),
+        ...args,
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: '' } },
     );
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    const ready = await waitForLine(child, /\[stack\] ready: /, output);
+    // Every line, for as long as it runs: what --seed prints comes after `ready`. A chunk may
+    // end inside a line; that part waits for the rest.
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      output.push(...lines);
+    });
+    const ready = await lineIn(output, /\[stack\] ready: /, 240_000, child);
     url = ready.replace(/.*ready: /, '').trim();
+  }
+
+  async function stop(): Promise<void> {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await lineIn(output, /\[stack\] stopped/, 1000);
+  }
+
+  beforeAll(async () => {
+    base = await freeBase();
+    await start('--seed');
   }, 240_000);
 
   afterAll(async () => {
@@ -81,12 +161,13 @@ describe('npm run stack', () => {
 
   it('serves the suite through one gateway: sign up, create a team, create a task', async () => {
     const session = new ApiSession(url);
-    const user = await session.expect<{ id: string; email: string }>(
+    const created = await session.expect<{ id: string; email: string }>(
       'POST',
       '/api/users/signup',
-      { email: 'stack-test@taskforge.test', password: 'stack-test-password' },
+      { email: user.email, password: user.password },
       201,
     );
+    user.id = created.id;
     const current = await session.expect<{ currentUser: { id: string } | null }>(
       'GET',
       '/api/users/currentuser',
@@ -102,6 +183,7 @@ describe('npm run stack', () => {
       201,
     );
     expect(team.name).toBe('Stack test team');
+    teamId = team.id;
 
     // tasks learns of the membership through JetStream; the session retries its 404s meanwhile.
     const task = await session.expect<{ id: string; teamId: string; creatorId: string }>(
@@ -111,6 +193,7 @@ describe('npm run stack', () => {
       201,
     );
     expect(task).toMatchObject({ teamId: team.id, creatorId: user.id });
+    taskId = task.id;
     const shown = await session.expect<{ id: string }>(
       'GET',
       `/api/tasks/${task.id}`,
@@ -124,12 +207,56 @@ describe('npm run stack', () => {
     );
     // nginx writes its access log in buffered lines, at least once a second.
     const accessLog = join(dir, 'gateway', 'access.log');
-    const created = /"POST \/api\/tasks HTTP\/1\.1" 201 /;
-    for (let i = 0; i < 50 && !created.test(readFileSync(accessLog, 'utf8')); i += 1) {
+    const createdLine = /"POST \/api\/tasks HTTP\/1\.1" 201 /;
+    for (let i = 0; i < 50 && !createdLine.test(readFileSync(accessLog, 'utf8')); i += 1) {
       await sleep(100);
     }
-    expect(readFileSync(accessLog, 'utf8')).toMatch(created);
+    expect(readFileSync(accessLog, 'utf8')).toMatch(createdLine);
   }, 60_000);
+
+  it('prints every account --seed made, and each signs in with the password it prints', async () => {
+    const summary = await lineIn(output, /\[stack\] seeded \d+ users/, 180_000);
+    // The password the README gives.
+    const password = /with the password (\S+):$/.exec(summary)?.[1];
+    expect(password).toBe('taskforge-demo');
+    const count = Number(/seeded (\d+) users/.exec(summary)?.[1]);
+    const start = output.indexOf(summary);
+    const accounts = output
+      .slice(start + 1, start + 1 + count)
+      .map((line) =>
+        /^\[stack\] {3}(\S+@\S+) +(.+?)(?: {2}\((owner|member|guest) of the seeded teams\))?$/.exec(
+          line,
+        ),
+      );
+    expect(accounts).toHaveLength(count);
+    expect(count).toBeGreaterThan(1);
+    expect(accounts.map((match) => match?.[3])).toEqual([
+      'owner',
+      ...Array<string>(count - 2).fill('member'),
+      'guest',
+    ]);
+    for (const match of accounts) {
+      const session = new ApiSession(url);
+      const me = await session.expect<{ email: string; firstName: string; lastName: string }>(
+        'POST',
+        '/api/users/signin',
+        { email: match?.[1], password },
+        200,
+      );
+      expect(`${me.firstName} ${me.lastName}`).toBe(match?.[2]);
+    }
+  }, 240_000);
+
+  it('listens on 127.0.0.1 alone: the gateway, every service and every store', () => {
+    const found = listeners(base, base + 19);
+    // The gateway, five services, the client, nats (client and monitor), the SMTP sink and the
+    // stores: at least a dozen.
+    expect(found.length).toBeGreaterThanOrEqual(12);
+    expect(found.filter((l) => l.address !== '127.0.0.1')).toEqual([]);
+    for (const spec of availableServices(root)) {
+      expect(found.map((l) => l.port)).toContain(base + spec.portOffset);
+    }
+  });
 
   it('answers a re-run with the running stack instead of starting a second one', async () => {
     const again = spawn(
@@ -144,12 +271,64 @@ describe('npm run stack', () => {
   }, 30_000);
 
   it('stops everything on Ctrl-C and exits 0', async () => {
-    const stopped = waitForLine(child, /\[stack\] stopped/, output);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await stopped;
-    expect(await exited).toBe(0);
+    await stop();
     expect(await isPortOpen(Number(new URL(url).port))).toBe(false);
     expect(existsSync(join(dir, 'stack.json'))).toBe(false);
   }, 60_000);
+
+  it('keeps every account, team and task across a restart, its replicas in agreement', async () => {
+    await start();
+    const session = new ApiSession(url);
+    const me = await session.expect<{ id: string }>(
+      'POST',
+      '/api/users/signin',
+      { email: user.email, password: user.password },
+      200,
+    );
+    expect(me.id).toBe(user.id);
+    const teams = await session.expect<{ id: string; name: string }[]>(
+      'GET',
+      '/api/teams',
+      undefined,
+      200,
+    );
+    expect(teams.map((team) => team.id)).toContain(teamId);
+    const task = await session.expect<{ id: string; title: string }>(
+      'GET',
+      `/api/tasks/${taskId}`,
+      undefined,
+      200,
+    );
+    expect(task.title).toBe('Runs on the local stack');
+    // The event stream was kept too: a new task reaches tasks' replicas as before.
+    await session.expect('POST', '/api/tasks', { teamId, title: 'After the restart' }, 201);
+    const { stdout } = await run(
+      'npm',
+      ['run', 'converge', '--silent', '--', '--dir', dir, '--wait', '30'],
+      { cwd: root, env: { ...process.env, NODE_ENV: '' } },
+    );
+    const checked = [...stdout.matchAll(/(\d+) checked, (\d+) differences/g)];
+    expect(checked.length).toBeGreaterThan(0);
+    expect(checked.reduce((sum, m) => sum + Number(m[1]), 0)).toBeGreaterThan(0);
+    expect(checked.map((m) => Number(m[2]))).toEqual(checked.map(() => 0));
+    await stop();
+  }, 300_000);
+
+  it('starts with nothing of earlier runs with --fresh', async () => {
+    await start('--fresh');
+    expect(output).toContain('[stack] removing the data of earlier runs (--fresh)');
+    const session = new ApiSession(url);
+    const signin = await session.call('POST', '/api/users/signin', {
+      email: user.email,
+      password: user.password,
+    });
+    expect(signin.status).toBe(400);
+    await session.expect(
+      'POST',
+      '/api/users/signup',
+      { email: user.email, password: user.password },
+      201,
+    );
+    await stop();
+  }, 300_000);
 });
