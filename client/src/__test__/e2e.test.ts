@@ -376,6 +376,37 @@ describe('the client in a browser', () => {
     await screenshot(page, '04-board');
   });
 
+  it('shows all five columns, Done included, at common laptop widths', async () => {
+    const page = ada.page;
+    await goto(page, `/teams/${teamId}`);
+    try {
+      for (const width of [1024, 1280, 1366, 1440]) {
+        await page.setViewportSize({ width, height: 860 });
+        // Each column lies whole inside the board's box and the window: nothing to scroll to.
+        const outside = await page.evaluate(() => {
+          const board = document.querySelector<HTMLElement>('[data-testid="board"]')!;
+          const box = board.getBoundingClientRect();
+          return [...board.querySelectorAll<HTMLElement>('section.column')]
+            .map((column) => ({
+              name: column.querySelector('h2 span')?.textContent ?? '',
+              rect: column.getBoundingClientRect(),
+            }))
+            .filter(
+              ({ rect }) =>
+                rect.left < box.left ||
+                rect.right > box.right + 0.5 ||
+                rect.right > document.documentElement.clientWidth,
+            )
+            .map(({ name }) => name)
+            .concat(board.scrollWidth > board.clientWidth + 1 ? ['(the board scrolls)'] : []);
+        });
+        expect([width, outside]).toEqual([width, []]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 860 });
+    }
+  });
+
   it('moves a card by mouse and by keyboard, and the other member’s open board follows live', async () => {
     await goto(bob.page, `/teams/${teamId}`);
     await waitForLive(bob.page);
@@ -617,6 +648,18 @@ describe('the client in a browser', () => {
         : [],
     );
     expect(wider).toEqual([]);
+    // The board keeps its phone layout: one column at a time, most of the screen wide, the next
+    // a swipe away.
+    const layout = await phone.page.evaluate(() => {
+      const board = document.querySelector<HTMLElement>('[data-testid="board"]')!;
+      const first = board.querySelector<HTMLElement>('section.column')!;
+      return {
+        share: first.clientWidth / board.clientWidth,
+        scrolls: board.scrollWidth > board.clientWidth,
+      };
+    });
+    expect(layout.scrolls).toBe(true);
+    expect(layout.share).toBeGreaterThan(0.8);
     await goto(phone.page, taskUrl);
     await expectUi(
       phone.page.getByRole('heading', { name: 'Write the launch plan' }),
