@@ -74,6 +74,7 @@ describe('the migrations', () => {
       '0002_users',
       '0003_teams',
       '0004_audit-logs',
+      '0005_user-session-versions',
     ]);
     const first = await schemaOf(pool);
 
@@ -91,6 +92,16 @@ describe('the migrations', () => {
 
   it('step down and up one migration at a time', async () => {
     await migrate(pool, 'up');
+    const userColumns = async () =>
+      (
+        await pool.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`,
+        )
+      ).rows.map((row) => row.column_name);
+    expect(await userColumns()).toContain('session_version');
+    await migrate(pool, 'down');
+    expect(await userColumns()).not.toContain('session_version');
+    expect(await tables()).toContain('audit_logs');
     await migrate(pool, 'down');
     expect(await tables()).not.toContain('audit_logs');
     expect(await tables()).toContain('teams');
@@ -99,7 +110,7 @@ describe('the migrations', () => {
     await migrate(pool, 'up', 1);
     expect(await ranMigrations()).toEqual(['0001_outbox', '0002_users']);
     await migrate(pool, 'up');
-    expect(await ranMigrations()).toHaveLength(4);
+    expect(await ranMigrations()).toHaveLength(5);
   });
 
   it('create the outbox exactly as common’s PG_OUTBOX_DDL does', async () => {
@@ -159,7 +170,7 @@ describe('the migrations', () => {
   it('run through the command a Kubernetes Job runs, which fails on unknown arguments', async () => {
     // A process of its own (several seconds on a busy machine), so done once here.
     await migrateCommand(pg.url, 'up');
-    expect(await ranMigrations()).toHaveLength(4);
+    expect(await ranMigrations()).toHaveLength(5);
     await migrateCommand(pg.url, 'down', 'all');
     expect(await tables()).toEqual([MIGRATIONS_TABLE]);
     await expect(migrateCommand(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });
