@@ -18,9 +18,14 @@ export {
   type ServiceAppSettings,
 } from './http/service-app';
 export {
+  cachedSessionVersions,
   currentUser,
   verifySessionToken,
   JWT_ALGORITHM,
+  SESSION_VERSION_CLAIM,
+  SESSION_VERSION_TTL_MS,
+  type SessionVersionLookup,
+  type SessionVersions,
   type UserPayload,
 } from './middlewares/current-user';
 export { requireAuth } from './middlewares/require-auth';
@@ -66,7 +71,7 @@ export {
   type HandleResult,
   type VersionDecision,
 } from './events/versioning';
-export { applyVersioned, findByEvent } from './events/replica';
+export { applyVersioned, findByEvent, replicaSessionVersions } from './events/replica';
 export {
   OutboxRelay,
   type OutboxStore,

@@ -2,6 +2,7 @@ import {
   createApp,
   mongoReady,
   natsReady,
+  replicaSessionVersions,
   serviceAppOptions,
   type ServiceAppDeps,
 } from '@taskforge/common';
@@ -9,6 +10,7 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { NotificationsConfig } from './config';
 import type { StreamHub } from './live/stream-hub';
+import { UserReplica } from './models/user';
 import { openApiDocument } from './openapi';
 import { indexNotificationRouter } from './routes/index';
 import { readNotificationRouter } from './routes/read';
@@ -33,6 +35,7 @@ export function buildApp(deps: AppDeps): Express {
       redis,
       redisPrefix: deps.redisPrefix ?? 'notifications',
       readiness: { mongo: mongoReady(mongoose.connection), nats: natsReady(nats) },
+      sessionVersions: replicaSessionVersions(UserReplica),
     }),
     docs: { path: '/api/notifications/docs', document: openApiDocument },
     routers: [

@@ -2,12 +2,14 @@ import {
   createApp,
   mongoReady,
   natsReady,
+  replicaSessionVersions,
   serviceAppOptions,
   type ServiceAppDeps,
 } from '@taskforge/common';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TasksConfig } from './config';
+import { User } from './models/user';
 import { openApiDocument } from './openapi';
 import { activityRouter } from './routes/activity';
 import { commentsRouter } from './routes/comments';
@@ -58,6 +60,7 @@ export function buildApp(deps: AppDeps): Express {
         nats: natsReady(nats),
         storage: () => storage.ready(),
       },
+      sessionVersions: replicaSessionVersions(User),
     }),
     docs: { path: '/api/tasks/docs', document: openApiDocument },
     routers: [

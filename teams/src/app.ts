@@ -1,4 +1,5 @@
 import {
+  cachedSessionVersions,
   createApp,
   natsReady,
   pgReady,
@@ -8,6 +9,7 @@ import {
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import type { TeamsConfig } from './config';
+import { sessionVersionOf } from './db/users';
 import { openApiDocument } from './openapi';
 import { indexAuditRouter } from './routes/audit/index';
 import { deleteTeamRouter } from './routes/delete';
@@ -38,6 +40,7 @@ export function buildApp(deps: AppDeps): Express {
       redis,
       redisPrefix: deps.redisPrefix ?? 'teams',
       readiness: { postgres: pgReady(pool), nats: natsReady(nats) },
+      sessionVersions: cachedSessionVersions((userId) => sessionVersionOf(pool, userId)),
     }),
     docs: { path: '/api/teams/docs', document: openApiDocument },
     routers: [

@@ -4,10 +4,12 @@ import {
   type ServiceAppDeps,
   mongoReady,
   natsReady,
+  replicaSessionVersions,
 } from '@taskforge/common';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TicketsConfig } from './config';
+import { User } from './models/user';
 import { openApiDocument } from './openapi';
 import { deleteTicketRouter } from './routes/delete';
 import { indexTicketRouter } from './routes/index';
@@ -31,6 +33,7 @@ export function buildApp(deps: AppDeps): Express {
       redis,
       redisPrefix,
       readiness: { mongo: mongoReady(mongoose.connection), nats: natsReady(nats) },
+      sessionVersions: replicaSessionVersions(User),
     }),
     docs: { path: '/api/tickets/docs', document: openApiDocument },
     routers: [

@@ -1,12 +1,14 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
+import { ticketsListeners } from './events/listeners/user-listeners';
 import { Ticket } from './models/ticket';
 
 runMongoService({
   service: 'tickets',
   readConfig,
   outboxModels: [Ticket],
+  listeners: () => ticketsListeners(),
   buildApp: ({ config, logger, redis, bus, kickRelay }) =>
     buildApp({ config, logger, redis, nats: bus.nc, onEventsRecorded: kickRelay }),
 });

@@ -67,6 +67,11 @@ const user = z.looseObject({
   lastName: z.string().nullable().optional(),
   avatarUrl: z.string().nullable().optional(),
   preferences,
+  /**
+   * Raised by "sign out everywhere", a password change or reset: session tokens of a lower
+   * session version are refused by every service that has seen this (absent: 0).
+   */
+  sessionVersion: version.optional(),
 });
 
 const ticket = z.looseObject({

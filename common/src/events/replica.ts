@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { cachedSessionVersions, type SessionVersions } from '../middlewares/current-user';
 import { retryOnConflict } from '../outbox/retry-on-conflict';
 import { decideVersion, type VersionDecision } from './versioning';
 
@@ -52,4 +53,20 @@ export function findByEvent<T extends Versioned>(
   event: { id: string; version: number },
 ) {
   return model.findOne({ _id: event.id, version: event.version - 1 } as never);
+}
+
+/**
+ * The session versions a service's MongoDB copy of the users holds (`sessionVersion`, from the
+ * `user.*` events; a copy made before the field counts as 0), remembered for a second per user,
+ * for `createApp`'s `sessionVersions`.
+ */
+export function replicaSessionVersions<T extends { _id: string; sessionVersion?: number }>(
+  model: Model<T>,
+): SessionVersions {
+  return cachedSessionVersions(async (userId) => {
+    const user = await model
+      .findById(userId, { sessionVersion: 1 })
+      .lean<{ sessionVersion?: number } | null>();
+    return user ? (user.sessionVersion ?? 0) : undefined;
+  });
 }

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import { NotFoundError, RequestValidationError } from '../errors';
-import { currentUser } from '../middlewares/current-user';
+import { currentUser, type SessionVersions } from '../middlewares/current-user';
 import { errorHandler } from '../middlewares/error-handler';
 import { healthRouter, type ReadinessCheck } from '../middlewares/health';
 import { metricsMiddleware, metricsRouter } from '../middlewares/metrics';
@@ -16,6 +16,8 @@ export interface AppOptions {
   logger: Logger;
   /** Auth's public key: every service verifies session tokens with it. */
   jwtPublicKey: string;
+  /** The users' session versions as this service knows them (its copy of `user.*`). */
+  sessionVersions?: SessionVersions;
   /** Send the cookie only over HTTPS; off in tests and on plain-HTTP local stacks. */
   cookieSecure: boolean;
   corsOrigins?: string[];
@@ -129,7 +131,7 @@ export function createApp(options: AppOptions): Express {
       secure: options.cookieSecure,
     }),
   );
-  app.use(currentUser(options.jwtPublicKey));
+  app.use(currentUser(options.jwtPublicKey, options.sessionVersions));
   if (options.rateLimiter) app.use('/api', options.rateLimiter);
 
   for (const router of options.routers) app.use(router);

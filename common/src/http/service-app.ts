@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { BaseConfig } from '../config';
 import { redisReady, type ReadinessCheck } from '../middlewares/health';
 import { createRateLimiter, rateLimitMode } from '../middlewares/rate-limit';
+import type { SessionVersions } from '../middlewares/current-user';
 import type { AppOptions } from './create-app';
 
 export interface ServiceAppSettings {
@@ -15,6 +16,8 @@ export interface ServiceAppSettings {
   redisPrefix?: string | undefined;
   /** The service's own stores, besides Redis. */
   readiness: Record<string, ReadinessCheck>;
+  /** The users' session versions from the service's copy of them (see `currentUser`). */
+  sessionVersions?: SessionVersions;
 }
 
 /** The `createApp` options every service derives the same way from its config. */
@@ -26,6 +29,7 @@ export function serviceAppOptions(
     service: settings.service,
     logger: settings.logger,
     jwtPublicKey: config.JWT_PUBLIC_KEY,
+    ...(settings.sessionVersions ? { sessionVersions: settings.sessionVersions } : {}),
     cookieSecure: config.COOKIE_SECURE ?? config.NODE_ENV === 'production',
     corsOrigins: config.CORS_ORIGINS,
     bodyLimit: config.BODY_LIMIT,

@@ -1,6 +1,10 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { JWT_ALGORITHM, type UserPayload } from '../middlewares/current-user';
+import {
+  JWT_ALGORITHM,
+  SESSION_VERSION_CLAIM,
+  type UserPayload,
+} from '../middlewares/current-user';
 
 export interface KeyPair {
   publicKey: string;
@@ -38,13 +42,17 @@ export function sessionCookie(token: string): string {
 /** A signed-in cookie for the given (or a new random) user. */
 export function signinCookie(
   user: Partial<UserPayload> = {},
-  options: { privateKey?: string; expiresIn?: number } = {},
+  options: { privateKey?: string; expiresIn?: number; sessionVersion?: number } = {},
 ): { cookie: string; user: UserPayload } {
   const payload: UserPayload = {
     id: user.id ?? randomBytes(12).toString('hex'),
     email: user.email ?? `user-${randomBytes(4).toString('hex')}@example.test`,
   };
-  const token = jwt.sign(payload, options.privateKey ?? testKeys().privateKey, {
+  const claims =
+    options.sessionVersion === undefined
+      ? payload
+      : { ...payload, [SESSION_VERSION_CLAIM]: options.sessionVersion };
+  const token = jwt.sign(claims, options.privateKey ?? testKeys().privateKey, {
     algorithm: JWT_ALGORITHM,
     expiresIn: options.expiresIn ?? 3600,
   });

@@ -12,6 +12,8 @@ export interface UserReplicaAttrs {
   lastName: string | null;
   emailEnabled: boolean;
   frequency: NotificationFrequency;
+  /** Session tokens older than this are refused (see common's `currentUser`). */
+  sessionVersion: number;
 }
 
 const userSchema = new Schema<UserReplicaAttrs>(
@@ -23,6 +25,7 @@ const userSchema = new Schema<UserReplicaAttrs>(
     lastName: { type: String, default: null },
     emailEnabled: { type: Boolean, required: true },
     frequency: { type: String, enum: [...NOTIFICATION_FREQUENCIES], required: true },
+    sessionVersion: { type: Number, default: 0 },
   },
   { versionKey: false },
 );
@@ -38,6 +41,7 @@ export function userFields(
     lastName: data.lastName ?? null,
     emailEnabled: data.preferences.notifications.email,
     frequency: data.preferences.notifications.frequency,
+    sessionVersion: data.sessionVersion ?? 0,
   };
 }
 

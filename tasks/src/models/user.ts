@@ -1,10 +1,14 @@
 import type { EventData } from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
-/** Users' display names, replicated from `user.*` (tasks needs no emails). */
+/**
+ * Users' display names and session versions, replicated from `user.*` (tasks needs no emails);
+ * a session token older than the session version is refused (see common's `currentUser`).
+ */
 export interface UserReplica {
   _id: string;
   displayName: string;
+  sessionVersion: number;
   version: number;
 }
 
@@ -14,6 +18,7 @@ export const User = mongoose.model<UserReplica>(
     {
       _id: { type: String, required: true },
       displayName: { type: String, required: true },
+      sessionVersion: { type: Number, default: 0 },
       version: { type: Number, required: true },
     },
     { versionKey: false },
@@ -27,4 +32,9 @@ export function displayNameOf(user: EventData<'user.updated'>): string {
     .map((part) => part.trim())
     .join(' ');
   return name || (user.email.split('@')[0] ?? user.email);
+}
+
+/** What tasks keeps of a user from `user.created` / `user.updated`. */
+export function userReplicaFields(user: EventData<'user.updated'>) {
+  return { displayName: displayNameOf(user), sessionVersion: user.sessionVersion ?? 0 };
 }

@@ -43,11 +43,12 @@ export async function applyUserEvent(
     user.lastName ?? null,
     user.avatarUrl ?? null,
     user.version,
+    user.sessionVersion ?? 0,
   ];
   if (user.version === 0) {
     const inserted = await db.query(
-      `INSERT INTO users (id, email, first_name, last_name, avatar_url, version)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO users (id, email, first_name, last_name, avatar_url, version, session_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
       values,
     );
     return inserted.rowCount === 1 ? 'apply' : 'duplicate';
@@ -55,7 +56,7 @@ export async function applyUserEvent(
   const updated = await db.query(
     `UPDATE users
         SET email = $2, first_name = $3, last_name = $4, avatar_url = $5, version = $6,
-            replicated_at = now()
+            session_version = $7, replicated_at = now()
       WHERE id = $1 AND version = $6 - 1`,
     values,
   );
@@ -64,4 +65,13 @@ export async function applyUserEvent(
   const decision = decideVersion(current?.version ?? null, user.version);
   // The row moved between the update and this read: let the redelivery decide again.
   return decision === 'apply' ? 'future' : decision;
+}
+
+/** The session version the directory holds for a user (undefined: not replicated yet). */
+export async function sessionVersionOf(db: Db, id: string): Promise<number | undefined> {
+  const { rows } = await db.query<{ sessionVersion: number }>(
+    'SELECT session_version AS "sessionVersion" FROM users WHERE id = $1',
+    [id],
+  );
+  return rows[0]?.sessionVersion;
 }

@@ -3,10 +3,11 @@ import {
   EVENT_STREAM,
   EventConsumer,
   EventPublisher,
+  SESSION_VERSION_TTL_MS,
   type EventData,
   type Subject,
 } from '@taskforge/common';
-import { consumerSettled, waitFor } from '@taskforge/common/testing';
+import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
 import { Membership, membershipId } from '../../models/membership';
@@ -72,6 +73,19 @@ const createTaskAs = (user: SignedInUser, teamId: string) =>
     .post('/api/tasks')
     .set('Cookie', user.cookie)
     .send({ teamId, title: 'Replica check' });
+
+const userEvent = (id: string, version: number, sessionVersion?: number) => ({
+  id,
+  version,
+  email: `${id}@example.test`,
+  firstName: 'Session',
+  lastName: 'Tester',
+  preferences: {
+    theme: 'system' as const,
+    notifications: { email: true, push: true, frequency: 'immediate' as const },
+  },
+  ...(sessionVersion === undefined ? {} : { sessionVersion }),
+});
 
 describe('team and membership replicas', () => {
   it('lets a member added through the stream work, and a removed member lose access', async () => {
@@ -218,6 +232,27 @@ describe('user and ticket replicas', () => {
     await publish('user.created', { ...user, id: fresh, version: 0 });
     await waitFor(() => User.findById(fresh).lean());
     expect((await User.findById(fresh).lean())?.displayName).toBe('ada');
+  });
+
+  it('refuses a session the user ended elsewhere once user.updated says so, and takes the new one', async () => {
+    const teamId = await newTeam();
+    const id = newId();
+    const ended = signinCookie({ id, email: `${id}@example.test` }, { sessionVersion: 0 });
+    const renewed = signinCookie({ id, email: `${id}@example.test` }, { sessionVersion: 1 });
+    const tasksOf = (cookie: string) =>
+      request(ctx.app).get(`/api/tasks?teamId=${teamId}`).set('Cookie', cookie);
+    await publish('user.created', userEvent(id, 0));
+    await publish('member.added', { teamId, userId: id, role: 'member', version: 0 });
+    await waitFor(async () => (await User.findById(id).lean()) && (await membership(teamId, id)));
+    expect((await tasksOf(ended.cookie)).status).toBe(200);
+
+    await publish('user.updated', userEvent(id, 1, 1));
+    await waitFor(async () => (await User.findById(id).lean())?.sessionVersion === 1);
+    // Within the second this process trusts a session version it read.
+    const applied = Date.now();
+    await waitFor(async () => (await tasksOf(ended.cookie)).status === 401, { timeoutMs: 5000 });
+    expect(Date.now() - applied).toBeLessThan(SESSION_VERSION_TTL_MS + 1000);
+    expect((await tasksOf(renewed.cookie)).status).toBe(200);
   });
 
   it('replicates tickets by version, as the reference app does', async () => {

@@ -1,10 +1,10 @@
 import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
-import { displayNameOf, User } from '../../models/user';
+import { User, userReplicaFields } from '../../models/user';
 
 export class UserCreatedListener extends Listener<'user.created'> {
   readonly subject = 'user.created' as const;
 
   async onMessage(data: EventData<'user.created'>) {
-    return resultFor(await applyVersioned(User, data, { displayName: displayNameOf(data) }));
+    return resultFor(await applyVersioned(User, data, userReplicaFields(data)));
   }
 }

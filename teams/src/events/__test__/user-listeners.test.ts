@@ -1,6 +1,7 @@
-import { buildEvent, EVENT_STREAM } from '@taskforge/common';
-import { consumerSettled, waitFor } from '@taskforge/common/testing';
-import { applyUserEvent, findUserById } from '../../db/users';
+import { buildEvent, EVENT_STREAM, SESSION_VERSION_TTL_MS } from '@taskforge/common';
+import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
+import request from 'supertest';
+import { applyUserEvent, findUserById, sessionVersionOf } from '../../db/users';
 import { publish, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
 import { DIRECTORY_DURABLE } from '../consumers';
@@ -99,5 +100,25 @@ describe('the directory listeners on the teams durable consumer', () => {
       firstName: 'Second',
       version: 1,
     });
+  });
+});
+
+describe('session versions in the directory', () => {
+  it('refuses a session the user ended elsewhere once user.updated says so, and takes the new one', async () => {
+    await ctx.startConsumers();
+    const user = userData();
+    const ended = signinCookie({ id: user.id, email: user.email }, { sessionVersion: 0 });
+    const renewed = signinCookie({ id: user.id, email: user.email }, { sessionVersion: 1 });
+    const teamsOf = (cookie: string) => request(ctx.app).get('/api/teams').set('Cookie', cookie);
+    await publish(ctx.bus, buildEvent('user.created', user));
+    await waitFor(async () => (await findUserById(ctx.pool, user.id)) !== undefined);
+    expect((await teamsOf(ended.cookie)).status).toBe(200);
+
+    await publish(ctx.bus, buildEvent('user.updated', { ...user, version: 1, sessionVersion: 1 }));
+    await waitFor(async () => (await sessionVersionOf(ctx.pool, user.id)) === 1);
+    const applied = Date.now();
+    await waitFor(async () => (await teamsOf(ended.cookie)).status === 401, { timeoutMs: 5000 });
+    expect(Date.now() - applied).toBeLessThan(SESSION_VERSION_TTL_MS + 1000);
+    expect((await teamsOf(renewed.cookie)).status).toBe(200);
   });
 });

@@ -1,3 +1,6 @@
+import { SESSION_VERSION_TTL_MS } from '@taskforge/common';
+import { signinCookie, waitFor } from '@taskforge/common/testing';
+import request from 'supertest';
 import { UserReplica } from '../../../models/user';
 import { buildUser } from '../../../test/factories';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
@@ -37,6 +40,29 @@ describe('user.created / user.updated', () => {
       lastName: null,
       emailEnabled: false,
       frequency: 'weekly',
+      sessionVersion: 0,
     });
+  });
+
+  it('refuses a session the user ended elsewhere once user.updated says so, and takes the new one', async () => {
+    const user = buildUser();
+    const ended = signinCookie({ id: user.id, email: user.email }, { sessionVersion: 0 });
+    const renewed = signinCookie({ id: user.id, email: user.email }, { sessionVersion: 1 });
+    const unreadCount = (cookie: string) =>
+      request(ctx.app).get('/api/notifications/unread-count').set('Cookie', cookie);
+    await ctx.publish('user.created', user);
+    await ctx.settled();
+    expect((await unreadCount(ended.cookie)).status).toBe(200);
+
+    await ctx.publish('user.updated', { ...user, version: 1, sessionVersion: 1 });
+    await ctx.settled();
+    expect((await UserReplica.findById(user.id).lean())?.sessionVersion).toBe(1);
+    // Within the second this process trusts a session version it read.
+    const applied = Date.now();
+    await waitFor(async () => (await unreadCount(ended.cookie)).status === 401, {
+      timeoutMs: 5000,
+    });
+    expect(Date.now() - applied).toBeLessThan(SESSION_VERSION_TTL_MS + 1000);
+    expect((await unreadCount(renewed.cookie)).status).toBe(200);
   });
 });
