@@ -1,4 +1,5 @@
 import {
+  cachedSessionVersions,
   createApp,
   serviceAppOptions,
   type ServiceAppDeps,
@@ -8,6 +9,7 @@ import {
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { AuthConfig } from './config';
+import { sessionVersionOf } from './models/user';
 import { openApiDocument } from './openapi';
 import { changePasswordRouter } from './routes/change-password';
 import { currentUserRouter } from './routes/current-user';
@@ -24,6 +26,8 @@ export function buildApp(deps: AppDeps): Express {
   const { config, redis, nats } = deps;
   const redisPrefix = deps.redisPrefix ?? 'auth';
   const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
+  // Forgotten by the routes that end sessions, so this process refuses the old ones at once.
+  const sessions = cachedSessionVersions(sessionVersionOf);
 
   return createApp({
     ...serviceAppOptions({
@@ -33,15 +37,17 @@ export function buildApp(deps: AppDeps): Express {
       redis,
       redisPrefix,
       readiness: { mongo: mongoReady(mongoose.connection), nats: natsReady(nats) },
+      // auth owns the users: it reads the session version from the source.
+      sessionVersions: sessions,
     }),
     docs: { path: '/api/users/docs', document: openApiDocument },
     routers: [
       signupRouter({ config, eventsRecorded }),
       signinRouter({ config, redis, redisPrefix }),
-      signoutRouter(),
+      signoutRouter({ eventsRecorded, sessions }),
       currentUserRouter(),
       meRouter({ eventsRecorded }),
-      changePasswordRouter(),
+      changePasswordRouter({ config, eventsRecorded, sessions }),
       showRouter(),
     ],
   });

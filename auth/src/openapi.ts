@@ -101,6 +101,26 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/users/signout-everywhere': {
+      post: {
+        tags: ['session'],
+        summary: 'End every session of the signed-in user, this one included, in every service',
+        description:
+          'Raises the session version: every service refuses the older session tokens once ' +
+          '`user.updated` has reached it (within about a second of the answer) and clears ' +
+          'their cookie. Signing in again starts a new session.',
+        security: [{ session: [] }],
+        responses: {
+          200: {
+            description: 'Every session ended; this cookie is cleared',
+            content: json({ type: 'object', additionalProperties: false }),
+          },
+          401: errors[401],
+          404: errors[404],
+          429: errors[429],
+        },
+      },
+    },
     '/api/users/currentuser': {
       get: {
         tags: ['session'],
@@ -155,7 +175,9 @@ export const openApiDocument = {
         summary: 'Change the password',
         description:
           'Needs the current password (wrong: 400 "Invalid credentials" on `currentPassword`). ' +
-          'Sets `passwordChangedAt`. Answers 204 with no body.',
+          'Sets `passwordChangedAt` and ends every other session of the user in every service ' +
+          '(as sign out everywhere does); this one goes on with a new session cookie. ' +
+          'Answers 204 with no body.',
         security: [{ session: [] }],
         requestBody: {
           required: true,

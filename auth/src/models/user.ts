@@ -27,6 +27,11 @@ export interface UserAttrs extends OutboxFields {
   createdAt: Date;
   lastLoginAt: Date | null;
   passwordChangedAt: Date | null;
+  /**
+   * Raised to end every session at once (sign out everywhere, a password change): tokens carry
+   * the one they were signed with, and every service refuses older ones (see `currentUser`).
+   */
+  sessionVersion: number;
   version: number;
 }
 
@@ -52,6 +57,7 @@ const userSchema = new Schema<UserAttrs>(
     },
     lastLoginAt: { type: Date, default: null },
     passwordChangedAt: { type: Date, default: null },
+    sessionVersion: { type: Number, default: 0, min: 0 },
   },
   {
     // Every save bumps `version`, and every save records the event carrying that version.
@@ -102,7 +108,15 @@ export function userEventData(user: UserDocument, version: number): EventData<'u
     lastName: user.lastName,
     avatarUrl: user.avatarUrl,
     preferences: preferencesOf(user),
+    sessionVersion: user.sessionVersion,
   };
+}
+
+/** The session version a user's tokens need (undefined: no such user). */
+export async function sessionVersionOf(id: string): Promise<number | undefined> {
+  if (!isUserId(id)) return undefined;
+  const user = await User.findById(id, { sessionVersion: 1 }).lean();
+  return user ? (user.sessionVersion ?? 0) : undefined;
 }
 
 /** The signed-in user's own view of their account. Lists fields, so secrets never slip out. */

@@ -1,11 +1,26 @@
-import { BadRequestError, NotFoundError, requireAuth, validateRequest } from '@taskforge/common';
+import {
+  BadRequestError,
+  NotFoundError,
+  requireAuth,
+  validateRequest,
+  type SessionVersions,
+} from '@taskforge/common';
 import { Router } from 'express';
-import { findUserById, User } from '../models/user';
+import type { AuthConfig } from '../config';
+import { findUserById } from '../models/user';
 import { hashPassword, verifyPassword } from '../services/password';
+import { endSessions, startSession } from '../services/session';
 import { newPasswordField, suppliedPasswordField } from './validators';
 
-/** Answers 204. Credentials are not replicated, so no version bump and no event. */
-export function changePasswordRouter(): Router {
+/**
+ * Answers 204 with a new session cookie: every other session of the user ends (the session
+ * version rises, and `user.updated` tells every service).
+ */
+export function changePasswordRouter(deps: {
+  config: AuthConfig;
+  eventsRecorded: () => void;
+  sessions: SessionVersions;
+}) {
   const router = Router();
   router.post(
     '/api/users/me/password',
@@ -18,16 +33,14 @@ export function changePasswordRouter(): Router {
         currentPassword: string;
         newPassword: string;
       };
-      const user = await findUserById(req.currentUser!.id, { withPasswordHash: true });
-      if (!user) throw new NotFoundError('User not found');
-      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      const checked = await findUserById(req.currentUser!.id, { withPasswordHash: true });
+      if (!checked) throw new NotFoundError('User not found');
+      if (!(await verifyPassword(currentPassword, checked.passwordHash))) {
         throw new BadRequestError('Invalid credentials', 'currentPassword');
       }
       const passwordHash = await hashPassword(newPassword);
-      await User.updateOne(
-        { _id: user._id },
-        { $set: { passwordHash, passwordChangedAt: new Date() } },
-      );
+      const user = await endSessions(req, deps, { passwordHash, passwordChangedAt: new Date() });
+      startSession(req, user, deps.config);
       res.status(204).end();
     },
   );

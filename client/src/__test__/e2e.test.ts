@@ -667,6 +667,23 @@ describe('the client in a browser', () => {
     await screenshot(phone.page, '13-phone-task', false);
   });
 
+  it('signs out everywhere: a session on another device ends with this one', async () => {
+    const other = await openPerson('Ada elsewhere', ada.email);
+    await other.context.addCookies(await ada.context.cookies());
+    await goto(other.page, '/teams');
+    await expectUi(other.page.getByRole('link', { name: 'Launch crew' })).toBeVisible();
+    // Both pages' live streams and polls meet the ended session once before they go.
+    for (const person of [ada, other]) person.expected.push('401 /api/');
+
+    await goto(ada.page, '/profile');
+    await ada.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await arrive(ada.page, /\/signin/);
+    // The other device's next page finds no session: the API refuses its cookie everywhere.
+    await goto(other.page, '/teams');
+    await arrive(other.page, /\/signin/);
+    await other.context.close();
+  });
+
   it('signs out', async () => {
     await goto(bob.page, '/teams');
     await bob.page.getByRole('button', { name: 'Sign out' }).click();

@@ -2,7 +2,7 @@ import { openApiChecker, signinCookie } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../models/user';
 import { openApiDocument } from '../../openapi';
-import { signUp } from '../../test/factories';
+import { sessionCookieFrom, signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 
 const expectDocumented = openApiChecker(openApiDocument);
@@ -37,12 +37,36 @@ describe('POST /api/users/me/password', () => {
     expect(old.status).toBe(400);
     expect(old.body.errors).toEqual([{ message: 'Invalid credentials' }]);
 
-    // Credentials are not replicated: no new version, no event.
     const stored = await User.findById(user.id).lean();
     expect(stored?.passwordChangedAt).toBeInstanceOf(Date);
-    expect(stored?.version).toBe(0);
-    const me = await request(ctx.app).get('/api/users/me').set('Cookie', user.cookie);
+    expect(stored).toMatchObject({ version: 1, sessionVersion: 1 });
+    // Every other session ends: the one that changed it goes on with a new cookie.
+    const renewed = sessionCookieFrom(res);
+    expect(renewed).not.toBe(user.cookie);
+    const me = await request(ctx.app).get('/api/users/me').set('Cookie', renewed);
+    expect(me.status).toBe(200);
     expect(me.body.passwordChangedAt).toBe(stored?.passwordChangedAt?.toISOString());
+    const ended = await request(ctx.app).get('/api/users/me').set('Cookie', user.cookie);
+    expect(ended.status).toBe(401);
+    // …and every other service learns it from the event (no credentials in it).
+    const [event] = await ctx.eventsFor('user.updated', user.id);
+    expect(event?.data).toMatchObject({ id: user.id, version: 1, sessionVersion: 1 });
+    expect(JSON.stringify(event)).not.toMatch(/password|brand new secret/i);
+  });
+
+  it('ends a second device’s session too, and a new sign-in there works again', async () => {
+    const user = await signUp(ctx.app);
+    const other = sessionCookieFrom(await signin(user.email, user.password).expect(200));
+    await request(ctx.app).get('/api/users/me').set('Cookie', other).expect(200);
+
+    await changePassword(user.cookie, {
+      currentPassword: user.password,
+      newPassword: 'a brand new secret',
+    }).expect(204);
+
+    await request(ctx.app).get('/api/users/me').set('Cookie', other).expect(401);
+    const again = sessionCookieFrom(await signin(user.email, 'a brand new secret').expect(200));
+    await request(ctx.app).get('/api/users/me').set('Cookie', again).expect(200);
   });
 
   it('answers 400 "Invalid credentials" on currentPassword for a wrong current password', async () => {

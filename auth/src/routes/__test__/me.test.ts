@@ -91,6 +91,8 @@ describe('PATCH /api/users/me', () => {
         theme: 'dark',
         notifications: { email: true, push: false, frequency: 'daily' },
       },
+      // A profile change ends no session.
+      sessionVersion: 0,
     });
     expect(event?.metadata.actorId).toBe(user.id);
   });

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { PasswordForm } from '../../components/profile/password-form';
 import { PreferencesForm } from '../../components/profile/preferences-form';
 import { ProfileForm } from '../../components/profile/profile-form';
+import { SessionsCard } from '../../components/profile/sessions-card';
 import { requireUser } from '../../lib/server-api';
 
 export const metadata: Metadata = { title: 'Profile' };
@@ -15,6 +16,7 @@ export default async function ProfilePage() {
         <ProfileForm user={user} />
         <PreferencesForm user={user} />
         <PasswordForm />
+        <SessionsCard />
       </div>
     </main>
   );
