@@ -4,7 +4,7 @@ import { Client } from 'pg';
 /*
  * The convergence checker: reads every owner's data and every replica built from its events,
  * and lists each difference. Replicas checked: teams' user directory, tasks' teams,
- * memberships, tickets and users, notifications' users. It states what each replica must hold
+ * memberships, tickets and users, notifications' users, tickets' users. It states what each replica must hold
  * on its own terms (not through the services' code), so a mapping bug shows up too.
  */
 
@@ -122,6 +122,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     tasksTickets,
     tasksUsers,
     notificationUsers,
+    ticketsUsers,
   ] = await Promise.all([
     readMongo(stores.auth, 'users'),
     readMongo(stores.tickets, 'tickets'),
@@ -130,6 +131,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     readMongo(stores.tasks, 'tickets'),
     readMongo(stores.tasks, 'users'),
     readMongo(stores.notifications, 'users'),
+    readMongo(stores.tickets, 'users'),
   ]);
   const [teams, memberships, rolePermissions, directory] = await Promise.all([
     readPg<{ id: string; name: string; version: number }>(
@@ -146,11 +148,13 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     ),
     readPg<Doc & { email: string; first_name: string | null; last_name: string | null }>(
       stores.teamsDirectory ?? stores.teams,
-      'SELECT id AS _id, email, first_name, last_name, avatar_url, version FROM users',
+      'SELECT id AS _id, email, first_name, last_name, avatar_url, session_version, version FROM users',
     ),
   ]);
   const found = new Differences();
   const user = (u: Doc) => ({ id: String(u._id), version: u.version });
+  // Absent on a user (or a copy) from before session versions: 0, as its tokens were.
+  const sessionVersion = (u: Doc) => (typeof u.sessionVersion === 'number' ? u.sessionVersion : 0);
 
   // teams' user directory ← auth
   const directoryIds = found.compare(
@@ -164,6 +168,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
         firstName: u.firstName ?? null,
         lastName: u.lastName ?? null,
         avatarUrl: u.avatarUrl ?? null,
+        sessionVersion: sessionVersion(u),
         version: u.version,
       },
     }),
@@ -172,6 +177,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
       firstName: d.first_name,
       lastName: d.last_name,
       avatarUrl: d.avatar_url,
+      sessionVersion: d.session_version,
       version: d.version,
     }),
   );
@@ -184,8 +190,26 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     'tasks users',
     authUsers,
     byId(tasksUsers),
-    (u) => ({ id: String(u._id), fields: { displayName: displayName(u), version: u.version } }),
-    (d) => ({ displayName: d.displayName, version: d.version }),
+    (u) => ({
+      id: String(u._id),
+      fields: {
+        displayName: displayName(u),
+        sessionVersion: sessionVersion(u),
+        version: u.version,
+      },
+    }),
+    (d) => ({ displayName: d.displayName, sessionVersion: sessionVersion(d), version: d.version }),
+  );
+  // tickets' users ← auth: only what ends sessions
+  found.compare(
+    'tickets users',
+    authUsers,
+    byId(ticketsUsers),
+    (u) => ({
+      id: String(u._id),
+      fields: { sessionVersion: sessionVersion(u), version: u.version },
+    }),
+    (d) => ({ sessionVersion: sessionVersion(d), version: d.version }),
   );
   found.compare(
     'notifications users',
@@ -202,6 +226,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
           lastName: u.lastName ?? null,
           emailEnabled: notifications?.email,
           frequency: notifications?.frequency,
+          sessionVersion: sessionVersion(u),
           version: u.version,
         },
       };
@@ -212,6 +237,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
       lastName: d.lastName,
       emailEnabled: d.emailEnabled,
       frequency: d.frequency,
+      sessionVersion: sessionVersion(d),
       version: d.version,
     }),
   );

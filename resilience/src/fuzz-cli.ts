@@ -20,6 +20,9 @@ const SCHEMATHESIS = join(homedir(), '.cache', 'taskforge', 'schemathesis-4.32.5
 const DOCUMENTS = ['users', 'tickets', 'teams', 'tasks', 'notifications'];
 // The event stream never ends, so a request to it never completes: its own tests cover it.
 const EXCLUDED_PATHS = ['/api/notifications/stream'];
+// Operations that end the session they are sent with: each is fuzzed on a session of its own
+// after the rest of its document, which would otherwise meet 401 from then on.
+const SESSION_ENDING_PATHS: Record<string, string[]> = { users: ['/api/users/signout-everywhere'] };
 const CHECKS = [
   'not_a_server_error',
   'status_code_conformance',
@@ -97,17 +100,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stopOnSignal).on('SIGTERM', stopOnSignal);
   try {
-    const session = new ApiSession(gateway);
-    await session.expect(
-      'POST',
-      '/api/users/signup',
-      { email: `fuzz-${Date.now().toString(36)}@example.test`, password: 'fuzz-password-1' },
-      201,
-    );
-    const failed: string[] = [];
-    for (const name of DOCUMENTS) {
-      log(`${name}: ${values.examples} examples per operation`);
-      const code = await run(
+    const signedUp = async () => {
+      const session = new ApiSession(gateway);
+      await session.expect(
+        'POST',
+        '/api/users/signup',
+        {
+          email: `fuzz-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}@example.test`,
+          password: 'fuzz-password-1',
+        },
+        201,
+      );
+      return session;
+    };
+    const session = await signedUp();
+    const fuzz = (name: string, cookie: string, paths: string[]) =>
+      run(
         SCHEMATHESIS,
         [
           'run',
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
           '--url',
           gateway,
           '--header',
-          `Cookie: ${session.cookieHeader()}`,
+          `Cookie: ${cookie}`,
           '--checks',
           CHECKS.join(','),
           '--max-examples',
@@ -133,11 +141,11 @@ async function main(): Promise<void> {
           values.deterministic ? '1' : '2',
           '--request-timeout',
           '30',
-          ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
+          ...paths,
           '--report',
           'junit',
           '--report-junit-path',
-          join(reports, `${name}.xml`),
+          join(reports, `${name}${paths.includes('--include-path') ? '-session-ending' : ''}.xml`),
           '--no-color',
           '--warnings',
           'off',
@@ -145,7 +153,19 @@ async function main(): Promise<void> {
         // Its replay cache (.schemathesis/, for `st replay <id>`) goes beside the reports.
         reports,
       );
-      if (code !== 0) failed.push(name);
+    const failed: string[] = [];
+    for (const name of DOCUMENTS) {
+      log(`${name}: ${values.examples} examples per operation`);
+      const ending = SESSION_ENDING_PATHS[name] ?? [];
+      const excluded = [...EXCLUDED_PATHS, ...ending].flatMap((path) => ['--exclude-path', path]);
+      if ((await fuzz(name, session.cookieHeader(), excluded)) !== 0) failed.push(name);
+      for (const path of ending) {
+        log(`${name}: ${path} on a session of its own`);
+        const own = await signedUp();
+        if ((await fuzz(name, own.cookieHeader(), ['--include-path', path])) !== 0) {
+          failed.push(`${name} ${path}`);
+        }
+      }
     }
     log(failed.length === 0 ? 'no failures' : `failures in: ${failed.join(', ')}`);
     process.exitCode = failed.length === 0 ? 0 : 1;

@@ -35,6 +35,8 @@ interface Case {
   ) => Promise<{ path: string; body?: unknown }> | { path: string; body?: unknown };
   /** What else must hold: nobody sees or changes another's data. */
   check?: (res: Answer<unknown>, actor: Actor, w: World) => void;
+  /** The session to send instead of the actor's own (an operation that would end it). */
+  cookie?: (w: World, actor: Actor) => Promise<string | undefined>;
 }
 
 const all = (status: number): Statuses => ({
@@ -93,6 +95,14 @@ const CASES: Record<string, Case> = {
     }),
   },
   'POST /api/users/signout': { expect: all(200), request: () => ({ path: '/api/users/signout' }) },
+  'POST /api/users/signout-everywhere': {
+    expect: signedIn(200),
+    // An account of its own per actor: ending the sweep's people's sessions would end the sweep
+    // (which goes on with their cookies, so it also shows no one else's session ended).
+    cookie: async (w, actor) =>
+      actor === 'anonymous' ? undefined : (await signUp(w.suite, `ends-${actor}`)).cookie,
+    request: () => ({ path: '/api/users/signout-everywhere' }),
+  },
   'GET /api/users/currentuser': {
     expect: all(200),
     request: () => ({ path: '/api/users/currentuser' }),
@@ -538,6 +548,7 @@ it('answers every operation, for every actor, exactly as documented', async () =
     for (const actor of ACTORS) {
       const { path, body } = await sweep.request(world, actor);
       const url = world.suite.urls[op.service];
+      const cookie = sweep.cookie ? await sweep.cookie(world, actor) : cookieOf(world, actor);
       let res: Answer<unknown>;
       if (op.path.endsWith('/stream')) {
         // An event stream never ends: the status and headers say enough.
@@ -553,10 +564,7 @@ it('answers every operation, for every actor, exactly as documented', async () =
         };
         controller.abort();
       } else {
-        res = await call(url, op.method.toUpperCase(), path, {
-          cookie: cookieOf(world, actor),
-          body,
-        });
+        res = await call(url, op.method.toUpperCase(), path, { cookie, body });
       }
       const label = `${key} as ${actor}`;
       if (res.status !== sweep.expect[actor]) {

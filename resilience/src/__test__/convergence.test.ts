@@ -79,6 +79,15 @@ async function workload(urls: { auth: string; teams: string; tickets: string }) 
         200,
       );
     }
+    if (i === 4) {
+      // One of them ends every other session: user.updated with a session version of 1.
+      await session.expect(
+        'POST',
+        '/api/users/me/password',
+        { currentPassword: 'converge-password', newPassword: 'converge-password-2' },
+        204,
+      );
+    }
     people.push({ session, id: me.id, email, cookie: session.cookieHeader() });
   }
   const [owner, ...others] = people;
@@ -231,6 +240,8 @@ it('converges every replica to its owner despite duplicated and reordered delive
     },
     { timeoutMs: 30_000, intervalMs: 1500 },
   );
+  // tickets keeps its copy of the users from the owners' stream itself.
+  await consumerSettled(ownersBus, 'tickets', 120_000);
   await ownersBus.close();
 
   const replicaBus = await eventBus(replicas.url);
@@ -258,6 +269,7 @@ it('converges every replica to its owner despite duplicated and reordered delive
     'teams users': 5,
     'tasks users': 5,
     'notifications users': 5,
+    'tickets users': 5,
     'tasks teams': 2,
     'tasks tickets': 5,
   });

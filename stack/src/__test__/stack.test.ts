@@ -258,6 +258,65 @@ describe('npm run stack', () => {
     }
   });
 
+  it('ends every session of a user in every service: sign out everywhere, a password change', async () => {
+    const email = 'sessions@taskforge.test';
+    const password = 'sessions-password';
+    let current = password;
+    const owner = new ApiSession(url);
+    await owner.expect('POST', '/api/users/signup', { email, password }, 201);
+    const team = await owner.expect<{ id: string }>(
+      'POST',
+      '/api/teams',
+      { name: 'Sessions' },
+      201,
+    );
+    // A signed-in call to each service; 401 is the only answer that means "no session".
+    const probes: Array<[string, string]> = [
+      ['GET', '/api/users/me'],
+      ['DELETE', '/api/tickets/000000000000000000000000'],
+      ['GET', '/api/teams'],
+      ['GET', `/api/tasks?teamId=${team.id}`],
+      ['GET', '/api/notifications/unread-count'],
+    ];
+    const answers = async (session: ApiSession) =>
+      Promise.all(probes.map(async ([method, path]) => (await session.call(method, path)).status));
+    const signedIn = async () => {
+      const session = new ApiSession(url);
+      await session.expect('POST', '/api/users/signin', { email, password: current }, 200);
+      return session;
+    };
+    // Within the bound: the event's trip to each service and the second it trusts what it read.
+    const refusedEverywhere = async (session: ApiSession) => {
+      const started = Date.now();
+      for (;;) {
+        const statuses = await answers(session);
+        if (statuses.every((status) => status === 401)) return Date.now() - started;
+        if (Date.now() - started > 10_000) throw new Error(`still served: ${statuses.join(', ')}`);
+        await sleep(100);
+      }
+    };
+    const laptop = await signedIn();
+    expect((await answers(laptop)).some((status) => status === 401)).toBe(false);
+    await owner.expect('POST', '/api/users/signout-everywhere', undefined, 200);
+    expect(await refusedEverywhere(laptop)).toBeLessThan(5000);
+    expect(await answers(owner)).toEqual(probes.map(() => 401));
+    const again = await signedIn();
+    expect((await answers(again)).some((status) => status === 401)).toBe(false);
+
+    // A password change ends every other session; the one that made it goes on.
+    const phone = await signedIn();
+    await again.expect(
+      'POST',
+      '/api/users/me/password',
+      { currentPassword: password, newPassword: 'sessions-password-2' },
+      204,
+    );
+    current = 'sessions-password-2';
+    expect(await refusedEverywhere(phone)).toBeLessThan(5000);
+    expect((await answers(again)).some((status) => status === 401)).toBe(false);
+    expect((await answers(await signedIn())).some((status) => status === 401)).toBe(false);
+  }, 120_000);
+
   it('answers a re-run with the running stack instead of starting a second one', async () => {
     const again = spawn(
       join(root, 'node_modules', '.bin', 'tsx'),
