@@ -160,8 +160,29 @@ const attachment = z.looseObject({
   uploadedBy: id,
 });
 
-function entry<T extends z.ZodType>(schema: T, schemaVersion = 1) {
-  return { schema, schemaVersion };
+/**
+ * A password reset someone asked for: the single-use token of the link notifications mails
+ * (only its hash stays in auth). A reset is one entity of its own, version 0 and no other.
+ */
+const passwordReset = z.looseObject({
+  id,
+  version,
+  userId: id,
+  email: emailAddress,
+  token: z.string().min(32).max(128),
+  expiresAt: isoDate,
+});
+
+/**
+ * A subject, its schema version and its schema. `streamTtl`: how long the stream keeps an event
+ * that carries a secret (JetStream's per-message TTL); others stay as long as the stream's limits.
+ */
+function entry<T extends z.ZodType>(
+  schema: T,
+  schemaVersion = 1,
+  options: { streamTtl?: string } = {},
+) {
+  return { schema, schemaVersion, streamTtl: options.streamTtl };
 }
 
 export const eventCatalogue = {
@@ -184,6 +205,8 @@ export const eventCatalogue = {
   'comment.deleted': entry(comment),
   'attachment.added': entry(attachment),
   'attachment.removed': entry(attachment),
+  // Gone from the stream an hour after it was published, past the link's expiry.
+  'password-reset.requested': entry(passwordReset, 1, { streamTtl: '1h' }),
 } as const;
 
 export type Subject = keyof typeof eventCatalogue;

@@ -60,14 +60,17 @@ export async function ensureStream(jsm: JetStreamManager, replicas = 1): Promise
     storage: StorageType.File,
     duplicate_window: TWO_MINUTES_NS,
     num_replicas: replicas,
+    // Events that carry a secret (a password reset's token) leave the stream after a while.
+    allow_msg_ttl: true,
   };
   try {
     const info = await jsm.streams.info(EVENT_STREAM);
     const missing = EVENT_STREAM_SUBJECTS.filter((s) => !info.config.subjects?.includes(s));
-    if (missing.length > 0) {
+    if (missing.length > 0 || !info.config.allow_msg_ttl) {
       await jsm.streams.update(EVENT_STREAM, {
         ...info.config,
         subjects: [...(info.config.subjects ?? []), ...missing],
+        allow_msg_ttl: true,
       });
     }
   } catch (err) {

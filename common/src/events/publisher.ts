@@ -1,4 +1,5 @@
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { eventCatalogue, isSubject } from './catalogue';
 import type { EventEnvelope } from './envelope';
 
 /**
@@ -12,9 +13,11 @@ export class EventPublisher {
   ) {}
 
   publish(event: EventEnvelope): Promise<PubAck> {
+    const ttl = isSubject(event.subject) ? eventCatalogue[event.subject].streamTtl : undefined;
     return this.js.publish(event.subject, JSON.stringify(event), {
       msgID: event.id,
       timeout: this.timeoutMs,
+      ...(ttl ? { ttl } : {}),
     });
   }
 }
