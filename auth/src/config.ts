@@ -21,6 +21,12 @@ export const authConfigSchema = baseConfigSchema
     SIGNIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
     SIGNIN_MAX_FAILURES_PER_IP: positiveInt.default(30),
     SIGNIN_WINDOW_MS: positiveInt.default(15 * 60_000),
+    /** How long a password reset link works. */
+    PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(15).max(60).default(30),
+    /** Reset requests per address and per email within the window (answered 429 past it). */
+    PASSWORD_RESET_MAX_PER_EMAIL: positiveInt.default(3),
+    PASSWORD_RESET_MAX_PER_IP: positiveInt.default(20),
+    PASSWORD_RESET_WINDOW_MS: positiveInt.default(60 * 60_000),
   })
   .superRefine((config, ctx) => {
     // A private key that does not match the public one would mint tokens no service accepts.

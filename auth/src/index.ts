@@ -1,12 +1,13 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
+import { PasswordReset } from './models/password-reset';
 import { User } from './models/user';
 
 runMongoService({
   service: 'auth',
   readConfig,
-  outboxModels: [User],
+  outboxModels: [User, PasswordReset],
   buildApp: ({ config, logger, redis, bus, kickRelay }) =>
     buildApp({ config, logger, redis, nats: bus.nc, onEventsRecorded: kickRelay }),
 });

@@ -169,6 +169,60 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/users/password-reset': {
+      post: {
+        tags: ['session'],
+        summary: 'Ask for a password reset link by email',
+        description:
+          'Always 202, whether or not the address has an account. For one that has, a link that ' +
+          'works once goes out by email (notifications), valid for 30 minutes and until a newer ' +
+          'request. Limited per address and per email (429).',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['email'],
+            additionalProperties: false,
+            properties: { email: credentials.properties.email },
+          }),
+        },
+        responses: {
+          202: {
+            description: 'Accepted: a link is on its way if the address has an account',
+            content: json({ type: 'object', additionalProperties: false }),
+          },
+          400: errors[400],
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/password-reset/confirm': {
+      post: {
+        tags: ['session'],
+        summary: 'Set a new password with the token of a reset link',
+        description:
+          'The token works once, before it expires and while it is the newest of the account. ' +
+          'Ends every session of the account; sign in with the new password. A token that does ' +
+          'not work: 400 "This reset link is invalid or has expired" on `token`.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['token', 'password'],
+            additionalProperties: false,
+            properties: {
+              token: { type: 'string', minLength: 32, maxLength: 128 },
+              password: credentials.properties.password,
+            },
+          }),
+        },
+        responses: {
+          204: { description: 'Password set; every session of the account ended' },
+          400: errors[400],
+          429: errors[429],
+        },
+      },
+    },
     '/api/users/me/password': {
       post: {
         tags: ['profile'],

@@ -8,6 +8,7 @@ import { NotificationJobs } from './jobs/notification-jobs';
 import { runDigest, type DigestFrequency } from './jobs/run-digest';
 import { scanDueSoon } from './jobs/scan-due-soon';
 import { sendNotificationEmail, type EmailDeps } from './jobs/send-notification-email';
+import { sendPasswordResetEmail } from './jobs/send-password-reset-email';
 import { LiveFeed } from './live/live-feed';
 import { StreamHub } from './live/stream-hub';
 import { Inbox } from './services/inbox';
@@ -81,7 +82,10 @@ export class NotificationServices {
   }
 
   listeners(): Listener[] {
-    return notificationListeners({ notifier: this.notifier });
+    return notificationListeners({
+      notifier: this.notifier,
+      enqueuePasswordReset: (mail) => this.jobs.enqueuePasswordReset(mail),
+    });
   }
 
   sendNotificationEmail(notificationId: string) {
@@ -104,6 +108,7 @@ export class NotificationServices {
     if (options.worker ?? true) {
       this.jobs.start({
         email: (id) => this.sendNotificationEmail(id),
+        passwordReset: (mail) => sendPasswordResetEmail(this.email, mail),
         digest: (frequency) => this.runDigest(frequency),
         dueSoon: () => this.scanDueSoon(),
       });

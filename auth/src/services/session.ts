@@ -30,7 +30,7 @@ export function startSession(req: Request, user: UserDocument, config: SessionCo
 }
 
 /**
- * Ends every session of the user: raises the session version with `change` (a new password),
+ * Ends every session of the user (the signed-in one unless `userId` says otherwise): raises the session version with `change` (a new password),
  * saves it with `user.updated` (applied again on top of a profile another pod saved meanwhile),
  * and forgets this process's copy of the version so it refuses the old sessions at once. Every
  * other service does so once the event reaches it.
@@ -39,8 +39,8 @@ export async function endSessions(
   req: Request,
   deps: { sessions: SessionVersions; eventsRecorded: () => void },
   change: Partial<Pick<UserDocument, 'passwordHash' | 'passwordChangedAt'>> = {},
+  userId = req.currentUser!.id,
 ): Promise<UserDocument> {
-  const userId = req.currentUser!.id;
   const user = await retryOnConflict(async () => {
     const current = await findUserById(userId);
     if (!current) throw new NotFoundError('User not found');

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { buildApp } from '../app';
 import { readConfig, type AuthConfig } from '../config';
+import { PasswordReset } from '../models/password-reset';
 import { User } from '../models/user';
 
 export interface AuthTestContext extends ServiceTestStack {
@@ -20,7 +21,10 @@ export function newRedisClient(): Redis {
 
 /** The test stack of common (own database, nats-server, Redis prefix, relay) and the app on it. */
 export async function setupAuthTest(env: Record<string, string> = {}): Promise<AuthTestContext> {
-  const stack = await startServiceTestStack({ service: 'auth', outboxModels: [User] });
+  const stack = await startServiceTestStack({
+    service: 'auth',
+    outboxModels: [User, PasswordReset],
+  });
   const configFor = (overrides: Record<string, string>) =>
     readConfig({ ...process.env, ...stack.env, ...env, ...overrides });
   const build = (options: { env?: Record<string, string>; redis?: Redis } = {}) =>

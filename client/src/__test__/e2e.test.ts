@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   chromium,
@@ -8,6 +8,7 @@ import {
   type Page,
   type Request,
 } from 'playwright-core';
+import { simpleParser } from 'mailparser';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { expectUi } from './ui-expect';
 
@@ -45,6 +46,57 @@ let ada: Person;
 let bob: Person;
 let teamId: string;
 let taskUrl: string;
+const NEW_PASSWORD = 'a-brand-new-long-password';
+
+/**
+ * The password reset link last mailed to `address`: from the local stack's mail folder (or
+ * E2E_MAIL_DIR), or from Mailpit's API when E2E_BASE_URL names a cluster (E2E_MAILPIT_URL,
+ * through the browser, whose host resolver knows the cluster's names).
+ */
+async function resetLinkMailedTo(address: string): Promise<string> {
+  const pattern = /https?:\/\/[^\s"<>]+\/reset-password\?token=[A-Za-z0-9_-]+/;
+  const deadline = Date.now() + 30_000;
+  const mailDir = stack?.mailDir ?? process.env.E2E_MAIL_DIR;
+  for (;;) {
+    let texts: string[] = [];
+    if (mailDir) {
+      const files = existsSync(mailDir)
+        ? readdirSync(mailDir).filter((f) => f.endsWith('.eml'))
+        : [];
+      for (const file of files.sort()) {
+        const mail = await simpleParser(readFileSync(join(mailDir, file)));
+        const to = Array.isArray(mail.to) ? mail.to.map((t) => t.text).join(',') : mail.to?.text;
+        if (to === address) texts.push(mail.text ?? '');
+      }
+    } else {
+      const mailpit = process.env.E2E_MAILPIT_URL ?? 'http://mail.taskforge.test';
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
+        const found = JSON.parse((await page.textContent('body')) ?? '{}') as {
+          messages?: Array<{ ID: string }>;
+        };
+        texts = [];
+        for (const message of [...(found.messages ?? [])].reverse()) {
+          await page.goto(`${mailpit}/api/v1/message/${message.ID}`);
+          texts.push(
+            (JSON.parse((await page.textContent('body')) ?? '{}') as { Text?: string }).Text ?? '',
+          );
+        }
+      } finally {
+        await page.close();
+      }
+    }
+    const link = texts
+      .map((text) => pattern.exec(text)?.[0])
+      .filter(Boolean)
+      .at(-1);
+    if (link) return link;
+    if (Date.now() > deadline) throw new Error(`no reset link mailed to ${address} in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** Tells this run's data apart from earlier runs' when E2E_BASE_URL points at a running stack. */
 const run = Date.now().toString(36);
 
@@ -682,6 +734,48 @@ describe('the client in a browser', () => {
     await goto(other.page, '/teams');
     await arrive(other.page, /\/signin/);
     await other.context.close();
+  });
+
+  it('resets a forgotten password from the emailed link, and only once', async () => {
+    const page = ada.page;
+    // A password too short, then the link used again: the API's answers, shown on the form.
+    ada.expected.push('400 /api/users/password-reset/confirm');
+    await goto(page, '/signin');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await arrive(page, /\/forgot-password$/);
+    await page.getByLabel('Email').fill(ada.email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await expectUi(page.getByRole('status')).toContainText(
+      `If ${ada.email} has a TaskForge account`,
+    );
+
+    const link = await resetLinkMailedTo(ada.email);
+    expect(new URL(link).pathname).toBe('/reset-password');
+    await goto(page, new URL(link).pathname + new URL(link).search);
+    await page.getByLabel('New password').fill('short');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await expectUi(page.locator('#field-password-error')).toHaveText(
+      'Password must be between 8 and 128 characters',
+    );
+    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await expectUi(page.getByRole('status')).toContainText('Your password is set');
+
+    // The link has done its work: a second use is refused, with the way to a new one.
+    await goto(page, new URL(link).pathname + new URL(link).search);
+    await page.getByLabel('New password').fill('another new password');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await expectUi(page.locator('.form-errors[role="alert"]')).toContainText(
+      'This reset link is invalid or has expired',
+    );
+    await expectUi(page.getByRole('link', { name: 'Ask for a new link' })).toBeVisible();
+
+    await goto(page, '/signin');
+    await page.getByLabel('Email').fill(ada.email);
+    await page.getByLabel('Password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await arrive(page, /\/teams$/);
+    await expectUi(page.getByTestId('current-user')).toContainText(ada.email);
   });
 
   it('signs out', async () => {

@@ -41,6 +41,8 @@ export function everythingBuilt(): boolean {
 
 export interface LocalStack {
   url: string;
+  /** Where the stack's SMTP sink keeps what the suite mailed, one `.eml` file each. */
+  mailDir: string;
   stop: () => Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function startLocalStack(keepLogsIn: string): Promise<LocalStack> {
 
   return {
     url,
+    mailDir: join(dir, 'mail'),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGINT');

@@ -54,6 +54,8 @@ export function AuthForm({ mode, next }: { mode: 'signin' | 'signup'; next: stri
           <span className="muted">
             New here?{' '}
             <Link href={`/signup?next=${encodeURIComponent(next)}`}>Create an account</Link>
+            {' · '}
+            <Link href="/forgot-password">Forgot your password?</Link>
           </span>
         )}
       </div>

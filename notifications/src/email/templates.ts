@@ -69,3 +69,32 @@ export function digestEmail(
     ),
   };
 }
+
+/** The link of a password reset someone asked for; it works once, until `expiresAt`. */
+export function passwordResetEmail(
+  to: string,
+  token: string,
+  expiresAt: Date,
+  publicUrl: string,
+): EmailMessage {
+  const url = absolute(publicUrl, `/reset-password?token=${encodeURIComponent(token)}`);
+  const until = `${expiresAt.toISOString().slice(11, 16)} UTC`;
+  const lines = [
+    'Someone (we hope you) asked to reset the password of your TaskForge account.',
+    `Choose a new one here (the link works once, until ${until}):`,
+  ];
+  const ignore = 'If you did not ask for it, ignore this email: your password stays as it is.';
+  return {
+    to,
+    subject: '[TaskForge] Reset your password',
+    text: `Hi,\n\n${lines.join('\n')}\n${url}\n\n${ignore}\n`,
+    html: [
+      '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
+      '<p>Hi,</p>',
+      `<p>${escapeHtml(lines[0]!)}</p>`,
+      `<p><a href="${escapeHtml(url)}">Choose a new password</a> (the link works once, until ${escapeHtml(until)}).</p>`,
+      `<p style="color:#666;font-size:12px">${escapeHtml(ignore)}</p>`,
+      '</body></html>',
+    ].join('\n'),
+  };
+}

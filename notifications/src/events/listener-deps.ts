@@ -1,9 +1,12 @@
 import type { ListenerContext, Subject } from '@taskforge/common';
+import type { PasswordResetMail } from '../jobs/notification-jobs';
 import { UserReplica, displayName } from '../models/user';
 import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
   notifier: Notifier;
+  /** Queues the email of a password reset (see `NotificationJobs.enqueuePasswordReset`). */
+  enqueuePasswordReset(mail: PasswordResetMail): Promise<void>;
 }
 
 /** The actor's name as the replica knows it now ("Someone" when unknown). */

@@ -12,8 +12,17 @@ export const DIGEST_SCHEDULES: Record<DigestFrequency, string> = {
   weekly: '0 7 * * 1',
 };
 
+/** A password reset link to mail: the token is the link's secret (single use, expiring). */
+export interface PasswordResetMail {
+  resetId: string;
+  email: string;
+  token: string;
+  expiresAt: string;
+}
+
 export interface JobHandlers {
   email(notificationId: string): Promise<unknown>;
+  passwordReset(mail: PasswordResetMail): Promise<unknown>;
   digest(frequency: DigestFrequency): Promise<unknown>;
   dueSoon(): Promise<unknown>;
 }
@@ -27,7 +36,11 @@ export interface NotificationJobsOptions {
   logger: Logger;
 }
 
-type JobData = { notificationId?: string; frequency?: DigestFrequency };
+type JobData = {
+  notificationId?: string;
+  frequency?: DigestFrequency;
+  passwordReset?: PasswordResetMail;
+};
 
 /**
  * The BullMQ queue behind emails and the periodic work: one job per notification email (retried
@@ -54,6 +67,24 @@ export class NotificationJobs {
   /** One job per notification: adding it again while it exists is a no-op. */
   async enqueueEmail(notificationId: string): Promise<void> {
     await this.queue.add('email', { notificationId }, { jobId: `email-${notificationId}` });
+  }
+
+  /**
+   * One job per reset. It holds the link's token, so it leaves Redis as soon as it is sent (and
+   * within the hour when it never could be); a redelivered event within the hour after that adds
+   * nothing (deduplicated by the reset, longer than any link lives).
+   */
+  async enqueuePasswordReset(mail: PasswordResetMail): Promise<void> {
+    await this.queue.add(
+      'password-reset',
+      { passwordReset: mail },
+      {
+        jobId: `password-reset-${mail.resetId}`,
+        deduplication: { id: `password-reset-${mail.resetId}`, ttl: 3_600_000 },
+        removeOnComplete: true,
+        removeOnFail: { age: 3600 },
+      },
+    );
   }
 
   /** Creates or updates the schedulers; safe to run from every pod at start-up. */
@@ -95,8 +126,11 @@ export class NotificationJobs {
   }
 
   private process(handlers: JobHandlers, job: Job<JobData>): Promise<unknown> {
-    const { notificationId, frequency } = job.data;
+    const { notificationId, frequency, passwordReset } = job.data;
     if (job.name === 'email' && notificationId) return handlers.email(notificationId);
+    if (job.name === 'password-reset' && passwordReset) {
+      return handlers.passwordReset(passwordReset);
+    }
     if (job.name === 'digest' && frequency) return handlers.digest(frequency);
     if (job.name === 'due-soon') return handlers.dueSoon();
     throw new Error(`Unknown job ${job.name}`);

@@ -95,6 +95,22 @@ const CASES: Record<string, Case> = {
     }),
   },
   'POST /api/users/signout': { expect: all(200), request: () => ({ path: '/api/users/signout' }) },
+  'POST /api/users/password-reset': {
+    // The same answer whoever asks, for any address; a fresh one each (limited per address).
+    expect: all(202),
+    request: () => ({
+      path: '/api/users/password-reset',
+      body: { email: `reset-${randomId()}@example.test` },
+    }),
+  },
+  'POST /api/users/password-reset/confirm': {
+    // Without the emailed token nobody sets anyone's password, signed in or not.
+    expect: all(400),
+    request: () => ({
+      path: '/api/users/password-reset/confirm',
+      body: { token: randomBytes(32).toString('base64url'), password: 'a-long-new-password' },
+    }),
+  },
   'POST /api/users/signout-everywhere': {
     expect: signedIn(200),
     // An account of its own per actor: ending the sweep's people's sessions would end the sweep

@@ -4,6 +4,7 @@ import { CommentCreatedListener } from './comment-created-listener';
 import { MemberAddedListener } from './member-added-listener';
 import { MemberRemovedListener } from './member-removed-listener';
 import { MemberUpdatedListener } from './member-updated-listener';
+import { PasswordResetRequestedListener } from './password-reset-requested-listener';
 import { TaskCreatedListener } from './task-created-listener';
 import { TaskDeletedListener } from './task-deleted-listener';
 import { TaskUpdatedListener } from './task-updated-listener';
@@ -28,5 +29,6 @@ export function notificationListeners(deps: ListenerDeps): Listener[] {
     new TaskUpdatedListener(deps),
     new TaskDeletedListener(deps),
     new CommentCreatedListener(deps),
+    new PasswordResetRequestedListener({ enqueue: deps.enqueuePasswordReset }),
   ] as Listener[];
 }

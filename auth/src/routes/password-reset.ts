@@ -1,0 +1,138 @@
+import {
+  BadRequestError,
+  createRateLimiter,
+  eventMetadataFrom,
+  ipKey,
+  NotFoundError,
+  recordEvent,
+  validateRequest,
+  type SessionVersions,
+} from '@taskforge/common';
+import { Router } from 'express';
+import { body } from 'express-validator';
+import type { Redis } from 'ioredis';
+import type { AuthConfig } from '../config';
+import { hashResetToken, newResetToken, PasswordReset } from '../models/password-reset';
+import { User } from '../models/user';
+import { hashPassword } from '../services/password';
+import { endSessions } from '../services/session';
+import { emailField, newPasswordField } from './validators';
+
+export interface PasswordResetDeps {
+  config: AuthConfig;
+  redis: Redis;
+  redisPrefix: string;
+  eventsRecorded: () => void;
+  sessions: SessionVersions;
+}
+
+const INVALID_LINK = 'This reset link is invalid or has expired';
+
+/**
+ * Forgotten passwords: a request always answers 202, whether or not the address has an account
+ * (nobody learns which addresses do); for one that has, a single-use link goes out by email
+ * through notifications (`password-reset.requested`). The link's token sets a new password once,
+ * before it expires and while it is the newest, and ends every session of the account.
+ */
+export function passwordResetRouter(deps: PasswordResetDeps): Router {
+  const { config, redis, redisPrefix } = deps;
+  const message = 'Too many password reset requests, please try again later';
+  const perIp = createRateLimiter({
+    redis,
+    prefix: `${redisPrefix}:reset-ip`,
+    windowMs: config.PASSWORD_RESET_WINDOW_MS,
+    limit: config.PASSWORD_RESET_MAX_PER_IP,
+    keyGenerator: ipKey,
+    message,
+  });
+  const perEmail = createRateLimiter({
+    redis,
+    prefix: `${redisPrefix}:reset-email`,
+    windowMs: config.PASSWORD_RESET_WINDOW_MS,
+    limit: config.PASSWORD_RESET_MAX_PER_EMAIL,
+    // After validation: a trimmed, lower-cased address.
+    keyGenerator: (req) => String((req.body as { email: string }).email),
+    message,
+  });
+  // A token is 256 random bits, past guessing; this bounds the load of trying.
+  const confirmsPerIp = createRateLimiter({
+    redis,
+    prefix: `${redisPrefix}:reset-confirm-ip`,
+    windowMs: config.PASSWORD_RESET_WINDOW_MS,
+    limit: config.PASSWORD_RESET_MAX_PER_IP,
+    keyGenerator: ipKey,
+    message: 'Too many attempts, please try again later',
+  });
+
+  const router = Router();
+  router.post(
+    '/api/users/password-reset',
+    perIp,
+    emailField(),
+    validateRequest,
+    perEmail,
+    async (req, res) => {
+      const { email } = req.body as { email: string };
+      const user = await User.findOne({ email }, { email: 1 }).lean();
+      if (user) {
+        const userId = user._id.toString();
+        // A newer request is the only one that works: the older links die with it.
+        await PasswordReset.deleteMany({ userId, usedAt: null });
+        const token = newResetToken();
+        const expiresAt = new Date(Date.now() + config.PASSWORD_RESET_TTL_MINUTES * 60_000);
+        const reset = new PasswordReset({ userId, tokenHash: hashResetToken(token), expiresAt });
+        recordEvent(
+          reset,
+          'password-reset.requested',
+          {
+            id: reset._id.toString(),
+            version: 0,
+            userId,
+            email: user.email,
+            token,
+            expiresAt: expiresAt.toISOString(),
+          },
+          eventMetadataFrom(req),
+        );
+        await reset.save();
+        deps.eventsRecorded();
+      }
+      res.status(202).send({});
+    },
+  );
+
+  router.post(
+    '/api/users/password-reset/confirm',
+    confirmsPerIp,
+    body('token')
+      .isString()
+      .withMessage(INVALID_LINK)
+      .bail()
+      .isLength({ min: 32, max: 128 })
+      .withMessage(INVALID_LINK),
+    newPasswordField('password'),
+    validateRequest,
+    async (req, res) => {
+      const { token, password } = req.body as { token: string; password: string };
+      const passwordHash = await hashPassword(password);
+      const now = new Date();
+      // Taken once: of two requests with the same token, one finds it unused.
+      const reset = await PasswordReset.findOneAndUpdate(
+        { tokenHash: hashResetToken(token), usedAt: null, expiresAt: { $gt: now } },
+        { $set: { usedAt: now } },
+      ).lean();
+      if (!reset) throw new BadRequestError(INVALID_LINK, 'token');
+      try {
+        await endSessions(req, deps, { passwordHash, passwordChangedAt: now }, reset.userId);
+      } catch (err) {
+        // The account went meanwhile: nothing to set, and the link has nothing left to do.
+        if (err instanceof NotFoundError) throw new BadRequestError(INVALID_LINK, 'token');
+        // Not set: the link stays usable for another try.
+        await PasswordReset.updateOne({ _id: reset._id }, { $set: { usedAt: null } });
+        throw err;
+      }
+      res.status(204).end();
+    },
+  );
+  return router;
+}

@@ -1,0 +1,23 @@
+import { Listener, type EventData } from '@taskforge/common';
+import type { PasswordResetMail } from '../../jobs/notification-jobs';
+
+/**
+ * Queues the email of a password reset (one job per reset: a redelivered event adds nothing).
+ * Nothing of it is stored here besides the job, which holds the link until it is sent.
+ */
+export class PasswordResetRequestedListener extends Listener<'password-reset.requested'> {
+  readonly subject = 'password-reset.requested' as const;
+
+  constructor(private readonly deps: { enqueue(mail: PasswordResetMail): Promise<void> }) {
+    super();
+  }
+
+  async onMessage(data: EventData<'password-reset.requested'>) {
+    await this.deps.enqueue({
+      resetId: data.id,
+      email: data.email,
+      token: data.token,
+      expiresAt: data.expiresAt,
+    });
+  }
+}
