@@ -174,15 +174,22 @@ const passwordReset = z.looseObject({
 });
 
 /**
- * A subject, its schema version and its schema. `streamTtl`: how long the stream keeps an event
- * that carries a secret (JetStream's per-message TTL); others stay as long as the stream's limits.
+ * A subject, its schema version and its schema. For an event that carries a secret:
+ * `secretFields` names the fields no consumer may store (an audit log records the event without
+ * them), `streamTtl` how long the stream keeps it (JetStream's per-message TTL); other events stay
+ * as long as the stream's limits.
  */
 function entry<T extends z.ZodType>(
   schema: T,
   schemaVersion = 1,
-  options: { streamTtl?: string } = {},
+  options: { streamTtl?: string; secretFields?: readonly string[] } = {},
 ) {
-  return { schema, schemaVersion, streamTtl: options.streamTtl };
+  return {
+    schema,
+    schemaVersion,
+    streamTtl: options.streamTtl,
+    secretFields: options.secretFields ?? [],
+  };
 }
 
 export const eventCatalogue = {
@@ -206,7 +213,10 @@ export const eventCatalogue = {
   'attachment.added': entry(attachment),
   'attachment.removed': entry(attachment),
   // Gone from the stream an hour after it was published, past the link's expiry.
-  'password-reset.requested': entry(passwordReset, 1, { streamTtl: '1h' }),
+  'password-reset.requested': entry(passwordReset, 1, {
+    streamTtl: '1h',
+    secretFields: ['token'],
+  }),
 } as const;
 
 export type Subject = keyof typeof eventCatalogue;
@@ -216,6 +226,15 @@ export const SUBJECTS = Object.keys(eventCatalogue) as Subject[];
 
 export function isSubject(value: string): value is Subject {
   return Object.prototype.hasOwnProperty.call(eventCatalogue, value);
+}
+
+/** An event's data without the fields its catalogue entry calls secret, for keeping. */
+export function withoutSecrets(
+  subject: string,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  const secret: readonly string[] = isSubject(subject) ? eventCatalogue[subject].secretFields : [];
+  return Object.fromEntries(Object.entries(data).filter(([field]) => !secret.includes(field)));
 }
 
 /** The stream holding every domain event of the suite (`retention: limits`, so new services replay). */

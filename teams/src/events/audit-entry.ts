@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@taskforge/common';
+import { withoutSecrets, type EventEnvelope } from '@taskforge/common';
 import type { NewAuditEntry } from '../db/audit-logs';
 
 type Fields = Record<string, unknown>;
@@ -47,7 +47,8 @@ function statesOf(action: string, data: Fields): { previous: unknown; next: unkn
  */
 export function auditEntryFor(event: EventEnvelope): NewAuditEntry {
   const [entityType = event.subject, action = ''] = event.subject.split('.');
-  const data: Fields = isObject(event.data) ? event.data : {};
+  // A secret an event carries (a reset link's token) never reaches the log.
+  const data: Fields = isObject(event.data) ? withoutSecrets(event.subject, event.data) : {};
   const entityId = entityType === 'member' ? data.userId : data.id;
   const teamId = entityType === 'team' ? data.id : data.teamId;
   const { previous, next } = statesOf(action, data);

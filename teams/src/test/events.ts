@@ -97,6 +97,14 @@ export function sampleData(subject: Subject, teamId: string): EventData<Subject>
     'comment.deleted': { ...comment, version: 2 },
     'attachment.added': attachment,
     'attachment.removed': { ...attachment, version: 1 },
+    'password-reset.requested': {
+      id: hex(),
+      version: 0,
+      userId: hex(),
+      email: 'someone@example.test',
+      token: 'a-secret-token-of-the-reset-link-0123456789',
+      expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+    },
   };
   return samples[subject];
 }

@@ -73,12 +73,16 @@ describe('the audit log consumer', () => {
         entity_type: entityType,
         action,
         entity_id: entityType === 'member' ? data.userId : data.id,
-        team_id: ['user', 'ticket'].includes(entityType!) ? null : teamId,
+        team_id: ['user', 'ticket', 'password-reset'].includes(entityType!) ? null : teamId,
         actor_id: actorId,
         ip_address: '203.0.113.7',
         user_agent: 'Mozilla/5.0 (audit test)',
       });
     }
+    // A reset link's token is recorded nowhere: only the fact of the request.
+    const reset = bySubject.get('password-reset.requested')!;
+    expect(JSON.stringify(reset)).not.toContain('a-secret-token-of-the-reset-link');
+    expect(reset.new_state).toMatchObject({ email: 'someone@example.test' });
   });
 
   it('keeps the before and after each kind of event carries', async () => {
