@@ -30,8 +30,9 @@ export function startSession(req: Request, user: UserDocument, config: SessionCo
 }
 
 /**
- * Ends every session of the user (the signed-in one unless `userId` says otherwise): raises the session version with `change` (a new password),
- * saves it with `user.updated` (applied again on top of a profile another pod saved meanwhile),
+ * Ends every session of the user (the signed-in one unless `userId` says otherwise): raises the
+ * session version with `change` (a new password), saves it with `user.updated` (applied again on
+ * top of a profile another pod saved meanwhile),
  * and forgets this process's copy of the version so it refuses the old sessions at once. Every
  * other service does so once the event reaches it.
  */

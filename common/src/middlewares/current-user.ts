@@ -118,7 +118,6 @@ export function currentUser(
   // Parsed once: given a PEM string, jsonwebtoken parses the key again on every verification.
   const key = createPublicKey(publicKey);
   const verified = new Map<string, VerifiedToken>();
-  const currentVersion = sessionVersions;
   return (req, _res, next) => {
     const token: unknown = req.session?.jwt;
     if (typeof token !== 'string') {
@@ -146,12 +145,12 @@ export function currentUser(
       return;
     }
     const found = entry;
-    if (!currentVersion) {
+    if (!sessionVersions) {
       req.currentUser = found.user;
       next();
       return;
     }
-    currentVersion(found.user.id).then(
+    sessionVersions(found.user.id).then(
       (version) => {
         if (version === undefined || found.sessionVersion >= version) {
           req.currentUser = found.user;
