@@ -18,6 +18,7 @@ export {
   type ServiceAppSettings,
 } from './http/service-app';
 export {
+  ACCOUNT_DELETED,
   cachedSessionVersions,
   currentUser,
   verifySessionToken,

@@ -74,6 +74,13 @@ const user = z.looseObject({
   sessionVersion: version.optional(),
 });
 
+/**
+ * An account deleted by its owner: the user's last version (it follows their `user.updated`s).
+ * It carries no personal data; every service forgets what it holds of the user and keeps at most
+ * a tombstone (the id, the version, `deleted`), so a late `user.updated` cannot bring them back.
+ */
+const userDeleted = z.looseObject({ id, version });
+
 const ticket = z.looseObject({
   id,
   version,
@@ -195,6 +202,7 @@ function entry<T extends z.ZodType>(
 export const eventCatalogue = {
   'user.created': entry(user),
   'user.updated': entry(user),
+  'user.deleted': entry(userDeleted),
   'ticket.created': entry(ticket),
   'ticket.updated': entry(ticket),
   'ticket.deleted': entry(ticket),

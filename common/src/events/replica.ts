@@ -1,5 +1,9 @@
 import type { Model } from 'mongoose';
-import { cachedSessionVersions, type SessionVersions } from '../middlewares/current-user';
+import {
+  ACCOUNT_DELETED,
+  cachedSessionVersions,
+  type SessionVersions,
+} from '../middlewares/current-user';
 import { retryOnConflict } from '../outbox/retry-on-conflict';
 import { decideVersion, type VersionDecision } from './versioning';
 
@@ -57,16 +61,18 @@ export function findByEvent<T extends Versioned>(
 
 /**
  * The session versions a service's MongoDB copy of the users holds (`sessionVersion`, from the
- * `user.*` events; a copy made before the field counts as 0), remembered for a second per user,
- * for `createApp`'s `sessionVersions`.
+ * `user.*` events; a copy made before the field counts as 0; a tombstone left by `user.deleted`,
+ * `deleted: true`, refuses every token), remembered for a second per user, for `createApp`'s
+ * `sessionVersions`.
  */
-export function replicaSessionVersions<T extends { _id: string; sessionVersion?: number }>(
-  model: Model<T>,
-): SessionVersions {
+export function replicaSessionVersions<
+  T extends { _id: string; sessionVersion?: number; deleted?: boolean },
+>(model: Model<T>): SessionVersions {
   return cachedSessionVersions(async (userId) => {
     const user = await model
-      .findById(userId, { sessionVersion: 1 })
-      .lean<{ sessionVersion?: number } | null>();
-    return user ? (user.sessionVersion ?? 0) : undefined;
+      .findById(userId, { sessionVersion: 1, deleted: 1 })
+      .lean<{ sessionVersion?: number; deleted?: boolean } | null>();
+    if (!user) return undefined;
+    return user.deleted ? ACCOUNT_DELETED : (user.sessionVersion ?? 0);
   });
 }

@@ -10,9 +10,13 @@ export interface UserPayload {
 
 /**
  * The session version a user's tokens must have at least (from the service's copy of the user,
- * kept by the `user.*` events), or undefined when the service does not know the user yet.
+ * kept by the `user.*` events), or undefined when the service does not know the user yet;
+ * `ACCOUNT_DELETED` (no token is new enough) once it has seen the account deleted.
  */
 export type SessionVersionLookup = (userId: string) => Promise<number | undefined>;
+
+/** The session version of a deleted account: every token of the user is refused. */
+export const ACCOUNT_DELETED = Number.POSITIVE_INFINITY;
 
 /** A lookup that remembers its answers for a while; `forget` drops one user's at once. */
 export interface SessionVersions extends SessionVersionLookup {

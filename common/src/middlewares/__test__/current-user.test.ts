@@ -4,7 +4,11 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../http/create-app';
 import { signinCookie, testKeys } from '../../testing';
-import { cachedSessionVersions, type SessionVersionLookup } from '../current-user';
+import {
+  ACCOUNT_DELETED,
+  cachedSessionVersions,
+  type SessionVersionLookup,
+} from '../current-user';
 import { requireAuth } from '../require-auth';
 
 const keys = testKeys();
@@ -45,6 +49,14 @@ describe('currentUser with session versions', () => {
     // A user the service does not know yet (its replica has not seen them): the token decides.
     const newcomer = signinCookie({}, { sessionVersion: 0 });
     expect((await request(app).get('/api/me').set('Cookie', newcomer.cookie)).status).toBe(200);
+  });
+
+  it('refuses every token of a deleted account, however new', async () => {
+    const gone = signinCookie({}, { sessionVersion: Number.MAX_SAFE_INTEGER });
+    const app = appWith(() => Promise.resolve(ACCOUNT_DELETED));
+    const refused = await request(app).get('/api/me').set('Cookie', gone.cookie);
+    expect(refused.status).toBe(401);
+    expect(String(refused.headers['set-cookie'])).toMatch(/session=;.*expires=Thu, 01 Jan 1970/);
   });
 
   it('answers a failing lookup with an error in the common shape, never as a signed-in user', async () => {
