@@ -13,6 +13,7 @@ import { sessionVersionOf } from './models/user';
 import { openApiDocument } from './openapi';
 import { changePasswordRouter } from './routes/change-password';
 import { currentUserRouter } from './routes/current-user';
+import { deleteAccountRouter } from './routes/delete-account';
 import { passwordResetRouter } from './routes/password-reset';
 import { meRouter } from './routes/me';
 import { showRouter } from './routes/show';
@@ -48,6 +49,7 @@ export function buildApp(deps: AppDeps): Express {
       signoutRouter({ eventsRecorded, sessions }),
       currentUserRouter(),
       meRouter({ eventsRecorded }),
+      deleteAccountRouter({ eventsRecorded, sessions }),
       changePasswordRouter({ config, eventsRecorded, sessions }),
       passwordResetRouter({ config, redis, redisPrefix, eventsRecorded, sessions }),
       showRouter(),

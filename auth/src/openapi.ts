@@ -168,6 +168,40 @@ export const openApiDocument = {
           429: errors[429],
         },
       },
+      delete: {
+        tags: ['profile'],
+        summary: 'Delete the account',
+        description:
+          'Needs the password (wrong: 400 "Invalid credentials" on `password`). Refused (409) ' +
+          'while the user is the last admin of a team: another member must be made admin, or ' +
+          'the team deleted, first. Publishes `user.deleted`: every session ends, every service ' +
+          'forgets what it holds of the user (their memberships end through teams, their inbox ' +
+          'and pending emails go; tasks and comments stay, by an unknown user). The address can ' +
+          'sign up again as a new account. Answers 204 with no body and clears the cookie.',
+        security: [{ session: [] }],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['password'],
+            additionalProperties: false,
+            properties: { password: { type: 'string' } },
+          }),
+        },
+        responses: {
+          204: { description: 'Account deleted; this cookie is cleared' },
+          400: errors[400],
+          401: errors[401],
+          404: errors[404],
+          409: {
+            description:
+              'The user is the last admin of a team (the message names it), or the account was ' +
+              'changed by other requests too often; nothing was deleted',
+            content: json(ref('ErrorResponse')),
+          },
+          429: errors[429],
+        },
+      },
     },
     '/api/users/password-reset': {
       post: {

@@ -1,4 +1,5 @@
 import {
+  ACCOUNT_DELETED,
   NOTIFICATION_FREQUENCIES,
   outboxPlugin,
   THEMES,
@@ -32,6 +33,8 @@ export interface UserAttrs extends OutboxFields {
    * the one they were signed with, and every service refuses older ones (see `currentUser`).
    */
   sessionVersion: number;
+  /** Set when the owner deleted the account: the document is a tombstone, see `toTombstone`. */
+  deletedAt: Date | null;
   version: number;
 }
 
@@ -58,6 +61,7 @@ const userSchema = new Schema<UserAttrs>(
     lastLoginAt: { type: Date, default: null },
     passwordChangedAt: { type: Date, default: null },
     sessionVersion: { type: Number, default: 0, min: 0 },
+    deletedAt: { type: Date, default: null },
   },
   {
     // Every save bumps `version`, and every save records the event carrying that version.
@@ -76,14 +80,42 @@ export function isUserId(value: unknown): value is string {
   return typeof value === 'string' && OBJECT_ID.test(value);
 }
 
-/** Loads a user by id; a malformed id finds nobody rather than failing the cast. */
+/**
+ * Loads a user by id; a malformed id or a deleted account finds nobody rather than failing the
+ * cast.
+ */
 export async function findUserById(
   id: string,
   options: { withPasswordHash?: boolean } = {},
 ): Promise<UserDocument | null> {
   if (!isUserId(id)) return null;
-  const query = User.findById(id);
+  const query = User.findOne({ _id: id, deletedAt: null });
   return options.withPasswordHash ? query.select('+passwordHash') : query;
+}
+
+/**
+ * What stays of a deleted account: the id and the version (so the events that follow it stay
+ * in order and a new account can never take the id), and nothing that tells who it was. The
+ * address becomes one that cannot exist (`.invalid`, RFC 2606), which frees the real one for a
+ * new sign-up; no password matches the hash; every session ends.
+ */
+export function toTombstone(user: UserDocument, now: Date): void {
+  user.set({
+    email: `deleted-${user._id.toString()}@deleted.invalid`,
+    passwordHash: '!',
+    firstName: null,
+    lastName: null,
+    bio: null,
+    avatarUrl: null,
+    preferences: {
+      theme: 'system',
+      notifications: { email: true, push: true, frequency: 'immediate' },
+    },
+    lastLoginAt: null,
+    passwordChangedAt: null,
+    sessionVersion: user.sessionVersion + 1,
+    deletedAt: now,
+  });
 }
 
 function preferencesOf(user: UserDocument): Preferences {
@@ -115,8 +147,9 @@ export function userEventData(user: UserDocument, version: number): EventData<'u
 /** The session version a user's tokens need (undefined: no such user). */
 export async function sessionVersionOf(id: string): Promise<number | undefined> {
   if (!isUserId(id)) return undefined;
-  const user = await User.findById(id, { sessionVersion: 1 }).lean();
-  return user ? (user.sessionVersion ?? 0) : undefined;
+  const user = await User.findById(id, { sessionVersion: 1, deletedAt: 1 }).lean();
+  if (!user) return undefined;
+  return user.deletedAt ? ACCOUNT_DELETED : (user.sessionVersion ?? 0);
 }
 
 /** The signed-in user's own view of their account. Lists fields, so secrets never slip out. */

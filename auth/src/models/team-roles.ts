@@ -1,0 +1,84 @@
+import type { Role } from '@taskforge/common';
+import mongoose, { Schema } from 'mongoose';
+
+/*
+ * What auth knows of teams: their names and who holds which role, replicated from `team.*` and
+ * `member.*`, so deleting an account can refuse a last admin at once without asking teams.
+ * The replica can lag teams by an event's trip; teams settles the rare account deleted
+ * meanwhile (see its user.deleted listener).
+ */
+
+export interface TeamReplica {
+  _id: string;
+  name: string;
+  deleted: boolean;
+  version: number;
+}
+
+export const Team = mongoose.model<TeamReplica>(
+  'Team',
+  new Schema<TeamReplica>(
+    {
+      _id: { type: String, required: true },
+      name: { type: String, required: true },
+      deleted: { type: Boolean, default: false },
+      version: { type: Number, required: true },
+    },
+    { versionKey: false },
+  ),
+);
+
+/**
+ * One user's role in one team. The version counts on across added / updated / removed (a re-add
+ * continues it), so a removed membership stays, inactive, for the next `member.added` to follow.
+ */
+export interface MembershipReplica {
+  _id: string;
+  teamId: string;
+  userId: string;
+  role: Role;
+  active: boolean;
+  version: number;
+}
+
+export function membershipId(teamId: string, userId: string): string {
+  return `${teamId}:${userId}`;
+}
+
+const membershipSchema = new Schema<MembershipReplica>(
+  {
+    _id: { type: String, required: true },
+    teamId: { type: String, required: true },
+    userId: { type: String, required: true },
+    role: { type: String, required: true },
+    active: { type: Boolean, required: true },
+    version: { type: Number, required: true },
+  },
+  { versionKey: false },
+);
+membershipSchema.index({ userId: 1, role: 1 });
+membershipSchema.index({ teamId: 1, role: 1 });
+
+export const Membership = mongoose.model<MembershipReplica>('Membership', membershipSchema);
+
+/** The names of the teams (not deleted) that would be left without an admin without this user. */
+export async function teamsOnlyAdministeredBy(userId: string): Promise<string[]> {
+  const adminOf = await Membership.find({ userId, role: 'admin', active: true }, { teamId: 1 })
+    .lean()
+    .then((rows) => rows.map((row) => row.teamId));
+  if (adminOf.length === 0) return [];
+  const [otherAdmins, deleted, teams] = await Promise.all([
+    Membership.find(
+      { teamId: { $in: adminOf }, role: 'admin', active: true, userId: { $ne: userId } },
+      { teamId: 1 },
+    ).lean(),
+    Team.find({ _id: { $in: adminOf }, deleted: true }, { _id: 1 }).lean(),
+    Team.find({ _id: { $in: adminOf } }, { name: 1 }).lean(),
+  ]);
+  const settled = new Set([...otherAdmins.map((row) => row.teamId), ...deleted.map((t) => t._id)]);
+  const names = new Map(teams.map((team) => [team._id, team.name]));
+  return adminOf
+    .filter((teamId) => !settled.has(teamId))
+    .map((teamId) => names.get(teamId) ?? 'a team not named yet')
+    .sort((a, b) => a.localeCompare(b));
+}

@@ -1,0 +1,70 @@
+import {
+  BadRequestError,
+  ConflictError,
+  eventMetadataFrom,
+  NotFoundError,
+  recordEvent,
+  requireAuth,
+  retryOnConflict,
+  validateRequest,
+  type SessionVersions,
+} from '@taskforge/common';
+import { Router } from 'express';
+import { PasswordReset } from '../models/password-reset';
+import { teamsOnlyAdministeredBy } from '../models/team-roles';
+import { findUserById, toTombstone } from '../models/user';
+import { verifyPassword } from '../services/password';
+import { suppliedPasswordField } from './validators';
+
+function lastAdminMessage(teams: string[]): string {
+  const names = teams.map((name) => `"${name}"`);
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const them = teams.length === 1 ? 'it' : 'each of them';
+  return `You are the last admin of ${list}: make another member an admin of ${them}, or delete ${them}, before deleting your account`;
+}
+
+/**
+ * `DELETE /api/users/me` with the password: the account becomes a tombstone and `user.deleted`
+ * tells every service, which forgets what it holds of the user (teams ends the memberships through
+ * its own path). Answers 204 and drops the cookie; every session of the user ends with it.
+ */
+export function deleteAccountRouter(deps: {
+  eventsRecorded: () => void;
+  sessions: SessionVersions;
+}): Router {
+  const router = Router();
+  router.delete(
+    '/api/users/me',
+    requireAuth,
+    suppliedPasswordField('password'),
+    validateRequest,
+    async (req, res) => {
+      const userId = req.currentUser!.id;
+      const checked = await findUserById(userId, { withPasswordHash: true });
+      if (!checked) throw new NotFoundError('User not found');
+      const { password } = req.body as { password: string };
+      if (!(await verifyPassword(password, checked.passwordHash))) {
+        throw new BadRequestError('Invalid credentials', 'password');
+      }
+      const stranded = await teamsOnlyAdministeredBy(userId);
+      if (stranded.length > 0) throw new ConflictError(lastAdminMessage(stranded));
+
+      await retryOnConflict(async () => {
+        const user = await findUserById(userId, { withPasswordHash: true });
+        if (!user) throw new NotFoundError('User not found');
+        const version = user.version + 1;
+        toTombstone(user, new Date());
+        recordEvent(user, 'user.deleted', { id: userId, version }, eventMetadataFrom(req));
+        await user.save();
+      });
+      deps.eventsRecorded();
+      deps.sessions.forget(userId);
+      // After the tombstone, so a crash between the two leaves links that find no account.
+      await PasswordReset.deleteMany({ userId });
+      req.session = null;
+      res.status(204).end();
+    },
+  );
+  return router;
+}
