@@ -214,7 +214,12 @@ export const openApiDocument = {
           id: { type: 'string' },
           taskId: { type: 'string' },
           authorId: { type: 'string' },
-          content: { type: 'string', maxLength: CONTENT_MAX_LENGTH },
+          content: {
+            type: 'string',
+            // No maxLength: a deleted user's mention, shown as an unknown user, may read longer.
+            description:
+              "Markdown as written, except that a deleted user's mention reads `@[Unknown user](userId)`",
+          },
           mentionedUsers: {
             type: 'array',
             items: { type: 'string' },

@@ -8,7 +8,7 @@ runMongoService({
   service: 'tickets',
   readConfig,
   outboxModels: [Ticket],
-  listeners: () => ticketsListeners(),
+  listeners: ({ kickRelay }) => ticketsListeners({ eventsRecorded: kickRelay }),
   buildApp: ({ config, logger, redis, bus, kickRelay }) =>
     buildApp({ config, logger, redis, nats: bus.nc, onEventsRecorded: kickRelay }),
 });

@@ -14,6 +14,7 @@ import { TicketCreatedListener } from './listeners/ticket-created-listener';
 import { TicketDeletedListener } from './listeners/ticket-deleted-listener';
 import { TicketUpdatedListener } from './listeners/ticket-updated-listener';
 import { UserCreatedListener } from './listeners/user-created-listener';
+import { UserDeletedListener } from './listeners/user-deleted-listener';
 import { UserUpdatedListener } from './listeners/user-updated-listener';
 
 /**
@@ -34,6 +35,7 @@ export function tasksListeners(): Listener[] {
     new MemberRemovedListener(),
     new UserCreatedListener(),
     new UserUpdatedListener(),
+    new UserDeletedListener(),
     new TicketCreatedListener(),
     new TicketUpdatedListener(),
     new TicketDeletedListener(),

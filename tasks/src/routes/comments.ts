@@ -1,6 +1,7 @@
 import { encodeTimeCursor, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router, type Request } from 'express';
-import { Comment, toCommentResponse, type CommentAttrs } from '../models/comment';
+import { Comment, type CommentAttrs } from '../models/comment';
+import { commentResponses } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
 import { pageQuery } from './page-query';
 
@@ -22,7 +23,7 @@ export function commentsRouter(): Router {
     const items = sendPageHeaders(req, res, comments, page.limit, (last) =>
       encodeTimeCursor({ at: last.createdAt, id: String(last._id) }),
     );
-    res.send(items.map(toCommentResponse));
+    res.send(await commentResponses(items));
   });
   return router;
 }

@@ -6,11 +6,11 @@ import {
   type Logger,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { Comment, toCommentResponse } from '../models/comment';
+import { Comment } from '../models/comment';
 import { recordActivityAfterWrite } from '../services/activity';
 import { requirePermission } from '../services/authorization';
 import { commentEventData } from '../services/comment-writes';
-import { resolveMentions } from '../services/mentions';
+import { commentResponses, resolveMentions } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
 import { contentField } from './comment-validators';
 
@@ -42,7 +42,8 @@ export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => v
       await comment.save();
       deps.eventsRecorded();
       await recordActivityAfterWrite([event], deps.logger);
-      res.status(201).send(toCommentResponse(comment));
+      const [response] = await commentResponses([comment]);
+      res.status(201).send(response);
     },
   );
   return router;

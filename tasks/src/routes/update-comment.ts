@@ -8,9 +8,9 @@ import {
   validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { findComment, toCommentResponse } from '../models/comment';
+import { findComment } from '../models/comment';
 import { commentEventData } from '../services/comment-writes';
-import { resolveMentions } from '../services/mentions';
+import { commentResponses, resolveMentions } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
 import { contentField } from './comment-validators';
 
@@ -45,7 +45,8 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
         return comment.save();
       });
       deps.eventsRecorded();
-      res.send(toCommentResponse(comment));
+      const [response] = await commentResponses([comment]);
+      res.send(response);
     },
   );
   return router;

@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError, type Permission, type Role } from '@taskforge/common';
 import { Membership, membershipId } from '../models/membership';
 import { Team } from '../models/team';
+import { findDeletedUsers } from '../models/user';
 
 export interface TeamAccess {
   teamId: string;
@@ -51,8 +52,14 @@ export function requirePermission(access: TeamAccess, permission: Permission): v
   }
 }
 
-/** Whether the user is a current member of the team (assignees and mentions must be). */
+/**
+ * Whether the user is a current member of the team (assignees and mentions must be); a deleted
+ * account is not, even before teams' `member.removed` for it arrives.
+ */
 export async function isActiveMember(teamId: string, userId: string): Promise<boolean> {
-  const membership = await Membership.findById(membershipId(teamId, userId), { active: 1 }).lean();
-  return membership?.active === true;
+  const [membership, deleted] = await Promise.all([
+    Membership.findById(membershipId(teamId, userId), { active: 1 }).lean(),
+    findDeletedUsers([userId]),
+  ]);
+  return membership?.active === true && !deleted.has(userId);
 }

@@ -1,4 +1,6 @@
+import { toCommentResponse, type CommentAttrs, type CommentResponse } from '../models/comment';
 import { Membership } from '../models/membership';
+import { findDeletedUsers, UNKNOWN_USER } from '../models/user';
 
 /**
  * Mentions are written as `@[Display Name](userId)`, the token the client inserts when a member
@@ -16,14 +18,42 @@ export function parseMentions(content: string): string[] {
   return [...ids];
 }
 
-/** The mentioned users who are current members of the team; anyone else is ignored. */
+/**
+ * The mentioned users who are current members of the team; anyone else is ignored, and so is a
+ * deleted account whose membership teams has not ended yet (its `member.removed` follows).
+ */
 export async function resolveMentions(teamId: string, content: string): Promise<string[]> {
   const ids = parseMentions(content);
   if (ids.length === 0) return [];
-  const members = await Membership.find(
-    { teamId, userId: { $in: ids }, active: true },
-    { userId: 1 },
-  ).lean();
+  const [members, deleted] = await Promise.all([
+    Membership.find({ teamId, userId: { $in: ids }, active: true }, { userId: 1 }).lean(),
+    findDeletedUsers(ids),
+  ]);
   const memberIds = new Set(members.map((m) => m.userId));
-  return ids.filter((id) => memberIds.has(id));
+  return ids.filter((id) => memberIds.has(id) && !deleted.has(id));
+}
+
+/** The text with the label of every mention of a deleted user replaced by `UNKNOWN_USER`. */
+export function hideDeletedMentions(content: string, deleted: ReadonlySet<string>): string {
+  if (deleted.size === 0) return content;
+  return content.replace(MENTION, (token, _label, id: string) =>
+    deleted.has(id) ? `@[${UNKNOWN_USER}](${id})` : token,
+  );
+}
+
+/**
+ * What clients see of comments. A mention's label is the name its author saw when writing it;
+ * a deleted user's is hidden when read rather than rewritten on deletion, which would take a
+ * new version and a `comment.updated` per comment, and would miss a label written afterwards.
+ */
+export async function commentResponses(
+  comments: Array<CommentAttrs & { _id: unknown }>,
+): Promise<CommentResponse[]> {
+  const deleted = await findDeletedUsers([
+    ...new Set(comments.flatMap((comment) => parseMentions(comment.content))),
+  ]);
+  return comments.map((comment) => {
+    const response = toCommentResponse(comment);
+    return { ...response, content: hideDeletedMentions(response.content, deleted) };
+  });
 }

@@ -2,11 +2,13 @@ import mongoose, { Schema } from 'mongoose';
 
 /**
  * What tickets keeps of a user, from `user.*`: only the session version, so a session ended by
- * "sign out everywhere" or a password change is refused here too (see common's `currentUser`).
+ * "sign out everywhere" or a password change is refused here too (see common's `currentUser`),
+ * and after `user.deleted` a tombstone (`deleted: true`) that refuses every token of the account.
  */
 export interface UserReplica {
   _id: string;
   sessionVersion: number;
+  deleted: boolean;
   version: number;
 }
 
@@ -16,6 +18,7 @@ export const User = mongoose.model<UserReplica>(
     {
       _id: { type: String, required: true },
       sessionVersion: { type: Number, default: 0 },
+      deleted: { type: Boolean, default: false },
       version: { type: Number, required: true },
     },
     { versionKey: false },

@@ -1,4 +1,4 @@
-import { parseMentions } from '../mentions';
+import { hideDeletedMentions, parseMentions } from '../mentions';
 
 describe('parseMentions', () => {
   it.each([
@@ -15,5 +15,26 @@ describe('parseMentions', () => {
     ['ids with _ and -', '@[A](a_b-1)', ['a_b-1']],
   ])('%s', (_label, content, expected) => {
     expect(parseMentions(content)).toEqual(expected);
+  });
+});
+
+describe('hideDeletedMentions', () => {
+  const deleted = new Set(['u1']);
+  it.each([
+    ['no mention', 'plain text', 'plain text'],
+    [
+      'a deleted user, every time',
+      '@[Ada](u1) and @[A. L.](u1)',
+      '@[Unknown user](u1) and @[Unknown user](u1)',
+    ],
+    [
+      'someone else kept as written',
+      '@[Ada](u1) asks @[Bob](u2)',
+      '@[Unknown user](u1) asks @[Bob](u2)',
+    ],
+    ['a label across lines is not a mention', '@[Ada\nL](u1)', '@[Ada\nL](u1)'],
+    ['an id that only starts like theirs', '@[Ada](u10)', '@[Ada](u10)'],
+  ])('%s', (_label, content, expected) => {
+    expect(hideDeletedMentions(content, deleted)).toBe(expected);
   });
 });
