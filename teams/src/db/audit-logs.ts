@@ -1,5 +1,6 @@
-import type { Db } from './transaction';
+import type { Pool, PoolClient } from 'pg';
 import type { PageCursor } from './memberships';
+import { withTransaction, type Db } from './transaction';
 
 /** One recorded event, as the audit API shows it. */
 export interface AuditEntry {
@@ -55,6 +56,146 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<bo
     ],
   );
   return result.rowCount === 1;
+}
+
+/**
+ * Entries about a user's account, by entity type: how an entry names the account's user, and
+ * what of its states the log keeps once that user is deleted. Everything else in them is
+ * personal data (email, names, avatar, preferences, and whatever user events carry later).
+ */
+const ACCOUNT_ENTRIES = {
+  user: { ownerColumn: 'entity_id', kept: ['id', 'version'] },
+  'password-reset': {
+    ownerColumn: "new_state ->> 'userId'",
+    kept: ['id', 'version', 'userId', 'expiresAt'],
+  },
+} as const satisfies Record<string, { ownerColumn: string; kept: readonly string[] }>;
+
+type AccountEntity = keyof typeof ACCOUNT_ENTRIES;
+
+function isAccountEntity(entityType: string): entityType is AccountEntity {
+  return Object.prototype.hasOwnProperty.call(ACCOUNT_ENTRIES, entityType);
+}
+
+/** The user whose account an entry is about (a user event, a password reset), if any. */
+function accountOwnerOf(entry: NewAuditEntry): string | undefined {
+  if (entry.entityType === 'user') return entry.entityId;
+  if (entry.entityType === 'password-reset') {
+    const userId = (entry.newState as { userId?: unknown } | null)?.userId;
+    return typeof userId === 'string' ? userId : undefined;
+  }
+  return undefined;
+}
+
+function keptFields(state: unknown, kept: readonly string[]): unknown {
+  if (state === null || typeof state !== 'object') return state;
+  return Object.fromEntries(Object.entries(state).filter(([field]) => kept.includes(field)));
+}
+
+/**
+ * The entry as the log keeps it when users it names are deleted: an entry about a deleted
+ * account keeps only what ACCOUNT_ENTRIES says, and neither it nor what a deleted user did keeps
+ * the request's IP address and user agent. Ids, subject and time stay.
+ */
+function withoutDataOf(entry: NewAuditEntry, deleted: ReadonlySet<string>): NewAuditEntry {
+  const owner = accountOwnerOf(entry);
+  const aboutDeleted =
+    owner !== undefined && deleted.has(owner) && isAccountEntity(entry.entityType);
+  const byDeleted = entry.actorId !== null && deleted.has(entry.actorId);
+  if (!aboutDeleted && !byDeleted) return entry;
+  const kept = aboutDeleted ? ACCOUNT_ENTRIES[entry.entityType as AccountEntity].kept : undefined;
+  return {
+    ...entry,
+    ...(kept
+      ? {
+          previousState: keptFields(entry.previousState, kept),
+          newState: keptFields(entry.newState, kept),
+        }
+      : {}),
+    ipAddress: null,
+    userAgent: null,
+  };
+}
+
+/**
+ * Rewrites the entries already recorded that hold a deleted user's data, as `withoutDataOf`
+ * would have stored them. The append-only trigger lets this transaction change only the states,
+ * IP address and user agent.
+ */
+async function scrubEntriesOf(client: PoolClient, userId: string): Promise<void> {
+  await client.query(`SELECT set_config('audit_logs.forget_user', 'on', true)`);
+  const kept = (column: string) =>
+    `CASE WHEN ${column} IS NULL THEN NULL ELSE coalesce(
+       (SELECT jsonb_object_agg(key, value) FROM jsonb_each(${column}) WHERE key = ANY($2)),
+       '{}'::jsonb) END`;
+  for (const [entityType, { ownerColumn, kept: fields }] of Object.entries(ACCOUNT_ENTRIES)) {
+    // The entity type is written out (it is one of the keys above), so the partial index applies.
+    await client.query(
+      `UPDATE audit_logs
+          SET previous_state = ${kept('previous_state')}, new_state = ${kept('new_state')},
+              ip_address = NULL, user_agent = NULL
+        WHERE entity_type = '${entityType}' AND ${ownerColumn} = $1`,
+      [userId, fields],
+    );
+  }
+  await client.query(
+    `UPDATE audit_logs SET ip_address = NULL, user_agent = NULL
+      WHERE actor_id = $1 AND (ip_address IS NOT NULL OR user_agent IS NOT NULL)`,
+    [userId],
+  );
+}
+
+/**
+ * Locks the users an entry names for the transaction: shared to record an entry, exclusive (the
+ * user being forgotten) to mark them deleted and scrub. So an entry either commits before the
+ * scrub, which then rewrites it, or sees the mark and is stored without the data. Taken in the
+ * order of the ids, so two forgettings do not wait for each other in a circle.
+ */
+async function lockUsers(
+  client: PoolClient,
+  userIds: string[],
+  forgotten: string | undefined,
+): Promise<void> {
+  for (const userId of [...userIds].sort()) {
+    const lock = userId === forgotten ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+    await client.query(`SELECT ${lock}(hashtext('audit_deleted_users'), hashtext($1))`, [userId]);
+  }
+}
+
+/**
+ * Records an event in the audit log, keeping nothing of a deleted user (their account's data,
+ * the IP address and user agent of what they did). `forget` (user.deleted) first marks the user
+ * deleted and scrubs what the log already holds of them; an entry arriving after that (a late
+ * user.updated, an action of theirs still in flight) is stored without their data. Idempotent:
+ * a redelivery marks, scrubs and inserts nothing new.
+ */
+export async function recordAuditEntry(
+  pool: Pool,
+  entry: NewAuditEntry,
+  options: { forget?: string | undefined } = {},
+): Promise<boolean> {
+  const named = new Set(
+    [accountOwnerOf(entry), entry.actorId, options.forget].filter(
+      (userId): userId is string => typeof userId === 'string' && userId.length > 0,
+    ),
+  );
+  if (named.size === 0) return insertAuditEntry(pool, entry);
+  return withTransaction(pool, async (client) => {
+    await lockUsers(client, [...named], options.forget);
+    if (options.forget) {
+      await client.query(
+        'INSERT INTO audit_deleted_users (user_id) VALUES ($1) ON CONFLICT DO NOTHING',
+        [options.forget],
+      );
+      await scrubEntriesOf(client, options.forget);
+    }
+    const { rows } = await client.query<{ userId: string }>(
+      'SELECT user_id AS "userId" FROM audit_deleted_users WHERE user_id = ANY($1)',
+      [[...named]],
+    );
+    const deleted = new Set(rows.map((row) => row.userId));
+    return insertAuditEntry(client, deleted.size > 0 ? withoutDataOf(entry, deleted) : entry);
+  });
 }
 
 /**

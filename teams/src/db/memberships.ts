@@ -100,6 +100,36 @@ export async function markMembershipRemoved(
   return rows[0]!;
 }
 
+/**
+ * The current member of the team who joined first (their current membership), apart from
+ * `exceptUserId`: who takes over as admin when a deleted account was the last one.
+ */
+export async function findLongestStandingMember(
+  db: Db,
+  teamId: string,
+  exceptUserId: string,
+): Promise<Membership | undefined> {
+  const { rows } = await db.query<Membership>(
+    `SELECT ${MEMBERSHIP_COLUMNS} FROM team_memberships
+      WHERE team_id = $1 AND user_id <> $2 AND removed_at IS NULL
+      ORDER BY joined_at, user_id
+      LIMIT 1`,
+    [teamId, exceptUserId],
+  );
+  return rows[0];
+}
+
+/** The teams a user is currently a member of. */
+export async function findTeamIdsOf(db: Db, userId: string): Promise<string[]> {
+  const { rows } = await db.query<{ teamId: string }>(
+    `SELECT team_id AS "teamId" FROM team_memberships
+      WHERE user_id = $1 AND removed_at IS NULL
+      ORDER BY team_id`,
+    [userId],
+  );
+  return rows.map((row) => row.teamId);
+}
+
 export async function countAdmins(db: Db, teamId: string): Promise<number> {
   const { rows } = await db.query<{ admins: number }>(
     `SELECT count(*)::int AS admins FROM team_memberships
@@ -120,7 +150,7 @@ export async function listMembers(
             m.updated_at AS "updatedAt", m.removed_at AS "removedAt", m.version,
             u.email, u.first_name AS "firstName", u.last_name AS "lastName"
        FROM team_memberships m
-       LEFT JOIN users u ON u.id = m.user_id
+       LEFT JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
       WHERE m.team_id = $1 AND m.removed_at IS NULL
         AND ($2::timestamptz IS NULL OR (m.joined_at, m.user_id) > ($2, $3))
       ORDER BY m.joined_at, m.user_id

@@ -1,4 +1,9 @@
-import { decideVersion, type EventData, type VersionDecision } from '@taskforge/common';
+import {
+  ACCOUNT_DELETED,
+  decideVersion,
+  type EventData,
+  type VersionDecision,
+} from '@taskforge/common';
 import type { Db } from './transaction';
 
 export interface DirectoryUser {
@@ -11,20 +16,65 @@ export interface DirectoryUser {
 
 const USER_COLUMNS = 'id, email, first_name AS "firstName", last_name AS "lastName", version';
 
-export async function findUserByEmail(db: Db, email: string): Promise<DirectoryUser | undefined> {
+/**
+ * Lookups never find a deleted user (a tombstone): not by their former email, not by id. With
+ * `forShare` the row stays locked until the transaction ends, so a user.deleted arriving
+ * meanwhile waits for it (see `tombstoneUser`).
+ */
+interface LookupOptions {
+  forShare?: boolean;
+}
+
+export async function findUserByEmail(
+  db: Db,
+  email: string,
+  options: LookupOptions = {},
+): Promise<DirectoryUser | undefined> {
   const { rows } = await db.query<DirectoryUser>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1)`,
+    `SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL
+     ${options.forShare ? 'FOR SHARE' : ''}`,
     [email],
   );
   return rows[0];
 }
 
-export async function findUserById(db: Db, id: string): Promise<DirectoryUser | undefined> {
+export async function findUserById(
+  db: Db,
+  id: string,
+  options: LookupOptions = {},
+): Promise<DirectoryUser | undefined> {
   const { rows } = await db.query<DirectoryUser>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`,
+    `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL
+     ${options.forShare ? 'FOR SHARE' : ''}`,
     [id],
   );
   return rows[0];
+}
+
+/** The version the directory holds of a user, tombstone or not (undefined: never replicated). */
+async function directoryEntryOf(
+  db: Db,
+  id: string,
+): Promise<{ version: number; deleted: boolean } | undefined> {
+  const { rows } = await db.query<{ version: number; deleted: boolean }>(
+    'SELECT version, deleted_at IS NOT NULL AS deleted FROM users WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+/**
+ * Whether the account is deleted, locking the user's row (when there is one) until the
+ * transaction ends. A write that gives the user a membership takes it first, so it either
+ * commits before a user.deleted tombstones them (whose listener then sees the membership and
+ * ends it) or sees the tombstone and refuses.
+ */
+export async function lockAccount(db: Db, id: string): Promise<{ deleted: boolean }> {
+  const { rows } = await db.query<{ deleted: boolean }>(
+    'SELECT deleted_at IS NOT NULL AS deleted FROM users WHERE id = $1 FOR SHARE',
+    [id],
+  );
+  return { deleted: rows[0]?.deleted ?? false };
 }
 
 /**
@@ -57,21 +107,58 @@ export async function applyUserEvent(
     `UPDATE users
         SET email = $2, first_name = $3, last_name = $4, avatar_url = $5, version = $6,
             session_version = $7, replicated_at = now()
-      WHERE id = $1 AND version = $6 - 1`,
+      WHERE id = $1 AND version = $6 - 1 AND deleted_at IS NULL`,
     values,
   );
   if (updated.rowCount === 1) return 'apply';
-  const current = await findUserById(db, user.id);
-  const decision = decideVersion(current?.version ?? null, user.version);
+  return decisionAfterMiss(db, user.id, user.version);
+}
+
+/**
+ * What an event that changed no row is: a tombstone takes nothing more (its user.deleted was the
+ * user's last version), otherwise the stored version decides.
+ */
+async function decisionAfterMiss(db: Db, id: string, version: number): Promise<VersionDecision> {
+  const current = await directoryEntryOf(db, id);
+  if (current?.deleted) return 'duplicate';
+  const decision = decideVersion(current?.version ?? null, version);
   // The row moved between the update and this read: let the redelivery decide again.
   return decision === 'apply' ? 'future' : decision;
 }
 
-/** The session version the directory holds for a user (undefined: not replicated yet). */
+/**
+ * Applies user.deleted by the same version rule: the row at the version before it becomes a
+ * tombstone (every personal field cleared, deleted_at set). A tombstone already there is a
+ * duplicate, which the listener still finishes its work for. The update waits for any
+ * transaction holding the row `FOR SHARE` (adding the user to a team), so what the listener
+ * reads after it commits includes that membership.
+ */
+export async function tombstoneUser(
+  db: Db,
+  user: EventData<'user.deleted'>,
+): Promise<VersionDecision> {
+  const updated = await db.query(
+    `UPDATE users
+        SET email = NULL, first_name = NULL, last_name = NULL, avatar_url = NULL,
+            deleted_at = now(), version = $2, replicated_at = now()
+      WHERE id = $1 AND version = $2 - 1 AND deleted_at IS NULL`,
+    [user.id, user.version],
+  );
+  if (updated.rowCount === 1) return 'apply';
+  return decisionAfterMiss(db, user.id, user.version);
+}
+
+/**
+ * The session version the directory holds for a user (undefined: not replicated yet;
+ * ACCOUNT_DELETED for a tombstone, which no token passes).
+ */
 export async function sessionVersionOf(db: Db, id: string): Promise<number | undefined> {
-  const { rows } = await db.query<{ sessionVersion: number }>(
-    'SELECT session_version AS "sessionVersion" FROM users WHERE id = $1',
+  const { rows } = await db.query<{ sessionVersion: number; deleted: boolean }>(
+    `SELECT session_version AS "sessionVersion", deleted_at IS NOT NULL AS deleted
+       FROM users WHERE id = $1`,
     [id],
   );
-  return rows[0]?.sessionVersion;
+  const row = rows[0];
+  if (!row) return undefined;
+  return row.deleted ? ACCOUNT_DELETED : row.sessionVersion;
 }

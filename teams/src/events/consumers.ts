@@ -2,6 +2,7 @@ import type { ConsumerSpec } from '@taskforge/common';
 import type { Pool } from 'pg';
 import { auditListeners } from './listeners/audit-log-listener';
 import { UserCreatedListener } from './listeners/user-created-listener';
+import { UserDeletedListener } from './listeners/user-deleted-listener';
 import { UserUpdatedListener } from './listeners/user-updated-listener';
 
 /** The service's own durable consumer: the user directory. */
@@ -13,7 +14,11 @@ export const DIRECTORY_DURABLE = 'teams';
 export const AUDIT_DURABLE = 'teams-audit';
 
 export function directoryListeners(pool: Pool) {
-  return [new UserCreatedListener(pool), new UserUpdatedListener(pool)];
+  return [
+    new UserCreatedListener(pool),
+    new UserUpdatedListener(pool),
+    new UserDeletedListener(pool),
+  ];
 }
 
 export function teamsConsumers(pool: Pool): ConsumerSpec[] {

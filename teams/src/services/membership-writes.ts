@@ -54,15 +54,54 @@ async function requireAnotherAdmin(client: PoolClient, membership: Membership): 
   }
 }
 
+/**
+ * The user to add, locked until the commit: a user.deleted tombstoning them meanwhile waits, so
+ * its listener sees (and ends) the new membership. A deleted user is no one.
+ */
 async function findDirectoryUser(client: PoolClient, target: MemberTarget) {
   if ('email' in target) {
-    const user = await findUserByEmail(client, target.email);
+    const user = await findUserByEmail(client, target.email, { forShare: true });
     if (!user) throw new FieldNotFoundError('No user with that email', 'email');
     return user;
   }
-  const user = await findUserById(client, target.userId);
+  const user = await findUserById(client, target.userId, { forShare: true });
   if (!user) throw new FieldNotFoundError('No user with that id', 'userId');
   return user;
+}
+
+/**
+ * Gives a current member another role (the team row is locked, the caller has checked the actor
+ * may): member.updated at the membership's next version. The last admin is not demoted.
+ */
+export async function setMemberRole(
+  client: PoolClient,
+  membership: Membership,
+  role: Role,
+  metadata: EventMetadata,
+): Promise<Membership> {
+  await requireAnotherAdmin(client, membership);
+  const updated = await setMembershipRole(client, membership.teamId, membership.userId, role);
+  await insertOutboxEvent(
+    client,
+    buildEvent('member.updated', memberEventData(updated, membership.role), metadata),
+  );
+  return updated;
+}
+
+/**
+ * Ends a current membership (the team row is locked, the caller has checked the actor may): the
+ * row stays, marked removed, and member.removed goes out at its next version. The last admin
+ * stays.
+ */
+export async function endMembership(
+  client: PoolClient,
+  membership: Membership,
+  metadata: EventMetadata,
+): Promise<Membership> {
+  await requireAnotherAdmin(client, membership);
+  const removed = await markMembershipRemoved(client, membership.teamId, membership.userId);
+  await insertOutboxEvent(client, buildEvent('member.removed', memberEventData(removed), metadata));
+  return removed;
 }
 
 /**
@@ -111,14 +150,7 @@ export function changeMemberRole(
     const user = await findUserById(client, userId);
     if (membership.role === role) return { membership, user };
     requireAdminForAdminRole(access, membership.role, role);
-    await requireAnotherAdmin(client, membership);
-
-    const updated = await setMembershipRole(client, teamId, userId, role);
-    await insertOutboxEvent(
-      client,
-      buildEvent('member.updated', memberEventData(updated, membership.role), metadata),
-    );
-    return { membership: updated, user };
+    return { membership: await setMemberRole(client, membership, role, metadata), user };
   });
 }
 
@@ -139,12 +171,6 @@ export function removeMember(
     if (!leaving) requirePermission(access, 'member.manage');
     const membership = leaving ? access.membership : await findActiveTarget(client, teamId, userId);
     if (!leaving) requireAdminForAdminRole(access, membership.role);
-    await requireAnotherAdmin(client, membership);
-
-    const removed = await markMembershipRemoved(client, teamId, userId);
-    await insertOutboxEvent(
-      client,
-      buildEvent('member.removed', memberEventData(removed), metadata),
-    );
+    await endMembership(client, membership, metadata);
   });
 }

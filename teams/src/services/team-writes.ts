@@ -3,6 +3,7 @@ import {
   BadRequestError,
   buildEvent,
   insertOutboxEvent,
+  NotAuthorizedError,
   type EventMetadata,
 } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
@@ -18,6 +19,7 @@ import {
   type Team,
 } from '../db/teams';
 import { withTransaction } from '../db/transaction';
+import { lockAccount } from '../db/users';
 import { memberEventData, teamEventData } from '../events/event-data';
 import { requireAdmin, requirePermission, writeAccess, type TeamAccess } from './team-access';
 
@@ -60,13 +62,21 @@ export async function insertNewTeam(
   return { team, membership, permissions: DEFAULT_ROLE_PERMISSIONS };
 }
 
+/**
+ * A deleted account's session can outlive the deletion by the second the session versions are
+ * cached: the account is checked (and its directory row locked) here, so a team it creates is
+ * either refused or committed before user.deleted is applied, whose listener then ends it.
+ */
 export function createTeam(
   pool: Pool,
   input: TeamInput,
   creatorId: string,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
-  return withTransaction(pool, (client) => insertNewTeam(client, input, creatorId, metadata));
+  return withTransaction(pool, async (client) => {
+    if ((await lockAccount(client, creatorId)).deleted) throw new NotAuthorizedError();
+    return insertNewTeam(client, input, creatorId, metadata);
+  });
 }
 
 /** Renames or re-describes the team (needs team.update); a change to nothing writes nothing. */
@@ -159,21 +169,32 @@ export function deleteTeam(
     const access = await writeAccess(client, teamId, actorId);
     requireAdmin(access, 'Only admins can delete the team');
     requirePermission(access, 'team.delete');
-    const { team } = access;
-    await deleteTeamRow(client, teamId);
-    await insertOutboxEvent(
-      client,
-      buildEvent(
-        'team.deleted',
-        {
-          id: team.id,
-          version: team.version + 1,
-          name: team.name,
-          description: team.description,
-          createdBy: team.createdBy,
-        },
-        metadata,
-      ),
-    );
+    await removeTeam(client, access.team, metadata);
   });
+}
+
+/**
+ * Deletes a team whose row the transaction has locked (the caller has checked the actor may):
+ * its memberships and permissions go with it, and team.deleted at the next version says so.
+ */
+export async function removeTeam(
+  client: PoolClient,
+  team: Team,
+  metadata: EventMetadata,
+): Promise<void> {
+  await deleteTeamRow(client, team.id);
+  await insertOutboxEvent(
+    client,
+    buildEvent(
+      'team.deleted',
+      {
+        id: team.id,
+        version: team.version + 1,
+        name: team.name,
+        description: team.description,
+        createdBy: team.createdBy,
+      },
+      metadata,
+    ),
+  );
 }

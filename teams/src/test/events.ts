@@ -68,6 +68,7 @@ export function sampleData(subject: Subject, teamId: string): EventData<Subject>
   const samples: { [S in Subject]: EventData<S> } = {
     'user.created': userData(),
     'user.updated': userData({ version: 1 }),
+    'user.deleted': { id: hex(), version: 2 },
     'ticket.created': { id: hex(), version: 0, title: 'Gig', price: 10, userId: hex() },
     'ticket.updated': { id: hex(), version: 1, title: 'Gig', price: 12, userId: hex() },
     'ticket.deleted': { id: hex(), version: 2, title: 'Gig', price: 12, userId: hex() },

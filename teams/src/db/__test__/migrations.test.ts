@@ -60,6 +60,7 @@ describe('the migrations', () => {
   it('run up, down to nothing, and up again to the same schema', async () => {
     await migrate(pool, 'up');
     expect(await tables()).toEqual([
+      'audit_deleted_users',
       'audit_logs',
       'outbox',
       'permissions',
@@ -75,6 +76,7 @@ describe('the migrations', () => {
       '0003_teams',
       '0004_audit-logs',
       '0005_user-session-versions',
+      '0006_user-deletion',
     ]);
     const first = await schemaOf(pool);
 
@@ -98,6 +100,10 @@ describe('the migrations', () => {
           `SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`,
         )
       ).rows.map((row) => row.column_name);
+    expect(await userColumns()).toContain('deleted_at');
+    await migrate(pool, 'down');
+    expect(await userColumns()).not.toContain('deleted_at');
+    expect(await tables()).not.toContain('audit_deleted_users');
     expect(await userColumns()).toContain('session_version');
     await migrate(pool, 'down');
     expect(await userColumns()).not.toContain('session_version');
@@ -110,7 +116,7 @@ describe('the migrations', () => {
     await migrate(pool, 'up', 1);
     expect(await ranMigrations()).toEqual(['0001_outbox', '0002_users']);
     await migrate(pool, 'up');
-    expect(await ranMigrations()).toHaveLength(5);
+    expect(await ranMigrations()).toHaveLength(6);
   });
 
   it('create the outbox exactly as common’s PG_OUTBOX_DDL does', async () => {
@@ -163,6 +169,10 @@ describe('the migrations', () => {
         'CREATE INDEX audit_logs_team_idx ON public.audit_logs (team_id, occurred_at DESC, id DESC)',
         'CREATE INDEX audit_logs_team_entity_idx ON public.audit_logs (team_id, entity_type, entity_id, occurred_at DESC, id DESC)',
         'CREATE INDEX audit_logs_team_actor_idx ON public.audit_logs (team_id, actor_id, occurred_at DESC, id DESC)',
+        'CREATE INDEX audit_logs_entity_idx ON public.audit_logs (entity_type, entity_id)',
+        "CREATE INDEX audit_logs_reset_user_idx ON public.audit_logs (((new_state ->> 'userId'::text))) WHERE (entity_type = 'password-reset'::text)",
+        'CREATE INDEX audit_logs_actor_idx ON public.audit_logs (actor_id)',
+        'CREATE UNIQUE INDEX audit_deleted_users_pkey ON public.audit_deleted_users (user_id)',
       ]),
     );
   });
@@ -170,7 +180,7 @@ describe('the migrations', () => {
   it('run through the command a Kubernetes Job runs, which fails on unknown arguments', async () => {
     // A process of its own (several seconds on a busy machine), so done once here.
     await migrateCommand(pg.url, 'up');
-    expect(await ranMigrations()).toHaveLength(5);
+    expect(await ranMigrations()).toHaveLength(6);
     await migrateCommand(pg.url, 'down', 'all');
     expect(await tables()).toEqual([MIGRATIONS_TABLE]);
     await expect(migrateCommand(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });

@@ -9,9 +9,11 @@ import {
 import { consumerSettled, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { directoryUser, rowsOf } from '../../test/factories';
-import { publish, requestMetadata, sampleData } from '../../test/events';
+import { publish, requestMetadata, sampleData, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
 import { AUDIT_DURABLE } from '../consumers';
+import { recordAuditEntry } from '../../db/audit-logs';
+import { auditEntryFor } from '../audit-entry';
 import { auditListeners } from '../listeners/audit-log-listener';
 
 let ctx: TeamsTestContext;
@@ -68,6 +70,8 @@ describe('the audit log consumer', () => {
       const row = bySubject.get(event.subject)!;
       const [entityType, action] = event.subject.split('.');
       const data = event.data as { id?: string; userId?: string };
+      // A deleted account's own entry keeps nothing of the request (see the forgetting tests).
+      const forgotten = event.subject === 'user.deleted';
       expect(row).toMatchObject({
         event_id: event.id,
         entity_type: entityType,
@@ -75,8 +79,8 @@ describe('the audit log consumer', () => {
         entity_id: entityType === 'member' ? data.userId : data.id,
         team_id: ['user', 'ticket', 'password-reset'].includes(entityType!) ? null : teamId,
         actor_id: actorId,
-        ip_address: '203.0.113.7',
-        user_agent: 'Mozilla/5.0 (audit test)',
+        ip_address: forgotten ? null : '203.0.113.7',
+        user_agent: forgotten ? null : 'Mozilla/5.0 (audit test)',
       });
     }
     // A reset link's token is recorded nowhere: only the fact of the request.
@@ -206,6 +210,219 @@ describe('the audit log consumer', () => {
     await expect(ctx.pool.query("UPDATE audit_logs SET actor_id = 'someone'")).rejects.toThrow(
       /append-only/,
     );
+    await expect(ctx.pool.query('DELETE FROM audit_logs')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('the audit log forgetting a deleted user', () => {
+  const alice = userData({
+    firstName: 'Alice',
+    lastName: 'Liddell',
+    avatarUrl: 'https://a.test/me.png',
+  });
+  const bob = userData({ firstName: 'Robert', lastName: 'Dodgson' });
+  const teamId = randomUUID();
+  const aliceRequest = () => requestMetadata(alice.id);
+
+  /** Events of Alice's account and actions, and one of Bob's, as their services record them. */
+  const history = () => [
+    buildEvent('user.created', alice, aliceRequest()),
+    buildEvent('user.updated', { ...alice, version: 1, lastName: 'Hargreaves' }, aliceRequest()),
+    buildEvent(
+      'password-reset.requested',
+      {
+        ...(sampleData(
+          'password-reset.requested',
+          teamId,
+        ) as EventData<'password-reset.requested'>),
+        userId: alice.id,
+        email: alice.email,
+      },
+      requestMetadata(''),
+    ),
+    buildEvent('task.created', sampleData('task.created', teamId), aliceRequest()),
+    buildEvent(
+      'member.added',
+      { teamId, userId: alice.id, role: 'member', version: 0 },
+      requestMetadata(bob.id),
+    ),
+    buildEvent('user.created', bob, requestMetadata(bob.id)),
+  ];
+  const deleted = () => buildEvent('user.deleted', { id: alice.id, version: 2 }, aliceRequest());
+
+  const rowOf = (rows: AuditRow[], eventId: string) => rows.find((r) => r.event_id === eventId)!;
+
+  /** Nothing in the log says who Alice was, only what her id did. */
+  function expectForgotten(rows: AuditRow[]) {
+    const text = JSON.stringify(rows);
+    for (const personal of [
+      alice.email,
+      'Alice',
+      'Liddell',
+      'Hargreaves',
+      'https://a.test/me.png',
+    ]) {
+      expect(text).not.toContain(personal);
+    }
+  }
+
+  function expectAliceForgotten(rows: AuditRow[], events: ReturnType<typeof history>) {
+    const [created, updated, reset, task, added, bobCreated] = events;
+    expectForgotten(rows);
+    expect(rowOf(rows, created!.id)).toMatchObject({
+      subject: 'user.created',
+      entity_id: alice.id,
+      actor_id: alice.id,
+      previous_state: null,
+      new_state: { id: alice.id, version: 0 },
+      ip_address: null,
+      user_agent: null,
+    });
+    expect(rowOf(rows, updated!.id)).toMatchObject({
+      new_state: { id: alice.id, version: 1 },
+      ip_address: null,
+    });
+    expect(rowOf(rows, reset!.id).new_state).toEqual({
+      id: (reset!.data as { id: string }).id,
+      version: 0,
+      userId: alice.id,
+      expiresAt: (reset!.data as { expiresAt: string }).expiresAt,
+    });
+    // What she did stays (the audit log is about that), without where she did it from.
+    expect(rowOf(rows, task!.id)).toMatchObject({
+      actor_id: alice.id,
+      new_state: { title: 'Write the docs' },
+      ip_address: null,
+      user_agent: null,
+    });
+    // What others did to her stays as recorded: a member entry holds only her id.
+    expect(rowOf(rows, added!.id)).toMatchObject({
+      entity_id: alice.id,
+      new_state: { teamId, userId: alice.id, role: 'member', version: 0 },
+      ip_address: '203.0.113.7',
+    });
+    expect(rowOf(rows, bobCreated!.id).new_state).toMatchObject({ email: bob.email });
+  }
+
+  it('scrubs what it recorded of the user and records user.deleted itself, without their data', async () => {
+    await ctx.startConsumers();
+    const events = history();
+    await publish(ctx.bus, ...events);
+    await waitFor(async () => (await auditRows()).length === events.length);
+    expect(JSON.stringify(await auditRows())).toContain(alice.email);
+
+    const deletion = deleted();
+    await publish(ctx.bus, deletion);
+    const rows = await waitFor(async () => {
+      const found = await auditRows();
+      return found.length === events.length + 1 ? found : undefined;
+    });
+
+    expectAliceForgotten(rows, events);
+    expect(rowOf(rows, deletion.id)).toMatchObject({
+      subject: 'user.deleted',
+      entity_id: alice.id,
+      previous_state: { id: alice.id, version: 2 },
+      new_state: null,
+      ip_address: null,
+      user_agent: null,
+    });
+    const [recorded] = await rowsOf<{ occurred_at: Date }>(
+      ctx.pool,
+      'SELECT occurred_at FROM audit_logs WHERE event_id = $1',
+      [events[0]!.id],
+    );
+    expect(recorded!.occurred_at.toISOString()).toBe(events[0]!.occurredAt);
+  });
+
+  it('stores what arrives after user.deleted without the user’s data (a late user.updated)', async () => {
+    await ctx.startConsumers();
+    await publish(ctx.bus, deleted());
+    await waitFor(async () => (await auditRows()).length === 1);
+
+    const events = history();
+    await publish(ctx.bus, ...events);
+    const rows = await waitFor(async () => {
+      const found = await auditRows();
+      return found.length === events.length + 1 ? found : undefined;
+    });
+    expectAliceForgotten(rows, events);
+  });
+
+  it('forgets once when user.deleted is handled twice (a redelivery)', async () => {
+    await ctx.startConsumers();
+    const events = history();
+    await publish(ctx.bus, ...events);
+    await waitFor(async () => (await auditRows()).length === events.length);
+    await ctx.stopConsumers();
+    const consumer = new EventConsumer(ctx.bus, {
+      durable: AUDIT_DURABLE,
+      listeners: auditListeners(ctx.pool),
+      logger: ctx.logger,
+    });
+    const deletion = deleted();
+    await publish(ctx.bus, deletion);
+    const msg = await (await ctx.bus.js.consumers.get(EVENT_STREAM, AUDIT_DURABLE)).next();
+    expect(msg?.json<{ id: string }>().id).toBe(deletion.id);
+
+    expect(await consumer.handle(msg!)).toBe('acked');
+    expect(await consumer.handle(msg!)).toBe('acked');
+
+    const rows = await auditRows();
+    expect(rows.filter((row) => row.subject === 'user.deleted')).toHaveLength(1);
+    expectAliceForgotten(rows, events);
+    expect(await rowsOf(ctx.pool, 'SELECT user_id FROM audit_deleted_users')).toEqual([
+      { user_id: alice.id },
+    ]);
+  });
+
+  it('keeps nothing of an entry recorded at the same moment as the user’s user.deleted', async () => {
+    // Two pods of the audit durable: the late user.updated and user.deleted side by side.
+    const rounds = 20;
+    const users = Array.from({ length: rounds }, () => userData({ firstName: 'Concurrent' }));
+    await Promise.all(
+      users.flatMap((user) => [
+        recordAuditEntry(
+          ctx.pool,
+          auditEntryFor(
+            buildEvent('user.updated', { ...user, version: 1 }, requestMetadata(user.id)),
+          ),
+        ),
+        recordAuditEntry(
+          ctx.pool,
+          auditEntryFor(buildEvent('user.deleted', { id: user.id, version: 2 })),
+          { forget: user.id },
+        ),
+      ]),
+    );
+    const rows = await auditRows();
+    expect(rows).toHaveLength(2 * rounds);
+    expect(JSON.stringify(rows)).not.toContain('Concurrent');
+  });
+
+  it('lets only the forgetting rewrite an entry, and only its states, IP and user agent', async () => {
+    await ctx.startConsumers();
+    await publish(ctx.bus, buildEvent('user.created', bob, requestMetadata(bob.id)));
+    await waitFor(async () => (await auditRows()).length === 1);
+    await expect(ctx.pool.query("UPDATE audit_logs SET new_state = '{}'")).rejects.toThrow(
+      /append-only/,
+    );
+
+    const client = await ctx.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('audit_logs.forget_user', 'on', true)`);
+      await expect(client.query("UPDATE audit_logs SET actor_id = 'someone'")).rejects.toThrow(
+        /append-only/,
+      );
+      await client.query('ROLLBACK');
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('audit_logs.forget_user', 'on', true)`);
+      await client.query("UPDATE audit_logs SET new_state = '{}', ip_address = NULL");
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
     await expect(ctx.pool.query('DELETE FROM audit_logs')).rejects.toThrow(/append-only/);
   });
 });
