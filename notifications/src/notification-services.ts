@@ -11,6 +11,7 @@ import { sendNotificationEmail, type EmailDeps } from './jobs/send-notification-
 import { sendPasswordResetEmail } from './jobs/send-password-reset-email';
 import { LiveFeed } from './live/live-feed';
 import { StreamHub } from './live/stream-hub';
+import { forgetUser } from './services/forget-user';
 import { Inbox } from './services/inbox';
 import { Notifier } from './services/notifier';
 import { UnreadCounter } from './services/unread-counter';
@@ -85,7 +86,12 @@ export class NotificationServices {
     return notificationListeners({
       notifier: this.notifier,
       enqueuePasswordReset: (mail) => this.jobs.enqueuePasswordReset(mail),
+      forgetUser: (userId) => this.forgetUser(userId),
     });
+  }
+
+  forgetUser(userId: string) {
+    return forgetUser({ jobs: this.jobs, live: this.live, counter: this.counter }, userId);
   }
 
   sendNotificationEmail(notificationId: string) {

@@ -16,7 +16,8 @@ const sseDescription = `Server-Sent Events (\`text/event-stream\`). Each message
 
 The stream starts with a \`retry:\` hint and sends a comment line as a heartbeat (every 15 s by
 default) so proxies keep it open; responses are not buffered by ingress-nginx
-(\`X-Accel-Buffering: no\`).`;
+(\`X-Accel-Buffering: no\`). It ends when the user's account is deleted (reconnecting is then
+answered 401).`;
 
 /** OpenAPI 3.1 description of the notifications API; tests check real answers against it. */
 export const openApiDocument = {
@@ -57,7 +58,8 @@ export const openApiDocument = {
           title: {
             type: 'string',
             maxLength: TITLE_MAX_LENGTH,
-            description: 'The text to show, written when the notification was made',
+            description:
+              'The text to show, written when the notification was made; a deleted account is named "Someone" in it',
           },
           link: { type: 'string', description: 'Path of the item in the web app' },
           actorId: { type: ['string', 'null'], description: 'Who caused it, when someone did' },

@@ -3,7 +3,8 @@ import type { NotificationAttrs } from '../models/notification';
 import { displayName, type NotificationFrequency, type UserReplicaAttrs } from '../models/user';
 import type { EmailMessage } from './mailer';
 
-type Recipient = Pick<UserReplicaAttrs, 'email' | 'firstName' | 'lastName'>;
+/** Whom an email goes to: a user still here, with an address. */
+type Recipient = Pick<UserReplicaAttrs, 'firstName' | 'lastName'> & { email: string };
 type Item = Pick<NotificationAttrs, 'title' | 'link' | 'createdAt'>;
 
 function absolute(publicUrl: string, link: string): string {

@@ -1,17 +1,19 @@
 import type { ListenerContext, Subject } from '@taskforge/common';
 import type { PasswordResetMail } from '../jobs/notification-jobs';
-import { UserReplica, displayName } from '../models/user';
+import { UNKNOWN_USER, UserReplica, displayName } from '../models/user';
 import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
   notifier: Notifier;
   /** Queues the email of a password reset (see `NotificationJobs.enqueuePasswordReset`). */
   enqueuePasswordReset(mail: PasswordResetMail): Promise<void>;
+  /** Removes what the service holds of a deleted user (see `forgetUser`). */
+  forgetUser(userId: string): Promise<void>;
 }
 
-/** The actor's name as the replica knows it now ("Someone" when unknown). */
+/** The actor's name as the replica knows it now ("Someone" when unknown or deleted). */
 export async function nameOf(userId: string | null | undefined): Promise<string> {
-  if (!userId) return 'Someone';
+  if (!userId) return UNKNOWN_USER;
   return displayName(await UserReplica.findById(userId).lean());
 }
 

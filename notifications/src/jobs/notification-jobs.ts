@@ -15,6 +15,8 @@ export const DIGEST_SCHEDULES: Record<DigestFrequency, string> = {
 /** A password reset link to mail: the token is the link's secret (single use, expiring). */
 export interface PasswordResetMail {
   resetId: string;
+  /** Whose account it is (absent from jobs queued before it was kept). */
+  userId?: string;
   email: string;
   token: string;
   expiresAt: string;
@@ -35,6 +37,13 @@ export interface NotificationJobsOptions {
   backoffMs: number;
   logger: Logger;
 }
+
+/** How long a password reset job (and the user's set naming it) may live: longer than a link. */
+const PASSWORD_RESET_JOB_TTL_SECONDS = 3600;
+const REMOVE_BATCH = 50;
+
+const emailJobId = (notificationId: string) => `email-${notificationId}`;
+const passwordResetJobId = (resetId: string) => `password-reset-${resetId}`;
 
 type JobData = {
   notificationId?: string;
@@ -66,25 +75,56 @@ export class NotificationJobs {
 
   /** One job per notification: adding it again while it exists is a no-op. */
   async enqueueEmail(notificationId: string): Promise<void> {
-    await this.queue.add('email', { notificationId }, { jobId: `email-${notificationId}` });
+    await this.queue.add('email', { notificationId }, { jobId: emailJobId(notificationId) });
   }
 
   /**
    * One job per reset. It holds the link's token, so it leaves Redis as soon as it is sent (and
    * within the hour when it never could be); a redelivered event within the hour after that adds
-   * nothing (deduplicated by the reset, longer than any link lives).
+   * nothing (deduplicated by the reset, longer than any link lives). The user's set of reset jobs
+   * is what finds them again when their account is deleted.
    */
   async enqueuePasswordReset(mail: PasswordResetMail): Promise<void> {
+    if (mail.userId) {
+      const key = this.passwordResetsKey(mail.userId);
+      await this.options.connection
+        .multi()
+        .sadd(key, passwordResetJobId(mail.resetId))
+        .expire(key, PASSWORD_RESET_JOB_TTL_SECONDS)
+        .exec();
+    }
     await this.queue.add(
       'password-reset',
       { passwordReset: mail },
       {
-        jobId: `password-reset-${mail.resetId}`,
-        deduplication: { id: `password-reset-${mail.resetId}`, ttl: 3_600_000 },
+        jobId: passwordResetJobId(mail.resetId),
+        deduplication: {
+          id: passwordResetJobId(mail.resetId),
+          ttl: PASSWORD_RESET_JOB_TTL_SECONDS * 1000,
+        },
         removeOnComplete: true,
-        removeOnFail: { age: 3600 },
+        removeOnFail: { age: PASSWORD_RESET_JOB_TTL_SECONDS },
       },
     );
+  }
+
+  /**
+   * Removes what waits to be mailed to a deleted user: the email jobs of their notifications and
+   * their password reset jobs. A job running right now cannot be removed; it checks the account
+   * itself before it sends (see the job handlers).
+   */
+  async removeJobsOf(userId: string, notificationIds: string[]): Promise<void> {
+    const key = this.passwordResetsKey(userId);
+    const resets = await this.options.connection.smembers(key);
+    const jobIds = [...notificationIds.map(emailJobId), ...resets];
+    for (let i = 0; i < jobIds.length; i += REMOVE_BATCH) {
+      await Promise.all(jobIds.slice(i, i + REMOVE_BATCH).map((id) => this.queue.remove(id)));
+    }
+    await this.options.connection.del(key);
+  }
+
+  private passwordResetsKey(userId: string): string {
+    return `${this.options.prefix}:password-resets:{${userId}}`;
   }
 
   /** Creates or updates the schedulers; safe to run from every pod at start-up. */

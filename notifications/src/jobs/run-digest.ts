@@ -49,7 +49,12 @@ export async function runDigest(
     if (deliveries.length === 0) continue;
 
     const user = await UserReplica.findById(recipientId).lean();
-    if (!user?.emailEnabled) {
+    if (user?.deleted) {
+      // Deleted since these waited (user.deleted forgets them too; this catches a late one).
+      await EmailDelivery.deleteMany(claimed);
+      continue;
+    }
+    if (!user?.emailEnabled || !user.email) {
       await EmailDelivery.updateMany(claimed, { $set: { status: 'skipped' } });
       continue;
     }
@@ -57,7 +62,11 @@ export async function runDigest(
       .sort({ createdAt: 1, _id: 1 })
       .lean();
     try {
-      if (items.length > 0) await deps.send(digestEmail(items, user, frequency, deps.publicUrl));
+      if (items.length > 0) {
+        await deps.send(
+          digestEmail(items, { ...user, email: user.email }, frequency, deps.publicUrl),
+        );
+      }
       await EmailDelivery.updateMany(claimed, { $set: { status: 'sent', sentAt: now } });
       result.sent += 1;
     } catch (err) {

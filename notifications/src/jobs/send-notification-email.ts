@@ -9,12 +9,13 @@ export interface EmailDeps {
   publicUrl: string;
 }
 
-export type EmailOutcome = 'sent' | 'skipped' | 'digest' | 'done-already';
+export type EmailOutcome = 'sent' | 'skipped' | 'digest' | 'done-already' | 'forgotten';
 
 /**
  * The email job of one notification. It decides with the recipient's preferences as they are
- * now: email off → skipped; a digest frequency → waits for that digest; immediate → sent. A
- * recipient not replicated yet, or a failed send, throws, and BullMQ retries with backoff.
+ * now: email off → skipped; a digest frequency → waits for that digest; immediate → sent; their
+ * account deleted meanwhile → nothing sent and the delivery forgotten. A recipient not replicated
+ * yet, or a failed send, throws, and BullMQ retries with backoff.
  */
 export async function sendNotificationEmail(
   deps: EmailDeps,
@@ -28,8 +29,12 @@ export async function sendNotificationEmail(
 
   const user = await UserReplica.findById(delivery.recipientId).lean();
   if (!user) throw new Error('The recipient has not been replicated yet');
+  if (user.deleted) {
+    await EmailDelivery.deleteOne(pending);
+    return 'forgotten';
+  }
   const notification = await Notification.findById(notificationId).lean();
-  if (!user.emailEnabled || !notification) {
+  if (!user.emailEnabled || !user.email || !notification) {
     await EmailDelivery.updateOne(pending, { $set: { status: 'skipped' } });
     return 'skipped';
   }
@@ -40,7 +45,7 @@ export async function sendNotificationEmail(
     return 'digest';
   }
   // Sent before it is marked: a crash in between sends it again rather than never.
-  await deps.send(notificationEmail(notification, user, deps.publicUrl));
+  await deps.send(notificationEmail(notification, { ...user, email: user.email }, deps.publicUrl));
   await EmailDelivery.updateOne(pending, { $set: { status: 'sent', sentAt: new Date() } });
   return 'sent';
 }

@@ -9,11 +9,15 @@ export const BOARD_EVENTS = [
 ] as const;
 export type BoardEvent = (typeof BOARD_EVENTS)[number];
 
-/** What goes to browsers: to one user, or to whoever belongs to a team when it is delivered. */
+/**
+ * What goes to browsers: to one user, or to whoever belongs to a team when it is delivered. An
+ * `account-deleted` message is for the pods, not the browsers: each ends the user's streams.
+ */
 export type LiveMessage =
   | { type: 'notification'; userId: string; data: NotificationResponse }
   | { type: 'unread-count'; userId: string; data: { count: number } }
-  | { type: 'board'; event: BoardEvent; teamId: string; data: Record<string, unknown> };
+  | { type: 'board'; event: BoardEvent; teamId: string; data: Record<string, unknown> }
+  | { type: 'account-deleted'; userId: string };
 
 /** A message as stored in the stream: its id is the SSE event id. */
 export interface LiveEntry {
@@ -57,6 +61,26 @@ export class LiveFeed {
     return id;
   }
 
+  /**
+   * Removes from the backlog what it keeps of a deleted user: the messages to them, and the
+   * notifications that named them to others (a browser resuming meanwhile misses those; its
+   * inbox has them, without the name). Their `account-deleted` message stays.
+   */
+  async forget(userId: string): Promise<void> {
+    const key = liveStreamKey(this.prefix);
+    let start = '-';
+    for (;;) {
+      const raw = await this.redis.xrange(key, start, '+', 'COUNT', FORGET_BATCH);
+      const ids = parseEntries(raw)
+        .filter(({ message }) => concerns(message, userId))
+        .map((entry) => entry.id);
+      if (ids.length > 0) await this.redis.xdel(key, ...ids);
+      const last = raw[raw.length - 1];
+      if (!last || raw.length < FORGET_BATCH) return;
+      start = `(${last[0]}`;
+    }
+  }
+
   /** Appends the messages in order, in one round trip. */
   async publishAll(messages: LiveMessage[]): Promise<void> {
     const pipeline = this.redis.pipeline();
@@ -66,6 +90,19 @@ export class LiveFeed {
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+  }
+}
+
+const FORGET_BATCH = 500;
+
+function concerns(message: LiveMessage, userId: string): boolean {
+  switch (message.type) {
+    case 'notification':
+      return message.userId === userId || message.data.actorId === userId;
+    case 'unread-count':
+      return message.userId === userId;
+    default:
+      return false;
   }
 }
 

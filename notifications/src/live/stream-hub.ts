@@ -38,14 +38,15 @@ interface Connection {
 
 const REPLAY_BATCH = 500;
 
-function eventName(message: LiveMessage): string {
+function eventName(message: Exclude<LiveMessage, { type: 'account-deleted' }>): string {
   return message.type === 'board' ? message.event : message.type;
 }
 
 /**
  * This pod's Server-Sent Events: reads the live stream with one blocking XREAD and writes each
  * message to the local connections it is for. Board changes go to users who belong to the team
- * when the message is delivered, so a removed member stops receiving them at once.
+ * when the message is delivered, so a removed member stops receiving them at once; a deleted
+ * account's streams end (the browser's reconnection is then refused by the session check).
  */
 export class StreamHub {
   private readonly connections = new Map<string, Set<Connection>>();
@@ -171,6 +172,10 @@ export class StreamHub {
       if (message.type === 'board') {
         const members = await currentMembers(message.teamId, [...this.connections.keys()]);
         for (const userId of members) this.deliver(userId, entry);
+      } else if (message.type === 'account-deleted') {
+        for (const connection of this.connections.get(message.userId) ?? []) {
+          connection.res.end();
+        }
       } else {
         this.deliver(message.userId, entry);
       }
@@ -187,10 +192,12 @@ export class StreamHub {
   }
 
   private write(connection: Connection, entry: LiveEntry): void {
+    const { message } = entry;
+    if (message.type === 'account-deleted' || connection.res.writableEnded) return;
     if (connection.lastId && compareStreamIds(entry.id, connection.lastId) <= 0) return;
     connection.lastId = entry.id;
     connection.res.write(
-      `id: ${entry.id}\nevent: ${eventName(entry.message)}\ndata: ${JSON.stringify(entry.message.data)}\n\n`,
+      `id: ${entry.id}\nevent: ${eventName(message)}\ndata: ${JSON.stringify(message.data)}\n\n`,
     );
   }
 
@@ -210,7 +217,7 @@ export class StreamHub {
       connection.res.write('event: resync\ndata: {}\n\n');
     }
     const membership = new Map<string, boolean>();
-    const isFor = async (message: LiveMessage) => {
+    const isFor = async (message: Exclude<LiveMessage, { type: 'account-deleted' }>) => {
       if (message.type !== 'board') return message.userId === connection.userId;
       let member = membership.get(message.teamId);
       if (member === undefined) {
@@ -223,7 +230,14 @@ export class StreamHub {
     for (;;) {
       const raw = await this.options.redis.xrange(this.key, start, '+', 'COUNT', REPLAY_BATCH);
       for (const entry of parseEntries(raw)) {
-        if (await isFor(entry.message)) this.write(connection, entry);
+        const { message } = entry;
+        if (message.type === 'account-deleted') {
+          // Resumed in the moment the session was still trusted: end it as the live one was.
+          if (message.userId !== connection.userId) continue;
+          connection.res.end();
+          return;
+        }
+        if (await isFor(message)) this.write(connection, entry);
       }
       const last = raw[raw.length - 1];
       if (!last || raw.length < REPLAY_BATCH) return;

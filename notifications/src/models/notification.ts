@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
+import { UNKNOWN_USER } from './user';
 
 export const NOTIFICATION_KINDS = [
   'task.assigned',
@@ -16,8 +17,9 @@ export const TITLE_MAX_LENGTH = 300;
 
 /**
  * One item of a user's inbox. Its text is written when it is created (names and titles as they
- * were then), so reading the inbox needs no other collection. Email delivery state lives in
- * `EmailDelivery`, not here: the inbox and the mailer each write a document of their own.
+ * were then), so reading the inbox needs no other collection; when the actor's account is
+ * deleted, their name in it becomes "Someone" (see `titleWithoutActor`). Email delivery state
+ * lives in `EmailDelivery`, not here: the inbox and the mailer each write a document of their own.
  */
 export interface NotificationAttrs {
   _id: Types.ObjectId;
@@ -26,6 +28,11 @@ export interface NotificationAttrs {
   /** The event that caused it (or a synthetic id for due-soon): one event, one notification. */
   sourceEventId: string;
   actorId: string | null;
+  /**
+   * The actor's name as the title begins with it, so it can be taken out again; null when the
+   * title names nobody (or no longer does). Never part of a response.
+   */
+  actorName?: string | null;
   teamId: string | null;
   taskId: string | null;
   title: string;
@@ -55,6 +62,7 @@ const notificationSchema = new Schema<NotificationAttrs>(
     kind: { type: String, enum: [...NOTIFICATION_KINDS], required: true },
     sourceEventId: { type: String, required: true },
     actorId: { type: String, default: null },
+    actorName: { type: String, default: null },
     teamId: { type: String, default: null },
     taskId: { type: String, default: null },
     title: { type: String, required: true, maxlength: TITLE_MAX_LENGTH },
@@ -70,6 +78,8 @@ notificationSchema.index({ sourceEventId: 1, recipientId: 1, kind: 1 }, { unique
 // The inbox, newest first, whole or unread only; and the unread count.
 notificationSchema.index({ recipientId: 1, createdAt: -1, _id: -1 });
 notificationSchema.index({ recipientId: 1, read: 1, createdAt: -1, _id: -1 });
+// What a deleted user's name is taken out of.
+notificationSchema.index({ actorId: 1 });
 
 export const Notification = mongoose.model<NotificationAttrs>('Notification', notificationSchema);
 
@@ -115,4 +125,31 @@ export function toNotificationResponse(doc: NotificationAttrs): NotificationResp
     readAt: doc.readAt?.toISOString() ?? null,
     createdAt: doc.createdAt.toISOString(),
   };
+}
+
+/**
+ * What the text after the actor's name starts with, by kind, for notifications stored before
+ * `actorName` was: the name is what comes before it.
+ */
+const AFTER_ACTOR_NAME: Partial<Record<NotificationKind, string>> = {
+  'task.assigned': ' assigned you “',
+  'task.status_changed': ' moved “',
+  'comment.mentioned': ' mentioned you on “',
+  'comment.created': ' commented on “',
+  'member.added': ' added you to ',
+  'member.role_changed': ' made you ',
+};
+
+/** The title with its actor's name replaced by "Someone" (unchanged when it names nobody). */
+export function titleWithoutActor(
+  doc: Pick<NotificationAttrs, 'title' | 'actorName' | 'kind'>,
+): string {
+  const { title, actorName, kind } = doc;
+  if (typeof actorName === 'string') {
+    return title.startsWith(actorName) ? UNKNOWN_USER + title.slice(actorName.length) : title;
+  }
+  if (actorName === null) return title;
+  const after = AFTER_ACTOR_NAME[kind];
+  const end = after ? title.indexOf(after) : -1;
+  return end > 0 ? UNKNOWN_USER + title.slice(end) : title;
 }

@@ -3,11 +3,13 @@ import { EmailDelivery, type DeliveryStatus } from '../models/email-delivery';
 import {
   Notification,
   notificationIdFor,
+  titleWithoutActor,
   TITLE_MAX_LENGTH,
   toNotificationResponse,
   type NotificationAttrs,
   type NotificationKind,
 } from '../models/notification';
+import { deletedUsers } from '../models/user';
 import type { BoardEvent, LiveFeed } from '../live/live-feed';
 import type { UnreadCounter } from './unread-counter';
 
@@ -15,6 +17,8 @@ export interface NotificationDraft {
   recipientId: string;
   kind: NotificationKind;
   title: string;
+  /** The actor's name when the title begins with it (see `NotificationAttrs.actorName`). */
+  actorName?: string;
   link: string;
   teamId?: string | null;
   taskId?: string | null;
@@ -51,7 +55,8 @@ function isDuplicateKey(err: unknown): boolean {
  * Turns what happened into inbox items: stores each notification once (a unique index on
  * event, recipient and kind, from which its `_id` is derived), moves the unread counter only when
  * one was really inserted, tells the recipient's open browsers, then hands the email to the mail
- * queue (a crash before that is finished by the redelivery).
+ * queue (a crash before that is finished by the redelivery). A deleted user is never notified,
+ * and never named.
  */
 export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
@@ -84,6 +89,7 @@ export class Notifier {
     // the recipient's turn (see UnreadCounter.change), so a browser is never left showing an
     // older count.
     let created: NotificationAttrs | undefined;
+    let recipientDeleted = false;
     await counter.change(
       draft.recipientId,
       async () => {
@@ -94,6 +100,7 @@ export class Notifier {
                 ...key,
                 _id,
                 actorId: source.actorId ?? null,
+                actorName: draft.actorName ?? null,
                 teamId: draft.teamId ?? null,
                 taskId: draft.taskId ?? null,
                 title: draft.title.slice(0, TITLE_MAX_LENGTH),
@@ -102,11 +109,24 @@ export class Notifier {
               }),
             )
           ).toObject();
-          return 1;
         } catch (err) {
-          if (isDuplicateKey(err)) return 0;
-          throw err;
+          if (!isDuplicateKey(err)) throw err;
         }
+        // Checked after the insert: user.deleted forgets after it writes the tombstone, so a
+        // deletion handled meanwhile (by another pod) either finds this row or is seen here.
+        const deleted = await deletedUsers([draft.recipientId, source.actorId]);
+        recipientDeleted = deleted.has(draft.recipientId);
+        if (created && recipientDeleted) {
+          await Notification.deleteOne({ _id });
+          created = undefined;
+        } else if (created && source.actorId && deleted.has(source.actorId)) {
+          const title = titleWithoutActor(created);
+          if (title !== created.title) {
+            created = { ...created, title, actorName: null };
+            await Notification.updateOne({ _id }, { $set: { title, actorName: null } });
+          }
+        }
+        return created ? 1 : 0;
       },
       async (count) => {
         if (!created) return;
@@ -125,6 +145,7 @@ export class Notifier {
       },
     );
 
+    if (recipientDeleted) return;
     if (created) {
       await this.ensureEmail(created._id.toHexString(), draft.recipientId);
       return;

@@ -89,6 +89,11 @@ export class UnreadCounter {
     return typeof updated === 'number' ? updated : undefined;
   }
 
+  /** Drops the user's counter (a deleted user's inbox is gone; a rebuild would count 0). */
+  async forget(userId: string): Promise<void> {
+    await this.redis.del(...this.keys(userId));
+  }
+
   /** The count, from Redis, or rebuilt from MongoDB when the counter is missing. */
   async get(userId: string): Promise<number> {
     const [count, inflight, gen] = this.keys(userId);

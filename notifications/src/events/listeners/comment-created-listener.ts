@@ -34,6 +34,7 @@ export class CommentCreatedListener extends Listener<'comment.created'> {
       link: links.comment(data.teamId, data.taskId, data.id),
       teamId: data.teamId,
       taskId: data.taskId,
+      actorName: author,
     };
     const mentioned = `${author} mentioned you on ${quoted(data.taskTitle)}`;
     const commented = `${author} commented on ${quoted(data.taskTitle)}`;

@@ -12,6 +12,7 @@ import { TeamCreatedListener } from './team-created-listener';
 import { TeamDeletedListener } from './team-deleted-listener';
 import { TeamUpdatedListener } from './team-updated-listener';
 import { UserCreatedListener } from './user-created-listener';
+import { UserDeletedListener } from './user-deleted-listener';
 import { UserUpdatedListener } from './user-updated-listener';
 
 /** Every subject notifications follows, one listener each. */
@@ -19,6 +20,7 @@ export function notificationListeners(deps: ListenerDeps): Listener[] {
   return [
     new UserCreatedListener(),
     new UserUpdatedListener(),
+    new UserDeletedListener(deps),
     new TeamCreatedListener(),
     new TeamUpdatedListener(),
     new TeamDeletedListener(),

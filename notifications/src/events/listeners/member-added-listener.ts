@@ -41,6 +41,7 @@ export class MemberAddedListener extends Listener<'member.added'> {
         recipientId: data.userId,
         kind: 'member.added',
         title: `${actor} added you to ${team.name} as ${data.role}`,
+        actorName: actor,
         link: links.team(data.teamId),
         teamId: data.teamId,
       },

@@ -40,6 +40,7 @@ export class MemberUpdatedListener extends Listener<'member.updated'> {
         recipientId: data.userId,
         kind: 'member.role_changed',
         title: `${actor} made you ${data.role} in ${team.name}`,
+        actorName: actor,
         link: links.team(data.teamId),
         teamId: data.teamId,
       },

@@ -24,11 +24,13 @@ export class TaskCreatedListener extends Listener<'task.created'> {
     if ((await applyTaskEvent(data)) === 'future') return 'retry';
     const actorId = event.metadata.actorId;
     if (data.assigneeId && data.assigneeId !== actorId) {
+      const actor = await nameOf(actorId);
       await this.deps.notifier.notify(sourceOf(context), [
         {
           recipientId: data.assigneeId,
           kind: 'task.assigned',
-          title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+          title: `${actor} assigned you ${quoted(data.title)}`,
+          actorName: actor,
           link: links.task(data.teamId, data.id),
           teamId: data.teamId,
           taskId: data.id,

@@ -30,19 +30,24 @@ export class TaskUpdatedListener extends Listener<'task.updated'> {
     const link = links.task(data.teamId, data.id);
     const about = { link, teamId: data.teamId, taskId: data.id };
     const drafts: NotificationDraft[] = [];
+    const assigned = Boolean(data.changes.assigneeId && data.assigneeId);
+    const actorName = assigned || data.changes.status ? await nameOf(actorId) : undefined;
 
-    if (data.changes.assigneeId && data.assigneeId) {
+    if (assigned && data.assigneeId) {
       drafts.push({
         ...about,
         recipientId: data.assigneeId,
         kind: 'task.assigned',
-        title: `${await nameOf(actorId)} assigned you ${quoted(data.title)}`,
+        title: `${actorName} assigned you ${quoted(data.title)}`,
+        actorName,
       });
     }
     if (data.changes.status) {
-      const title = `${await nameOf(actorId)} moved ${quoted(data.title)} to ${STATUS_LABELS[data.status]}`;
+      const title = `${actorName} moved ${quoted(data.title)} to ${STATUS_LABELS[data.status]}`;
       for (const recipientId of [data.creatorId, data.assigneeId]) {
-        if (recipientId) drafts.push({ ...about, recipientId, kind: 'task.status_changed', title });
+        if (recipientId) {
+          drafts.push({ ...about, recipientId, kind: 'task.status_changed', title, actorName });
+        }
       }
     }
     await this.deps.notifier.notify(sourceOf(context), drafts);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { LiveMessage } from '../../live/live-feed';
 import { Notification } from '../../models/notification';
 import { buildTask, newId, signIn } from '../../test/factories';
 import { insertNotifications, liveMessages } from '../../test/inspect';
@@ -18,7 +19,8 @@ const unreadCount = (cookie: string) =>
 
 async function countMessages(userId: string) {
   return (await liveMessages(ctx.redis, ctx.redisPrefix)).filter(
-    (m) => m.type === 'unread-count' && m.userId === userId,
+    (m): m is Extract<LiveMessage, { type: 'unread-count' }> =>
+      m.type === 'unread-count' && m.userId === userId,
   );
 }
 

@@ -41,6 +41,7 @@ describe('user.created / user.updated', () => {
       emailEnabled: false,
       frequency: 'weekly',
       sessionVersion: 0,
+      deleted: false,
     });
   });
 
