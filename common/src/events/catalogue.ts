@@ -72,6 +72,12 @@ const user = z.looseObject({
    * session version are refused by every service that has seen this (absent: 0).
    */
   sessionVersion: version.optional(),
+  /**
+   * Whether the owner of the account has shown they read mail at `email` (the link of
+   * `email-verification.requested`). Absent on events from before verification existed: those
+   * accounts were never asked, and count as verified.
+   */
+  emailVerified: z.boolean().optional(),
 });
 
 /**
@@ -181,6 +187,20 @@ const passwordReset = z.looseObject({
 });
 
 /**
+ * A link to prove an address is the user's (at sign-up, and for a new address before the
+ * account takes it): the single-use token notifications mails to `email`. One entity of its own,
+ * version 0 and no other.
+ */
+const emailVerification = z.looseObject({
+  id,
+  version,
+  userId: id,
+  email: emailAddress,
+  token: z.string().min(32).max(128),
+  expiresAt: isoDate,
+});
+
+/**
  * A subject, its schema version and its schema. For an event that carries a secret:
  * `secretFields` names the fields no consumer may store (an audit log records the event without
  * them), `streamTtl` how long the stream keeps it (JetStream's per-message TTL); other events stay
@@ -223,6 +243,11 @@ export const eventCatalogue = {
   // Gone from the stream an hour after it was published, past the link's expiry.
   'password-reset.requested': entry(passwordReset, 1, {
     streamTtl: '1h',
+    secretFields: ['token'],
+  }),
+  // Gone from the stream a day and an hour after it was published, past the link's expiry.
+  'email-verification.requested': entry(emailVerification, 1, {
+    streamTtl: '25h',
     secretFields: ['token'],
   }),
 } as const;
