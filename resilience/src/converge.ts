@@ -4,8 +4,10 @@ import { Client } from 'pg';
 /*
  * The convergence checker: reads every owner's data and every replica built from its events,
  * and lists each difference. Replicas checked: teams' user directory, tasks' teams,
- * memberships, tickets and users, notifications' users, tickets' users. It states what each replica must hold
- * on its own terms (not through the services' code), so a mapping bug shows up too.
+ * memberships, tickets and users, notifications' users, tickets' users, auth's teams and
+ * memberships. It states what each replica must hold on its own terms (not through the
+ * services' code), so a mapping bug shows up too. A deleted account (auth's tombstone,
+ * `deletedAt`) must be a tombstone in every copy: `deleted`, and none of the personal fields.
  */
 
 export interface ConvergeStores {
@@ -49,12 +51,19 @@ function fieldProblems(owner: Record<string, unknown>, replica: Record<string, u
     );
 }
 
-async function readMongo(url: string, collection: string): Promise<Doc[]> {
+async function readMongo(
+  url: string,
+  collection: string,
+  projection?: Record<string, 1>,
+): Promise<Doc[]> {
   const connection = await mongoose
     .createConnection(url, { serverSelectionTimeoutMS: 10_000 })
     .asPromise();
   try {
-    return (await connection.collection(collection).find({}).toArray()) as unknown as Doc[];
+    return (await connection
+      .collection(collection)
+      .find({}, projection ? { projection } : {})
+      .toArray()) as unknown as Doc[];
   } finally {
     await connection.close();
   }
@@ -123,6 +132,9 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     tasksUsers,
     notificationUsers,
     ticketsUsers,
+    authTeams,
+    authMemberships,
+    inbox,
   ] = await Promise.all([
     readMongo(stores.auth, 'users'),
     readMongo(stores.tickets, 'tickets'),
@@ -132,6 +144,9 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     readMongo(stores.tasks, 'users'),
     readMongo(stores.notifications, 'users'),
     readMongo(stores.tickets, 'users'),
+    readMongo(stores.auth, 'teams'),
+    readMongo(stores.auth, 'memberships'),
+    readMongo(stores.notifications, 'notifications', { userId: 1 }),
   ]);
   const [teams, memberships, rolePermissions, directory] = await Promise.all([
     readPg<{ id: string; name: string; version: number }>(
@@ -148,13 +163,14 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     ),
     readPg<Doc & { email: string; first_name: string | null; last_name: string | null }>(
       stores.teamsDirectory ?? stores.teams,
-      'SELECT id AS _id, email, first_name, last_name, avatar_url, session_version, version FROM users',
+      'SELECT id AS _id, email, first_name, last_name, avatar_url, session_version, deleted_at IS NOT NULL AS deleted, version FROM users',
     ),
   ]);
   const found = new Differences();
   const user = (u: Doc) => ({ id: String(u._id), version: u.version });
   // Absent on a user (or a copy) from before session versions: 0, as its tokens were.
   const sessionVersion = (u: Doc) => (typeof u.sessionVersion === 'number' ? u.sessionVersion : 0);
+  const deleted = (u: Doc) => u.deletedAt !== null && u.deletedAt !== undefined;
 
   // teams' user directory ← auth
   const directoryIds = found.compare(
@@ -163,14 +179,24 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     byId(directory),
     (u) => ({
       id: String(u._id),
-      fields: {
-        email: u.email,
-        firstName: u.firstName ?? null,
-        lastName: u.lastName ?? null,
-        avatarUrl: u.avatarUrl ?? null,
-        sessionVersion: sessionVersion(u),
-        version: u.version,
-      },
+      fields: deleted(u)
+        ? {
+            email: null,
+            firstName: null,
+            lastName: null,
+            avatarUrl: null,
+            deleted: true,
+            version: u.version,
+          }
+        : {
+            email: u.email,
+            firstName: u.firstName ?? null,
+            lastName: u.lastName ?? null,
+            avatarUrl: u.avatarUrl ?? null,
+            sessionVersion: sessionVersion(u),
+            deleted: false,
+            version: u.version,
+          },
     }),
     (d) => ({
       email: d.email,
@@ -178,6 +204,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
       lastName: d.last_name,
       avatarUrl: d.avatar_url,
       sessionVersion: d.session_version,
+      deleted: d.deleted,
       version: d.version,
     }),
   );
@@ -192,13 +219,21 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     byId(tasksUsers),
     (u) => ({
       id: String(u._id),
-      fields: {
-        displayName: displayName(u),
-        sessionVersion: sessionVersion(u),
-        version: u.version,
-      },
+      fields: deleted(u)
+        ? { displayName: null, deleted: true, version: u.version }
+        : {
+            displayName: displayName(u),
+            sessionVersion: sessionVersion(u),
+            deleted: false,
+            version: u.version,
+          },
     }),
-    (d) => ({ displayName: d.displayName, sessionVersion: sessionVersion(d), version: d.version }),
+    (d) => ({
+      displayName: d.displayName ?? null,
+      sessionVersion: sessionVersion(d),
+      deleted: d.deleted ?? false,
+      version: d.version,
+    }),
   );
   // tickets' users ← auth: only what ends sessions
   found.compare(
@@ -207,9 +242,11 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     byId(ticketsUsers),
     (u) => ({
       id: String(u._id),
-      fields: { sessionVersion: sessionVersion(u), version: u.version },
+      fields: deleted(u)
+        ? { deleted: true, version: u.version }
+        : { sessionVersion: sessionVersion(u), deleted: false, version: u.version },
     }),
-    (d) => ({ sessionVersion: sessionVersion(d), version: d.version }),
+    (d) => ({ sessionVersion: sessionVersion(d), deleted: d.deleted ?? false, version: d.version }),
   );
   found.compare(
     'notifications users',
@@ -220,24 +257,36 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
         ?.notifications;
       return {
         id: user(u).id,
-        fields: {
-          email: u.email,
-          firstName: u.firstName ?? null,
-          lastName: u.lastName ?? null,
-          emailEnabled: notifications?.email,
-          frequency: notifications?.frequency,
-          sessionVersion: sessionVersion(u),
-          version: u.version,
-        },
+        fields: deleted(u)
+          ? {
+              email: null,
+              firstName: null,
+              lastName: null,
+              emailEnabled: null,
+              frequency: null,
+              deleted: true,
+              version: u.version,
+            }
+          : {
+              email: u.email,
+              firstName: u.firstName ?? null,
+              lastName: u.lastName ?? null,
+              emailEnabled: notifications?.email,
+              frequency: notifications?.frequency,
+              sessionVersion: sessionVersion(u),
+              deleted: false,
+              version: u.version,
+            },
       };
     },
     (d) => ({
-      email: d.email,
-      firstName: d.firstName,
-      lastName: d.lastName,
-      emailEnabled: d.emailEnabled,
-      frequency: d.frequency,
+      email: d.email ?? null,
+      firstName: d.firstName ?? null,
+      lastName: d.lastName ?? null,
+      emailEnabled: d.emailEnabled ?? null,
+      frequency: d.frequency ?? null,
       sessionVersion: sessionVersion(d),
+      deleted: d.deleted ?? false,
       version: d.version,
     }),
   );
@@ -326,6 +375,50 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
   );
   for (const t of tasksTickets) {
     if (!ticketIds.has(String(t._id))) found.add('tasks tickets', String(t._id), 'not in tickets');
+  }
+
+  // auth's teams and memberships ← teams (what auth needs to refuse a last admin's deletion; a
+  // deleted team is gone from teams, marked deleted in auth, its memberships left as they were)
+  const authTeamIds = found.compare(
+    'auth teams',
+    teams,
+    byId(authTeams),
+    (t) => ({ id: t.id, fields: { name: t.name, deleted: false, version: t.version } }),
+    (d) => ({ name: d.name, deleted: d.deleted ?? false, version: d.version }),
+  );
+  const deletedInAuth = new Set(authTeams.filter((t) => t.deleted === true).map((t) => t._id));
+  for (const t of authTeams) {
+    if (!authTeamIds.has(String(t._id)) && t.deleted !== true) {
+      found.add('auth teams', String(t._id), 'deleted in teams, not in the replica');
+    }
+  }
+  const authMembershipIds = found.compare(
+    'auth memberships',
+    memberships,
+    byId(authMemberships),
+    (m) => ({
+      id: `${m.team_id}:${m.user_id}`,
+      fields: { role: m.role, active: !m.removed, version: m.version },
+    }),
+    (d) => ({ role: d.role, active: d.active, version: d.version }),
+  );
+  for (const m of authMemberships) {
+    if (!authMembershipIds.has(String(m._id)) && !deletedInAuth.has(String(m.teamId))) {
+      found.add('auth memberships', String(m._id), 'not in teams, and its team is not deleted');
+    }
+  }
+
+  // A deleted account holds nothing any more: no membership in teams, no inbox in notifications.
+  const deletedUsers = new Set(authUsers.filter(deleted).map((u) => String(u._id)));
+  for (const m of memberships) {
+    if (deletedUsers.has(m.user_id) && !m.removed) {
+      found.add('teams memberships', `${m.team_id}:${m.user_id}`, 'a deleted account is a member');
+    }
+  }
+  for (const n of inbox) {
+    if (deletedUsers.has(String(n.userId))) {
+      found.add('notifications inbox', String(n._id), 'a deleted account has a notification');
+    }
   }
 
   return { checked: found.checked, differences: found.list };

@@ -22,7 +22,10 @@ const DOCUMENTS = ['users', 'tickets', 'teams', 'tasks', 'notifications'];
 const EXCLUDED_PATHS = ['/api/notifications/stream'];
 // Operations that end the session they are sent with: each is fuzzed on a session of its own
 // after the rest of its document, which would otherwise meet 401 from then on.
-const SESSION_ENDING_PATHS: Record<string, string[]> = { users: ['/api/users/signout-everywhere'] };
+// Named as Schemathesis names operations, so `GET /api/users/me` stays with the rest.
+const SESSION_ENDING_OPERATIONS: Record<string, string[]> = {
+  users: ['POST /api/users/signout-everywhere', 'DELETE /api/users/me'],
+};
 const CHECKS = [
   'not_a_server_error',
   'status_code_conformance',
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
       return session;
     };
     const session = await signedUp();
-    const fuzz = (name: string, cookie: string, paths: string[]) =>
+    const fuzz = (name: string, cookie: string, filters: string[], report = name) =>
       run(
         SCHEMATHESIS,
         [
@@ -141,11 +144,11 @@ async function main(): Promise<void> {
           values.deterministic ? '1' : '2',
           '--request-timeout',
           '30',
-          ...paths,
+          ...filters,
           '--report',
           'junit',
           '--report-junit-path',
-          join(reports, `${name}${paths.includes('--include-path') ? '-session-ending' : ''}.xml`),
+          join(reports, `${report}.xml`),
           '--no-color',
           '--warnings',
           'off',
@@ -156,14 +159,18 @@ async function main(): Promise<void> {
     const failed: string[] = [];
     for (const name of DOCUMENTS) {
       log(`${name}: ${values.examples} examples per operation`);
-      const ending = SESSION_ENDING_PATHS[name] ?? [];
-      const excluded = [...EXCLUDED_PATHS, ...ending].flatMap((path) => ['--exclude-path', path]);
+      const ending = SESSION_ENDING_OPERATIONS[name] ?? [];
+      const excluded = [
+        ...EXCLUDED_PATHS.flatMap((path) => ['--exclude-path', path]),
+        ...ending.flatMap((operation) => ['--exclude-name', operation]),
+      ];
       if ((await fuzz(name, session.cookieHeader(), excluded)) !== 0) failed.push(name);
-      for (const path of ending) {
-        log(`${name}: ${path} on a session of its own`);
+      for (const operation of ending) {
+        log(`${name}: ${operation} on a session of its own`);
         const own = await signedUp();
-        if ((await fuzz(name, own.cookieHeader(), ['--include-path', path])) !== 0) {
-          failed.push(`${name} ${path}`);
+        const report = `${name}-${operation.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}`;
+        if ((await fuzz(name, own.cookieHeader(), ['--include-name', operation], report)) !== 0) {
+          failed.push(`${name} ${operation}`);
         }
       }
     }

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { openApiChecker } from '@taskforge/common/testing';
 import type { Answer } from '../support/http';
-import { call, eventually, signUp, startSuite, type Person, type Suite } from '../support/suite';
+import {
+  call,
+  eventually,
+  PASSWORD,
+  signUp,
+  startSuite,
+  type Person,
+  type Suite,
+} from '../support/suite';
 import type { ServiceName } from '../support/services';
 
 /*
@@ -118,6 +126,14 @@ const CASES: Record<string, Case> = {
     cookie: async (w, actor) =>
       actor === 'anonymous' ? undefined : (await signUp(w.suite, `ends-${actor}`)).cookie,
     request: () => ({ path: '/api/users/signout-everywhere' }),
+  },
+  'DELETE /api/users/me': {
+    expect: signedIn(204),
+    // Like signing out everywhere, on an account of its own per actor: the route only ever acts
+    // on the session's own account, so no actor can delete another's.
+    cookie: async (w, actor) =>
+      actor === 'anonymous' ? undefined : (await signUp(w.suite, `deletes-${actor}`)).cookie,
+    request: () => ({ path: '/api/users/me', body: { password: PASSWORD } }),
   },
   'GET /api/users/currentuser': {
     expect: all(200),

@@ -167,6 +167,34 @@ async function workload(urls: { auth: string; teams: string; tickets: string }) 
       });
     }
   }
+
+  // One more joins two teams, sells a ticket and deletes the account: teams ends the memberships
+  // (member.removed), tickets withdraws the ticket, every copy of the user becomes a tombstone.
+  const leaver = new ApiSession(urls.auth);
+  const leaverEmail = `conv-leaver-${process.pid}@example.test`;
+  const left = await leaver.expect<{ id: string }>(
+    'POST',
+    '/api/users/signup',
+    { email: leaverEmail, password: 'converge-password' },
+    201,
+  );
+  await leaver.expect('PATCH', '/api/users/me', { firstName: 'Leaving', lastName: 'Soon' }, 200);
+  for (const teamId of teamIds.slice(0, 2)) {
+    await waitFor(
+      () =>
+        asOwner('POST', `/api/teams/${teamId}/members`, { email: leaverEmail }, 201).then(
+          () => true,
+        ),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  }
+  await fetch(`${urls.tickets}/api/tickets`, {
+    method: 'POST',
+    headers: { cookie: leaver.cookieHeader(), 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Spare seat', price: 12 }),
+  });
+  await leaver.expect('DELETE', '/api/users/me', { password: 'converge-password' }, 204);
+  return left.id;
 }
 
 /** No owner holds an unpublished event: auth's and tickets' documents, teams' outbox table. */
@@ -225,7 +253,24 @@ it('converges every replica to its owner despite duplicated and reordered delive
     startService('tickets', { MONGO_URL: stores.tickets, NATS_URL: owners.url }),
   ]);
   processes.push(auth, teams, tickets);
-  await workload({ auth: auth.url, teams: teams.url, tickets: tickets.url });
+  const leaverId = await workload({ auth: auth.url, teams: teams.url, tickets: tickets.url });
+  // teams has ended the deleted account's memberships (their member.removed are in its outbox).
+  await waitFor(
+    async () => {
+      const pg = new Client({ connectionString: stores.teams });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query<{ active: number }>(
+          'SELECT count(*)::int AS active FROM team_memberships WHERE user_id = $1 AND removed_at IS NULL',
+          [leaverId],
+        );
+        return rows[0]!.active === 0;
+      } finally {
+        await pg.end();
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
 
   // Everything the owners wrote is on the stream: outboxes drained, nothing more coming.
   await waitFor(outboxesDrained, { timeoutMs: 60_000, intervalMs: 500 });
@@ -240,8 +285,8 @@ it('converges every replica to its owner despite duplicated and reordered delive
     },
     { timeoutMs: 30_000, intervalMs: 1500 },
   );
-  // tickets keeps its copy of the users from the owners' stream itself.
-  await consumerSettled(ownersBus, 'tickets', 120_000);
+  // tickets and auth keep their copies (users; teams and roles) from the owners' stream itself.
+  for (const durable of ['tickets', 'auth']) await consumerSettled(ownersBus, durable, 120_000);
   await ownersBus.close();
 
   const replicaBus = await eventBus(replicas.url);
@@ -266,13 +311,15 @@ it('converges every replica to its owner despite duplicated and reordered delive
   expect(report.differences).toEqual([]);
   // It did compare something: every user, team, membership and ticket.
   expect(report.checked).toMatchObject({
-    'teams users': 5,
-    'tasks users': 5,
-    'notifications users': 5,
-    'tickets users': 5,
+    'teams users': 6,
+    'tasks users': 6,
+    'notifications users': 6,
+    'tickets users': 6,
     'tasks teams': 2,
-    'tasks tickets': 5,
+    'tasks tickets': 6,
+    'auth teams': 2,
   });
+  expect(report.checked['auth memberships']).toBeGreaterThanOrEqual(10);
   expect(report.checked['tasks memberships']).toBeGreaterThanOrEqual(10);
 
   // And the checker does see a replica that drifted.
