@@ -8,6 +8,7 @@ import type { SMTPServer } from 'smtp-server';
 import { createGateway } from './gateway';
 import { readIngressRoutes } from './ingress';
 import { findNginx, startNginxGateway } from './nginx-gateway';
+import { recordOf, stopLeftovers, type StackState } from './leftovers';
 import { openPort } from './ports';
 import { startProcess, stopProcess, waitUntilReady, type RunningProcess } from './processes';
 import { describeSeed, seed } from './seed';
@@ -124,14 +125,27 @@ async function main(): Promise<void> {
   const url = `http://localhost:${base}`;
   const stateFile = join(dir, 'stack.json');
   if (existsSync(stateFile)) {
-    const previous = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number; url: string };
+    const previous = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
     if (isAlive(previous.pid)) {
       log(`already running (pid ${previous.pid}) at ${previous.url}; stop it with Ctrl-C there`);
       return;
     }
+    // The last run did not stop (killed, or crashed): what it started may still hold the ports.
+    const left = await stopLeftovers(previous);
+    if (left.length > 0) {
+      log(`stopped what the last run (pid ${previous.pid}) left running: ${left.join(', ')}`);
+    }
   }
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url }));
+  const state: StackState = { pid: process.pid, url, processes: [] };
+  const saveState = () => writeFileSync(stateFile, JSON.stringify(state));
+  const started = (proc: RunningProcess) => {
+    const record = recordOf(proc.name, proc.child.pid);
+    if (record) state.processes!.push(record);
+    saveState();
+    return proc;
+  };
+  saveState();
 
   const ports = portsFrom(base);
   const keep = !values.throwaway;
@@ -187,7 +201,7 @@ async function main(): Promise<void> {
     log(keep ? `starting stores (their data is kept in ${dir})` : 'starting stores');
     storesStarted = true;
     const stores = await startStores(root, dir, ports, keep);
-    processes.push(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN')));
+    processes.push(started(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN'))));
     smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
 
     const context: StackContext = {
@@ -215,13 +229,15 @@ async function main(): Promise<void> {
       const port = base + spec.portOffset;
       upstreams.set(spec.name, port);
       processes.push(
-        startProcess({
-          name: spec.name,
-          command: spec.command(port),
-          cwd: root,
-          env: serviceEnv(spec, context, port),
-          logFile: join(dir, 'logs', `${spec.name}.log`),
-        }),
+        started(
+          startProcess({
+            name: spec.name,
+            command: spec.command(port),
+            cwd: root,
+            env: serviceEnv(spec, context, port),
+            logFile: join(dir, 'logs', `${spec.name}.log`),
+          }),
+        ),
       );
     }
     log(`starting ${services.map((s) => s.name).join(', ')}`);
@@ -240,15 +256,17 @@ async function main(): Promise<void> {
       return port ? `http://127.0.0.1:${port}` : undefined;
     };
     if (nginx) {
-      nginxGateway = startNginxGateway({
-        nginx,
-        dir: join(dir, 'gateway'),
-        port: base,
-        host: values.host,
-        routes,
-        upstream,
-        logFile: join(dir, 'logs', 'gateway.log'),
-      });
+      nginxGateway = started(
+        startNginxGateway({
+          nginx,
+          dir: join(dir, 'gateway'),
+          port: base,
+          host: values.host,
+          routes,
+          upstream,
+          logFile: join(dir, 'logs', 'gateway.log'),
+        }),
+      );
       await openPort(base, 10_000, nginxGateway);
       log(`gateway: nginx (access log: ${join(dir, 'gateway', 'access.log')})`);
     } else {

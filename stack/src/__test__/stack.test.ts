@@ -315,6 +315,24 @@ describe('npm run stack', () => {
     expect(await refusedEverywhere(phone)).toBeLessThan(5000);
     expect((await answers(again)).some((status) => status === 401)).toBe(false);
     expect((await answers(await signedIn())).some((status) => status === 401)).toBe(false);
+
+    // Deleting the account ends the last session too, once its last admin has let go of the team
+    // (auth learns of the deletion from team.deleted).
+    const tablet = await signedIn();
+    const deleteAccount = () => again.call('DELETE', '/api/users/me', { password: current });
+    expect((await deleteAccount()).status).toBe(409);
+    await again.expect('DELETE', `/api/teams/${team.id}`, undefined, 204);
+    let deleted = await deleteAccount();
+    for (const started = Date.now(); deleted.status === 409 && Date.now() - started < 10_000;) {
+      await sleep(100);
+      deleted = await deleteAccount();
+    }
+    expect(deleted.status).toBe(204);
+    expect(await refusedEverywhere(tablet)).toBeLessThan(5000);
+    const gone = new ApiSession(url);
+    expect(
+      (await gone.call('POST', '/api/users/signin', { email, password: current })).status,
+    ).toBe(400);
   }, 120_000);
 
   it('answers a re-run with the running stack instead of starting a second one', async () => {
@@ -370,6 +388,50 @@ describe('npm run stack', () => {
     expect(checked.length).toBeGreaterThan(0);
     expect(checked.reduce((sum, m) => sum + Number(m[1]), 0)).toBeGreaterThan(0);
     expect(checked.map((m) => Number(m[2]))).toEqual(checked.map(() => 0));
+    await stop();
+  }, 300_000);
+
+  it('starts again after it was killed, stopping what the killed run left, losing nothing acknowledged', async () => {
+    await start();
+    const before = new ApiSession(url);
+    await before.expect(
+      'POST',
+      '/api/users/signin',
+      { email: user.email, password: user.password },
+      200,
+    );
+    const task = await before.expect<{ id: string }>(
+      'POST',
+      '/api/tasks',
+      { teamId, title: 'Written just before the crash' },
+      201,
+    );
+    // No Ctrl-C: its services, nats-server, nginx and the stores outlive it, holding the ports.
+    // The stack's own process (tsx runs it in a child of the one this test spawned).
+    const { pid } = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { pid: number };
+    const killed = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(pid, 'SIGKILL');
+    await killed;
+    expect(await isPortOpen(base + 1)).toBe(true);
+
+    await start();
+    expect(
+      output.find((line) => line.includes('stopped what the last run')) ?? output.join('\n'),
+    ).toMatch(/stopped what the last run \(pid \d+\) left running: nats, auth, .*client/);
+    const after = new ApiSession(url);
+    await after.expect(
+      'POST',
+      '/api/users/signin',
+      { email: user.email, password: user.password },
+      200,
+    );
+    const shown = await after.expect<{ title: string }>(
+      'GET',
+      `/api/tasks/${task.id}`,
+      undefined,
+      200,
+    );
+    expect(shown.title).toBe('Written just before the crash');
     await stop();
   }, 300_000);
 
