@@ -786,4 +786,56 @@ describe('the client in a browser', () => {
       bob.page.getByRole('banner').getByRole('link', { name: 'Sign in' }),
     ).toBeVisible();
   });
+
+  it('deletes an account: the last admin is told to hand the team over, a member leaves for good', async () => {
+    for (const person of [ada, bob]) {
+      person.page.on('dialog', (dialog) => void dialog.accept());
+    }
+    // Ada is the only admin of Launch crew: the API refuses, and the form says why.
+    ada.expected.push('409 /api/users/me');
+    await goto(ada.page, '/profile');
+    await ada.page.getByLabel('Your password').fill(NEW_PASSWORD);
+    await ada.page.getByRole('button', { name: 'Delete my account' }).click();
+    await expectUi(ada.page.locator('.danger-zone .form-errors[role="alert"]')).toContainText(
+      'You are the last admin of "Launch crew"',
+    );
+
+    const bobsPage = bob.page;
+    await goto(bobsPage, '/signin');
+    await bobsPage.getByLabel('Email').fill(bob.email);
+    await bobsPage.getByLabel('Password').fill(PASSWORD);
+    await bobsPage.getByRole('button', { name: 'Sign in' }).click();
+    await arrive(bobsPage, /\/teams$/);
+    await goto(bobsPage, '/profile');
+    await bobsPage.getByLabel('Your password').fill(PASSWORD);
+    await bobsPage.getByRole('button', { name: 'Delete my account' }).click();
+    await arrive(bobsPage, `${url}/`);
+    await expectUi(
+      bobsPage.getByRole('banner').getByRole('link', { name: 'Sign in' }),
+    ).toBeVisible();
+    // His address no longer signs in.
+    bob.expected.push('400 /api/users/signin');
+    await goto(bobsPage, '/signin');
+    await bobsPage.getByLabel('Email').fill(bob.email);
+    await bobsPage.getByLabel('Password').fill(PASSWORD);
+    await bobsPage.getByRole('button', { name: 'Sign in' }).click();
+    await expectUi(bobsPage.locator('.form-errors[role="alert"]')).toContainText(
+      'Invalid credentials',
+    );
+
+    // Teams ends his membership once user.deleted reaches it; the task he had keeps him as its
+    // assignee, shown as someone who left, his name gone.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await goto(ada.page, `/teams/${teamId}/settings`);
+      if ((await ada.page.getByTestId(`member-${bob.email}`).count()) === 0) break;
+      if (Date.now() > deadline) throw new Error('Bob is still a member 30 s after deleting');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await goto(ada.page, taskUrl);
+    await expectUi(ada.page.getByTestId('activity')).toContainText(
+      'changed the assignee from nothing to a former member',
+    );
+    await expectUi(ada.page.getByTestId('activity')).not.toContainText('Bob Builder');
+  });
 });

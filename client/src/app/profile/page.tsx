@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { DeleteAccountCard } from '../../components/profile/delete-account-card';
 import { PasswordForm } from '../../components/profile/password-form';
 import { PreferencesForm } from '../../components/profile/preferences-form';
 import { ProfileForm } from '../../components/profile/profile-form';
@@ -17,6 +18,7 @@ export default async function ProfilePage() {
         <PreferencesForm user={user} />
         <PasswordForm />
         <SessionsCard />
+        <DeleteAccountCard />
       </div>
     </main>
   );
