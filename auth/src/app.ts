@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi';
 import { changePasswordRouter } from './routes/change-password';
 import { currentUserRouter } from './routes/current-user';
 import { deleteAccountRouter } from './routes/delete-account';
+import { emailVerificationRouter } from './routes/email-verification';
 import { passwordResetRouter } from './routes/password-reset';
 import { meRouter } from './routes/me';
 import { showRouter } from './routes/show';
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps): Express {
       currentUserRouter(),
       meRouter({ eventsRecorded }),
       deleteAccountRouter({ eventsRecorded, sessions }),
+      emailVerificationRouter({ config, redis, redisPrefix, eventsRecorded }),
       changePasswordRouter({ config, eventsRecorded, sessions }),
       passwordResetRouter({ config, redis, redisPrefix, eventsRecorded, sessions }),
       showRouter(),

@@ -55,7 +55,10 @@ export const openApiDocument = {
       post: {
         tags: ['session'],
         summary: 'Create an account and sign in',
-        description: 'Publishes `user.created` (version 0).',
+        description:
+          'Publishes `user.created` (version 0, `emailVerified: false`) and mails a link to ' +
+          'verify the address (`email-verification.requested`). An unverified account signs in ' +
+          'and works as any other, but cannot be added to a team by email until verified.',
         requestBody: { required: true, content: json(credentials) },
         responses: {
           201: { description: 'Signed up', headers: sessionCookie, content: json(ref('User')) },
@@ -257,6 +260,94 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/users/me/email-verification': {
+      post: {
+        tags: ['profile'],
+        summary: 'Mail the verification link again',
+        description:
+          'For the address the account is changing to when a change is under way, else for its ' +
+          'own address. A new link replaces the last one. Already verified and no change under ' +
+          'way: 409. Limited per user (429).',
+        security: [{ session: [] }],
+        responses: {
+          202: {
+            description: 'A link is on its way',
+            content: json({ type: 'object', additionalProperties: false }),
+          },
+          401: errors[401],
+          404: errors[404],
+          409: {
+            description: 'The address is verified already',
+            content: json(ref('ErrorResponse')),
+          },
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/me/email': {
+      post: {
+        tags: ['profile'],
+        summary: 'Change the email address',
+        description:
+          'Needs the password (wrong: 400 "Invalid credentials" on `password`). Mails a link to ' +
+          'the new address; the account keeps its address until the link is opened, then takes ' +
+          'the new one, verified (`pendingEmail` until then). An address of another account: ' +
+          '400 "Email in use" on `email`. Limited per user (429).',
+        security: [{ session: [] }],
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['email', 'password'],
+            additionalProperties: false,
+            properties: { email: credentials.properties.email, password: { type: 'string' } },
+          }),
+        },
+        responses: {
+          202: {
+            description: 'A link is on its way to the new address',
+            content: json(ref('User')),
+          },
+          400: errors[400],
+          401: errors[401],
+          404: errors[404],
+          429: errors[429],
+        },
+      },
+    },
+    '/api/users/email-verification/confirm': {
+      post: {
+        tags: ['session'],
+        summary: 'Verify an address with the token of its link',
+        description:
+          'Needs no session: the token proves the mailbox. It works once, before it expires ' +
+          '(24 hours) and while it is the newest of the account; for a change of address, the ' +
+          'account takes the new one. Publishes `user.updated`. A token that does not work: 400 ' +
+          '"This verification link is invalid or has expired" on `token`; the new address taken ' +
+          'by another account meanwhile: 409.',
+        requestBody: {
+          required: true,
+          content: json({
+            type: 'object',
+            required: ['token'],
+            additionalProperties: false,
+            properties: { token: { type: 'string', minLength: 32, maxLength: 128 } },
+          }),
+        },
+        responses: {
+          204: {
+            description: 'Verified; a session of this account here gets a renewed cookie',
+            headers: sessionCookie,
+          },
+          400: errors[400],
+          409: {
+            description: 'The address was taken by another account meanwhile',
+            content: json(ref('ErrorResponse')),
+          },
+          429: errors[429],
+        },
+      },
+    },
     '/api/users/me/password': {
       post: {
         tags: ['profile'],
@@ -341,6 +432,8 @@ export const openApiDocument = {
         required: [
           'id',
           'email',
+          'emailVerified',
+          'pendingEmail',
           'firstName',
           'lastName',
           'bio',
@@ -355,6 +448,14 @@ export const openApiDocument = {
         properties: {
           id: { type: 'string' },
           email: { type: 'string', format: 'email' },
+          emailVerified: {
+            type: 'boolean',
+            description: 'Whether the link mailed to `email` was opened',
+          },
+          pendingEmail: nullableString({
+            format: 'email',
+            description: 'A new address the account takes once the link mailed to it is opened',
+          }),
           firstName: nullableString({ maxLength: PROFILE_LIMITS.name }),
           lastName: nullableString({ maxLength: PROFILE_LIMITS.name }),
           bio: nullableString({ maxLength: PROFILE_LIMITS.bio }),

@@ -33,9 +33,22 @@ export interface UserAttrs extends OutboxFields {
    * the one they were signed with, and every service refuses older ones (see `currentUser`).
    */
   sessionVersion: number;
+  /** When the owner opened the link mailed to `email` (null: not yet). */
+  emailVerifiedAt: Date | null;
+  /**
+   * The verification link last mailed, for the current address or for a new one the account
+   * takes once the link is opened (only the token's hash is kept; see `email-verification.ts`).
+   */
+  emailVerification: PendingVerification | null;
   /** Set when the owner deleted the account: the document is a tombstone, see `toTombstone`. */
   deletedAt: Date | null;
   version: number;
+}
+
+export interface PendingVerification {
+  email: string;
+  tokenHash: string;
+  expiresAt: Date;
 }
 
 export type UserDocument = HydratedDocument<UserAttrs>;
@@ -61,6 +74,18 @@ const userSchema = new Schema<UserAttrs>(
     lastLoginAt: { type: Date, default: null },
     passwordChangedAt: { type: Date, default: null },
     sessionVersion: { type: Number, default: 0, min: 0 },
+    emailVerifiedAt: { type: Date, default: null },
+    emailVerification: {
+      type: new Schema<PendingVerification>(
+        {
+          email: { type: String, required: true },
+          tokenHash: { type: String, required: true },
+          expiresAt: { type: Date, required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
     deletedAt: { type: Date, default: null },
   },
   {
@@ -71,6 +96,8 @@ const userSchema = new Schema<UserAttrs>(
   },
 );
 outboxPlugin(userSchema);
+// A link opened finds its account by the token's hash.
+userSchema.index({ 'emailVerification.tokenHash': 1 }, { sparse: true });
 
 export const User = mongoose.model<UserAttrs>('User', userSchema);
 
@@ -113,6 +140,8 @@ export function toTombstone(user: UserDocument, now: Date): void {
     },
     lastLoginAt: null,
     passwordChangedAt: null,
+    emailVerifiedAt: null,
+    emailVerification: null,
     sessionVersion: user.sessionVersion + 1,
     deletedAt: now,
   });
@@ -141,6 +170,7 @@ export function userEventData(user: UserDocument, version: number): EventData<'u
     avatarUrl: user.avatarUrl,
     preferences: preferencesOf(user),
     sessionVersion: user.sessionVersion,
+    emailVerified: user.emailVerifiedAt !== null,
   };
 }
 
@@ -154,9 +184,12 @@ export async function sessionVersionOf(id: string): Promise<number | undefined> 
 
 /** The signed-in user's own view of their account. Lists fields, so secrets never slip out. */
 export function toUserResponse(user: UserDocument) {
+  const pending = user.emailVerification;
   return {
     id: user._id.toString(),
     email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    pendingEmail: pending && pending.email !== user.email ? pending.email : null,
     firstName: user.firstName,
     lastName: user.lastName,
     bio: user.bio,

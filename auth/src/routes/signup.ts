@@ -6,7 +6,9 @@ import {
   validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
+import type { AuthConfig } from '../config';
 import { toUserResponse, User, userEventData } from '../models/user';
+import { verifyNewAccount } from '../services/email-verification';
 import { hashPassword } from '../services/password';
 import { startSession, type SessionConfig } from '../services/session';
 import { emailField, newPasswordField } from './validators';
@@ -15,7 +17,10 @@ function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
 }
 
-export function signupRouter(deps: { config: SessionConfig; eventsRecorded: () => void }): Router {
+export function signupRouter(deps: {
+  config: SessionConfig & Pick<AuthConfig, 'EMAIL_VERIFICATION_TTL_HOURS'>;
+  eventsRecorded: () => void;
+}): Router {
   const router = Router();
   router.post(
     '/api/users/signup',
@@ -28,6 +33,8 @@ export function signupRouter(deps: { config: SessionConfig; eventsRecorded: () =
 
       const user = new User({ email, passwordHash: await hashPassword(password) });
       recordEvent(user, 'user.created', userEventData(user, 0), eventMetadataFrom(req));
+      // The address is the account's, unverified, from the start: the link proves it later.
+      verifyNewAccount(req, user, deps.config);
       try {
         // The unique index settles signups racing past the check above (a deadlock the store
         // broke among them is tried again and gets the duplicate key).

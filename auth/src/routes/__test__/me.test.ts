@@ -93,6 +93,7 @@ describe('PATCH /api/users/me', () => {
       },
       // A profile change ends no session.
       sessionVersion: 0,
+      emailVerified: false,
     });
     expect(event?.metadata.actorId).toBe(user.id);
   });

@@ -1,0 +1,157 @@
+import {
+  BadRequestError,
+  ConflictError,
+  createRateLimiter,
+  eventMetadataFrom,
+  ipKey,
+  NotFoundError,
+  recordEvent,
+  requireAuth,
+  retryOnConflict,
+  validateRequest,
+} from '@taskforge/common';
+import { Router } from 'express';
+import { body } from 'express-validator';
+import type { Redis } from 'ioredis';
+import type { AuthConfig } from '../config';
+import { hashResetToken } from '../models/password-reset';
+import { findUserById, toUserResponse, User, userEventData } from '../models/user';
+import { sendVerification } from '../services/email-verification';
+import { verifyPassword } from '../services/password';
+import { startSession } from '../services/session';
+import { emailField, suppliedPasswordField } from './validators';
+
+export interface EmailVerificationDeps {
+  config: AuthConfig;
+  redis: Redis;
+  redisPrefix: string;
+  eventsRecorded: () => void;
+}
+
+const INVALID_LINK = 'This verification link is invalid or has expired';
+
+function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}
+
+/**
+ * Proving an address is the user's. Sign-up mails a link for the new account's address; a
+ * signed-in user can ask for it again, or for a new address, which the account takes only once
+ * its link is opened (until then the old one stays, verified or not). Opening a link needs no
+ * session: it is the token that proves the mailbox.
+ */
+export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
+  const { config, redis, redisPrefix } = deps;
+  // Each request mails someone: bounded per user, whatever the address.
+  const perUser = createRateLimiter({
+    redis,
+    prefix: `${redisPrefix}:verify-user`,
+    windowMs: config.EMAIL_VERIFICATION_WINDOW_MS,
+    limit: config.EMAIL_VERIFICATION_MAX_PER_USER,
+    keyGenerator: (req) => req.currentUser!.id,
+    message: 'Too many verification emails, please try again later',
+  });
+  // A token is 256 random bits, past guessing; this bounds the load of trying.
+  const confirmsPerIp = createRateLimiter({
+    redis,
+    prefix: `${redisPrefix}:verify-confirm-ip`,
+    windowMs: config.PASSWORD_RESET_WINDOW_MS,
+    limit: config.PASSWORD_RESET_MAX_PER_IP,
+    keyGenerator: ipKey,
+    message: 'Too many attempts, please try again later',
+  });
+
+  const router = Router();
+  router.post('/api/users/me/email-verification', requireAuth, perUser, async (req, res) => {
+    const user = await findUserById(req.currentUser!.id);
+    if (!user) throw new NotFoundError('User not found');
+    // A change under way is what needs its link; else the address the account has.
+    const email = user.emailVerification?.email ?? user.email;
+    if (email === user.email && user.emailVerifiedAt) {
+      throw new ConflictError('Your email address is already verified');
+    }
+    if (!(await sendVerification(req, user._id.toString(), email, config))) {
+      throw new NotFoundError('User not found');
+    }
+    deps.eventsRecorded();
+    res.status(202).send({});
+  });
+
+  router.post(
+    '/api/users/me/email',
+    requireAuth,
+    emailField(),
+    suppliedPasswordField('password'),
+    validateRequest,
+    perUser,
+    async (req, res) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const user = await findUserById(req.currentUser!.id, { withPasswordHash: true });
+      if (!user) throw new NotFoundError('User not found');
+      if (!(await verifyPassword(password, user.passwordHash))) {
+        throw new BadRequestError('Invalid credentials', 'password');
+      }
+      if (email === user.email) {
+        throw new BadRequestError('This is already your email address', 'email');
+      }
+      if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
+      if (!(await sendVerification(req, user._id.toString(), email, config))) {
+        throw new NotFoundError('User not found');
+      }
+      deps.eventsRecorded();
+      const updated = await findUserById(user._id.toString());
+      res.status(202).send(toUserResponse(updated ?? user));
+    },
+  );
+
+  router.post(
+    '/api/users/email-verification/confirm',
+    confirmsPerIp,
+    body('token')
+      .isString()
+      .withMessage(INVALID_LINK)
+      .bail()
+      .isLength({ min: 32, max: 128 })
+      .withMessage(INVALID_LINK),
+    validateRequest,
+    async (req, res) => {
+      const tokenHash = hashResetToken((req.body as { token: string }).token);
+      const user = await retryOnConflict(async () => {
+        const found = await User.findOne({
+          'emailVerification.tokenHash': tokenHash,
+          deletedAt: null,
+        });
+        const pending = found?.emailVerification;
+        if (!found || !pending || pending.expiresAt.getTime() <= Date.now()) {
+          throw new BadRequestError(INVALID_LINK, 'token');
+        }
+        if (pending.email !== found.email && (await User.exists({ email: pending.email }))) {
+          throw new ConflictError('This address is in use by another account now');
+        }
+        found.set({ email: pending.email, emailVerifiedAt: new Date(), emailVerification: null });
+        recordEvent(
+          found,
+          'user.updated',
+          userEventData(found, found.version + 1),
+          eventMetadataFrom(req),
+        );
+        try {
+          // Of two requests with the same token, the second's save meets the first's version,
+          // and its next try finds the token gone.
+          await found.save();
+        } catch (err) {
+          if (isDuplicateKeyError(err)) {
+            throw new ConflictError('This address is in use by another account now');
+          }
+          throw err;
+        }
+        return found;
+      });
+      deps.eventsRecorded();
+      // Signed in as that account here: the session's token carries the address it now has.
+      if (req.currentUser?.id === user._id.toString()) startSession(req, user, config);
+      res.status(204).end();
+    },
+  );
+  return router;
+}
