@@ -359,12 +359,18 @@ export const openApiDocument = {
         summary: 'Add a member',
         description:
           'Needs `member.manage`; only admins may add admins. The user must be in the user ' +
-          'directory (replicated from auth). Someone removed earlier may be added again. ' +
+          'directory (replicated from auth). By `email`, only an account that has verified ' +
+          'that address (accounts from before verification count as verified); by `userId`, ' +
+          'any. Someone removed earlier may be added again. ' +
           'Publishes member.added at the membership’s next version (0 the first time).',
         requestBody: { required: true, content: json(ref('MemberInput')) },
         responses: {
           201: { description: 'Added', content: json(ref('Member')) },
-          400: errorBody('Invalid input: neither or both of email and userId, a bad role'),
+          400: errorBody(
+            'Invalid input: neither or both of email and userId, a bad role; or the account ' +
+              'with that email has not verified it yet (field `email`, "This person has not ' +
+              'verified their email address yet; they can be added once they have")',
+          ),
           401: unauthorized,
           403: errorBody('Lacks member.manage, or adds an admin without being one'),
           404: errorBody(

@@ -61,11 +61,17 @@ export async function insertAuditEntry(db: Db, entry: NewAuditEntry): Promise<bo
 /**
  * Entries about a user's account, by entity type: how an entry names the account's user, and
  * what of its states the log keeps once that user is deleted. Everything else in them is
- * personal data (email, names, avatar, preferences, and whatever user events carry later).
+ * personal data (email, names, avatar, preferences, and whatever user events carry later; the
+ * address a reset or verification link was mailed to). A request for a link is known by the
+ * `userId` it carries; each such type has a partial index on it (migrations 0006 and 0007).
  */
 const ACCOUNT_ENTRIES = {
   user: { ownerColumn: 'entity_id', kept: ['id', 'version'] },
   'password-reset': {
+    ownerColumn: "new_state ->> 'userId'",
+    kept: ['id', 'version', 'userId', 'expiresAt'],
+  },
+  'email-verification': {
     ownerColumn: "new_state ->> 'userId'",
     kept: ['id', 'version', 'userId', 'expiresAt'],
   },
@@ -77,14 +83,12 @@ function isAccountEntity(entityType: string): entityType is AccountEntity {
   return Object.prototype.hasOwnProperty.call(ACCOUNT_ENTRIES, entityType);
 }
 
-/** The user whose account an entry is about (a user event, a password reset), if any. */
+/** The user whose account an entry is about (a user event, a link they asked for), if any. */
 function accountOwnerOf(entry: NewAuditEntry): string | undefined {
+  if (!isAccountEntity(entry.entityType)) return undefined;
   if (entry.entityType === 'user') return entry.entityId;
-  if (entry.entityType === 'password-reset') {
-    const userId = (entry.newState as { userId?: unknown } | null)?.userId;
-    return typeof userId === 'string' ? userId : undefined;
-  }
-  return undefined;
+  const userId = (entry.newState as { userId?: unknown } | null)?.userId;
+  return typeof userId === 'string' ? userId : undefined;
 }
 
 function keptFields(state: unknown, kept: readonly string[]): unknown {

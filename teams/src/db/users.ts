@@ -25,13 +25,19 @@ interface LookupOptions {
   forShare?: boolean;
 }
 
+/** A user found by address, and whether they have proven the address is theirs. */
+export interface UserByEmail extends DirectoryUser {
+  emailVerified: boolean;
+}
+
 export async function findUserByEmail(
   db: Db,
   email: string,
   options: LookupOptions = {},
-): Promise<DirectoryUser | undefined> {
-  const { rows } = await db.query<DirectoryUser>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL
+): Promise<UserByEmail | undefined> {
+  const { rows } = await db.query<UserByEmail>(
+    `SELECT ${USER_COLUMNS}, email_verified AS "emailVerified" FROM users
+      WHERE lower(email) = lower($1) AND deleted_at IS NULL
      ${options.forShare ? 'FOR SHARE' : ''}`,
     [email],
   );
@@ -81,6 +87,8 @@ export async function lockAccount(db: Db, id: string): Promise<{ deleted: boolea
  * Applies a user.created / user.updated event to the directory when it is exactly the next
  * version: version 0 inserts (a second copy conflicts and does nothing), version n updates only
  * the row at n - 1. Otherwise the stored version tells a duplicate from an event that came early.
+ * An event without emailVerified is from before verification existed: that account counts as
+ * verified.
  */
 export async function applyUserEvent(
   db: Db,
@@ -94,11 +102,13 @@ export async function applyUserEvent(
     user.avatarUrl ?? null,
     user.version,
     user.sessionVersion ?? 0,
+    user.emailVerified ?? true,
   ];
   if (user.version === 0) {
     const inserted = await db.query(
-      `INSERT INTO users (id, email, first_name, last_name, avatar_url, version, session_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+      `INSERT INTO users (id, email, first_name, last_name, avatar_url, version, session_version,
+                          email_verified)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
       values,
     );
     return inserted.rowCount === 1 ? 'apply' : 'duplicate';
@@ -106,7 +116,7 @@ export async function applyUserEvent(
   const updated = await db.query(
     `UPDATE users
         SET email = $2, first_name = $3, last_name = $4, avatar_url = $5, version = $6,
-            session_version = $7, replicated_at = now()
+            session_version = $7, email_verified = $8, replicated_at = now()
       WHERE id = $1 AND version = $6 - 1 AND deleted_at IS NULL`,
     values,
   );

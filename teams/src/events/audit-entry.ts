@@ -47,7 +47,7 @@ function statesOf(action: string, data: Fields): { previous: unknown; next: unkn
  */
 export function auditEntryFor(event: EventEnvelope): NewAuditEntry {
   const [entityType = event.subject, action = ''] = event.subject.split('.');
-  // A secret an event carries (a reset link's token) never reaches the log.
+  // A secret an event carries (the token of a reset or verification link) never reaches the log.
   const data: Fields = isObject(event.data) ? withoutSecrets(event.subject, event.data) : {};
   const entityId = entityType === 'member' ? data.userId : data.id;
   const teamId = entityType === 'team' ? data.id : data.teamId;

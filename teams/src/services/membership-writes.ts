@@ -1,4 +1,5 @@
 import {
+  BadRequestError,
   buildEvent,
   ConflictError,
   ForbiddenError,
@@ -24,6 +25,8 @@ import { requirePermission, writeAccess, type TeamAccess } from './team-access';
 
 export const MEMBER_NOT_FOUND = 'Member not found';
 export const LAST_ADMIN = 'A team must keep at least one admin';
+export const EMAIL_NOT_VERIFIED =
+  'This person has not verified their email address yet; they can be added once they have';
 
 /** Who to add: someone in the user directory, by email or by id. */
 export type MemberTarget = { email: string } | { userId: string };
@@ -56,12 +59,17 @@ async function requireAnotherAdmin(client: PoolClient, membership: Membership): 
 
 /**
  * The user to add, locked until the commit: a user.deleted tombstoning them meanwhile waits, so
- * its listener sees (and ends) the new membership. A deleted user is no one.
+ * its listener sees (and ends) the new membership. A deleted user is no one. An address its
+ * account has not verified names no one yet either: anybody can sign up with someone else's, and
+ * would then be let into the teams meant for its owner. The refusal carries nothing of the
+ * account (no id, no name) and comes before the membership check, so it reads the same whether
+ * or not the account is already in the team.
  */
 async function findDirectoryUser(client: PoolClient, target: MemberTarget) {
   if ('email' in target) {
     const user = await findUserByEmail(client, target.email, { forShare: true });
     if (!user) throw new FieldNotFoundError('No user with that email', 'email');
+    if (!user.emailVerified) throw new BadRequestError(EMAIL_NOT_VERIFIED, 'email');
     return user;
   }
   const user = await findUserById(client, target.userId, { forShare: true });

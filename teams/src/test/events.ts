@@ -106,6 +106,14 @@ export function sampleData(subject: Subject, teamId: string): EventData<Subject>
       token: 'a-secret-token-of-the-reset-link-0123456789',
       expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
     },
+    'email-verification.requested': {
+      id: hex(),
+      version: 0,
+      userId: hex(),
+      email: 'to-verify@example.test',
+      token: 'a-secret-token-of-the-verification-link-0123',
+      expiresAt: new Date(Date.now() + 24 * 60 * 60_000).toISOString(),
+    },
   };
   return samples[subject];
 }

@@ -77,6 +77,7 @@ describe('the migrations', () => {
       '0004_audit-logs',
       '0005_user-session-versions',
       '0006_user-deletion',
+      '0007_email-verification',
     ]);
     const first = await schemaOf(pool);
 
@@ -100,6 +101,9 @@ describe('the migrations', () => {
           `SELECT column_name FROM information_schema.columns WHERE table_name = 'users'`,
         )
       ).rows.map((row) => row.column_name);
+    expect(await userColumns()).toContain('email_verified');
+    await migrate(pool, 'down');
+    expect(await userColumns()).not.toContain('email_verified');
     expect(await userColumns()).toContain('deleted_at');
     await migrate(pool, 'down');
     expect(await userColumns()).not.toContain('deleted_at');
@@ -116,7 +120,20 @@ describe('the migrations', () => {
     await migrate(pool, 'up', 1);
     expect(await ranMigrations()).toEqual(['0001_outbox', '0002_users']);
     await migrate(pool, 'up');
-    expect(await ranMigrations()).toHaveLength(6);
+    expect(await ranMigrations()).toHaveLength(7);
+  });
+
+  it('count the directory’s users from before email verification as verified', async () => {
+    // Their user events carried no emailVerified: accounts that were never asked stay addable.
+    await migrate(pool, 'up');
+    await migrate(pool, 'down');
+    await pool.query(
+      `INSERT INTO users (id, email, version) VALUES ('before-verification', 'old@example.test', 3)`,
+    );
+    await migrate(pool, 'up');
+    const { rows } = await pool.query('SELECT email_verified FROM users');
+    expect(rows).toEqual([{ email_verified: true }]);
+    await pool.query('DELETE FROM users');
   });
 
   it('create the outbox exactly as common’s PG_OUTBOX_DDL does', async () => {
@@ -171,6 +188,7 @@ describe('the migrations', () => {
         'CREATE INDEX audit_logs_team_actor_idx ON public.audit_logs (team_id, actor_id, occurred_at DESC, id DESC)',
         'CREATE INDEX audit_logs_entity_idx ON public.audit_logs (entity_type, entity_id)',
         "CREATE INDEX audit_logs_reset_user_idx ON public.audit_logs (((new_state ->> 'userId'::text))) WHERE (entity_type = 'password-reset'::text)",
+        "CREATE INDEX audit_logs_verification_user_idx ON public.audit_logs (((new_state ->> 'userId'::text))) WHERE (entity_type = 'email-verification'::text)",
         'CREATE INDEX audit_logs_actor_idx ON public.audit_logs (actor_id)',
         'CREATE UNIQUE INDEX audit_deleted_users_pkey ON public.audit_deleted_users (user_id)',
       ]),
@@ -180,7 +198,7 @@ describe('the migrations', () => {
   it('run through the command a Kubernetes Job runs, which fails on unknown arguments', async () => {
     // A process of its own (several seconds on a busy machine), so done once here.
     await migrateCommand(pg.url, 'up');
-    expect(await ranMigrations()).toHaveLength(6);
+    expect(await ranMigrations()).toHaveLength(7);
     await migrateCommand(pg.url, 'down', 'all');
     expect(await tables()).toEqual([MIGRATIONS_TABLE]);
     await expect(migrateCommand(pg.url, 'sideways')).rejects.toMatchObject({ code: 1 });

@@ -77,7 +77,9 @@ describe('the audit log consumer', () => {
         entity_type: entityType,
         action,
         entity_id: entityType === 'member' ? data.userId : data.id,
-        team_id: ['user', 'ticket', 'password-reset'].includes(entityType!) ? null : teamId,
+        team_id: ['user', 'ticket', 'password-reset', 'email-verification'].includes(entityType!)
+          ? null
+          : teamId,
         actor_id: actorId,
         ip_address: forgotten ? null : '203.0.113.7',
         user_agent: forgotten ? null : 'Mozilla/5.0 (audit test)',
@@ -87,6 +89,18 @@ describe('the audit log consumer', () => {
     const reset = bySubject.get('password-reset.requested')!;
     expect(JSON.stringify(reset)).not.toContain('a-secret-token-of-the-reset-link');
     expect(reset.new_state).toMatchObject({ email: 'someone@example.test' });
+    // Nor a verification link's: the entry holds who asked, for which address, until when.
+    const verification = bySubject.get('email-verification.requested')!;
+    expect(JSON.stringify(verification)).not.toContain('a-secret-token-of-the-verification-link');
+    const requested = verification.new_state as Record<string, unknown>;
+    expect(Object.keys(requested).sort()).toEqual([
+      'email',
+      'expiresAt',
+      'id',
+      'userId',
+      'version',
+    ]);
+    expect(requested).toMatchObject({ email: 'to-verify@example.test' });
   });
 
   it('keeps the before and after each kind of event carries', async () => {
@@ -247,6 +261,19 @@ describe('the audit log forgetting a deleted user', () => {
       requestMetadata(bob.id),
     ),
     buildEvent('user.created', bob, requestMetadata(bob.id)),
+    // A link to the address she was moving to: that address is hers too.
+    buildEvent(
+      'email-verification.requested',
+      {
+        ...(sampleData(
+          'email-verification.requested',
+          teamId,
+        ) as EventData<'email-verification.requested'>),
+        userId: alice.id,
+        email: 'alice.new@example.test',
+      },
+      requestMetadata(''),
+    ),
   ];
   const deleted = () => buildEvent('user.deleted', { id: alice.id, version: 2 }, aliceRequest());
 
@@ -257,6 +284,7 @@ describe('the audit log forgetting a deleted user', () => {
     const text = JSON.stringify(rows);
     for (const personal of [
       alice.email,
+      'alice.new@example.test',
       'Alice',
       'Liddell',
       'Hargreaves',
@@ -267,7 +295,7 @@ describe('the audit log forgetting a deleted user', () => {
   }
 
   function expectAliceForgotten(rows: AuditRow[], events: ReturnType<typeof history>) {
-    const [created, updated, reset, task, added, bobCreated] = events;
+    const [created, updated, reset, task, added, bobCreated, verification] = events;
     expectForgotten(rows);
     expect(rowOf(rows, created!.id)).toMatchObject({
       subject: 'user.created',
@@ -302,6 +330,18 @@ describe('the audit log forgetting a deleted user', () => {
       ip_address: '203.0.113.7',
     });
     expect(rowOf(rows, bobCreated!.id).new_state).toMatchObject({ email: bob.email });
+    // Recorded without an actor: only the userId it carries makes it hers.
+    expect(rowOf(rows, verification!.id).new_state).toEqual({
+      id: (verification!.data as { id: string }).id,
+      version: 0,
+      userId: alice.id,
+      expiresAt: (verification!.data as { expiresAt: string }).expiresAt,
+    });
+    expect(rowOf(rows, verification!.id)).toMatchObject({
+      actor_id: null,
+      ip_address: null,
+      user_agent: null,
+    });
   }
 
   it('scrubs what it recorded of the user and records user.deleted itself, without their data', async () => {

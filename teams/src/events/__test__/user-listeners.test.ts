@@ -1,7 +1,7 @@
 import { buildEvent, EVENT_STREAM, SESSION_VERSION_TTL_MS } from '@taskforge/common';
 import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { applyUserEvent, findUserById, sessionVersionOf } from '../../db/users';
+import { applyUserEvent, findUserById, sessionVersionOf, tombstoneUser } from '../../db/users';
 import { publish, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
 import { DIRECTORY_DURABLE } from '../consumers';
@@ -100,6 +100,52 @@ describe('the directory listeners on the teams durable consumer', () => {
       firstName: 'Second',
       version: 1,
     });
+  });
+});
+
+describe('email verification in the directory', () => {
+  const emailVerifiedOf = async (userId: string) =>
+    (
+      await ctx.pool.query<{ email_verified: boolean }>(
+        'SELECT email_verified FROM users WHERE id = $1',
+        [userId],
+      )
+    ).rows[0]?.email_verified;
+
+  it('stores what user.created and user.updated say, and verified when they say nothing', async () => {
+    await ctx.startConsumers();
+    const newcomer = userData({ emailVerified: false });
+    const veteran = userData();
+    await publish(
+      ctx.bus,
+      buildEvent('user.created', newcomer),
+      buildEvent('user.created', veteran),
+    );
+    await waitFor(async () => (await emailVerifiedOf(newcomer.id)) !== undefined);
+    await waitFor(async () => (await emailVerifiedOf(veteran.id)) !== undefined);
+    expect(await emailVerifiedOf(newcomer.id)).toBe(false);
+    expect(await emailVerifiedOf(veteran.id)).toBe(true);
+
+    await publish(
+      ctx.bus,
+      buildEvent('user.updated', { ...newcomer, version: 1, emailVerified: true }),
+    );
+    await waitFor(async () => (await findUserById(ctx.pool, newcomer.id))?.version === 1);
+    expect(await emailVerifiedOf(newcomer.id)).toBe(true);
+  });
+
+  it('leaves a tombstone as it is, whatever a late user.updated says', async () => {
+    const user = userData({ emailVerified: false });
+    await applyUserEvent(ctx.pool, user);
+    expect(await tombstoneUser(ctx.pool, { id: user.id, version: 1 })).toBe('apply');
+    expect(await applyUserEvent(ctx.pool, { ...user, version: 1, emailVerified: true })).toBe(
+      'duplicate',
+    );
+    const { rows } = await ctx.pool.query(
+      'SELECT email, email_verified, version FROM users WHERE id = $1',
+      [user.id],
+    );
+    expect(rows).toEqual([{ email: null, email_verified: false, version: 1 }]);
   });
 });
 
