@@ -27,8 +27,8 @@ export const authConfigSchema = baseConfigSchema
     PASSWORD_RESET_MAX_PER_EMAIL: positiveInt.default(3),
     PASSWORD_RESET_MAX_PER_IP: positiveInt.default(20),
     PASSWORD_RESET_WINDOW_MS: positiveInt.default(60 * 60_000),
-    /** How long an email verification link works. */
-    EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(72).default(24),
+    /** How long an email verification link works (within the day its event stays on the stream). */
+    EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(24).default(24),
     /** Links a signed-in user may ask for (again, or for a new address) within the window. */
     EMAIL_VERIFICATION_MAX_PER_USER: positiveInt.default(5),
     EMAIL_VERIFICATION_WINDOW_MS: positiveInt.default(60 * 60_000),

@@ -6,9 +6,9 @@ import { createMailer } from './email/mailer';
 import { notificationListeners } from './events/listeners';
 import { NotificationJobs } from './jobs/notification-jobs';
 import { runDigest, type DigestFrequency } from './jobs/run-digest';
+import { sendAccountEmail } from './jobs/send-account-email';
 import { scanDueSoon } from './jobs/scan-due-soon';
 import { sendNotificationEmail, type EmailDeps } from './jobs/send-notification-email';
-import { sendPasswordResetEmail } from './jobs/send-password-reset-email';
 import { LiveFeed } from './live/live-feed';
 import { StreamHub } from './live/stream-hub';
 import { forgetUser } from './services/forget-user';
@@ -85,7 +85,7 @@ export class NotificationServices {
   listeners(): Listener[] {
     return notificationListeners({
       notifier: this.notifier,
-      enqueuePasswordReset: (mail) => this.jobs.enqueuePasswordReset(mail),
+      enqueueAccountMail: (mail) => this.jobs.enqueueAccountMail(mail),
       forgetUser: (userId) => this.forgetUser(userId),
     });
   }
@@ -114,7 +114,7 @@ export class NotificationServices {
     if (options.worker ?? true) {
       this.jobs.start({
         email: (id) => this.sendNotificationEmail(id),
-        passwordReset: (mail) => sendPasswordResetEmail(this.email, mail),
+        accountMail: (mail) => sendAccountEmail(this.email, mail),
         digest: (frequency) => this.runDigest(frequency),
         dueSoon: () => this.scanDueSoon(),
       });

@@ -1,12 +1,12 @@
-import type { ListenerContext, Subject } from '@taskforge/common';
-import type { PasswordResetMail } from '../jobs/notification-jobs';
-import { UNKNOWN_USER, UserReplica, displayName } from '../models/user';
+import type { EventData, ListenerContext, Subject } from '@taskforge/common';
+import type { AccountMail, AccountMailKind } from '../jobs/notification-jobs';
+import { UNKNOWN_USER, UserReplica, displayName, isDeleted } from '../models/user';
 import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
   notifier: Notifier;
-  /** Queues the email of a password reset (see `NotificationJobs.enqueuePasswordReset`). */
-  enqueuePasswordReset(mail: PasswordResetMail): Promise<void>;
+  /** Queues the email of an account link (see `NotificationJobs.enqueueAccountMail`). */
+  enqueueAccountMail(mail: AccountMail): Promise<void>;
   /** Removes what the service holds of a deleted user (see `forgetUser`). */
   forgetUser(userId: string): Promise<void>;
 }
@@ -26,4 +26,20 @@ export function sourceOf<S extends Subject>(
   actorId: string | null | undefined = event.metadata.actorId,
 ): NotificationSource {
   return { eventId: event.id, actorId, occurredAt: event.occurredAt, sequence: msg.seq };
+}
+
+/**
+ * Queues the email of a link the account asked for (one job per link: a redelivered event adds
+ * nothing). It goes to the event's address, whatever the user's notification settings. Nothing of
+ * it is stored here besides the job, which holds the link until it is sent. A link for an account
+ * deleted since is dropped.
+ */
+export async function queueAccountMail(
+  deps: Pick<ListenerDeps, 'enqueueAccountMail'>,
+  kind: AccountMailKind,
+  data: EventData<'password-reset.requested' | 'email-verification.requested'>,
+): Promise<void> {
+  if (await isDeleted(data.userId)) return;
+  const { id, userId, email, token, expiresAt } = data;
+  await deps.enqueueAccountMail({ kind, id, userId, email, token, expiresAt });
 }

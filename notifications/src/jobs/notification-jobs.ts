@@ -12,11 +12,20 @@ export const DIGEST_SCHEDULES: Record<DigestFrequency, string> = {
   weekly: '0 7 * * 1',
 };
 
-/** A password reset link to mail: the token is the link's secret (single use, expiring). */
-export interface PasswordResetMail {
-  resetId: string;
-  /** Whose account it is (absent from jobs queued before it was kept). */
+/** What an account mail is about: each kind has its template (see `sendAccountEmail`). */
+export type AccountMailKind = 'password-reset' | 'email-verification';
+
+/**
+ * A single-use, expiring link mailed about the account itself, whatever the user's notification
+ * settings: the token is the link's secret.
+ */
+export interface AccountMail {
+  kind: AccountMailKind;
+  /** The reset's or the verification's id: one job, and one email, per link. */
+  id: string;
+  /** Whose account it is (absent from reset jobs queued before it was kept). */
   userId?: string;
+  /** Where the link goes: for a change of address, the new one. */
   email: string;
   token: string;
   expiresAt: string;
@@ -24,7 +33,7 @@ export interface PasswordResetMail {
 
 export interface JobHandlers {
   email(notificationId: string): Promise<unknown>;
-  passwordReset(mail: PasswordResetMail): Promise<unknown>;
+  accountMail(mail: AccountMail): Promise<unknown>;
   digest(frequency: DigestFrequency): Promise<unknown>;
   dueSoon(): Promise<unknown>;
 }
@@ -38,17 +47,27 @@ export interface NotificationJobsOptions {
   logger: Logger;
 }
 
-/** How long a password reset job (and the user's set naming it) may live: longer than a link. */
-const PASSWORD_RESET_JOB_TTL_SECONDS = 3600;
+/**
+ * How long an account mail's job (and the user's set naming it) may live: as long as the stream
+ * keeps its event (the catalogue's `streamTtl`), so that no redelivery comes after it, and longer
+ * than the link works.
+ */
+const ACCOUNT_MAIL_TTL_SECONDS: Record<AccountMailKind, number> = {
+  'password-reset': 3600,
+  'email-verification': 25 * 3600,
+};
+const ACCOUNT_MAIL_KINDS = Object.keys(ACCOUNT_MAIL_TTL_SECONDS) as AccountMailKind[];
 const REMOVE_BATCH = 50;
 
 const emailJobId = (notificationId: string) => `email-${notificationId}`;
-const passwordResetJobId = (resetId: string) => `password-reset-${resetId}`;
+const accountMailJobId = (mail: AccountMail) => `${mail.kind}-${mail.id}`;
 
 type JobData = {
   notificationId?: string;
   frequency?: DigestFrequency;
-  passwordReset?: PasswordResetMail;
+  accountMail?: AccountMail;
+  /** A reset queued before account mails shared one shape (gone within the hour). */
+  passwordReset?: Omit<AccountMail, 'kind' | 'id'> & { resetId: string };
 };
 
 /**
@@ -79,52 +98,49 @@ export class NotificationJobs {
   }
 
   /**
-   * One job per reset. It holds the link's token, so it leaves Redis as soon as it is sent (and
-   * within the hour when it never could be); a redelivered event within the hour after that adds
-   * nothing (deduplicated by the reset, longer than any link lives). The user's set of reset jobs
-   * is what finds them again when their account is deleted.
+   * One job per link. It holds the link's token, so it leaves Redis as soon as it is sent (and
+   * within its kind's TTL when it never could be); a redelivered event within the TTL after that
+   * adds nothing (deduplicated by the link). The user's set of the kind's jobs is what finds them
+   * again when their account is deleted.
    */
-  async enqueuePasswordReset(mail: PasswordResetMail): Promise<void> {
+  async enqueueAccountMail(mail: AccountMail): Promise<void> {
+    const jobId = accountMailJobId(mail);
+    const ttlSeconds = ACCOUNT_MAIL_TTL_SECONDS[mail.kind];
     if (mail.userId) {
-      const key = this.passwordResetsKey(mail.userId);
-      await this.options.connection
-        .multi()
-        .sadd(key, passwordResetJobId(mail.resetId))
-        .expire(key, PASSWORD_RESET_JOB_TTL_SECONDS)
-        .exec();
+      const key = this.accountMailsKey(mail.kind, mail.userId);
+      await this.options.connection.multi().sadd(key, jobId).expire(key, ttlSeconds).exec();
     }
     await this.queue.add(
-      'password-reset',
-      { passwordReset: mail },
+      mail.kind,
+      { accountMail: mail },
       {
-        jobId: passwordResetJobId(mail.resetId),
-        deduplication: {
-          id: passwordResetJobId(mail.resetId),
-          ttl: PASSWORD_RESET_JOB_TTL_SECONDS * 1000,
-        },
+        jobId,
+        deduplication: { id: jobId, ttl: ttlSeconds * 1000 },
         removeOnComplete: true,
-        removeOnFail: { age: PASSWORD_RESET_JOB_TTL_SECONDS },
+        removeOnFail: { age: ttlSeconds },
       },
     );
   }
 
   /**
    * Removes what waits to be mailed to a deleted user: the email jobs of their notifications and
-   * their password reset jobs. A job running right now cannot be removed; it checks the account
-   * itself before it sends (see the job handlers).
+   * their account mails (reset and verification links). A job running right now cannot be
+   * removed; it checks the account itself before it sends (see the job handlers).
    */
   async removeJobsOf(userId: string, notificationIds: string[]): Promise<void> {
-    const key = this.passwordResetsKey(userId);
-    const resets = await this.options.connection.smembers(key);
-    const jobIds = [...notificationIds.map(emailJobId), ...resets];
+    const { connection } = this.options;
+    const keys = ACCOUNT_MAIL_KINDS.map((kind) => this.accountMailsKey(kind, userId));
+    const accountMails = await Promise.all(keys.map((key) => connection.smembers(key)));
+    const jobIds = [...notificationIds.map(emailJobId), ...accountMails.flat()];
     for (let i = 0; i < jobIds.length; i += REMOVE_BATCH) {
       await Promise.all(jobIds.slice(i, i + REMOVE_BATCH).map((id) => this.queue.remove(id)));
     }
-    await this.options.connection.del(key);
+    await connection.del(...keys);
   }
 
-  private passwordResetsKey(userId: string): string {
-    return `${this.options.prefix}:password-resets:{${userId}}`;
+  /** The user's jobs of one kind; the braces keep all of a user's sets in one hash slot. */
+  private accountMailsKey(kind: AccountMailKind, userId: string): string {
+    return `${this.options.prefix}:${kind}s:{${userId}}`;
   }
 
   /** Creates or updates the schedulers; safe to run from every pod at start-up. */
@@ -166,10 +182,12 @@ export class NotificationJobs {
   }
 
   private process(handlers: JobHandlers, job: Job<JobData>): Promise<unknown> {
-    const { notificationId, frequency, passwordReset } = job.data;
+    const { notificationId, frequency, accountMail, passwordReset } = job.data;
     if (job.name === 'email' && notificationId) return handlers.email(notificationId);
+    if (accountMail && job.name === accountMail.kind) return handlers.accountMail(accountMail);
     if (job.name === 'password-reset' && passwordReset) {
-      return handlers.passwordReset(passwordReset);
+      const { resetId, ...link } = passwordReset;
+      return handlers.accountMail({ kind: 'password-reset', id: resetId, ...link });
     }
     if (job.name === 'digest' && frequency) return handlers.digest(frequency);
     if (job.name === 'due-soon') return handlers.dueSoon();

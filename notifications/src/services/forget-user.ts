@@ -12,10 +12,10 @@ export interface ForgetUserDeps {
 
 /**
  * Removes what notifications holds of a deleted user, once their replica is a tombstone: their
- * open streams (on every pod), their queued emails and password reset mails, their email
- * deliveries (digest items included), their inbox and unread count, their name in other users'
- * notifications, and the live backlog's messages about them. Every step can run again: a
- * redelivered `user.deleted` finishes what a crash left.
+ * open streams (on every pod), their queued emails and account mails (reset and verification
+ * links), their email deliveries (digest items included), their inbox and unread count, their
+ * name in other users' notifications, and the live backlog's messages about them. Every step can
+ * run again: a redelivered `user.deleted` finishes what a crash left.
  */
 export async function forgetUser(deps: ForgetUserDeps, userId: string): Promise<void> {
   await deps.live.publish({ type: 'account-deleted', userId });

@@ -103,3 +103,23 @@ export function buildTeam(
     ...overrides,
   };
 }
+
+/**
+ * A password reset or an email verification someone asked for (the two events' data are alike),
+ * its link working for `minutesLeft` more minutes.
+ */
+export function buildAccountLink(
+  overrides: Partial<EventData<'email-verification.requested'>> & { minutesLeft?: number } = {},
+): EventData<'email-verification.requested'> {
+  const { minutesLeft = 30, ...rest } = overrides;
+  const id = newId();
+  return {
+    id,
+    version: 0,
+    userId: newId(),
+    email: `link-${id}@example.test`,
+    token: randomBytes(32).toString('base64url'),
+    expiresAt: new Date(Date.now() + minutesLeft * 60_000).toISOString(),
+    ...rest,
+  };
+}

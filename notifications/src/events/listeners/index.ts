@@ -1,6 +1,7 @@
 import type { Listener } from '@taskforge/common';
 import type { ListenerDeps } from '../listener-deps';
 import { CommentCreatedListener } from './comment-created-listener';
+import { EmailVerificationRequestedListener } from './email-verification-requested-listener';
 import { MemberAddedListener } from './member-added-listener';
 import { MemberRemovedListener } from './member-removed-listener';
 import { MemberUpdatedListener } from './member-updated-listener';
@@ -31,6 +32,7 @@ export function notificationListeners(deps: ListenerDeps): Listener[] {
     new TaskUpdatedListener(deps),
     new TaskDeletedListener(deps),
     new CommentCreatedListener(deps),
-    new PasswordResetRequestedListener({ enqueue: deps.enqueuePasswordReset }),
+    new PasswordResetRequestedListener(deps),
+    new EmailVerificationRequestedListener(deps),
   ] as Listener[];
 }

@@ -1,27 +1,15 @@
 import { Listener, type EventData } from '@taskforge/common';
-import type { PasswordResetMail } from '../../jobs/notification-jobs';
-import { isDeleted } from '../../models/user';
+import { queueAccountMail, type ListenerDeps } from '../listener-deps';
 
-/**
- * Queues the email of a password reset (one job per reset: a redelivered event adds nothing).
- * Nothing of it is stored here besides the job, which holds the link until it is sent. A reset
- * of an account deleted since is dropped.
- */
+/** Queues the email of a password reset (see `queueAccountMail`). */
 export class PasswordResetRequestedListener extends Listener<'password-reset.requested'> {
   readonly subject = 'password-reset.requested' as const;
 
-  constructor(private readonly deps: { enqueue(mail: PasswordResetMail): Promise<void> }) {
+  constructor(private readonly deps: Pick<ListenerDeps, 'enqueueAccountMail'>) {
     super();
   }
 
-  async onMessage(data: EventData<'password-reset.requested'>) {
-    if (await isDeleted(data.userId)) return;
-    await this.deps.enqueue({
-      resetId: data.id,
-      userId: data.userId,
-      email: data.email,
-      token: data.token,
-      expiresAt: data.expiresAt,
-    });
+  onMessage(data: EventData<'password-reset.requested'>) {
+    return queueAccountMail(this.deps, 'password-reset', data);
   }
 }

@@ -1,13 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { applyVersioned, type EventData } from '@taskforge/common';
+import { applyVersioned } from '@taskforge/common';
 import { waitFor } from '@taskforge/common/testing';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { sendPasswordResetEmail } from '../../../jobs/send-password-reset-email';
+import { sendAccountEmail } from '../../../jobs/send-account-email';
 import { EmailDelivery } from '../../../models/email-delivery';
 import { Notification } from '../../../models/notification';
 import { TOMBSTONE_FIELDS, UserReplica } from '../../../models/user';
-import { buildComment, buildTask, buildTeam, buildUser, signIn } from '../../../test/factories';
+import {
+  buildAccountLink,
+  buildComment,
+  buildTask,
+  buildTeam,
+  buildUser,
+  signIn,
+} from '../../../test/factories';
 import { inboxOf, liveMessages } from '../../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
 import { startSmtpServer, type TestSmtp } from '../../../test/smtp';
@@ -37,17 +43,6 @@ const mailTo = (address: string) =>
   smtp.received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === address);
 
 const queue = () => ctx.services.jobs.queue;
-
-function resetRequested(userId: string, email: string): EventData<'password-reset.requested'> {
-  return {
-    id: randomBytes(12).toString('hex'),
-    version: 0,
-    userId,
-    email,
-    token: randomBytes(32).toString('base64url'),
-    expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
-  };
-}
 
 /** A user at version 1, as auth would have them after one user.updated. */
 async function createUser(overrides: Parameters<typeof buildUser>[0] = {}) {
@@ -102,7 +97,8 @@ describe('user.deleted', () => {
         (await EmailDelivery.countDocuments({ recipientId: ada.id, status: 'digest' })) === 2,
     );
     // Then she switches to immediate emails while the SMTP server refuses everything: the next
-    // notification's email job and a password reset mail wait in the queue for a retry.
+    // notification's email job, a password reset mail and the verification of the new address
+    // she asked for wait in the queue for a retry.
     const immediate = {
       ...ada,
       version: 2,
@@ -116,15 +112,24 @@ describe('user.deleted', () => {
     smtp.failing = true;
     const refusedBefore = smtp.refused;
     await ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Immediate' }));
-    const reset = resetRequested(ada.id, ada.email);
+    const reset = buildAccountLink({ userId: ada.id, email: ada.email });
     await ctx.publish('password-reset.requested', reset);
+    const verification = buildAccountLink({ userId: ada.id, email: `new-${ada.email}` });
+    await ctx.publish('email-verification.requested', verification);
     await ctx.settled();
-    await waitFor(() => smtp.refused >= refusedBefore + 2);
+    await waitFor(() => smtp.refused >= refusedBefore + 3);
     const [pending] = await EmailDelivery.find({ recipientId: ada.id, status: 'pending' }).lean();
-    const emailJobId = `email-${pending!._id.toHexString()}`;
-    const resetJobId = `password-reset-${reset.id}`;
-    expect(await queue().getJob(emailJobId)).toBeDefined();
-    expect(await queue().getJob(resetJobId)).toBeDefined();
+    const jobIds = [
+      `email-${pending!._id.toHexString()}`,
+      `password-reset-${reset.id}`,
+      `email-verification-${verification.id}`,
+    ];
+    for (const jobId of jobIds) expect(await queue().getJob(jobId)).toBeDefined();
+    // Her sets of account mail jobs, which find them.
+    const sets = ['password-resets', 'email-verifications'].map(
+      (kind) => `${ctx.redisPrefix}:bull:${kind}:{${ada.id}}`,
+    );
+    expect(await ctx.redis.exists(...sets)).toBe(2);
     expect(await ctx.services.counter.get(ada.id)).toBe(3);
     expect(await heldFor(ada.id)).toMatchObject({ notifications: 3, deliveries: 3 });
 
@@ -134,15 +139,16 @@ describe('user.deleted', () => {
     expect(await UserReplica.findById(ada.id).lean()).toEqual(tombstoneOf(immediate));
     expect(await inboxOf(ada.id)).toEqual([]);
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
-    expect(await queue().getJob(emailJobId)).toBeUndefined();
-    expect(await queue().getJob(resetJobId)).toBeUndefined();
+    for (const jobId of jobIds) expect(await queue().getJob(jobId)).toBeUndefined();
     expect(await ctx.services.counter.get(ada.id)).toBe(0);
+    expect(await ctx.redis.exists(...sets)).toBe(0);
 
-    // Nothing reaches her address afterwards: no digest, no retried email, no reset link.
+    // Nothing reaches her addresses afterwards: no digest, no retried email, no link.
     smtp.failing = false;
     expect(await ctx.services.runDigest('daily')).toEqual({ sent: 0, failed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(mailTo(ada.email)).toEqual([]);
+    expect(mailTo(verification.email)).toEqual([]);
   });
 
   it('takes the user’s name out of other users’ notifications, stored and live', async () => {
@@ -254,8 +260,10 @@ describe('user.deleted', () => {
       { actorId: bob.id },
     );
     await ctx.publish('comment.created', buildComment(task, { mentionedUsers: [ada.id] }));
-    const reset = resetRequested(ada.id, ada.email);
+    const reset = buildAccountLink({ userId: ada.id, email: ada.email });
     await ctx.publish('password-reset.requested', reset);
+    const verification = buildAccountLink({ userId: ada.id, email: 'changed@example.test' });
+    await ctx.publish('email-verification.requested', verification);
     // Ada as the actor (an event from before her deletion, arriving late): Bob hears "Someone".
     await ctx.publish('task.created', buildTask({ assigneeId: bob.id, title: 'Late' }), {
       actorId: ada.id,
@@ -270,9 +278,11 @@ describe('user.deleted', () => {
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
     expect((await inboxOf(bob.id)).map((n) => n.title)).toEqual(['Someone assigned you “Late”']);
     expect(await queue().getJob(`password-reset-${reset.id}`)).toBeUndefined();
+    expect(await queue().getJob(`email-verification-${verification.id}`)).toBeUndefined();
     await queue().resume();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    for (const address of [ada.email, 'late@example.test', 'newer@example.test']) {
+    const addresses = [ada.email, 'late@example.test', 'newer@example.test', verification.email];
+    for (const address of addresses) {
       expect(mailTo(address)).toEqual([]);
     }
   });
@@ -324,16 +334,11 @@ describe('user.deleted', () => {
     });
     expect(await ctx.services.runDigest('hourly')).toEqual({ sent: 0, failed: 0 });
     expect(await EmailDelivery.countDocuments({ recipientId: digest.id })).toBe(0);
-    const reset = resetRequested(ada.id, ada.email);
-    expect(
-      await sendPasswordResetEmail(ctx.services.email, {
-        resetId: reset.id,
-        userId: ada.id,
-        email: ada.email,
-        token: reset.token,
-        expiresAt: reset.expiresAt,
-      }),
-    ).toBe('account-deleted');
+    for (const kind of ['password-reset', 'email-verification'] as const) {
+      const { id, email, token, expiresAt } = buildAccountLink({ email: ada.email });
+      const mail = { kind, id, userId: ada.id, email, token, expiresAt };
+      expect(await sendAccountEmail(ctx.services.email, mail)).toBe('account-deleted');
+    }
     expect(mailTo(ada.email)).toEqual([]);
     expect(mailTo(digest.email)).toEqual([]);
   });
