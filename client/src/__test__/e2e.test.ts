@@ -49,12 +49,16 @@ let taskUrl: string;
 const NEW_PASSWORD = 'a-brand-new-long-password';
 
 /**
- * The password reset link last mailed to `address`: from the local stack's mail folder (or
- * E2E_MAIL_DIR), or from Mailpit's API when E2E_BASE_URL names a cluster (E2E_MAILPIT_URL,
- * through the browser, whose host resolver knows the cluster's names).
+ * The link to `path` (a reset or a verification page) last mailed to `address`: from the local
+ * stack's mail folder (or E2E_MAIL_DIR), or from Mailpit's API when E2E_BASE_URL names a cluster
+ * (E2E_MAILPIT_URL, through the browser, whose host resolver knows the cluster's names). Returns
+ * the link's path and query, to open on the stack the test runs.
  */
-async function resetLinkMailedTo(address: string): Promise<string> {
-  const pattern = /https?:\/\/[^\s"<>]+\/reset-password\?token=[A-Za-z0-9_-]+/;
+async function linkMailedTo(
+  address: string,
+  path: '/reset-password' | '/verify-email',
+): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[A-Za-z0-9_-]+`);
   const deadline = Date.now() + 30_000;
   const mailDir = stack?.mailDir ?? process.env.E2E_MAIL_DIR;
   for (;;) {
@@ -91,8 +95,8 @@ async function resetLinkMailedTo(address: string): Promise<string> {
       .map((text) => pattern.exec(text)?.[0])
       .filter(Boolean)
       .at(-1);
-    if (link) return link;
-    if (Date.now() > deadline) throw new Error(`no reset link mailed to ${address} in 30 s`);
+    if (link) return new URL(link).pathname + new URL(link).search;
+    if (Date.now() > deadline) throw new Error(`no ${path} link mailed to ${address} in 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -382,8 +386,33 @@ describe('the client in a browser', () => {
     await expectUi(page.getByText('No tasks yet')).toBeVisible();
 
     await page.getByRole('link', { name: 'Settings' }).click();
+    // Bob has not opened the link mailed at sign-up: nobody can add his address yet.
+    ada.expected.push(`400 /api/teams/${teamId}/members`);
     await page.getByLabel('Add by email').fill(bob.email);
     await page.getByRole('button', { name: 'Add member' }).click();
+    await expectUi(page.locator('#field-email-error')).toContainText(
+      'has not verified their email address yet',
+    );
+    await goto(bob.page, '/teams');
+    await expectUi(bob.page.getByTestId('verify-reminder')).toContainText(bob.email);
+    await goto(bob.page, await linkMailedTo(bob.email, '/verify-email'));
+    await bob.page.getByRole('button', { name: 'Verify my email address' }).click();
+    await expectUi(bob.page.getByRole('status')).toContainText('Your email address is verified');
+    await goto(bob.page, '/teams');
+    await expectUi(bob.page.getByTestId('verify-reminder')).toHaveCount(0);
+
+    // teams learns of it from user.updated, a moment later.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await page.getByLabel('Add by email').fill(bob.email);
+      await page.getByRole('button', { name: 'Add member' }).click();
+      const added = page.getByTestId(`member-${bob.email}`);
+      const refused = page.locator('#field-email-error');
+      await expectUi(added.or(refused)).toBeVisible();
+      if (await added.isVisible()) break;
+      if (Date.now() > deadline) throw new Error('Bob is still not addable 30 s after verifying');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await expectUi(page.getByTestId(`member-${bob.email}`)).toContainText('Bob Builder');
     await screenshot(page, '03-team-settings');
   });
@@ -749,9 +778,8 @@ describe('the client in a browser', () => {
       `If ${ada.email} has a TaskForge account`,
     );
 
-    const link = await resetLinkMailedTo(ada.email);
-    expect(new URL(link).pathname).toBe('/reset-password');
-    await goto(page, new URL(link).pathname + new URL(link).search);
+    const link = await linkMailedTo(ada.email, '/reset-password');
+    await goto(page, link);
     await page.getByLabel('New password').fill('short');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await expectUi(page.locator('#field-password-error')).toHaveText(
@@ -762,7 +790,7 @@ describe('the client in a browser', () => {
     await expectUi(page.getByRole('status')).toContainText('Your password is set');
 
     // The link has done its work: a second use is refused, with the way to a new one.
-    await goto(page, new URL(link).pathname + new URL(link).search);
+    await goto(page, link);
     await page.getByLabel('New password').fill('another new password');
     await page.getByRole('button', { name: 'Set the new password' }).click();
     await expectUi(page.locator('.form-errors[role="alert"]')).toContainText(
@@ -837,5 +865,23 @@ describe('the client in a browser', () => {
       'changed the assignee from nothing to a former member',
     );
     await expectUi(ada.page.getByTestId('activity')).not.toContainText('Bob Builder');
+  });
+
+  it('changes the email address once the link mailed to the new one is opened', async () => {
+    const page = ada.page;
+    const moved = `ada-moved-${run}@taskforge.test`;
+    await goto(page, '/profile');
+    await page.getByLabel('New email address').fill(moved);
+    await page.locator('#field-emailPassword').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change email address' }).click();
+    await expectUi(page.getByTestId('email-status')).toContainText(ada.email);
+    await expectUi(page.getByText(`Your address changes to ${moved}`)).toBeVisible();
+
+    await goto(page, await linkMailedTo(moved, '/verify-email'));
+    await page.getByRole('button', { name: 'Verify my email address' }).click();
+    await expectUi(page.getByRole('status')).toContainText('Your email address is verified');
+    await goto(page, '/profile');
+    await expectUi(page.getByTestId('email-status')).toContainText(`${moved} Verified`);
+    await expectUi(page.getByTestId('current-user')).toContainText(moved);
   });
 });

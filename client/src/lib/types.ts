@@ -43,6 +43,10 @@ export const PRIORITY_LABELS: Record<TaskPriority, string> = {
 export interface User {
   id: string;
   email: string;
+  /** Whether the link mailed to `email` was opened: teammates can add only a verified address. */
+  emailVerified: boolean;
+  /** A new address the account takes once the link mailed to it is opened. */
+  pendingEmail: string | null;
   firstName: string | null;
   lastName: string | null;
   bio: string | null;

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { DeleteAccountCard } from '../../components/profile/delete-account-card';
+import { EmailCard } from '../../components/profile/email-card';
 import { PasswordForm } from '../../components/profile/password-form';
 import { PreferencesForm } from '../../components/profile/preferences-form';
 import { ProfileForm } from '../../components/profile/profile-form';
@@ -16,6 +17,7 @@ export default async function ProfilePage() {
       <div className="stack narrow">
         <ProfileForm user={user} />
         <PreferencesForm user={user} />
+        <EmailCard user={user} />
         <PasswordForm />
         <SessionsCard />
         <DeleteAccountCard />

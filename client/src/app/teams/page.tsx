@@ -7,11 +7,17 @@ import type { TeamListItem } from '../../lib/types';
 export const metadata: Metadata = { title: 'My teams' };
 
 export default async function TeamsPage() {
-  await requireUser('/teams');
+  const user = await requireUser('/teams');
   const teams = await loadAll<TeamListItem>('/api/teams?limit=100', '/teams');
   return (
     <main id="main">
       <h1>My teams</h1>
+      {!user.emailVerified && (
+        <p className="card" data-testid="verify-reminder">
+          Verify your email address so that teammates can add you to their teams: open the link we
+          mailed to {user.email}, or send it again from your <Link href="/profile">profile</Link>.
+        </p>
+      )}
       <div className="task-layout">
         <section aria-label="Teams">
           {teams.length === 0 ? (
