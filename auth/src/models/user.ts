@@ -33,8 +33,12 @@ export interface UserAttrs extends OutboxFields {
    * the one they were signed with, and every service refuses older ones (see `currentUser`).
    */
   sessionVersion: number;
-  /** When the owner opened the link mailed to `email` (null: not yet). */
-  emailVerifiedAt: Date | null;
+  /**
+   * When the owner opened the link mailed to `email`; null: not yet. Absent (undefined) on an
+   * account made before verification existed, which was never asked and counts as verified
+   * (see `isEmailVerified`), so the field has no default.
+   */
+  emailVerifiedAt?: Date | null;
   /**
    * The verification link last mailed, for the current address or for a new one the account
    * takes once the link is opened (only the token's hash is kept; see `email-verification.ts`).
@@ -74,7 +78,7 @@ const userSchema = new Schema<UserAttrs>(
     lastLoginAt: { type: Date, default: null },
     passwordChangedAt: { type: Date, default: null },
     sessionVersion: { type: Number, default: 0, min: 0 },
-    emailVerifiedAt: { type: Date, default: null },
+    emailVerifiedAt: { type: Date },
     emailVerification: {
       type: new Schema<PendingVerification>(
         {
@@ -170,8 +174,13 @@ export function userEventData(user: UserDocument, version: number): EventData<'u
     avatarUrl: user.avatarUrl,
     preferences: preferencesOf(user),
     sessionVersion: user.sessionVersion,
-    emailVerified: user.emailVerifiedAt !== null,
+    emailVerified: isEmailVerified(user),
   };
+}
+
+/** Verified, or from before verification existed (no `emailVerifiedAt` at all). */
+export function isEmailVerified(user: Pick<UserAttrs, 'emailVerifiedAt'>): boolean {
+  return user.emailVerifiedAt !== null;
 }
 
 /** The session version a user's tokens need (undefined: no such user). */
@@ -188,7 +197,7 @@ export function toUserResponse(user: UserDocument) {
   return {
     id: user._id.toString(),
     email: user.email,
-    emailVerified: user.emailVerifiedAt !== null,
+    emailVerified: isEmailVerified(user),
     pendingEmail: pending && pending.email !== user.email ? pending.email : null,
     firstName: user.firstName,
     lastName: user.lastName,

@@ -15,7 +15,13 @@ import { body } from 'express-validator';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
 import { hashResetToken } from '../models/password-reset';
-import { findUserById, toUserResponse, User, userEventData } from '../models/user';
+import {
+  findUserById,
+  isEmailVerified,
+  toUserResponse,
+  User,
+  userEventData,
+} from '../models/user';
 import { sendVerification } from '../services/email-verification';
 import { verifyPassword } from '../services/password';
 import { startSession } from '../services/session';
@@ -67,7 +73,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
     if (!user) throw new NotFoundError('User not found');
     // A change under way is what needs its link; else the address the account has.
     const email = user.emailVerification?.email ?? user.email;
-    if (email === user.email && user.emailVerifiedAt) {
+    if (email === user.email && isEmailVerified(user)) {
       throw new ConflictError('Your email address is already verified');
     }
     if (!(await sendVerification(req, user._id.toString(), email, config))) {

@@ -31,7 +31,12 @@ export function signupRouter(deps: {
       const { email, password } = req.body as { email: string; password: string };
       if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
 
-      const user = new User({ email, passwordHash: await hashPassword(password) });
+      // Not verified yet, said outright: an absent field means an account from before verification.
+      const user = new User({
+        email,
+        passwordHash: await hashPassword(password),
+        emailVerifiedAt: null,
+      });
       recordEvent(user, 'user.created', userEventData(user, 0), eventMetadataFrom(req));
       // The address is the account's, unverified, from the start: the link proves it later.
       verifyNewAccount(req, user, deps.config);

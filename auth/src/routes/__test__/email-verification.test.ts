@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@taskforge/common';
 import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
+import { Types } from 'mongoose';
 import request from 'supertest';
 import { hashResetToken } from '../../models/password-reset';
 import { User } from '../../models/user';
@@ -132,6 +133,26 @@ describe('email verification at sign-up', () => {
     expect(limited.body).toEqual({
       errors: [{ message: 'Too many verification emails, please try again later' }],
     });
+  });
+});
+
+describe('an account from before verification', () => {
+  it('counts as verified: its events say so, and it is not asked again', async () => {
+    const user = await signUp(ctx.app);
+    // As such an account is stored: no emailVerifiedAt at all.
+    await User.collection.updateOne(
+      { _id: new Types.ObjectId(user.id) },
+      { $unset: { emailVerifiedAt: '', emailVerification: '' } },
+    );
+    expect((await me(user.cookie)).body).toMatchObject({ emailVerified: true });
+    await request(ctx.app)
+      .patch('/api/users/me')
+      .set('Cookie', user.cookie)
+      .send({ firstName: 'Old' })
+      .expect(200);
+    const [updated] = await ctx.eventsFor('user.updated', user.id);
+    expect(updated?.data).toMatchObject({ firstName: 'Old', emailVerified: true });
+    expect((await resend(user)).status).toBe(409);
   });
 });
 
