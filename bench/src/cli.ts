@@ -111,7 +111,11 @@ async function main(): Promise<void> {
     const sampler = new MemorySampler(pids);
     const gateway = gatewayProcess(stack.child.pid!);
     log(`ready at ${stack.url}; seeding through the API`);
-    const data = await seedThroughApi(stack.url, { members: 2, tasks: 200, tickets: 200 });
+    const data = await seedThroughApi(stack.url, stack.natsUrl, {
+      members: 2,
+      tasks: 200,
+      tickets: 200,
+    });
     const idle = sampler.snapshot();
 
     const results: BenchResults = {

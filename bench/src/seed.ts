@@ -1,4 +1,5 @@
 import { ApiSession } from '../../stack/src/api-session';
+import { verifyEmails } from '../../stack/src/email-verification';
 
 export interface BenchUser {
   session: ApiSession;
@@ -50,9 +51,13 @@ export async function inBatches<T, R>(
   return results;
 }
 
-/** A team with an admin and members, tasks and tickets, made through the public API. */
+/**
+ * A team with an admin and members, tasks and tickets, made through the public API. The members
+ * open their verification links (read from the stack's stream at `natsUrl`) to be added by email.
+ */
 export async function seedThroughApi(
   gateway: string,
+  natsUrl: string,
   options: { members: number; tasks: number; tickets: number },
 ): Promise<BenchData> {
   const admin = await signUp(gateway, 'admin');
@@ -60,6 +65,11 @@ export async function seedThroughApi(
     Array.from({ length: options.members }, (_, i) => i),
     4,
     (i) => signUp(gateway, `member${i}`),
+  );
+  await verifyEmails(
+    gateway,
+    natsUrl,
+    members.map((member) => member.id),
   );
   const team = await admin.session.expect<{ id: string }>(
     'POST',

@@ -163,7 +163,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
     ),
     readPg<Doc & { email: string; first_name: string | null; last_name: string | null }>(
       stores.teamsDirectory ?? stores.teams,
-      'SELECT id AS _id, email, first_name, last_name, avatar_url, session_version, deleted_at IS NOT NULL AS deleted, version FROM users',
+      'SELECT id AS _id, email, first_name, last_name, avatar_url, session_version, email_verified, deleted_at IS NOT NULL AS deleted, version FROM users',
     ),
   ]);
   const found = new Differences();
@@ -171,6 +171,8 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
   // Absent on a user (or a copy) from before session versions: 0, as its tokens were.
   const sessionVersion = (u: Doc) => (typeof u.sessionVersion === 'number' ? u.sessionVersion : 0);
   const deleted = (u: Doc) => u.deletedAt !== null && u.deletedAt !== undefined;
+  // Absent on a user from before verification: never asked, verified (as its events said).
+  const emailVerified = (u: Doc) => u.emailVerifiedAt !== null;
 
   // teams' user directory ← auth
   const directoryIds = found.compare(
@@ -194,6 +196,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
             lastName: u.lastName ?? null,
             avatarUrl: u.avatarUrl ?? null,
             sessionVersion: sessionVersion(u),
+            emailVerified: emailVerified(u),
             deleted: false,
             version: u.version,
           },
@@ -204,6 +207,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
       lastName: d.last_name,
       avatarUrl: d.avatar_url,
       sessionVersion: d.session_version,
+      emailVerified: d.email_verified,
       deleted: d.deleted,
       version: d.version,
     }),

@@ -283,7 +283,7 @@ async function main(): Promise<void> {
     log(`logs: ${join(dir, 'logs')}  mail: ${join(dir, 'mail')}  (Ctrl-C stops everything)`);
     if (values.seed) {
       log('seeding demo data');
-      for (const line of describeSeed(await seed(url))) log(line);
+      for (const line of describeSeed(await seed(url, context.natsUrl))) log(line);
     }
   } catch (err) {
     log(`failed: ${err instanceof Error ? err.message : String(err)}`);

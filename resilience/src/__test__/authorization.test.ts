@@ -7,6 +7,7 @@ import {
   PASSWORD,
   signUp,
   startSuite,
+  verifyEmail,
   type Person,
   type Suite,
 } from '../support/suite';
@@ -134,6 +135,39 @@ const CASES: Record<string, Case> = {
     cookie: async (w, actor) =>
       actor === 'anonymous' ? undefined : (await signUp(w.suite, `deletes-${actor}`)).cookie,
     request: () => ({ path: '/api/users/me', body: { password: PASSWORD } }),
+  },
+  'POST /api/users/me/email-verification': {
+    // The world's people are verified (409 for them): a fresh, unverified account per actor,
+    // which gets a new link for its own address.
+    expect: signedIn(202),
+    cookie: async (w, actor) =>
+      actor === 'anonymous' ? undefined : (await signUp(w.suite, `resends-${actor}`)).cookie,
+    request: () => ({ path: '/api/users/me/email-verification' }),
+  },
+  'POST /api/users/me/email': {
+    // With the password of an account of its own per actor: the link goes to the new address,
+    // and the account keeps its own until it is opened.
+    expect: signedIn(202),
+    cookie: async (w, actor) =>
+      actor === 'anonymous' ? undefined : (await signUp(w.suite, `moves-${actor}`)).cookie,
+    request: () => ({
+      path: '/api/users/me/email',
+      body: { email: `moved-${randomId()}@example.test`, password: PASSWORD },
+    }),
+    check: (res, actor) => {
+      if (actor === 'anonymous') return;
+      const body = res.body as { email: string; pendingEmail: string | null };
+      expect(body.email).toMatch(new RegExp(`^moves-${actor}-`));
+      expect(body.pendingEmail).toMatch(/^moved-/);
+    },
+  },
+  'POST /api/users/email-verification/confirm': {
+    // Without the emailed token nobody verifies an address, signed in or not.
+    expect: all(400),
+    request: () => ({
+      path: '/api/users/email-verification/confirm',
+      body: { token: randomBytes(32).toString('base64url') },
+    }),
   },
   'GET /api/users/currentuser': {
     expect: all(200),
@@ -450,18 +484,9 @@ beforeAll(async () => {
   );
   const people = { admin: admin!, member: member!, guest: guest!, outsider: outsider! };
   const w = { suite, people, spares } as World;
-  // The directory knows users once their user.created arrived.
-  const scratch = await asAdmin<{ id: string }>(w, 'teams', 'POST', '/api/teams', {
-    name: 'Scratch',
-  });
-  await eventually(
-    () =>
-      call(suite.urls.teams, 'POST', `/api/teams/${scratch.id}/members`, {
-        cookie: admin!.cookie,
-        body: { email: spares[spares.length - 1]!.email, role: 'member' },
-      }),
-    201,
-  );
+  // Each opens the link of their sign-up, so the admin can add them by email; teams' directory
+  // knows them, verified, once this resolves.
+  await verifyEmail(suite, ...Object.values(people), ...spares);
   w.teamId = (
     await asAdmin<{ id: string }>(w, 'teams', 'POST', '/api/teams', { name: 'Sweep' })
   ).id;
@@ -615,3 +640,33 @@ it('answers every operation, for every actor, exactly as documented', async () =
   }
   expect(failures).toEqual([]);
 }, 240_000);
+
+it('adds an account to a team by email only once it verified its address; by id, as before', async () => {
+  const [unverified, byId] = await Promise.all([
+    signUp(world.suite, 'unverified'),
+    signUp(world.suite, 'by-id'),
+  ]);
+  const { id: teamId } = await asAdmin<{ id: string }>(world, 'teams', 'POST', '/api/teams', {
+    name: 'Verified only',
+  });
+  const add = (target: { email: string } | { userId: string }) =>
+    call(world.suite.urls.teams, 'POST', `/api/teams/${teamId}/members`, {
+      cookie: world.people.admin.cookie,
+      body: { ...target, role: 'member' },
+    });
+  // 404 until teams' directory has the account, then the refusal: it names nobody.
+  let refused: Answer<unknown> | undefined;
+  await eventually(async () => (refused = await add({ email: unverified.email })), 400);
+  expect(refused!.body).toEqual({
+    errors: [
+      {
+        message:
+          'This person has not verified their email address yet; they can be added once they have',
+        field: 'email',
+      },
+    ],
+  });
+  await verifyEmail(world.suite, unverified);
+  expect((await add({ email: unverified.email })).status).toBe(201);
+  await eventually(() => add({ userId: byId.id }), 201);
+});

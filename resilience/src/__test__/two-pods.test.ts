@@ -5,6 +5,7 @@ import {
   readEvents,
   signUp,
   startSuite,
+  verifyEmail,
   type Person,
   type Suite,
 } from '../support/suite';
@@ -30,15 +31,13 @@ beforeAll(async () => {
       body: { name: 'Two pods' },
     })
   ).body.id;
-  // The directory knows the member once user.created arrived.
-  await eventually(
-    () =>
-      call(suite.urls.teams, 'POST', `/api/teams/${teamId}/members`, {
-        cookie: admin.cookie,
-        body: { email: member.email, role: 'member' },
-      }),
-    201,
-  );
+  // The member opens the link of the sign-up; teams' directory has them, verified, after it.
+  await verifyEmail(suite, member);
+  const added = await call(suite.urls.teams, 'POST', `/api/teams/${teamId}/members`, {
+    cookie: admin.cookie,
+    body: { email: member.email, role: 'member' },
+  });
+  expect(added.status).toBe(201);
   for (const pod of suite.pods.tasks) {
     await eventually(
       () => call(pod, 'GET', `/api/tasks?teamId=${teamId}`, { cookie: member.cookie }),

@@ -28,6 +28,9 @@ function serviceEnv(name: ServiceName): Record<string, string> {
     // (and keeps for the window): from one address, the suites together would pass the limit.
     // rate-limit.test.ts checks that limit from an address of its own.
     env.SIGNIN_MAX_FAILURES_PER_IP = '1000000';
+    // Likewise the confirmations of verification links (and password resets) per address: every
+    // suite verifies its people's addresses.
+    env.PASSWORD_RESET_MAX_PER_IP = '1000000';
   }
   if (name === 'notifications') {
     // Nothing listens there: e-mails wait for their retries, which these tests do not need.

@@ -1,6 +1,7 @@
 import { readEvents, startNats, startPostgres, waitFor } from '@taskforge/common/testing';
 import type { ServiceProcess, TestNats, TestPostgres } from '@taskforge/common/testing';
 import mongoose from 'mongoose';
+import { verifyEmails } from '../../../stack/src/email-verification';
 import { call } from './http';
 import { databaseUrl, startAll, startService, type ServiceName } from './services';
 
@@ -86,6 +87,18 @@ export async function signUp(suite: Suite, name: string): Promise<Person> {
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('session='));
   const body = (await res.json()) as { id: string };
   return { id: body.id, email, cookie: cookie!.split(';')[0]! };
+}
+
+/**
+ * Opens each one's verification link, as they would from the email: from then on teams adds
+ * them to a team by email (a new account cannot be added by email until it is verified).
+ */
+export async function verifyEmail(suite: Suite, ...people: Person[]): Promise<void> {
+  await verifyEmails(
+    suite.urls.auth,
+    suite.natsUrl,
+    people.map((person) => person.id),
+  );
 }
 
 /** Repeats a call until it answers `status` (replicas learn through events). */

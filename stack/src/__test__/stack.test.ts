@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isPortOpen } from '../ports';
 import { ApiSession } from '../api-session';
+import { verifyEmails } from '../email-verification';
 import { availableServices } from '../services';
 
 const run = promisify(execFile);
@@ -237,15 +238,50 @@ describe('npm run stack', () => {
     ]);
     for (const match of accounts) {
       const session = new ApiSession(url);
-      const me = await session.expect<{ email: string; firstName: string; lastName: string }>(
-        'POST',
-        '/api/users/signin',
-        { email: match?.[1], password },
-        200,
-      );
+      const me = await session.expect<{
+        email: string;
+        emailVerified: boolean;
+        firstName: string;
+        lastName: string;
+      }>('POST', '/api/users/signin', { email: match?.[1], password }, 200);
       expect(`${me.firstName} ${me.lastName}`).toBe(match?.[2]);
+      // Verified, as their owners would have: anyone can add them to a team by email.
+      expect(me.emailVerified).toBe(true);
     }
   }, 240_000);
+
+  it('adds a seeded account to a team by email, and a new one once it opened its link', async () => {
+    const summary = await lineIn(output, /\[stack\] seeded \d+ users/, 180_000);
+    const seeded = /(\S+@\S+)/.exec(output[output.indexOf(summary) + 1] ?? '')?.[1];
+    const owner = new ApiSession(url);
+    await owner.expect(
+      'POST',
+      '/api/users/signup',
+      { email: 'joins@taskforge.test', password: 'joins-password' },
+      201,
+    );
+    const team = await owner.expect<{ id: string }>('POST', '/api/teams', { name: 'Joins' }, 201);
+    const add = (email: string | undefined) =>
+      owner.call('POST', `/api/teams/${team.id}/members`, { email, role: 'member' });
+    expect((await add(seeded)).status).toBe(201);
+
+    const newcomer = new ApiSession(url);
+    const { id } = await newcomer.expect<{ id: string }>(
+      'POST',
+      '/api/users/signup',
+      { email: 'newcomer@taskforge.test', password: 'newcomer-password' },
+      201,
+    );
+    // 404 until teams' directory has the account; then refused until its address is verified.
+    let refused = await add('newcomer@taskforge.test');
+    for (const started = Date.now(); refused.status === 404 && Date.now() - started < 10_000;) {
+      await sleep(100);
+      refused = await add('newcomer@taskforge.test');
+    }
+    expect(refused.status).toBe(400);
+    await verifyEmails(url, `nats://127.0.0.1:${base + 10}`, [id]);
+    expect((await add('newcomer@taskforge.test')).status).toBe(201);
+  }, 60_000);
 
   it('listens on 127.0.0.1 alone: the gateway, every service and every store', () => {
     const found = listeners(base, base + 19);
