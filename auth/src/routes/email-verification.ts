@@ -15,13 +15,7 @@ import { body } from 'express-validator';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
 import { hashResetToken } from '../models/password-reset';
-import {
-  findUserById,
-  isEmailVerified,
-  toUserResponse,
-  User,
-  userEventData,
-} from '../models/user';
+import { findUserById, isEmailVerified, toUserResponse, User, userEventData } from '../models/user';
 import { sendVerification } from '../services/email-verification';
 import { verifyPassword } from '../services/password';
 import { startSession } from '../services/session';
