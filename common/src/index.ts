@@ -4,6 +4,19 @@ export { createLogger, type Logger } from './logger';
 export { createApp, type AppOptions } from './http/create-app';
 export * as openApi from './http/openapi-parts';
 export {
+  errorAnswer,
+  errorResponse,
+  handle,
+  openApiDocumentFor,
+  route,
+  tooManyRequestsAnswer,
+  validationErrors,
+  type HttpMethod,
+  type ResponseContract,
+  type RouteContract,
+  type RouteInput,
+} from './http/contract';
+export {
   decodeTimeCursor,
   encodeTimeCursor,
   pageQueryFields,

@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TicketsConfig } from './config';
 import { User } from './models/user';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from './contract';
 import { deleteTicketRouter } from './routes/delete';
 import { indexTicketRouter } from './routes/index';
 import { newTicketRouter } from './routes/new';

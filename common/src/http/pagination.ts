@@ -47,9 +47,17 @@ export function pageQueryFields<C>(options: {
       .regex(/^\d{1,6}$/, limitMessage)
       .transform(Number)
       .refine((value) => value >= 1 && value <= options.maxLimit, limitMessage)
-      .default(options.defaultLimit),
+      .default(options.defaultLimit)
+      // What a client sends, for the documents (the string is how a query carries it).
+      .meta({
+        type: 'integer',
+        minimum: 1,
+        maximum: options.maxLimit,
+        default: options.defaultLimit,
+      }),
     cursor: z
       .string()
+      .meta({ description: 'Opaque; the `X-Next-Cursor` of the previous page' })
       .max(options.maxCursorLength ?? 200, 'Cursor is invalid')
       .transform((value, ctx) => {
         const cursor = options.decodeCursor(value);

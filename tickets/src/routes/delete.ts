@@ -1,15 +1,20 @@
-import { eventMetadataFrom, requireAuth } from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
+import { deleteTicket } from '../contract';
 import { softDeleteTicket } from '../services/delete-ticket';
 import { findEditableTicket } from '../services/editable-ticket';
 
 export function deleteTicketRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
-  router.delete('/api/tickets/:id', requireAuth, async (req, res) => {
-    const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
-    await softDeleteTicket(ticket, eventMetadataFrom(req));
-    deps.eventsRecorded();
-    res.status(204).end();
-  });
+  router.delete(
+    deleteTicket.path,
+    requireAuth,
+    handle(deleteTicket, async (_input, req, res) => {
+      const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
+      await softDeleteTicket(ticket, eventMetadataFrom(req));
+      deps.eventsRecorded();
+      res.status(204).end();
+    }),
+  );
   return router;
 }

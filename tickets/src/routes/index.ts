@@ -1,50 +1,9 @@
-import {
-  decodeTimeCursor,
-  encodeTimeCursor,
-  pageQueryFields,
-  parseQuery,
-  sendPageHeaders,
-} from '@taskforge/common';
+import { encodeTimeCursor, handle, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
 import type { QueryFilter } from 'mongoose';
-import { z } from 'zod';
-import { PRICE_MAX, Ticket, toTicketResponse, type TicketAttrs } from '../models/ticket';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
-const price = (name: string) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, `${name} must be a number of at least 0`)
-    .transform(Number)
-    .refine((value) => value <= PRICE_MAX, `${name} must be at most ${PRICE_MAX}`);
-
-// Query values arrive as strings; arrays and objects (`?q[$ne]=`) are rejected, never queried.
-const listQuery = z
-  .object({
-    ...pageQueryFields({
-      defaultLimit: DEFAULT_PAGE_SIZE,
-      maxLimit: MAX_PAGE_SIZE,
-      decodeCursor: (value) => decodeTimeCursor(value, (id) => OBJECT_ID.test(id)),
-    }),
-    minPrice: price('minPrice').optional(),
-    maxPrice: price('maxPrice').optional(),
-    q: z.string().trim().max(200, 'q must be at most 200 characters').optional(),
-    userId: z
-      .string()
-      .min(1, 'userId must not be empty')
-      .max(64, 'userId must be at most 64 characters')
-      .optional(),
-  })
-  .refine(
-    (query) =>
-      query.minPrice === undefined ||
-      query.maxPrice === undefined ||
-      query.minPrice <= query.maxPrice,
-    { path: ['maxPrice'], message: 'maxPrice must not be less than minPrice' },
-  );
+import type { z } from 'zod';
+import { listQuery, listTickets } from '../contract';
+import { Ticket, toTicketResponse, type TicketAttrs } from '../models/ticket';
 
 type ListQuery = z.output<typeof listQuery>;
 
@@ -72,18 +31,20 @@ function filterFor(query: ListQuery): QueryFilter<TicketAttrs> {
  */
 export function indexTicketRouter(): Router {
   const router = Router();
-  router.get('/api/tickets', async (req, res) => {
-    const query = parseQuery(listQuery, req.query);
-    const tickets = await Ticket.find(filterFor(query))
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(query.limit + 1)
-      .select({ title: 1, price: 1, userId: 1, orderId: 1, version: 1, createdAt: 1 })
-      .lean<Array<TicketAttrs & { _id: unknown }>>();
+  router.get(
+    listTickets.path,
+    handle(listTickets, async ({ query }, req, res) => {
+      const tickets = await Ticket.find(filterFor(query))
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .select({ title: 1, price: 1, userId: 1, orderId: 1, version: 1, createdAt: 1 })
+        .lean<Array<TicketAttrs & { _id: unknown }>>();
 
-    const page = sendPageHeaders(req, res, tickets, query.limit, (last) =>
-      encodeTimeCursor({ at: last.createdAt, id: String(last._id) }),
-    );
-    res.send(page.map(toTicketResponse));
-  });
+      const page = sendPageHeaders(req, res, tickets, query.limit, (last) =>
+        encodeTimeCursor({ at: last.createdAt, id: String(last._id) }),
+      );
+      res.send(page.map(toTicketResponse));
+    }),
+  );
   return router;
 }

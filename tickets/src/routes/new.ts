@@ -1,24 +1,20 @@
-import { eventMetadataFrom, recordEvent, requireAuth, validateRequest } from '@taskforge/common';
+import { eventMetadataFrom, handle, recordEvent, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
+import { createTicket } from '../contract';
 import { Ticket, ticketEventData } from '../models/ticket';
-import { priceField, titleField, type TicketInput } from './validators';
 
 export function newTicketRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
   router.post(
-    '/api/tickets',
+    createTicket.path,
     requireAuth,
-    titleField(),
-    priceField(),
-    validateRequest,
-    async (req, res) => {
-      const { title, price } = req.body as TicketInput;
+    handle(createTicket, async ({ body: { title, price } }, req, res) => {
       const ticket = new Ticket({ title, price, userId: req.currentUser!.id });
       recordEvent(ticket, 'ticket.created', ticketEventData(ticket, 0), eventMetadataFrom(req));
       await ticket.save();
       deps.eventsRecorded();
       res.status(201).send(ticket);
-    },
+    }),
   );
   return router;
 }

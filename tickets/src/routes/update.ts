@@ -1,32 +1,23 @@
 import {
   ConflictError,
   eventMetadataFrom,
+  handle,
   recordEvent,
   requireAuth,
-  validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { body } from 'express-validator';
+import { updateTicket } from '../contract';
 import { ticketEventData } from '../models/ticket';
 import { findEditableTicket } from '../services/editable-ticket';
-import { priceField, titleField, type TicketInput } from './validators';
 
 export const STALE_MESSAGE = 'The ticket was changed by another request; reload and retry';
 
 export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
   router.put(
-    '/api/tickets/:id',
+    updateTicket.path,
     requireAuth,
-    titleField(),
-    priceField(),
-    body('version')
-      .optional()
-      .custom((value) => Number.isInteger(value) && value >= 0)
-      .withMessage('Version must be a non-negative integer'),
-    validateRequest,
-    async (req, res) => {
-      const { title, price, version } = req.body as TicketInput & { version?: number };
+    handle(updateTicket, async ({ body: { title, price, version } }, req, res) => {
       const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
       // A client that says which version it edited never overwrites a change it has not seen.
       if (version !== undefined && version !== ticket.version) {
@@ -44,7 +35,7 @@ export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router
       await ticket.save();
       deps.eventsRecorded();
       res.send(ticket);
-    },
+    }),
   );
   return router;
 }

@@ -4,11 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../http/create-app';
 import { signinCookie, testKeys } from '../../testing';
-import {
-  ACCOUNT_DELETED,
-  cachedSessionVersions,
-  type SessionVersionLookup,
-} from '../current-user';
+import { ACCOUNT_DELETED, cachedSessionVersions, type SessionVersionLookup } from '../current-user';
 import { requireAuth } from '../require-auth';
 
 const keys = testKeys();
