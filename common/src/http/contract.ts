@@ -16,6 +16,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export interface ResponseContract {
   description: string;
   body?: z.ZodType;
+  /** Answers that are not JSON (a CSV file, an event stream), by media type, as OpenAPI has them. */
+  otherContent?: Record<string, { schema: object }>;
   headers?: Record<string, unknown>;
 }
 
@@ -213,7 +215,14 @@ function operationOf(writer: SchemaWriter, contract: RouteContract) {
       {
         description: answer.description,
         ...(answer.headers ? { headers: answer.headers } : {}),
-        ...(answer.body ? { content: json(writer.write(answer.body, 'output')) } : {}),
+        ...(answer.body || answer.otherContent
+          ? {
+              content: {
+                ...(answer.body ? json(writer.write(answer.body, 'output')) : {}),
+                ...answer.otherContent,
+              },
+            }
+          : {}),
       },
     ]),
   );

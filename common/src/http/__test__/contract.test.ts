@@ -101,7 +101,7 @@ describe('openApiDocumentFor', () => {
       security?: unknown;
     }
     const operation = (document.paths['/api/notes/{id}'] as { put: Written }).put;
-    expect(operation.requestBody.content['application/json'].schema).toEqual({
+    expect(operation.requestBody.content['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/Note',
     });
     expect(operation.parameters).toEqual([
@@ -114,7 +114,7 @@ describe('openApiDocumentFor', () => {
       },
       { name: 'draft', in: 'query', schema: { type: 'string', enum: ['yes', 'no'] } },
     ]);
-    expect(operation.responses[400].content['application/json'].schema).toEqual({
+    expect(operation.responses[400]?.content['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/ErrorResponse',
     });
     expect(Object.keys(document.components.schemas).sort()).toEqual(['ErrorResponse', 'Note']);
