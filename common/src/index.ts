@@ -99,6 +99,7 @@ export {
   type OutboxFields,
 } from './outbox/mongo-outbox';
 export { isStoreDeadlock, retryOnConflict } from './outbox/retry-on-conflict';
+export { editDocument, type RecordedEvent } from './outbox/edit-document';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
 export { startService, type ServiceHandle } from './process/start-service';
 export {

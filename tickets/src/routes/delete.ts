@@ -1,7 +1,7 @@
-import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
+import { editDocument, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteTicket } from '../contract';
-import { softDeleteTicket } from '../services/delete-ticket';
+import { withdrawal } from '../services/delete-ticket';
 import { findEditableTicket } from '../services/editable-ticket';
 
 export function deleteTicketRouter(deps: { eventsRecorded: () => void }): Router {
@@ -10,9 +10,11 @@ export function deleteTicketRouter(deps: { eventsRecorded: () => void }): Router
     deleteTicket.path,
     requireAuth,
     handle(deleteTicket, async (_input, req, res) => {
-      const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
-      await softDeleteTicket(ticket, eventMetadataFrom(req));
-      deps.eventsRecorded();
+      await editDocument(
+        () => findEditableTicket(req.params.id as string, req.currentUser!.id),
+        withdrawal,
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       res.status(204).end();
     }),
   );

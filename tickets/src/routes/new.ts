@@ -1,4 +1,4 @@
-import { eventMetadataFrom, handle, recordEvent, requireAuth } from '@taskforge/common';
+import { editDocument, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { createTicket } from '../contract';
 import { Ticket, ticketEventData } from '../models/ticket';
@@ -9,10 +9,13 @@ export function newTicketRouter(deps: { eventsRecorded: () => void }): Router {
     createTicket.path,
     requireAuth,
     handle(createTicket, async ({ body: { title, price } }, req, res) => {
-      const ticket = new Ticket({ title, price, userId: req.currentUser!.id });
-      recordEvent(ticket, 'ticket.created', ticketEventData(ticket, 0), eventMetadataFrom(req));
-      await ticket.save();
-      deps.eventsRecorded();
+      const ticket = await editDocument(
+        async () => new Ticket({ title, price, userId: req.currentUser!.id }),
+        (created, version) => [
+          { subject: 'ticket.created', data: ticketEventData(created, version) },
+        ],
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       res.status(201).send(ticket);
     }),
   );

@@ -1,8 +1,8 @@
 import {
   ConflictError,
+  editDocument,
   eventMetadataFrom,
   handle,
-  recordEvent,
   requireAuth,
 } from '@taskforge/common';
 import { Router } from 'express';
@@ -18,22 +18,19 @@ export function updateTicketRouter(deps: { eventsRecorded: () => void }): Router
     updateTicket.path,
     requireAuth,
     handle(updateTicket, async ({ body: { title, price, version } }, req, res) => {
-      const ticket = await findEditableTicket(req.params.id as string, req.currentUser!.id);
-      // A client that says which version it edited never overwrites a change it has not seen.
-      if (version !== undefined && version !== ticket.version) {
-        throw new ConflictError(STALE_MESSAGE);
-      }
-
-      ticket.set({ title, price });
-      recordEvent(
-        ticket,
-        'ticket.updated',
-        ticketEventData(ticket, ticket.version + 1),
-        eventMetadataFrom(req),
+      const ticket = await editDocument(
+        () => findEditableTicket(req.params.id as string, req.currentUser!.id),
+        (current, next) => {
+          // A client that says which version it edited never overwrites a change it has not
+          // seen; one that does not gets its edit on top of any other.
+          if (version !== undefined && version !== current.version) {
+            throw new ConflictError(STALE_MESSAGE);
+          }
+          current.set({ title, price });
+          return [{ subject: 'ticket.updated', data: ticketEventData(current, next) }];
+        },
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
       );
-      // A concurrent save makes this one fail with VersionError: answered 409, nothing lost.
-      await ticket.save();
-      deps.eventsRecorded();
       res.send(ticket);
     }),
   );

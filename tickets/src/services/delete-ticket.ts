@@ -1,14 +1,13 @@
-import { recordEvent, retryOnConflict, type EventMetadata } from '@taskforge/common';
-import { findTicket, Ticket, ticketEventData, type TicketDocument } from '../models/ticket';
+import { editDocument, type EventMetadata, type RecordedEvent } from '@taskforge/common';
+import { Ticket, ticketEventData, type TicketDocument } from '../models/ticket';
 
 /**
- * Deletes the ticket: a soft delete keeps the document, and with it the outbox, until the relay
- * has published `ticket.deleted`. A concurrent save makes this one fail with VersionError.
+ * Withdrawing a ticket, as a change for `editDocument`: a soft delete keeps the document, and
+ * with it the outbox, until the relay has published `ticket.deleted`.
  */
-export function softDeleteTicket(ticket: TicketDocument, metadata: EventMetadata) {
+export function withdrawal(ticket: TicketDocument, nextVersion: number): RecordedEvent[] {
   ticket.deletedAt = new Date();
-  recordEvent(ticket, 'ticket.deleted', ticketEventData(ticket, ticket.version + 1), metadata);
-  return ticket.save();
+  return [{ subject: 'ticket.deleted', data: ticketEventData(ticket, nextVersion) }];
 }
 
 /**
@@ -19,18 +18,23 @@ export function softDeleteTicket(ticket: TicketDocument, metadata: EventMetadata
 export async function deleteTicketsOfDeletedUser(
   userId: string,
   metadata: EventMetadata,
+  eventsRecorded: () => void,
 ): Promise<number> {
   const live = await Ticket.find({ userId, deletedAt: null, orderId: null }, { _id: 1 }).lean();
   let deleted = 0;
   for (const { _id } of live) {
-    // Read again: an order may have reserved it, or another pod deleted it, since the query.
-    const done = await retryOnConflict(async () => {
-      const ticket = await findTicket(String(_id));
-      if (!ticket || ticket.orderId) return false;
-      await softDeleteTicket(ticket, metadata);
-      return true;
-    });
-    if (done) deleted += 1;
+    let withdrawn = false;
+    // Read again, deleted ones too (tickets are never removed): an order may have reserved it,
+    // or another pod deleted it, since the query.
+    await editDocument(
+      async () => (await Ticket.findById(_id))!,
+      (ticket, next) => {
+        withdrawn = !ticket.orderId && !ticket.deletedAt;
+        return withdrawn ? withdrawal(ticket, next) : [];
+      },
+      { metadata, eventsRecorded },
+    );
+    if (withdrawn) deleted += 1;
   }
   return deleted;
 }

@@ -46,11 +46,12 @@ export class UserDeletedListener extends Listener<'user.deleted'> {
     // only once every pod's remembered session version has expired (`replicaSessionVersions`):
     // a ticket listed within that second outlives this sweep.
     if (decision !== 'future') {
-      const deleted = await deleteTicketsOfDeletedUser(data.id, {
-        actorId: event.metadata.actorId,
-      });
+      const deleted = await deleteTicketsOfDeletedUser(
+        data.id,
+        { actorId: event.metadata.actorId },
+        this.deps.eventsRecorded,
+      );
       if (deleted > 0) {
-        this.deps.eventsRecorded();
         logger.info({ userId: data.id, tickets: deleted }, "deleted account's tickets deleted");
       }
     }
