@@ -2,19 +2,25 @@ import type { Redis } from 'ioredis';
 import { Notification } from '../models/notification';
 import { inRecipientTurn } from './recipient-turns';
 
-// Applies a change to the counter if it exists (never creating a partial one), floors it at 0,
-// and closes the change: one fewer write in flight, one more finished.
+// Applies a change to the counter if it exists (never creating a partial one) and closes the
+// change: one fewer write in flight, one more finished. Changes reach Redis in another order
+// than MongoDB applied them (a read-all's -2 before the +1 of the notification it also marked
+// read), and only their plain sum ends where MongoDB does: a floor at 0 would keep that +1. So
+// a count below 0 stays while other changes are in flight (it reads as 0, see `shown`); below 0
+// with none left, it drifted (a process died between MongoDB and Redis) and is dropped, to be
+// counted again from MongoDB.
 const FINISH_CHANGE = `
 local count = nil
 local delta = tonumber(ARGV[1])
 if delta ~= 0 and redis.call('EXISTS', KEYS[1]) == 1 then
   count = redis.call('INCRBY', KEYS[1], delta)
-  if count < 0 then
-    redis.call('SET', KEYS[1], 0, 'KEEPTTL')
-    count = 0
-  end
 end
-if redis.call('DECR', KEYS[2]) <= 0 then redis.call('DEL', KEYS[2]) end
+local inflight = redis.call('DECR', KEYS[2])
+if inflight <= 0 then redis.call('DEL', KEYS[2]) end
+if count ~= nil and count < 0 and inflight <= 0 then
+  redis.call('DEL', KEYS[1])
+  count = 0
+end
 redis.call('INCR', KEYS[3])
 redis.call('EXPIRE', KEYS[3], ARGV[2])
 return count
@@ -27,6 +33,11 @@ if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'NX', 'EX', ARGV[3])
 return 1
 `;
+
+/** A counter between changes that reached Redis out of order can be below 0 for a moment. */
+function shown(count: number): number {
+  return Math.max(0, count);
+}
 
 /**
  * Each user's unread count in Redis, kept in step with the inbox: only a real transition in
@@ -86,7 +97,7 @@ export class UnreadCounter {
       String(delta),
       String(this.ttlSeconds),
     );
-    return typeof updated === 'number' ? updated : undefined;
+    return typeof updated === 'number' ? shown(updated) : undefined;
   }
 
   /** Drops the user's counter (a deleted user's inbox is gone; a rebuild would count 0). */
@@ -98,7 +109,7 @@ export class UnreadCounter {
   async get(userId: string): Promise<number> {
     const [count, inflight, gen] = this.keys(userId);
     const [cached, genBefore] = await this.redis.mget(count, gen);
-    if (cached !== null && cached !== undefined) return Number(cached);
+    if (cached !== null && cached !== undefined) return shown(Number(cached));
     const counted = await Notification.countDocuments({ recipientId: userId, read: false });
     await this.redis.eval(
       CACHE_IF_QUIET,

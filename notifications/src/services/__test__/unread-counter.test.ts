@@ -70,15 +70,46 @@ describe('unread counts under concurrency', () => {
     await expectCounterMatchesInbox(me.id);
   });
 
-  it('never goes below zero', async () => {
+  it('ends right when a read-all reaches Redis before the insert it also marked read', async () => {
+    const me = signIn();
+    await insertNotifications(me.id, [{}, {}]);
+    expect(await ctx.services.counter.get(me.id)).toBe(2);
+    // The insert is in MongoDB, its +1 not yet in Redis, when read-all marks all three read.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const isIn = new Promise<void>((resolve) => (inserted = resolve));
+    const insert = ctx.services.counter.change(
+      me.id,
+      async () => {
+        await insertNotifications(me.id, [{}]);
+        inserted();
+        await held;
+        return 1;
+      },
+      async (count) => count,
+    );
+    await isIn;
+    await request(ctx.app).post('/api/notifications/read-all').set('Cookie', me.cookie).expect(200);
+    // -3 on 2 while the insert is in flight: below zero for now, and read as 0.
+    expect(await ctx.services.counter.get(me.id)).toBe(0);
+    release();
+    expect(await insert).toBe(0);
+    await expectCounterMatchesInbox(me.id);
+  });
+
+  it('never shows less than zero, and counts a counter that drifted low again', async () => {
     const me = signIn();
     const key = `${ctx.redisPrefix}:unread:{${me.id}}`;
-    const [n] = await insertNotifications(me.id, [{}]);
+    const [n] = await insertNotifications(me.id, [{}, {}]);
     await ctx.redis.set(key, '0', 'EX', 60); // drifted low, as after a lost update
     await request(ctx.app)
       .post(`/api/notifications/${n!._id.toHexString()}/read`)
       .set('Cookie', me.cookie)
       .expect(200);
-    expect(await ctx.redis.get(key)).toBe('0');
+    // Below zero with nothing else in flight: dropped, and counted again from the inbox.
+    expect(await ctx.redis.get(key)).toBeNull();
+    await expectCounterMatchesInbox(me.id);
+    expect(await ctx.services.counter.get(me.id)).toBe(1);
   });
 });
