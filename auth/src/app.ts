@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { AuthConfig } from './config';
 import { sessionVersionOf } from './models/user';
-import { openApiDocument } from './openapi';
+import { openApiDocument } from './contracts';
 import { changePasswordRouter } from './routes/change-password';
 import { currentUserRouter } from './routes/current-user';
 import { deleteAccountRouter } from './routes/delete-account';

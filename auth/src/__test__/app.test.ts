@@ -1,6 +1,6 @@
 import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../contracts';
 import { newRedisClient, setupAuthTest, type AuthTestContext } from '../test/setup';
 
 const expectDocumented = openApiChecker(openApiDocument);

@@ -7,6 +7,7 @@ import {
   type OutboxFields,
 } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+import type { PublicUserResponse, UserResponse } from '../contracts/users';
 
 export type Theme = (typeof THEMES)[number];
 export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];
@@ -192,7 +193,7 @@ export async function sessionVersionOf(id: string): Promise<number | undefined> 
 }
 
 /** The signed-in user's own view of their account. Lists fields, so secrets never slip out. */
-export function toUserResponse(user: UserDocument) {
+export function toUserResponse(user: UserDocument): UserResponse {
   const pending = user.emailVerification;
   return {
     id: user._id.toString(),
@@ -212,7 +213,7 @@ export function toUserResponse(user: UserDocument) {
 }
 
 /** What anyone may see of a user. */
-export function toPublicProfile(user: UserDocument) {
+export function toPublicProfile(user: UserDocument): PublicUserResponse {
   return {
     id: user._id.toString(),
     firstName: user.firstName,

@@ -1,16 +1,16 @@
 import {
   BadRequestError,
+  handle,
   NotFoundError,
   requireAuth,
-  validateRequest,
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
 import type { AuthConfig } from '../config';
+import { changePassword } from '../contracts/passwords';
 import { findUserById } from '../models/user';
 import { hashPassword, verifyPassword } from '../services/password';
 import { endSessions, startSession } from '../services/session';
-import { newPasswordField, suppliedPasswordField } from './validators';
 
 /**
  * Answers 204 with a new session cookie: every other session of the user ends (the session
@@ -23,16 +23,9 @@ export function changePasswordRouter(deps: {
 }) {
   const router = Router();
   router.post(
-    '/api/users/me/password',
+    changePassword.path,
     requireAuth,
-    suppliedPasswordField('currentPassword'),
-    newPasswordField('newPassword'),
-    validateRequest,
-    async (req, res) => {
-      const { currentPassword, newPassword } = req.body as {
-        currentPassword: string;
-        newPassword: string;
-      };
+    handle(changePassword, async ({ body: { currentPassword, newPassword } }, req, res) => {
       const checked = await findUserById(req.currentUser!.id, { withPasswordHash: true });
       if (!checked) throw new NotFoundError('User not found');
       if (!(await verifyPassword(currentPassword, checked.passwordHash))) {
@@ -42,7 +35,7 @@ export function changePasswordRouter(deps: {
       const user = await endSessions(req, deps, { passwordHash, passwordChangedAt: new Date() });
       startSession(req, user, deps.config);
       res.status(204).end();
-    },
+    }),
   );
   return router;
 }

@@ -2,19 +2,19 @@ import {
   BadRequestError,
   ConflictError,
   eventMetadataFrom,
+  handle,
   NotFoundError,
   recordEvent,
   requireAuth,
   retryOnConflict,
-  validateRequest,
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
+import { deleteMe } from '../contracts/users';
 import { PasswordReset } from '../models/password-reset';
 import { teamsOnlyAdministeredBy } from '../models/team-roles';
 import { findUserById, toTombstone } from '../models/user';
 import { verifyPassword } from '../services/password';
-import { suppliedPasswordField } from './validators';
 
 function lastAdminMessage(teams: string[]): string {
   const names = teams.map((name) => `"${name}"`);
@@ -35,15 +35,12 @@ export function deleteAccountRouter(deps: {
 }): Router {
   const router = Router();
   router.delete(
-    '/api/users/me',
+    deleteMe.path,
     requireAuth,
-    suppliedPasswordField('password'),
-    validateRequest,
-    async (req, res) => {
+    handle(deleteMe, async ({ body: { password } }, req, res) => {
       const userId = req.currentUser!.id;
       const checked = await findUserById(userId, { withPasswordHash: true });
       if (!checked) throw new NotFoundError('User not found');
-      const { password } = req.body as { password: string };
       if (!(await verifyPassword(password, checked.passwordHash))) {
         throw new BadRequestError('Invalid credentials', 'password');
       }
@@ -64,7 +61,7 @@ export function deleteAccountRouter(deps: {
       await PasswordReset.deleteMany({ userId });
       req.session = null;
       res.status(204).end();
-    },
+    }),
   );
   return router;
 }

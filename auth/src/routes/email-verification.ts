@@ -3,23 +3,28 @@ import {
   ConflictError,
   createRateLimiter,
   eventMetadataFrom,
+  handle,
   ipKey,
   NotFoundError,
   recordEvent,
   requireAuth,
   retryOnConflict,
-  validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { body } from 'express-validator';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
+import { afterValidation } from '../contracts/after-validation';
+import {
+  changeEmail,
+  confirmEmail,
+  INVALID_VERIFICATION_LINK,
+  resendVerification,
+} from '../contracts/email-verification';
 import { hashResetToken } from '../models/password-reset';
 import { findUserById, isEmailVerified, toUserResponse, User, userEventData } from '../models/user';
 import { sendVerification } from '../services/email-verification';
 import { verifyPassword } from '../services/password';
 import { startSession } from '../services/session';
-import { emailField, suppliedPasswordField } from './validators';
 
 export interface EmailVerificationDeps {
   config: AuthConfig;
@@ -27,8 +32,6 @@ export interface EmailVerificationDeps {
   redisPrefix: string;
   eventsRecorded: () => void;
 }
-
-const INVALID_LINK = 'This verification link is invalid or has expired';
 
 function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
@@ -51,6 +54,8 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
     keyGenerator: (req) => req.currentUser!.id,
     message: 'Too many verification emails, please try again later',
   });
+  // A change of address counts once it is valid, as it did behind its validation.
+  const perValidUser = afterValidation(perUser);
   // A token is 256 random bits, past guessing; this bounds the load of trying.
   const confirmsPerIp = createRateLimiter({
     redis,
@@ -62,30 +67,31 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
   });
 
   const router = Router();
-  router.post('/api/users/me/email-verification', requireAuth, perUser, async (req, res) => {
-    const user = await findUserById(req.currentUser!.id);
-    if (!user) throw new NotFoundError('User not found');
-    // A change under way is what needs its link; else the address the account has.
-    const email = user.emailVerification?.email ?? user.email;
-    if (email === user.email && isEmailVerified(user)) {
-      throw new ConflictError('Your email address is already verified');
-    }
-    if (!(await sendVerification(req, user._id.toString(), email, config))) {
-      throw new NotFoundError('User not found');
-    }
-    deps.eventsRecorded();
-    res.status(202).send({});
-  });
+  router.post(
+    resendVerification.path,
+    requireAuth,
+    perUser,
+    handle(resendVerification, async (_input, req, res) => {
+      const user = await findUserById(req.currentUser!.id);
+      if (!user) throw new NotFoundError('User not found');
+      // A change under way is what needs its link; else the address the account has.
+      const email = user.emailVerification?.email ?? user.email;
+      if (email === user.email && isEmailVerified(user)) {
+        throw new ConflictError('Your email address is already verified');
+      }
+      if (!(await sendVerification(req, user._id.toString(), email, config))) {
+        throw new NotFoundError('User not found');
+      }
+      deps.eventsRecorded();
+      res.status(202).send({});
+    }),
+  );
 
   router.post(
-    '/api/users/me/email',
+    changeEmail.path,
     requireAuth,
-    emailField(),
-    suppliedPasswordField('password'),
-    validateRequest,
-    perUser,
-    async (req, res) => {
-      const { email, password } = req.body as { email: string; password: string };
+    handle(changeEmail, async ({ body: { email, password } }, req, res) => {
+      await perValidUser(req, res);
       const user = await findUserById(req.currentUser!.id, { withPasswordHash: true });
       if (!user) throw new NotFoundError('User not found');
       if (!(await verifyPassword(password, user.passwordHash))) {
@@ -101,21 +107,14 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
       deps.eventsRecorded();
       const updated = await findUserById(user._id.toString());
       res.status(202).send(toUserResponse(updated ?? user));
-    },
+    }),
   );
 
   router.post(
-    '/api/users/email-verification/confirm',
+    confirmEmail.path,
     confirmsPerIp,
-    body('token')
-      .isString()
-      .withMessage(INVALID_LINK)
-      .bail()
-      .isLength({ min: 32, max: 128 })
-      .withMessage(INVALID_LINK),
-    validateRequest,
-    async (req, res) => {
-      const tokenHash = hashResetToken((req.body as { token: string }).token);
+    handle(confirmEmail, async ({ body: { token } }, req, res) => {
+      const tokenHash = hashResetToken(token);
       const user = await retryOnConflict(async () => {
         const found = await User.findOne({
           'emailVerification.tokenHash': tokenHash,
@@ -123,7 +122,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
         });
         const pending = found?.emailVerification;
         if (!found || !pending || pending.expiresAt.getTime() <= Date.now()) {
-          throw new BadRequestError(INVALID_LINK, 'token');
+          throw new BadRequestError(INVALID_VERIFICATION_LINK, 'token');
         }
         if (pending.email !== found.email && (await User.exists({ email: pending.email }))) {
           throw new ConflictError('This address is in use by another account now');
@@ -151,7 +150,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
       // Signed in as that account here: the session's token carries the address it now has.
       if (req.currentUser?.id === user._id.toString()) startSession(req, user, config);
       res.status(204).end();
-    },
+    }),
   );
   return router;
 }

@@ -2,21 +2,26 @@ import {
   BadRequestError,
   createRateLimiter,
   eventMetadataFrom,
+  handle,
   ipKey,
   NotFoundError,
   recordEvent,
-  validateRequest,
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { body } from 'express-validator';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
+import { afterValidation } from '../contracts/after-validation';
+import {
+  confirmPasswordReset,
+  INVALID_RESET_LINK,
+  requestPasswordReset,
+} from '../contracts/passwords';
+import { emailAddress } from '../contracts/shared';
 import { hashResetToken, newResetToken, PasswordReset } from '../models/password-reset';
 import { User } from '../models/user';
 import { hashPassword } from '../services/password';
 import { endSessions } from '../services/session';
-import { emailField, newPasswordField } from './validators';
 
 export interface PasswordResetDeps {
   config: AuthConfig;
@@ -25,8 +30,6 @@ export interface PasswordResetDeps {
   eventsRecorded: () => void;
   sessions: SessionVersions;
 }
-
-const INVALID_LINK = 'This reset link is invalid or has expired';
 
 /**
  * Forgotten passwords: a request always answers 202, whether or not the address has an account
@@ -45,15 +48,17 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
     keyGenerator: ipKey,
     message,
   });
-  const perEmail = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:reset-email`,
-    windowMs: config.PASSWORD_RESET_WINDOW_MS,
-    limit: config.PASSWORD_RESET_MAX_PER_EMAIL,
-    // After validation: a trimmed, lower-cased address.
-    keyGenerator: (req) => String((req.body as { email: string }).email),
-    message,
-  });
+  const perEmail = afterValidation(
+    createRateLimiter({
+      redis,
+      prefix: `${redisPrefix}:reset-email`,
+      windowMs: config.PASSWORD_RESET_WINDOW_MS,
+      limit: config.PASSWORD_RESET_MAX_PER_EMAIL,
+      // After validation: the address as validated, trimmed and lower-cased.
+      keyGenerator: (req) => emailAddress.parse((req.body as { email: unknown }).email),
+      message,
+    }),
+  );
   // A token is 256 random bits, past guessing; this bounds the load of trying.
   const confirmsPerIp = createRateLimiter({
     redis,
@@ -66,13 +71,10 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
 
   const router = Router();
   router.post(
-    '/api/users/password-reset',
+    requestPasswordReset.path,
     perIp,
-    emailField(),
-    validateRequest,
-    perEmail,
-    async (req, res) => {
-      const { email } = req.body as { email: string };
+    handle(requestPasswordReset, async ({ body: { email } }, req, res) => {
+      await perEmail(req, res);
       const user = await User.findOne({ email }, { email: 1 }).lean();
       if (user) {
         const userId = user._id.toString();
@@ -98,22 +100,13 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
         deps.eventsRecorded();
       }
       res.status(202).send({});
-    },
+    }),
   );
 
   router.post(
-    '/api/users/password-reset/confirm',
+    confirmPasswordReset.path,
     confirmsPerIp,
-    body('token')
-      .isString()
-      .withMessage(INVALID_LINK)
-      .bail()
-      .isLength({ min: 32, max: 128 })
-      .withMessage(INVALID_LINK),
-    newPasswordField('password'),
-    validateRequest,
-    async (req, res) => {
-      const { token, password } = req.body as { token: string; password: string };
+    handle(confirmPasswordReset, async ({ body: { token, password } }, req, res) => {
       const passwordHash = await hashPassword(password);
       const now = new Date();
       // Taken once: of two requests with the same token, one finds it unused.
@@ -121,18 +114,18 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
         { tokenHash: hashResetToken(token), usedAt: null, expiresAt: { $gt: now } },
         { $set: { usedAt: now } },
       ).lean();
-      if (!reset) throw new BadRequestError(INVALID_LINK, 'token');
+      if (!reset) throw new BadRequestError(INVALID_RESET_LINK, 'token');
       try {
         await endSessions(req, deps, { passwordHash, passwordChangedAt: now }, reset.userId);
       } catch (err) {
         // The account went meanwhile: nothing to set, and the link has nothing left to do.
-        if (err instanceof NotFoundError) throw new BadRequestError(INVALID_LINK, 'token');
+        if (err instanceof NotFoundError) throw new BadRequestError(INVALID_RESET_LINK, 'token');
         // Not set: the link stays usable for another try.
         await PasswordReset.updateOne({ _id: reset._id }, { $set: { usedAt: null } });
         throw err;
       }
       res.status(204).end();
-    },
+    }),
   );
   return router;
 }

@@ -1,20 +1,23 @@
-import { NotFoundError, validateRequest } from '@taskforge/common';
+import { handle, NotFoundError, RequestValidationError } from '@taskforge/common';
 import { Router } from 'express';
-import { param } from 'express-validator';
-import { findUserById, toPublicProfile } from '../models/user';
+import { showUser } from '../contracts/users';
+import { findUserById, isUserId, toPublicProfile } from '../models/user';
 
 /** Mounted last: `/api/users/:id` would otherwise shadow `/me` and `/currentuser`. */
 export function showRouter(): Router {
   const router = Router();
   router.get(
-    '/api/users/:id',
-    param('id').isMongoId().withMessage('User id must be valid'),
-    validateRequest,
-    async (req, res) => {
-      const user = await findUserById(req.params.id as string);
+    showUser.path,
+    handle(showUser, async (_input, req, res) => {
+      const { id } = req.params;
+      // ADAPTER: `handle` validates no path parameter (the contract describes its pattern only).
+      if (!isUserId(id)) {
+        throw new RequestValidationError([{ message: 'User id must be valid', field: 'id' }]);
+      }
+      const user = await findUserById(id);
       if (!user) throw new NotFoundError('User not found');
       res.send(toPublicProfile(user));
-    },
+    }),
   );
   return router;
 }

@@ -1,11 +1,13 @@
-import { BadRequestError, createRateLimiter, ipKey, validateRequest } from '@taskforge/common';
+import { BadRequestError, createRateLimiter, handle, ipKey } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../config';
+import { afterValidation } from '../contracts/after-validation';
+import { signIn } from '../contracts/sessions';
+import { emailAddress } from '../contracts/shared';
 import { toUserResponse, User } from '../models/user';
 import { UNMATCHABLE_HASH, verifyPassword } from '../services/password';
 import { startSession } from '../services/session';
-import { emailField, suppliedPasswordField } from './validators';
 
 export interface SigninDeps {
   config: AuthConfig;
@@ -26,27 +28,25 @@ export function signinRouter({ config, redis, redisPrefix }: SigninDeps): Router
     keyGenerator: ipKey,
     message,
   });
-  const failuresPerEmail = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:signin-email`,
-    windowMs: config.SIGNIN_WINDOW_MS,
-    limit: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
-    skipSuccessfulRequests: true,
-    // Runs after validation, so the email is a normalized string here.
-    keyGenerator: (req) => String((req.body as { email: string }).email),
-    message,
-  });
+  const failuresPerEmail = afterValidation(
+    createRateLimiter({
+      redis,
+      prefix: `${redisPrefix}:signin-email`,
+      windowMs: config.SIGNIN_WINDOW_MS,
+      limit: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
+      skipSuccessfulRequests: true,
+      // Runs after validation: the address as validated, trimmed and lower-cased.
+      keyGenerator: (req) => emailAddress.parse((req.body as { email: unknown }).email),
+      message,
+    }),
+  );
 
   const router = Router();
   router.post(
-    '/api/users/signin',
+    signIn.path,
     failuresPerIp,
-    emailField(),
-    suppliedPasswordField('password'),
-    validateRequest,
-    failuresPerEmail,
-    async (req, res) => {
-      const { email, password } = req.body as { email: string; password: string };
+    handle(signIn, async ({ body: { email, password } }, req, res) => {
+      await failuresPerEmail(req, res);
       const user = await User.findOne({ email }).select('+passwordHash');
       // An unknown email costs the same scrypt run as a wrong password.
       const matches = await verifyPassword(password, user?.passwordHash ?? UNMATCHABLE_HASH);
@@ -59,7 +59,7 @@ export function signinRouter({ config, redis, redisPrefix }: SigninDeps): Router
 
       startSession(req, user, config);
       res.status(200).send(toUserResponse(user));
-    },
+    }),
   );
   return router;
 }

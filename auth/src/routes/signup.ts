@@ -1,17 +1,17 @@
 import {
   BadRequestError,
   eventMetadataFrom,
+  handle,
   recordEvent,
   retryOnConflict,
-  validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
 import type { AuthConfig } from '../config';
+import { signUp } from '../contracts/sessions';
 import { toUserResponse, User, userEventData } from '../models/user';
 import { verifyNewAccount } from '../services/email-verification';
 import { hashPassword } from '../services/password';
 import { startSession, type SessionConfig } from '../services/session';
-import { emailField, newPasswordField } from './validators';
 
 function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
@@ -23,12 +23,8 @@ export function signupRouter(deps: {
 }): Router {
   const router = Router();
   router.post(
-    '/api/users/signup',
-    emailField(),
-    newPasswordField('password'),
-    validateRequest,
-    async (req, res) => {
-      const { email, password } = req.body as { email: string; password: string };
+    signUp.path,
+    handle(signUp, async ({ body: { email, password } }, req, res) => {
       if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
 
       // Not verified yet, said outright: an absent field means an account from before verification.
@@ -52,7 +48,7 @@ export function signupRouter(deps: {
 
       startSession(req, user, deps.config);
       res.status(201).send(toUserResponse(user));
-    },
+    }),
   );
   return router;
 }

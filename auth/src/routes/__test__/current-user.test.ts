@@ -6,7 +6,7 @@ import {
 } from '@taskforge/common/testing';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

@@ -11,7 +11,7 @@ import request from 'supertest';
 import { authListeners } from '../../events/listeners';
 import { PasswordReset } from '../../models/password-reset';
 import { User } from '../../models/user';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { signUp, type SignedUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

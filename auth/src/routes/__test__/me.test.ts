@@ -1,7 +1,7 @@
 import { openApiChecker, signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../models/user';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

@@ -3,7 +3,7 @@ import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { hashResetToken, PasswordReset } from '../../models/password-reset';
 import { User } from '../../models/user';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { sessionCookieFrom, signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

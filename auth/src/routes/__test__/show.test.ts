@@ -1,6 +1,6 @@
 import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

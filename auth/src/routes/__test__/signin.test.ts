@@ -2,7 +2,7 @@ import { openApiChecker } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { User } from '../../models/user';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { sessionCookieFrom, signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 

@@ -1,6 +1,6 @@
 import { openApiChecker, signinCookie } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { User } from '../../models/user';
 import { sessionCookieFrom, signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';

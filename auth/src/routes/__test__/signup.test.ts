@@ -2,7 +2,7 @@ import { EVENT_STREAM } from '@taskforge/common';
 import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../models/user';
-import { openApiDocument } from '../../openapi';
+import { openApiDocument } from '../../contracts';
 import { buildCredentials, sessionCookieFrom, signUp } from '../../test/factories';
 import { setupAuthTest, type AuthTestContext } from '../../test/setup';
 
