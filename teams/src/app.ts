@@ -9,8 +9,8 @@ import {
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import type { TeamsConfig } from './config';
+import { openApiDocument } from './contracts/index';
 import { sessionVersionOf } from './db/users';
-import { openApiDocument } from './openapi';
 import { indexAuditRouter } from './routes/audit/index';
 import { deleteTeamRouter } from './routes/delete';
 import { indexTeamRouter } from './routes/index';

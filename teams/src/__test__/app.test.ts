@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig, readDatabaseConfig } from '../config';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../contracts/index';
 import { directoryUser } from '../test/factories';
 import { expectDocumented } from '../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../test/setup';

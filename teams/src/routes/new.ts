@@ -1,30 +1,19 @@
-import { eventMetadataFrom, requireAuth, validateRequest } from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { matchedData } from 'express-validator';
 import type { Pool } from 'pg';
-import { createTeam, type TeamInput } from '../services/team-writes';
-import { toTeamResponse } from './responses';
-import { descriptionField, nameField } from './validators';
+import { createTeamRoute, toTeamResponse } from '../contracts/teams';
+import { createTeam } from '../services/team-writes';
 
 export function newTeamRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
   const router = Router();
   router.post(
-    '/api/teams',
+    createTeamRoute.path,
     requireAuth,
-    nameField({ optional: false }),
-    descriptionField(),
-    validateRequest,
-    async (req, res) => {
-      const input = matchedData<TeamInput>(req, { locations: ['body'] });
-      const access = await createTeam(
-        deps.pool,
-        input,
-        req.currentUser!.id,
-        eventMetadataFrom(req),
-      );
+    handle(createTeamRoute, async ({ body }, req, res) => {
+      const access = await createTeam(deps.pool, body, req.currentUser!.id, eventMetadataFrom(req));
       deps.eventsRecorded();
       res.status(201).send(toTeamResponse(access));
-    },
+    }),
   );
   return router;
 }

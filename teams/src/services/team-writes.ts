@@ -7,6 +7,7 @@ import {
   type EventMetadata,
 } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
+import type { TeamInput, TeamUpdate } from '../contracts/teams';
 import { upsertMembership } from '../db/memberships';
 import {
   DEFAULT_ROLE_PERMISSIONS,
@@ -27,11 +28,6 @@ import { requireAdmin, requirePermission, writeAccess, type TeamAccess } from '.
 export const ADMIN_KEEPS = 'member.manage';
 /** Only admins may delete a team, so no other role can be granted it. */
 export const ADMIN_ONLY = 'team.delete';
-
-export interface TeamInput {
-  name: string;
-  description?: string | null;
-}
 
 /**
  * Creates the team inside the caller's transaction: the team, its default role permissions,
@@ -84,7 +80,7 @@ export function updateTeam(
   pool: Pool,
   teamId: string,
   actorId: string,
-  input: Partial<TeamInput>,
+  input: TeamUpdate,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
   return withTransaction(pool, async (client) => {

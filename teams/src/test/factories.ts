@@ -6,10 +6,10 @@ import type { Pool } from 'pg';
 import request from 'supertest';
 import type { Db } from '../db/transaction';
 import { applyUserEvent } from '../db/users';
-import type { toMemberResponse, toTeamResponse } from '../routes/responses';
+import type { MemberResponse } from '../contracts/members';
+import type { TeamResponse } from '../contracts/teams';
 
-export type TeamResponse = ReturnType<typeof toTeamResponse>;
-export type MemberResponse = ReturnType<typeof toMemberResponse>;
+export type { MemberResponse, TeamResponse };
 
 export interface TestUser {
   id: string;

@@ -1,18 +1,19 @@
-import { eventMetadataFrom, requireAuth } from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import type { Pool } from 'pg';
+import { removeMemberRoute } from '../../contracts/members';
+import { checkTeamId, checkUserId } from '../../contracts/shared';
 import { removeMember } from '../../services/membership-writes';
-import { teamIdParam, userIdParam } from '../validators';
 
 /** Removes a member, or (their own user id) lets a member leave. */
 export function deleteMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
   const router = Router();
   router.delete(
-    '/api/teams/:id/members/:userId',
+    removeMemberRoute.path,
     requireAuth,
-    teamIdParam,
-    userIdParam,
-    async (req, res) => {
+    checkTeamId,
+    checkUserId,
+    handle(removeMemberRoute, async (_input, req, res) => {
       await removeMember(
         deps.pool,
         req.params.id as string,
@@ -22,7 +23,7 @@ export function deleteMemberRouter(deps: { pool: Pool; eventsRecorded: () => voi
       );
       deps.eventsRecorded();
       res.status(204).end();
-    },
+    }),
   );
   return router;
 }

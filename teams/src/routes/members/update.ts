@@ -1,22 +1,18 @@
-import { eventMetadataFrom, requireAuth, validateRequest, type Role } from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { matchedData } from 'express-validator';
 import type { Pool } from 'pg';
+import { toMemberResponse, updateMemberRoute } from '../../contracts/members';
+import { checkTeamId, checkUserId } from '../../contracts/shared';
 import { changeMemberRole } from '../../services/membership-writes';
-import { toMemberResponse } from '../responses';
-import { roleField, teamIdParam, userIdParam } from '../validators';
 
 export function updateMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
   const router = Router();
   router.patch(
-    '/api/teams/:id/members/:userId',
+    updateMemberRoute.path,
     requireAuth,
-    teamIdParam,
-    userIdParam,
-    roleField({ optional: false }),
-    validateRequest,
-    async (req, res) => {
-      const { role } = matchedData<{ role: Role }>(req, { locations: ['body'] });
+    checkTeamId,
+    checkUserId,
+    handle(updateMemberRoute, async ({ body: { role } }, req, res) => {
       const { membership, user } = await changeMemberRole(
         deps.pool,
         req.params.id as string,
@@ -27,7 +23,7 @@ export function updateMemberRouter(deps: { pool: Pool; eventsRecorded: () => voi
       );
       deps.eventsRecorded();
       res.send(toMemberResponse(membership, user));
-    },
+    }),
   );
   return router;
 }

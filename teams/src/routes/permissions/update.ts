@@ -1,40 +1,28 @@
-import {
-  eventMetadataFrom,
-  requireAuth,
-  validateRequest,
-  type Permission,
-  type Role,
-} from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { matchedData } from 'express-validator';
 import type { Pool } from 'pg';
+import { toPermissionsResponse, updatePermissionsRoute } from '../../contracts/permissions';
+import { checkTeamId } from '../../contracts/shared';
 import { setRolePermissions } from '../../services/team-writes';
-import { toPermissionsResponse } from '../responses';
-import { permissionsField, teamIdParam, toRolePermissions } from '../validators';
 
 /** Replaces the whole table of what each role may do (admins only). */
 export function updatePermissionsRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
   const router = Router();
   router.put(
-    '/api/teams/:id/permissions',
+    updatePermissionsRoute.path,
     requireAuth,
-    teamIdParam,
-    ...permissionsField(),
-    validateRequest,
-    async (req, res) => {
-      const { permissions } = matchedData<{ permissions: Record<Role, Permission[]> }>(req, {
-        locations: ['body'],
-      });
+    checkTeamId,
+    handle(updatePermissionsRoute, async ({ body: { permissions } }, req, res) => {
       const access = await setRolePermissions(
         deps.pool,
         req.params.id as string,
         req.currentUser!.id,
-        toRolePermissions(permissions),
+        permissions,
         eventMetadataFrom(req),
       );
       deps.eventsRecorded();
       res.send(toPermissionsResponse(access));
-    },
+    }),
   );
   return router;
 }
