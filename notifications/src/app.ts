@@ -9,9 +9,9 @@ import {
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { NotificationsConfig } from './config';
+import { openApiDocument } from './contract';
 import type { StreamHub } from './live/stream-hub';
 import { UserReplica } from './models/user';
-import { openApiDocument } from './openapi';
 import { indexNotificationRouter } from './routes/index';
 import { readNotificationRouter } from './routes/read';
 import { readAllNotificationsRouter } from './routes/read-all';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { NotificationResponse } from '../models/notification';
+import type { NotificationResponse, UnreadCount } from '../contract';
 
 export const BOARD_EVENTS = [
   'task.created',
@@ -15,7 +15,7 @@ export type BoardEvent = (typeof BOARD_EVENTS)[number];
  */
 export type LiveMessage =
   | { type: 'notification'; userId: string; data: NotificationResponse }
-  | { type: 'unread-count'; userId: string; data: { count: number } }
+  | { type: 'unread-count'; userId: string; data: UnreadCount }
   | { type: 'board'; event: BoardEvent; teamId: string; data: Record<string, unknown> }
   | { type: 'account-deleted'; userId: string };
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
+import type { NotificationResponse } from '../contract';
 import { UNKNOWN_USER } from './user';
 
 export const NOTIFICATION_KINDS = [
@@ -41,19 +42,6 @@ export interface NotificationAttrs {
   read: boolean;
   readAt: Date | null;
   createdAt: Date;
-}
-
-export interface NotificationResponse {
-  id: string;
-  kind: NotificationKind;
-  title: string;
-  link: string;
-  actorId: string | null;
-  teamId: string | null;
-  taskId: string | null;
-  read: boolean;
-  readAt: string | null;
-  createdAt: string;
 }
 
 const notificationSchema = new Schema<NotificationAttrs>(

@@ -1,36 +1,19 @@
 import {
-  decodeTimeCursor,
   encodeTimeCursor,
-  pageQueryFields,
+  handle,
   parseQuery,
   requireAuth,
   sendPageHeaders,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { listNotifications, listQuery } from '../contract';
 import {
   Notification,
-  OBJECT_ID,
   toNotificationResponse,
   type NotificationAttrs,
 } from '../models/notification';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-// Query values arrive as strings; arrays and objects (`?unread[$ne]=`) are rejected.
-const listQuery = z.object({
-  ...pageQueryFields({
-    defaultLimit: DEFAULT_PAGE_SIZE,
-    maxLimit: MAX_PAGE_SIZE,
-    decodeCursor: (value) => decodeTimeCursor(value, (id) => OBJECT_ID.test(id)),
-  }),
-  unread: z
-    .enum(['true', 'false'], { message: 'unread must be true or false' })
-    .transform((value) => value === 'true')
-    .optional(),
-});
 
 type ListQuery = z.output<typeof listQuery>;
 
@@ -45,23 +28,35 @@ function filterFor(userId: string, query: ListQuery): QueryFilter<NotificationAt
   return { $and: conditions };
 }
 
+/*
+ * ADAPTER, until `handle` words a query value that is not one string as `parseQuery` does
+ * (`?limit[$ne]=1`: "limit must be a single value", not zod's "expected string, received
+ * object"; a repeated `unread`: "unread must be true or false"): the contract's query schema
+ * is parsed here, by `parseQuery`, so the messages stay what they were.
+ */
+const { query: _parsedByTheRoute, ...listWithoutQuery } = listNotifications;
+
 /**
  * The signed-in user's notifications, newest first (only unread ones with `unread=true`). The
  * body is a plain array; the next page is announced in `X-Next-Cursor` and `Link`.
  */
 export function indexNotificationRouter(): Router {
   const router = Router();
-  router.get('/api/notifications', requireAuth, async (req, res) => {
-    const query = parseQuery(listQuery, req.query);
-    const notifications = await Notification.find(filterFor(req.currentUser!.id, query))
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(query.limit + 1)
-      .lean<NotificationAttrs[]>();
+  router.get(
+    listNotifications.path,
+    requireAuth,
+    handle(listWithoutQuery, async (_input, req, res) => {
+      const query = parseQuery(listQuery, req.query);
+      const notifications = await Notification.find(filterFor(req.currentUser!.id, query))
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean<NotificationAttrs[]>();
 
-    const page = sendPageHeaders(req, res, notifications, query.limit, (last) =>
-      encodeTimeCursor({ at: last.createdAt, id: last._id.toHexString() }),
-    );
-    res.send(page.map(toNotificationResponse));
-  });
+      const page = sendPageHeaders(req, res, notifications, query.limit, (last) =>
+        encodeTimeCursor({ at: last.createdAt, id: last._id.toHexString() }),
+      );
+      res.send(page.map(toNotificationResponse));
+    }),
+  );
   return router;
 }

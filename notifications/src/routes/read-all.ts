@@ -1,11 +1,16 @@
-import { requireAuth } from '@taskforge/common';
+import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
+import { readAllNotifications } from '../contract';
 import type { Inbox } from '../services/inbox';
 
 export function readAllNotificationsRouter(deps: { inbox: Inbox }): Router {
   const router = Router();
-  router.post('/api/notifications/read-all', requireAuth, async (req, res) => {
-    res.send(await deps.inbox.markAllRead(req.currentUser!.id));
-  });
+  router.post(
+    readAllNotifications.path,
+    requireAuth,
+    handle(readAllNotifications, async (_input, req, res) => {
+      res.send(await deps.inbox.markAllRead(req.currentUser!.id));
+    }),
+  );
   return router;
 }

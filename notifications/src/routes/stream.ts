@@ -1,5 +1,6 @@
-import { BadRequestError, requireAuth } from '@taskforge/common';
+import { BadRequestError, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
+import { openStream } from '../contract';
 import { STREAM_ID } from '../live/live-feed';
 import type { StreamHub } from '../live/stream-hub';
 
@@ -9,12 +10,16 @@ import type { StreamHub } from '../live/stream-hub';
  */
 export function streamRouter(deps: { hub: StreamHub }): Router {
   const router = Router();
-  router.get('/api/notifications/stream', requireAuth, async (req, res) => {
-    const lastEventId = req.get('last-event-id')?.trim() || undefined;
-    if (lastEventId !== undefined && !STREAM_ID.test(lastEventId)) {
-      throw new BadRequestError('Last-Event-ID is not an id this stream sent', 'Last-Event-ID');
-    }
-    await deps.hub.open(req.currentUser!.id, res, lastEventId);
-  });
+  router.get(
+    openStream.path,
+    requireAuth,
+    handle(openStream, async (_input, req, res) => {
+      const lastEventId = req.get('last-event-id')?.trim() || undefined;
+      if (lastEventId !== undefined && !STREAM_ID.test(lastEventId)) {
+        throw new BadRequestError('Last-Event-ID is not an id this stream sent', 'Last-Event-ID');
+      }
+      await deps.hub.open(req.currentUser!.id, res, lastEventId);
+    }),
+  );
   return router;
 }

@@ -1,3 +1,4 @@
+import type { ReadAllResult } from '../contract';
 import { Notification, OBJECT_ID, type NotificationAttrs } from '../models/notification';
 import type { LiveFeed } from '../live/live-feed';
 import type { UnreadCounter } from './unread-counter';
@@ -39,7 +40,7 @@ export class Inbox {
   }
 
   /** Marks every unread notification of the user read; returns how many and the new count. */
-  async markAllRead(userId: string): Promise<{ updated: number; unreadCount: number }> {
+  async markAllRead(userId: string): Promise<ReadAllResult> {
     let updated = 0;
     return this.counter.change(
       userId,

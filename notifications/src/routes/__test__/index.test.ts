@@ -1,6 +1,7 @@
 import { buildEvent } from '@taskforge/common';
 import request, { type Response } from 'supertest';
-import type { NotificationAttrs, NotificationResponse } from '../../models/notification';
+import type { NotificationResponse } from '../../contract';
+import type { NotificationAttrs } from '../../models/notification';
 import { buildTask, newId, signIn } from '../../test/factories';
 import { insertNotifications } from '../../test/inspect';
 import { expectDocumented } from '../../test/openapi';

@@ -1,0 +1,220 @@
+import {
+  decodeTimeCursor,
+  errorAnswer,
+  openApi,
+  openApiDocumentFor,
+  pageQueryFields,
+  route,
+  tooManyRequestsAnswer,
+} from '@taskforge/common';
+import { z } from 'zod';
+import { STREAM_ID } from './live/live-feed';
+import { NOTIFICATION_KINDS, OBJECT_ID, TITLE_MAX_LENGTH } from './models/notification';
+
+/*
+ * The notifications API, one contract per route: what each takes (validated before the route
+ * runs) and answers. The OpenAPI document at the end is written from these, and from the
+ * adapter before it for what contracts cannot say yet.
+ */
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export const notificationResponse = z
+  .object({
+    id: z.string().regex(/^[0-9a-f]{24}$/),
+    kind: z.enum(NOTIFICATION_KINDS),
+    title: z.string().max(TITLE_MAX_LENGTH).meta({
+      description:
+        'The text to show, written when the notification was made; a deleted account is named "Someone" in it',
+    }),
+    link: z.string().meta({ description: 'Path of the item in the web app' }),
+    actorId: z.string().nullable().meta({ description: 'Who caused it, when someone did' }),
+    teamId: z.string().nullable(),
+    taskId: z.string().nullable(),
+    read: z.boolean(),
+    readAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Notification' });
+
+export type NotificationResponse = z.output<typeof notificationResponse>;
+
+const count = z.number().int().min(0);
+
+export const unreadCountResponse = z.object({ count }).meta({ id: 'UnreadCount' });
+
+export type UnreadCount = z.output<typeof unreadCountResponse>;
+
+export const readAllResponse = z
+  .object({
+    updated: count.meta({ description: 'How many were marked read' }),
+    unreadCount: count,
+  })
+  .meta({ id: 'ReadAllResult' });
+
+export type ReadAllResult = z.output<typeof readAllResponse>;
+
+// Query values arrive as strings; arrays and objects (`?unread[$ne]=`) are refused.
+export const listQuery = z.object({
+  ...pageQueryFields({
+    defaultLimit: DEFAULT_PAGE_SIZE,
+    maxLimit: MAX_PAGE_SIZE,
+    decodeCursor: (value) => decodeTimeCursor(value, (id) => OBJECT_ID.test(id)),
+  }),
+  unread: z
+    .enum(['true', 'false'], { message: 'unread must be true or false' })
+    .meta({ description: 'Only unread notifications' })
+    .transform((value) => value === 'true')
+    .optional(),
+});
+
+const notSignedIn = errorAnswer('Not signed in');
+const tooMany = tooManyRequestsAnswer();
+
+export const listNotifications = route({
+  method: 'get',
+  path: '/api/notifications',
+  tags: ['notifications'],
+  summary: 'List my notifications',
+  description:
+    'Newest first. The body is a plain array; when there is a next page, ' +
+    '`X-Next-Cursor` holds its cursor and `Link` its URL.',
+  signedIn: true,
+  query: listQuery,
+  responses: {
+    200: {
+      description: 'One page of notifications',
+      headers: { ...openApi.pageHeaders, ...openApi.rateLimitHeaders },
+      body: z.array(notificationResponse),
+    },
+    400: errorAnswer('Invalid query parameter'),
+    401: notSignedIn,
+    429: tooMany,
+  },
+});
+
+export const showUnreadCount = route({
+  method: 'get',
+  path: '/api/notifications/unread-count',
+  tags: ['notifications'],
+  summary: 'How many of my notifications are unread',
+  signedIn: true,
+  responses: {
+    200: { description: 'The unread count', body: unreadCountResponse },
+    401: notSignedIn,
+    429: tooMany,
+  },
+});
+
+export const readNotification = route({
+  method: 'post',
+  path: '/api/notifications/:id/read',
+  tags: ['notifications'],
+  summary: 'Mark one of my notifications read',
+  description: 'Idempotent: marking a read notification again changes nothing.',
+  signedIn: true,
+  pathParams: {
+    id: { description: 'Notification id; another user’s, or a malformed one, is answered 404' },
+  },
+  responses: {
+    200: { description: 'The notification, read', body: notificationResponse },
+    401: notSignedIn,
+    404: errorAnswer('No such notification of yours'),
+    429: tooMany,
+  },
+});
+
+export const readAllNotifications = route({
+  method: 'post',
+  path: '/api/notifications/read-all',
+  tags: ['notifications'],
+  summary: 'Mark all my notifications read',
+  signedIn: true,
+  responses: {
+    200: { description: 'What changed', body: readAllResponse },
+    401: notSignedIn,
+    429: tooMany,
+  },
+});
+
+export const openStream = route({
+  method: 'get',
+  path: '/api/notifications/stream',
+  tags: ['notifications'],
+  summary: 'Live updates (Server-Sent Events)',
+  description: `Server-Sent Events (\`text/event-stream\`). Each message has an \`id\`
+(send it back as \`Last-Event-ID\` to resume), an \`event\` name and JSON \`data\`:
+
+- \`notification\`: a new inbox item (the \`Notification\` schema);
+- \`unread-count\`: \`{ "count": n }\` after the count changed;
+- \`task.created\`, \`task.updated\`, \`task.deleted\`, \`comment.created\`: board changes of the
+  teams the user belongs to when the message is delivered, with the event's data (tasks carry
+  their \`version\`, so a board applies each change once and in order);
+- \`resync\`: some of what was missed is no longer kept; reload the inbox and boards.
+
+The stream starts with a \`retry:\` hint and sends a comment line as a heartbeat (every 15 s by
+default) so proxies keep it open; responses are not buffered by ingress-nginx
+(\`X-Accel-Buffering: no\`). It ends when the user's account is deleted (reconnecting is then
+answered 401).`,
+  signedIn: true,
+  responses: {
+    200: { description: 'The event stream; it stays open' },
+    400: errorAnswer('Malformed Last-Event-ID'),
+    401: notSignedIn,
+    429: tooManyRequestsAnswer('Too many requests, or too many open streams for this user'),
+  },
+});
+
+/*
+ * ADAPTER, until common's contracts can say these (then it goes). The generated document lacks:
+ * - the stream's `Last-Event-ID` header (a route has no header parameters; the route checks it
+ *   against `STREAM_ID`);
+ * - the stream's `text/event-stream` body (an answer is JSON or nothing);
+ * - the default of `limit` (zod leaves `default` out of a transforming schema's input JSON
+ *   Schema, `.meta` included, so `pageQueryFields` never gets it into a document).
+ */
+type Operation = {
+  parameters?: Array<{ name: string; in: string; description?: string; schema?: object }>;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
+
+function withWhatContractsCannotSay<D extends { paths: Record<string, Record<string, unknown>> }>(
+  document: D,
+): D {
+  const list = document.paths[listNotifications.path]![listNotifications.method] as Operation;
+  const limit = list.parameters?.find((parameter) => parameter.name === 'limit');
+  if (limit) limit.schema = { ...limit.schema, default: DEFAULT_PAGE_SIZE };
+  const stream = document.paths[openStream.path]![openStream.method] as Operation;
+  stream.parameters = [
+    ...(stream.parameters ?? []),
+    {
+      name: 'Last-Event-ID',
+      in: 'header',
+      description: 'The last `id` received; what came after it is sent first',
+      schema: { type: 'string', pattern: STREAM_ID.source },
+    },
+  ];
+  const ok = stream.responses['200']!;
+  ok.content = { ...ok.content, 'text/event-stream': { schema: { type: 'string' } } };
+  return document;
+}
+
+/** OpenAPI 3.1 description of the notifications API; tests check real answers against it. */
+export const openApiDocument = withWhatContractsCannotSay(
+  openApiDocumentFor({
+    title: 'TaskForge notifications',
+    description:
+      'The signed-in user’s inbox (notifications made from task, comment and membership ' +
+      'events), its unread count, and live updates over Server-Sent Events. Every route needs ' +
+      'the `session` cookie set by auth; a user only ever sees their own notifications.',
+    tags: ['notifications'],
+    routes: [
+      listNotifications,
+      showUnreadCount,
+      readNotification,
+      readAllNotifications,
+      openStream,
+    ],
+  }),
+);
