@@ -9,8 +9,8 @@ import {
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TasksConfig } from './config';
+import { openApiDocument } from './contracts';
 import { User } from './models/user';
-import { openApiDocument } from './openapi';
 import { activityRouter } from './routes/activity';
 import { commentsRouter } from './routes/comments';
 import { confirmAttachmentRouter } from './routes/confirm-attachment';

@@ -1,7 +1,7 @@
 import { ConfigError } from '@taskforge/common';
 import request from 'supertest';
 import { readConfig } from '../config';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../contracts';
 import { AttachmentStorage } from '../services/storage';
 import { createTask, createTeam } from '../test/factories';
 import { expectDocumented } from '../test/openapi';

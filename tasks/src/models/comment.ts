@@ -1,5 +1,6 @@
 import { outboxPlugin, type OutboxFields } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+import type { CommentResponse } from '../contracts/comments';
 import { isObjectId } from './task';
 
 export const CONTENT_MAX_LENGTH = 10_000;
@@ -18,17 +19,6 @@ export interface CommentAttrs extends OutboxFields {
 }
 
 export type CommentDocument = HydratedDocument<CommentAttrs>;
-
-export interface CommentResponse {
-  id: string;
-  taskId: string;
-  authorId: string;
-  content: string;
-  mentionedUsers: string[];
-  createdAt: string;
-  editedAt: string | null;
-  version: number;
-}
 
 const commentSchema = new Schema<CommentAttrs>(
   {

@@ -6,6 +6,8 @@ import {
   type OutboxFields,
 } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+import type { TaskResponse } from '../contracts/tasks';
+import type { AllowedMimetype } from '../services/uploads';
 
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
@@ -31,7 +33,7 @@ export interface Attachment {
   id: string;
   name: string;
   size: number;
-  mimetype: string;
+  mimetype: AllowedMimetype;
   /** The object's key in the bucket; never shown to clients. */
   storageKey: string;
   uploadedAt: Date;
@@ -69,37 +71,6 @@ export interface TaskAttrs extends OutboxFields {
 }
 
 export type TaskDocument = HydratedDocument<TaskAttrs>;
-
-export interface AttachmentResponse {
-  id: string;
-  name: string;
-  size: number;
-  mimetype: string;
-  uploadedAt: string;
-  uploadedBy: string;
-}
-
-/** What clients see of a task. */
-export interface TaskResponse {
-  id: string;
-  teamId: string;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  assigneeId: string | null;
-  creatorId: string;
-  dueDate: string | null;
-  tags: string[];
-  customFields: Record<string, string | number | boolean>;
-  ticketId: string | null;
-  attachments: AttachmentResponse[];
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  version: number;
-}
 
 const attachmentSchema = new Schema<Attachment>(
   {

@@ -1,18 +1,8 @@
-import { encodeTimeCursor, requireAuth, sendPageHeaders } from '@taskforge/common';
+import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
+import { listActivity, type ActivityResponse } from '../contracts/activity';
 import { Activity, type ActivityAttrs } from '../models/activity';
 import { findTaskWithAccess } from '../services/task-writes';
-import { pageQuery } from './page-query';
-
-export interface ActivityResponse {
-  id: string;
-  type: ActivityAttrs['type'];
-  actorId: string | null;
-  at: string;
-  changes: ActivityAttrs['changes'];
-  commentId?: string;
-  attachment?: { id: string; name: string };
-}
 
 function toActivityResponse(entry: ActivityAttrs): ActivityResponse {
   const response: ActivityResponse = {
@@ -31,22 +21,25 @@ function toActivityResponse(entry: ActivityAttrs): ActivityResponse {
 /** A task's history, newest first, one keyset page at a time. */
 export function activityRouter(): Router {
   const router = Router();
-  router.get('/api/tasks/:id/activity', requireAuth, async (req, res) => {
-    const { task } = await findTaskWithAccess(req.params.id as string, req.currentUser!.id);
-    const page = pageQuery(req);
-    const filter: Record<string, unknown> = { taskId: task._id.toString() };
-    if (page.cursor) {
-      const { at, id } = page.cursor;
-      filter.$or = [{ at: { $lt: at } }, { at, _id: { $lt: id } }];
-    }
-    const entries = await Activity.find(filter)
-      .sort({ at: -1, _id: -1 })
-      .limit(page.limit + 1)
-      .lean<ActivityAttrs[]>();
-    const items = sendPageHeaders(req, res, entries, page.limit, (last) =>
-      encodeTimeCursor({ at: last.at, id: last._id }),
-    );
-    res.send(items.map(toActivityResponse));
-  });
+  router.get(
+    listActivity.path,
+    requireAuth,
+    handle(listActivity, async ({ query: page }, req, res) => {
+      const { task } = await findTaskWithAccess(req.params.id as string, req.currentUser!.id);
+      const filter: Record<string, unknown> = { taskId: task._id.toString() };
+      if (page.cursor) {
+        const { at, id } = page.cursor;
+        filter.$or = [{ at: { $lt: at } }, { at, _id: { $lt: id } }];
+      }
+      const entries = await Activity.find(filter)
+        .sort({ at: -1, _id: -1 })
+        .limit(page.limit + 1)
+        .lean<ActivityAttrs[]>();
+      const items = sendPageHeaders(req, res, entries, page.limit, (last) =>
+        encodeTimeCursor({ at: last.at, id: last._id }),
+      );
+      res.send(items.map(toActivityResponse));
+    }),
+  );
   return router;
 }

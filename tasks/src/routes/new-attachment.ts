@@ -1,14 +1,11 @@
-import { BadRequestError, requireAuth, validateRequest } from '@taskforge/common';
+import { BadRequestError, handle, requireAuth } from '@taskforge/common';
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { body } from 'express-validator';
+import { startUpload } from '../contracts/attachments';
 import { requirePermission } from '../services/authorization';
 import type { AttachmentStorage } from '../services/storage';
 import { findTaskWithAccess } from '../services/task-writes';
 import {
-  ALLOWED_MIMETYPES,
-  ATTACHMENT_NAME_MAX_LENGTH,
-  MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENTS_PER_TASK,
   UPLOAD_URL_TTL_SECONDS,
   type PendingUploads,
@@ -21,39 +18,15 @@ export function newAttachmentRouter(deps: {
 }): Router {
   const router = Router();
   router.post(
-    '/api/tasks/:id/attachments',
+    startUpload.path,
     requireAuth,
-    body('name')
-      .isString()
-      .withMessage('name is required')
-      .bail()
-      .trim()
-      .isLength({ min: 1, max: ATTACHMENT_NAME_MAX_LENGTH })
-      .withMessage(`name must have 1 to ${ATTACHMENT_NAME_MAX_LENGTH} characters`)
-      .bail()
-      .custom((value: string) => ![...value].some((c) => c === '/' || c === '\\' || c < ' '))
-      .withMessage('name must not contain slashes or control characters'),
-    body('size')
-      .custom((value) => Number.isInteger(value) && value > 0)
-      .withMessage('size must be the file size in bytes')
-      .bail()
-      .custom((value: number) => value <= MAX_ATTACHMENT_BYTES)
-      .withMessage(`Files must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`),
-    body('mimetype')
-      .isString()
-      .withMessage('This file type is not allowed')
-      .bail()
-      .isIn(ALLOWED_MIMETYPES)
-      .withMessage('This file type is not allowed'),
-    validateRequest,
-    async (req, res) => {
+    handle(startUpload, async ({ body: { name, size, mimetype } }, req, res) => {
       const userId = req.currentUser!.id;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
       requirePermission(access, 'task.update');
       if (task.attachments.length >= MAX_ATTACHMENTS_PER_TASK) {
         throw new BadRequestError(`A task holds at most ${MAX_ATTACHMENTS_PER_TASK} attachments`);
       }
-      const { name, size, mimetype } = req.body as { name: string; size: number; mimetype: string };
       const uploadId = randomUUID();
       const taskId = task._id.toString();
       const storageKey = `tasks/${taskId}/${uploadId}`;
@@ -71,7 +44,7 @@ export function newAttachmentRouter(deps: {
         headers: { 'Content-Type': mimetype },
         expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString(),
       });
-    },
+    }),
   );
   return router;
 }

@@ -1,31 +1,28 @@
 import {
   eventMetadataFrom,
+  handle,
   recordEvent,
   requireAuth,
-  validateRequest,
   type Logger,
 } from '@taskforge/common';
 import { Router } from 'express';
+import { createComment } from '../contracts/comments';
 import { Comment } from '../models/comment';
 import { recordActivityAfterWrite } from '../services/activity';
 import { requirePermission } from '../services/authorization';
 import { commentEventData } from '../services/comment-writes';
 import { commentResponses, resolveMentions } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
-import { contentField } from './comment-validators';
 
 export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => void }): Router {
   const router = Router();
   router.post(
-    '/api/tasks/:id/comments',
+    createComment.path,
     requireAuth,
-    contentField(),
-    validateRequest,
-    async (req, res) => {
+    handle(createComment, async ({ body: { content } }, req, res) => {
       const userId = req.currentUser!.id;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
       requirePermission(access, 'comment.create');
-      const content = (req.body as { content: string }).content;
       const comment = new Comment({
         taskId: task._id.toString(),
         teamId: task.teamId,
@@ -44,7 +41,7 @@ export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => v
       await recordActivityAfterWrite([event], deps.logger);
       const [response] = await commentResponses([comment]);
       res.status(201).send(response);
-    },
+    }),
   );
   return router;
 }

@@ -1,6 +1,6 @@
-import { eventMetadataFrom, recordEvent, requireAuth, validateRequest } from '@taskforge/common';
+import { eventMetadataFrom, handle, recordEvent, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { body } from 'express-validator';
+import { createTask } from '../contracts/tasks';
 import { PRIORITY_RANK, Task, taskEventData, toTaskResponse, weekOf } from '../models/task';
 import { assertPermission, requirePermission } from '../services/authorization';
 import {
@@ -11,21 +11,13 @@ import {
   endOfColumn,
   type TaskWriteDeps,
 } from '../services/task-writes';
-import { parseIsoDate } from '../services/dates';
-import { ID_PATTERN, taskFields, type TaskInput } from './validators';
 
 export function newTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();
   router.post(
-    '/api/tasks',
+    createTask.path,
     requireAuth,
-    body('teamId')
-      .custom((value) => typeof value === 'string' && ID_PATTERN.test(value))
-      .withMessage('teamId is required'),
-    ...taskFields({ creating: true }),
-    validateRequest,
-    async (req, res) => {
-      const input = req.body as TaskInput & { teamId: string; title: string };
+    handle(createTask, async ({ body: input }, req, res) => {
       const userId = req.currentUser!.id;
       const access = await assertPermission(input.teamId, userId, 'task.create');
       if (input.assigneeId) {
@@ -35,22 +27,20 @@ export function newTaskRouter(deps: TaskWriteDeps): Router {
       await assertTicketKnown(input.ticketId);
 
       const now = new Date();
-      const status = input.status ?? 'todo';
-      const priority = input.priority ?? 'medium';
       const task = new Task({
         teamId: input.teamId,
         title: input.title,
         description: input.description ?? '',
-        status,
-        priority,
-        priorityRank: PRIORITY_RANK[priority],
+        status: input.status,
+        priority: input.priority,
+        priorityRank: PRIORITY_RANK[input.priority],
         assigneeId: input.assigneeId ?? null,
         creatorId: userId,
-        dueDate: input.dueDate ? parseIsoDate(input.dueDate) : null,
+        dueDate: input.dueDate ?? null,
         tags: input.tags ?? [],
         customFields: input.customFields ?? {},
         ticketId: input.ticketId ?? null,
-        position: input.position ?? (await endOfColumn(input.teamId, status)),
+        position: input.position ?? (await endOfColumn(input.teamId, input.status)),
         createdAt: now,
         createdWeek: weekOf(now),
       });
@@ -64,7 +54,7 @@ export function newTaskRouter(deps: TaskWriteDeps): Router {
       await task.save();
       await afterTaskWrite(task, [event], deps);
       res.status(201).send(toTaskResponse(task));
-    },
+    }),
   );
   return router;
 }

@@ -1,6 +1,7 @@
-import { NotFoundError, requireAuth, type Logger } from '@taskforge/common';
+import { handle, NotFoundError, requireAuth, type Logger } from '@taskforge/common';
 import { Router } from 'express';
-import { findTask, isObjectId, toTaskResponse, type TaskResponse } from '../models/task';
+import { showTask, type TaskResponse } from '../contracts/tasks';
+import { findTask, isObjectId, toTaskResponse } from '../models/task';
 import { findTeamAccess } from '../services/authorization';
 import type { TaskCache } from '../services/task-cache';
 
@@ -29,10 +30,14 @@ export async function loadTask(
 
 export function showTaskRouter(deps: { cache: TaskCache; logger: Logger }): Router {
   const router = Router();
-  router.get('/api/tasks/:id', requireAuth, async (req, res) => {
-    const task = await loadTask(req.params.id as string, deps.cache, deps.logger);
-    await findTeamAccess(task.teamId, req.currentUser!.id, 'Task not found');
-    res.send(task);
-  });
+  router.get(
+    showTask.path,
+    requireAuth,
+    handle(showTask, async (_input, req, res) => {
+      const task = await loadTask(req.params.id as string, deps.cache, deps.logger);
+      await findTeamAccess(task.teamId, req.currentUser!.id, 'Task not found');
+      res.send(task);
+    }),
+  );
   return router;
 }

@@ -2,26 +2,24 @@ import {
   eventMetadataFrom,
   ForbiddenError,
   NotFoundError,
+  handle,
   recordEvent,
   requireAuth,
   retryOnConflict,
-  validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
+import { updateComment } from '../contracts/comments';
 import { findComment } from '../models/comment';
 import { commentEventData } from '../services/comment-writes';
 import { commentResponses, resolveMentions } from '../services/mentions';
 import { findTaskWithAccess } from '../services/task-writes';
-import { contentField } from './comment-validators';
 
 export function updateCommentRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
   router.patch(
-    '/api/tasks/:id/comments/:commentId',
+    updateComment.path,
     requireAuth,
-    contentField(),
-    validateRequest,
-    async (req, res) => {
+    handle(updateComment, async ({ body: { content } }, req, res) => {
       const userId = req.currentUser!.id;
       const commentId = req.params.commentId as string;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
@@ -31,7 +29,6 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
         if (comment.authorId !== userId || access.role === 'guest') {
           throw new ForbiddenError('Only its author may edit a comment');
         }
-        const content = (req.body as { content: string }).content;
         if (content === comment.content) return comment;
         comment.content = content;
         comment.mentionedUsers = await resolveMentions(task.teamId, content);
@@ -47,7 +44,7 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
       deps.eventsRecorded();
       const [response] = await commentResponses([comment]);
       res.send(response);
-    },
+    }),
   );
   return router;
 }

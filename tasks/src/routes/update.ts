@@ -1,12 +1,13 @@
 import {
   ConflictError,
   eventMetadataFrom,
+  handle,
   recordEvent,
   requireAuth,
   retryOnConflict,
-  validateRequest,
 } from '@taskforge/common';
 import { Router } from 'express';
+import { updateTask } from '../contracts/tasks';
 import { taskEventData, toTaskResponse } from '../models/task';
 import {
   afterTaskWrite,
@@ -16,20 +17,15 @@ import {
   snapshot,
   type TaskWriteDeps,
 } from '../services/task-writes';
-import { taskFields, versionField, type TaskInput } from './validators';
 
 export const STALE_MESSAGE = 'The task was changed by another request; reload and retry';
 
 export function updateTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();
   router.patch(
-    '/api/tasks/:id',
+    updateTask.path,
     requireAuth,
-    ...taskFields({ creating: false }),
-    versionField(),
-    validateRequest,
-    async (req, res) => {
-      const { version, ...input } = req.body as TaskInput & { version?: number };
+    handle(updateTask, async ({ body: { version, ...input } }, req, res) => {
       const id = req.params.id as string;
       // The save is guarded by the version it read: a concurrent write of the task, in this pod
       // or another, makes it read again and apply the input on top (a stated `version` that is
@@ -52,7 +48,7 @@ export function updateTaskRouter(deps: TaskWriteDeps): Router {
       });
       if (events.length > 0) await afterTaskWrite(task, events, deps);
       res.send(toTaskResponse(task));
-    },
+    }),
   );
   return router;
 }

@@ -1,4 +1,5 @@
-import { toCommentResponse, type CommentAttrs, type CommentResponse } from '../models/comment';
+import type { CommentResponse } from '../contracts/comments';
+import { toCommentResponse, type CommentAttrs } from '../models/comment';
 import { Membership } from '../models/membership';
 import { findDeletedUsers, UNKNOWN_USER } from '../models/user';
 

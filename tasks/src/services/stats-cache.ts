@@ -1,7 +1,8 @@
 import type { Logger } from '@taskforge/common';
 import type { Redis } from 'ioredis';
 import { ALL_STATS_BUCKETS } from '../models/task';
-import { computeBuckets, mergeBuckets, taskStats, type BucketStats, type TaskStats } from './stats';
+import type { TaskStats } from '../contracts/stats';
+import { computeBuckets, mergeBuckets, taskStats, type BucketStats } from './stats';
 
 /**
  * A team's dashboard kept in Redis as 64 parts (a task's `statsBucket`, fixed by its id), so a

@@ -1,27 +1,10 @@
 import { TASK_PRIORITIES, TASK_STATUSES } from '@taskforge/common';
 import type { PipelineStage } from 'mongoose';
-import {
-  ALL_STATS_BUCKETS,
-  STATS_BUCKETS,
-  statsBucketOf,
-  Task,
-  weekOf,
-  type TaskPriority,
-  type TaskStatus,
-} from '../models/task';
+import type { TaskStats } from '../contracts/stats';
+import { ALL_STATS_BUCKETS, STATS_BUCKETS, statsBucketOf, Task, weekOf } from '../models/task';
 
 export const STATS_WEEKS = 12;
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface TaskStats {
-  total: number;
-  byStatus: Record<TaskStatus, number>;
-  byPriority: Record<TaskPriority, number>;
-  byAssignee: Array<{ assigneeId: string | null; count: number }>;
-  overdue: number;
-  weekly: Array<{ week: string; created: number; completed: number }>;
-  medianCycleTimeMs: number | null;
-}
 
 /**
  * The figures of one stats bucket of a team (the live tasks whose `statsBucket` it is), in a

@@ -1,6 +1,6 @@
 import type { Logger } from '@taskforge/common';
 import type { Redis } from 'ioredis';
-import type { TaskResponse } from '../models/task';
+import type { TaskResponse } from '../contracts/tasks';
 
 /*
  * Task details in Redis, cache-aside with a TTL, and never stale after a write returns:

@@ -1,25 +1,7 @@
-import {
-  pageQueryFields,
-  RequestValidationError,
-  TASK_PRIORITIES,
-  TASK_STATUSES,
-  type SerializedError,
-} from '@taskforge/common';
 import type { QueryFilter } from 'mongoose';
-import { z } from 'zod';
-import {
-  CUSTOM_FIELD_KEY,
-  CUSTOM_FIELD_STRING_MAX_LENGTH,
-  MAX_CUSTOM_FIELDS,
-  TAG_MAX_LENGTH,
-  Task,
-  type TaskAttrs,
-} from '../models/task';
+import type { TaskListQuery } from '../contracts/tasks';
+import { Task, type TaskAttrs } from '../models/task';
 import { parseIsoDate } from './dates';
-import { ID_PATTERN } from '../routes/validators';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 /** Sortable fields and the stored field each sorts on (priority by rank, not by name). */
 export const SORT_FIELDS = {
@@ -65,115 +47,6 @@ export function decodeCursor(raw: string): Cursor | undefined {
   }
 }
 
-const list = <T extends string>(values: readonly T[], name: string) =>
-  z
-    .string()
-    .transform((value) => value.split(',').map((item) => item.trim()))
-    .refine((items) => items.every((item) => (values as readonly string[]).includes(item)), {
-      message: `${name} must be one or more (comma-separated) of ${values.join(', ')}`,
-    })
-    .transform((items) => items as T[]);
-
-const date = (name: string) =>
-  z.string().transform((value, ctx) => {
-    const parsed = parseIsoDate(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be an ISO 8601 date` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
-
-const id = (name: string) => z.string().regex(ID_PATTERN, `${name} must be an id`);
-
-// Query values arrive as strings; arrays and objects (`?q[$ne]=`) are rejected, never queried.
-const listQuery = z.object({
-  teamId: z.string({ error: 'teamId is required' }).regex(ID_PATTERN, 'teamId must be an id'),
-  status: list(TASK_STATUSES, 'status').optional(),
-  priority: list(TASK_PRIORITIES, 'priority').optional(),
-  assigneeId: z
-    .string()
-    .refine((value) => value === 'me' || value === 'none' || ID_PATTERN.test(value), {
-      message: 'assigneeId must be a user id, me or none',
-    })
-    .optional(),
-  tag: z
-    .string()
-    .trim()
-    .min(1)
-    .max(TAG_MAX_LENGTH, `tag must be at most ${TAG_MAX_LENGTH} characters`)
-    .optional(),
-  dueBefore: date('dueBefore').optional(),
-  dueAfter: date('dueAfter').optional(),
-  overdue: z.enum(['true', 'false'], { error: 'overdue must be true or false' }).optional(),
-  ticketId: id('ticketId').optional(),
-  q: z.string().trim().max(200, 'q must be at most 200 characters').optional(),
-  sort: z
-    .string()
-    .refine((value) => SORTS.includes(value), {
-      message: `sort must be one of ${SORTS.join(', ')}`,
-    })
-    .default('-createdAt'),
-  ...pageQueryFields({
-    defaultLimit: DEFAULT_PAGE_SIZE,
-    maxLimit: MAX_PAGE_SIZE,
-    decodeCursor,
-    maxCursorLength: 300,
-  }),
-});
-
-export type ListQuery = z.output<typeof listQuery> & {
-  customFields: Array<[string, string]>;
-};
-
-const CUSTOM_FIELD_PARAM = 'customFields.';
-
-/** Validates the list's query string; every problem is reported with the parameter it is about. */
-export function parseListQuery(query: Record<string, unknown>): ListQuery {
-  const errors: SerializedError[] = [];
-  const customFields: Array<[string, string]> = [];
-  const plain: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(query)) {
-    if (!name.startsWith(CUSTOM_FIELD_PARAM)) {
-      if (name === 'customFields') {
-        errors.push({
-          message: 'Filter custom fields as customFields.<name>=<value>',
-          field: name,
-        });
-      } else plain[name] = value;
-      continue;
-    }
-    const key = name.slice(CUSTOM_FIELD_PARAM.length);
-    if (!CUSTOM_FIELD_KEY.test(key)) {
-      errors.push({ message: 'Custom field names are 1-40 of A-Z a-z 0-9 _ -', field: name });
-    } else if (typeof value !== 'string' || value.length > CUSTOM_FIELD_STRING_MAX_LENGTH) {
-      errors.push({ message: `${name} must be a single value`, field: name });
-    } else customFields.push([key, value]);
-  }
-  if (customFields.length > MAX_CUSTOM_FIELDS) {
-    errors.push({
-      message: `At most ${MAX_CUSTOM_FIELDS} custom field filters`,
-      field: 'customFields',
-    });
-  }
-  const result = listQuery.safeParse(plain);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const field = issue.path.map(String).join('.');
-      const message =
-        issue.code === 'invalid_type' && plain[field] !== undefined
-          ? `${field} must be a single value`
-          : issue.message;
-      errors.push(field ? { message, field } : { message });
-    }
-  }
-  if (result.success && result.data.cursor && result.data.cursor.sort !== result.data.sort) {
-    errors.push({ message: 'Cursor belongs to another sort', field: 'cursor' });
-  }
-  if (errors.length > 0 || !result.success) throw new RequestValidationError(errors);
-  return { ...result.data, customFields };
-}
-
 export function parseSort(sort: string): Sort {
   const descending = sort.startsWith('-');
   return {
@@ -194,7 +67,7 @@ function customFieldValues(raw: string): unknown[] {
 
 /** The filter of a list page: the team's live tasks, the query's filters, then the cursor. */
 export function listFilter(
-  query: ListQuery,
+  query: TaskListQuery,
   userId: string,
   now: Date,
 ): { $and: QueryFilter<TaskAttrs>[] } {
@@ -273,7 +146,7 @@ function afterCursor(sort: Sort, cursor: Cursor): QueryFilter<TaskAttrs> {
 
 /** The query of one list page: its filter, its sort with the _id tie-break, one extra task. */
 export function listPageQuery(
-  query: ListQuery,
+  query: TaskListQuery,
   userId: string,
   now: Date,
   within?: QueryFilter<TaskAttrs>,
@@ -300,7 +173,7 @@ export const RECENT_WINDOW_DAYS = [1, 8, 64] as const;
 
 /** One list page (and one task more, to tell whether another page follows). */
 export async function findListPage(
-  query: ListQuery,
+  query: TaskListQuery,
   userId: string,
   now: Date,
 ): Promise<Array<TaskAttrs & { _id: unknown }>> {

@@ -1,4 +1,5 @@
 import { BadRequestError, NotFoundError, type Logger } from '@taskforge/common';
+import type { TaskUpdate } from '../contracts/tasks';
 import { Ticket } from '../models/ticket';
 import {
   findTask,
@@ -11,8 +12,6 @@ import {
   type TaskDocument,
   type TaskStatus,
 } from '../models/task';
-import { parseIsoDate } from './dates';
-import type { TaskInput } from '../routes/validators';
 import { recordActivityAfterWrite, type ActivityEvent } from './activity';
 import {
   findTeamAccess,
@@ -138,7 +137,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  */
 export async function applyTaskInput(
   task: TaskDocument,
-  input: TaskInput,
+  input: Omit<TaskUpdate, 'version'>,
   access: TeamAccess,
   now: Date,
 ): Promise<boolean> {
@@ -148,18 +147,13 @@ export async function applyTaskInput(
   if (Object.keys(customFields).length > MAX_CUSTOM_FIELDS) {
     throw new BadRequestError(`At most ${MAX_CUSTOM_FIELDS} custom fields`, 'customFields');
   }
-  const dueDate =
-    input.dueDate === undefined
-      ? undefined
-      : input.dueDate === null
-        ? null
-        : parseIsoDate(input.dueDate);
   const otherChanges =
     (input.title !== undefined && input.title !== task.title) ||
     (input.description !== undefined && input.description !== task.description) ||
     (input.status !== undefined && input.status !== task.status) ||
     (input.priority !== undefined && input.priority !== task.priority) ||
-    (dueDate !== undefined && (dueDate?.getTime() ?? null) !== (task.dueDate?.getTime() ?? null)) ||
+    (input.dueDate !== undefined &&
+      (input.dueDate?.getTime() ?? null) !== (task.dueDate?.getTime() ?? null)) ||
     (input.tags !== undefined && !sameJson(input.tags, task.tags)) ||
     (input.ticketId !== undefined && input.ticketId !== task.ticketId) ||
     (input.position !== undefined && input.position !== task.position) ||
@@ -181,7 +175,7 @@ export async function applyTaskInput(
     task.priorityRank = PRIORITY_RANK[input.priority];
   }
   if (input.assigneeId !== undefined) task.assigneeId = input.assigneeId;
-  if (dueDate !== undefined) task.dueDate = dueDate;
+  if (input.dueDate !== undefined) task.dueDate = input.dueDate;
   if (input.tags !== undefined) task.tags = input.tags;
   if (input.ticketId !== undefined) task.ticketId = input.ticketId;
   if (!sameJson(customFields, task.customFields)) task.customFields = customFields;

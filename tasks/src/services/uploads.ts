@@ -27,6 +27,7 @@ export const ALLOWED_MIMETYPES = [
   'text/csv',
   'text/markdown',
 ] as const;
+export type AllowedMimetype = (typeof ALLOWED_MIMETYPES)[number];
 
 /** An upload the service signed a URL for and waits to have confirmed. */
 export interface PendingUpload {
@@ -34,7 +35,7 @@ export interface PendingUpload {
   userId: string;
   name: string;
   size: number;
-  mimetype: string;
+  mimetype: AllowedMimetype;
   storageKey: string;
 }
 

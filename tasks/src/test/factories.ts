@@ -14,6 +14,7 @@ import {
 import { signinCookie } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import request from 'supertest';
+import type { TaskResponse } from '../contracts/tasks';
 import { tasksListeners } from '../events/listeners';
 import {
   PRIORITY_RANK,
@@ -21,7 +22,6 @@ import {
   Task,
   weekOf,
   type TaskPriority,
-  type TaskResponse,
   type TaskStatus,
 } from '../models/task';
 import { Types } from 'mongoose';

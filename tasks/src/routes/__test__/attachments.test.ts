@@ -1,7 +1,8 @@
 import type { EventData } from '@taskforge/common';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
-import { Task, type TaskResponse } from '../../models/task';
+import type { TaskResponse } from '../../contracts/tasks';
+import { Task } from '../../models/task';
 import {
   createTask,
   createTeam,

@@ -13,7 +13,7 @@ import {
 } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import type { TaskResponse } from '../../models/task';
+import type { TaskResponse } from '../../contracts/tasks';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

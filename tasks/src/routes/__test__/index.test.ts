@@ -6,9 +6,9 @@ import {
   Task,
   weekOf,
   type TaskPriority,
-  type TaskResponse,
   type TaskStatus,
 } from '../../models/task';
+import type { TaskResponse } from '../../contracts/tasks';
 import { SORTS, encodeCursor } from '../../services/task-list';
 import { createTask, createTeam, newId, signIn, type TestTeam } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';

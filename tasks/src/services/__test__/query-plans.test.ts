@@ -4,7 +4,8 @@ import { createTeam, insertStoredTasks, newId, type TestTeam } from '../../test/
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 import type { PipelineStage } from 'mongoose';
 import { bucketsAggregate, bucketsPipelines } from '../stats';
-import { listPageQuery, parseListQuery, SORT_FIELDS } from '../task-list';
+import { taskListQuery } from '../../contracts/tasks';
+import { listPageQuery, SORT_FIELDS } from '../task-list';
 
 /*
  * Every list, filter and stats query of tasks is answered from one of the model's indexes, on
@@ -77,7 +78,7 @@ const LISTS: Array<[string, Record<string, string>]> = [
 
 describe('the task list', () => {
   it.each(LISTS)('%s is served by an index', async (_name, params) => {
-    const query = parseListQuery({ teamId: team.id, ...params });
+    const query = taskListQuery.parse({ teamId: team.id, ...params });
     const explained = await listPageQuery(query, team.member.id, new Date()).explain(
       'executionStats',
     );
