@@ -43,7 +43,6 @@ export {
   type UserPayload,
 } from './middlewares/current-user';
 export { requireAuth } from './middlewares/require-auth';
-export { validateRequest } from './middlewares/validate-request';
 export { errorHandler } from './middlewares/error-handler';
 export {
   createRateLimiter,

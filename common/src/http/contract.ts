@@ -35,6 +35,8 @@ export interface RouteContract<
   signedIn?: boolean;
   /** Described, not validated: a route answers a malformed id as it sees fit (usually 404). */
   pathParams?: Record<string, { description: string; pattern?: string }>;
+  /** Request headers the route reads, described as path parameters are (it checks them itself). */
+  headerParams?: Record<string, { description: string; pattern?: string }>;
   query?: Q;
   body?: B;
   responses: Record<number, ResponseContract>;
@@ -70,10 +72,17 @@ export function validationErrors(
     if (seen.has(field)) continue;
     seen.add(field);
     if (!field) {
-      errors.push({
-        message: where === 'body' ? 'The body must be a JSON object' : issue.message,
-      });
-    } else if (where === 'query' && Array.isArray(issue.input)) {
+      // A body that is no object at all; a rule about the whole body keeps its own words.
+      const notAnObject = where === 'body' && issue.code === 'invalid_type';
+      errors.push({ message: notAnObject ? 'The body must be a JSON object' : issue.message });
+    } else if (
+      where === 'query' &&
+      (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+      typeof issue.input === 'object' &&
+      issue.input !== null
+    ) {
+      // Not the string a query parameter is: given twice (an array) or bracketed (an object).
+      // (A rule about the parsed value, an object after its transform, keeps its own words.)
       errors.push({ message: `${field} must be a single value`, field });
     } else {
       errors.push({ message: issue.message, field });
@@ -173,6 +182,11 @@ class SchemaWriter {
       io,
       // A transform or refinement has no JSON Schema: the schema it refines stands for it.
       unrepresentable: 'any',
+      // zod leaves out the default of a schema that transforms; one its metadata states stays.
+      override: ({ zodSchema, jsonSchema }) => {
+        const meta = z.globalRegistry.get(zodSchema);
+        if (meta && meta.default !== undefined) jsonSchema.default = meta.default;
+      },
     }) as JsonSchema;
     const { $schema: _schema, $defs: defs, ...rest } = written;
     for (const [id, def] of Object.entries((defs ?? {}) as Record<string, unknown>)) {
@@ -204,6 +218,12 @@ function operationOf(writer: SchemaWriter, contract: RouteContract) {
       name,
       in: 'path',
       required: true,
+      description: param.description,
+      schema: { type: 'string', ...(param.pattern ? { pattern: param.pattern } : {}) },
+    })),
+    ...Object.entries(contract.headerParams ?? {}).map(([name, param]) => ({
+      name,
+      in: 'header',
       description: param.description,
       schema: { type: 'string', ...(param.pattern ? { pattern: param.pattern } : {}) },
     })),

@@ -79,6 +79,11 @@ describe('a route behind its contract', () => {
         { text: 'x' },
         [{ message: 'draft must be a single value', field: 'draft' }],
       ],
+      [
+        '?draft[$ne]=yes',
+        { text: 'x' },
+        [{ message: 'draft must be a single value', field: 'draft' }],
+      ],
       ['', [1, 2], [{ message: 'The body must be a JSON object' }]],
     ];
     for (const [query, body, errors] of cases) {

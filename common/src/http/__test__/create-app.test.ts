@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { body } from 'express-validator';
 import jwt from 'jsonwebtoken';
 import mongoose from 'mongoose';
 import pino from 'pino';
@@ -14,8 +13,9 @@ import {
   TooManyRequestsError,
 } from '../../errors';
 import { requireAuth } from '../../middlewares/require-auth';
-import { validateRequest } from '../../middlewares/validate-request';
 import { generateJwtKeys, sessionCookie, signinCookie, testKeys } from '../../testing';
+import { z } from 'zod';
+import { handle, route } from '../contract';
 import { createApp } from '../create-app';
 
 const keys = testKeys();
@@ -26,6 +26,20 @@ const logger = pino(
 );
 
 const Thing = mongoose.model('CreateAppThing', new mongoose.Schema({ name: String }));
+const createThing = route({
+  method: 'post',
+  path: '/api/things',
+  tags: ['things'],
+  summary: 'Make a thing',
+  signedIn: true,
+  body: z.object({
+    name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required'),
+    size: z
+      .int({ error: 'Size must be a positive integer' })
+      .min(1, 'Size must be a positive integer'),
+  }),
+  responses: { 201: { description: 'Made' } },
+});
 
 function buildApp(ready = true) {
   const router = Router();
@@ -66,16 +80,11 @@ function buildApp(ready = true) {
     res.send(await Thing.findById(req.params.id));
   });
   router.post(
-    '/api/things',
+    createThing.path,
     requireAuth,
-    [
-      body('name').isString().trim().notEmpty().withMessage('Name is required'),
-      body('size').isInt({ min: 1 }).withMessage('Size must be a positive integer'),
-    ],
-    validateRequest,
-    (req: Request, res: Response) => {
-      res.status(201).send({ name: req.body.name, owner: req.currentUser?.id });
-    },
+    handle(createThing, ({ body: { name } }, req: Request, res: Response) => {
+      res.status(201).send({ name, owner: req.currentUser?.id });
+    }),
   );
   router.patch('/api/things/fields', (req, res) => {
     const { name } = req.body as { name?: string };
@@ -251,7 +260,7 @@ describe('error handling', () => {
   });
 });
 
-describe('requireAuth and validateRequest', () => {
+describe('requireAuth and a contract', () => {
   it('rejects a signed-out request with 401', async () => {
     const res = await request(app).post('/api/things').send({ name: 'a', size: 1 });
     expect(res.status).toBe(401);
