@@ -1,5 +1,6 @@
 import {
   ACCOUNT_DELETED,
+  NotFoundError,
   NOTIFICATION_FREQUENCIES,
   outboxPlugin,
   THEMES,
@@ -123,6 +124,16 @@ export async function findUserById(
   if (!isUserId(id)) return null;
   const query = User.findOne({ _id: id, deletedAt: null });
   return options.withPasswordHash ? query.select('+passwordHash') : query;
+}
+
+/** The account, or the 404 a route answers when it is gone (deleted, or never was). */
+export async function loadUser(
+  id: string,
+  options: { withPasswordHash?: boolean } = {},
+): Promise<UserDocument> {
+  const user = await findUserById(id, options);
+  if (!user) throw new NotFoundError('User not found');
+  return user;
 }
 
 /**

@@ -1,19 +1,18 @@
 import {
   BadRequestError,
   ConflictError,
+  editDocument,
   eventMetadataFrom,
   handle,
   NotFoundError,
-  recordEvent,
   requireAuth,
-  retryOnConflict,
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteMe } from '../contracts/users';
 import { PasswordReset } from '../models/password-reset';
 import { teamsOnlyAdministeredBy } from '../models/team-roles';
-import { findUserById, toTombstone } from '../models/user';
+import { findUserById, loadUser, toTombstone } from '../models/user';
 import { verifyPassword } from '../services/password';
 
 function lastAdminMessage(teams: string[]): string {
@@ -47,15 +46,14 @@ export function deleteAccountRouter(deps: {
       const stranded = await teamsOnlyAdministeredBy(userId);
       if (stranded.length > 0) throw new ConflictError(lastAdminMessage(stranded));
 
-      await retryOnConflict(async () => {
-        const user = await findUserById(userId, { withPasswordHash: true });
-        if (!user) throw new NotFoundError('User not found');
-        const version = user.version + 1;
-        toTombstone(user, new Date());
-        recordEvent(user, 'user.deleted', { id: userId, version }, eventMetadataFrom(req));
-        await user.save();
-      });
-      deps.eventsRecorded();
+      await editDocument(
+        () => loadUser(userId, { withPasswordHash: true }),
+        (user, version) => {
+          toTombstone(user, new Date());
+          return [{ subject: 'user.deleted', data: { id: userId, version } }];
+        },
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       deps.sessions.forget(userId);
       // After the tombstone, so a crash between the two leaves links that find no account.
       await PasswordReset.deleteMany({ userId });

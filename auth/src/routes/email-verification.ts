@@ -2,13 +2,12 @@ import {
   BadRequestError,
   ConflictError,
   createRateLimiter,
+  editDocument,
   eventMetadataFrom,
   handle,
   ipKey,
   NotFoundError,
-  recordEvent,
   requireAuth,
-  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -115,38 +114,41 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
     confirmsPerIp,
     handle(confirmEmail, async ({ body: { token } }, req, res) => {
       const tokenHash = hashResetToken(token);
-      const user = await retryOnConflict(async () => {
-        const found = await User.findOne({
-          'emailVerification.tokenHash': tokenHash,
-          deletedAt: null,
-        });
-        const pending = found?.emailVerification;
-        if (!found || !pending || pending.expiresAt.getTime() <= Date.now()) {
-          throw new BadRequestError(INVALID_VERIFICATION_LINK, 'token');
-        }
-        if (pending.email !== found.email && (await User.exists({ email: pending.email }))) {
-          throw new ConflictError('This address is in use by another account now');
-        }
-        found.set({ email: pending.email, emailVerifiedAt: new Date(), emailVerification: null });
-        recordEvent(
-          found,
-          'user.updated',
-          userEventData(found, found.version + 1),
-          eventMetadataFrom(req),
+      const inUse = () => new ConflictError('This address is in use by another account now');
+      let user;
+      try {
+        // Of two requests with the same token, the second's save meets the first's version, and
+        // its next try finds the token gone.
+        user = await editDocument(
+          async () => {
+            const found = await User.findOne({
+              'emailVerification.tokenHash': tokenHash,
+              deletedAt: null,
+            });
+            const pending = found?.emailVerification;
+            if (!found || !pending || pending.expiresAt.getTime() <= Date.now()) {
+              throw new BadRequestError(INVALID_VERIFICATION_LINK, 'token');
+            }
+            if (pending.email !== found.email && (await User.exists({ email: pending.email }))) {
+              throw inUse();
+            }
+            return found;
+          },
+          (found, version) => {
+            found.set({
+              email: found.emailVerification!.email,
+              emailVerifiedAt: new Date(),
+              emailVerification: null,
+            });
+            return [{ subject: 'user.updated', data: userEventData(found, version) }];
+          },
+          { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
         );
-        try {
-          // Of two requests with the same token, the second's save meets the first's version,
-          // and its next try finds the token gone.
-          await found.save();
-        } catch (err) {
-          if (isDuplicateKeyError(err)) {
-            throw new ConflictError('This address is in use by another account now');
-          }
-          throw err;
-        }
-        return found;
-      });
-      deps.eventsRecorded();
+      } catch (err) {
+        // Another account took the address between the check and the save: the unique index.
+        if (isDuplicateKeyError(err)) throw inUse();
+        throw err;
+      }
       // Signed in as that account here: the session's token carries the address it now has.
       if (req.currentUser?.id === user._id.toString()) startSession(req, user, config);
       res.status(204).end();

@@ -1,14 +1,7 @@
-import {
-  eventMetadataFrom,
-  handle,
-  NotFoundError,
-  recordEvent,
-  requireAuth,
-  retryOnConflict,
-} from '@taskforge/common';
+import { editDocument, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { showMe, updateMe, type ProfileUpdate } from '../contracts/users';
-import { findUserById, toUserResponse, userEventData, type UserDocument } from '../models/user';
+import { loadUser, toUserResponse, userEventData, type UserDocument } from '../models/user';
 
 function applyChanges(user: UserDocument, changes: ProfileUpdate): void {
   for (const field of ['firstName', 'lastName', 'bio', 'avatarUrl'] as const) {
@@ -24,12 +17,6 @@ function applyChanges(user: UserDocument, changes: ProfileUpdate): void {
   }
 }
 
-async function loadSignedInUser(id: string): Promise<UserDocument> {
-  const user = await findUserById(id);
-  if (!user) throw new NotFoundError('User not found');
-  return user;
-}
-
 export function meRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
 
@@ -37,7 +24,7 @@ export function meRouter(deps: { eventsRecorded: () => void }): Router {
     showMe.path,
     requireAuth,
     handle(showMe, async (_input, req, res) => {
-      const user = await loadSignedInUser(req.currentUser!.id);
+      const user = await loadUser(req.currentUser!.id);
       res.send(toUserResponse(user));
     }),
   );
@@ -48,16 +35,16 @@ export function meRouter(deps: { eventsRecorded: () => void }): Router {
     handle(updateMe, async ({ body: changes }, req, res) => {
       const userId = req.currentUser!.id;
       // Another pod's save first: the changes are applied again on top of its version.
-      const user = await retryOnConflict(async () => {
-        const current = await loadSignedInUser(userId);
-        applyChanges(current, changes);
-        if (!current.isModified()) return current;
-        const event = userEventData(current, current.version + 1);
-        recordEvent(current, 'user.updated', event, eventMetadataFrom(req));
-        await current.save();
-        deps.eventsRecorded();
-        return current;
-      });
+      const user = await editDocument(
+        () => loadUser(userId),
+        (current, version) => {
+          applyChanges(current, changes);
+          return current.isModified()
+            ? [{ subject: 'user.updated', data: userEventData(current, version) }]
+            : [];
+        },
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       res.send(toUserResponse(user));
     }),
   );

@@ -1,9 +1,7 @@
 import {
+  editDocument,
   eventMetadataFrom,
   JWT_ALGORITHM,
-  NotFoundError,
-  recordEvent,
-  retryOnConflict,
   SESSION_VERSION_CLAIM,
   type SessionVersions,
   type UserPayload,
@@ -11,7 +9,7 @@ import {
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import type { AuthConfig } from '../config';
-import { findUserById, userEventData, type UserDocument } from '../models/user';
+import { loadUser, userEventData, type UserDocument } from '../models/user';
 
 export type SessionConfig = Pick<AuthConfig, 'JWT_PRIVATE_KEY' | 'JWT_TTL_SECONDS'>;
 
@@ -42,20 +40,14 @@ export async function endSessions(
   change: Partial<Pick<UserDocument, 'passwordHash' | 'passwordChangedAt'>> = {},
   userId = req.currentUser!.id,
 ): Promise<UserDocument> {
-  const user = await retryOnConflict(async () => {
-    const current = await findUserById(userId);
-    if (!current) throw new NotFoundError('User not found');
-    current.set({ ...change, sessionVersion: current.sessionVersion + 1 });
-    recordEvent(
-      current,
-      'user.updated',
-      userEventData(current, current.version + 1),
-      eventMetadataFrom(req),
-    );
-    await current.save();
-    return current;
-  });
-  deps.eventsRecorded();
+  const user = await editDocument(
+    () => loadUser(userId),
+    (current, version) => {
+      current.set({ ...change, sessionVersion: current.sessionVersion + 1 });
+      return [{ subject: 'user.updated', data: userEventData(current, version) }];
+    },
+    { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+  );
   deps.sessions.forget(userId);
   return user;
 }

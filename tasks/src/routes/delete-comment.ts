@@ -1,11 +1,10 @@
 import {
+  editDocument,
   eventMetadataFrom,
   ForbiddenError,
   handle,
   NotFoundError,
-  recordEvent,
   requireAuth,
-  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteComment } from '../contracts/comments';
@@ -22,24 +21,23 @@ export function deleteCommentRouter(deps: { eventsRecorded: () => void }): Route
       const userId = req.currentUser!.id;
       const commentId = req.params.commentId as string;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
-      await retryOnConflict(async () => {
-        const comment = await findComment(task._id.toString(), commentId);
-        if (!comment) throw new NotFoundError('Comment not found');
-        const isAuthor = comment.authorId === userId && access.role !== 'guest';
-        if (!isAuthor && access.role !== 'admin') {
-          throw new ForbiddenError('Only its author or a team admin may delete a comment');
-        }
-        // Soft delete: the document keeps its outbox until the relay has published.
-        comment.deletedAt = new Date();
-        recordEvent(
-          comment,
-          'comment.deleted',
-          commentEventData(comment, task, comment.version + 1),
-          eventMetadataFrom(req),
-        );
-        await comment.save();
-      });
-      deps.eventsRecorded();
+      await editDocument(
+        async () => {
+          const comment = await findComment(task._id.toString(), commentId);
+          if (!comment) throw new NotFoundError('Comment not found');
+          const isAuthor = comment.authorId === userId && access.role !== 'guest';
+          if (!isAuthor && access.role !== 'admin') {
+            throw new ForbiddenError('Only its author or a team admin may delete a comment');
+          }
+          return comment;
+        },
+        (comment, version) => {
+          // Soft delete: the document keeps its outbox until the relay has published.
+          comment.deletedAt = new Date();
+          return [{ subject: 'comment.deleted', data: commentEventData(comment, task, version) }];
+        },
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       res.status(204).end();
     }),
   );

@@ -1,10 +1,9 @@
 import {
+  editDocument,
   eventMetadataFrom,
   ForbiddenError,
   handle,
-  recordEvent,
   requireAuth,
-  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteTask } from '../contracts/tasks';
@@ -18,30 +17,29 @@ export function deleteTaskRouter(deps: TaskWriteDeps): Router {
     handle(deleteTask, async (_input, req, res) => {
       const id = req.params.id as string;
       const userId = req.currentUser!.id;
-      const task = await retryOnConflict(async () => {
-        const { task, access } = await findTaskWithAccess(id, userId);
-        const isCreator = task.creatorId === userId && access.role !== 'guest';
-        if (access.role !== 'admin' && !isCreator) {
-          throw new ForbiddenError('Only team admins and the task creator may delete a task');
-        }
-        // A soft delete keeps the document, and with it the outbox, until the relay publishes.
-        task.deletedAt = new Date();
-        recordEvent(
-          task,
-          'task.deleted',
-          {
-            id,
-            version: task.version + 1,
-            teamId: task.teamId,
-            title: task.title,
-            assigneeId: task.assigneeId,
-            creatorId: task.creatorId,
-          },
-          eventMetadataFrom(req),
-        );
-        await task.save();
-        return task;
-      });
+      const task = await editDocument(
+        async () => {
+          const { task, access } = await findTaskWithAccess(id, userId);
+          const isCreator = task.creatorId === userId && access.role !== 'guest';
+          if (access.role !== 'admin' && !isCreator) {
+            throw new ForbiddenError('Only team admins and the task creator may delete a task');
+          }
+          return task;
+        },
+        (task, version) => {
+          // A soft delete keeps the document, and with it the outbox, until the relay publishes.
+          task.deletedAt = new Date();
+          const { teamId, title, assigneeId, creatorId } = task;
+          return [
+            {
+              subject: 'task.deleted',
+              data: { id, version, teamId, title, assigneeId, creatorId },
+            },
+          ];
+        },
+        // afterTaskWrite tells the relay, with the rest that follows a write.
+        { metadata: eventMetadataFrom(req), eventsRecorded: () => undefined },
+      );
       await afterTaskWrite(task, [], deps);
       res.status(204).end();
     }),

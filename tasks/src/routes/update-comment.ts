@@ -1,11 +1,10 @@
 import {
+  editDocument,
   eventMetadataFrom,
   ForbiddenError,
-  NotFoundError,
   handle,
-  recordEvent,
+  NotFoundError,
   requireAuth,
-  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { updateComment } from '../contracts/comments';
@@ -23,25 +22,24 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
       const userId = req.currentUser!.id;
       const commentId = req.params.commentId as string;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
-      const comment = await retryOnConflict(async () => {
-        const comment = await findComment(task._id.toString(), commentId);
-        if (!comment) throw new NotFoundError('Comment not found');
-        if (comment.authorId !== userId || access.role === 'guest') {
-          throw new ForbiddenError('Only its author may edit a comment');
-        }
-        if (content === comment.content) return comment;
-        comment.content = content;
-        comment.mentionedUsers = await resolveMentions(task.teamId, content);
-        comment.editedAt = new Date();
-        recordEvent(
-          comment,
-          'comment.updated',
-          commentEventData(comment, task, comment.version + 1),
-          eventMetadataFrom(req),
-        );
-        return comment.save();
-      });
-      deps.eventsRecorded();
+      const comment = await editDocument(
+        async () => {
+          const comment = await findComment(task._id.toString(), commentId);
+          if (!comment) throw new NotFoundError('Comment not found');
+          if (comment.authorId !== userId || access.role === 'guest') {
+            throw new ForbiddenError('Only its author may edit a comment');
+          }
+          return comment;
+        },
+        async (comment, version) => {
+          if (content === comment.content) return [];
+          comment.content = content;
+          comment.mentionedUsers = await resolveMentions(task.teamId, content);
+          comment.editedAt = new Date();
+          return [{ subject: 'comment.updated', data: commentEventData(comment, task, version) }];
+        },
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+      );
       const [response] = await commentResponses([comment]);
       res.send(response);
     }),
