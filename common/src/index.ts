@@ -84,7 +84,12 @@ export {
   type HandleResult,
   type VersionDecision,
 } from './events/versioning';
-export { applyVersioned, findByEvent, replicaSessionVersions } from './events/replica';
+export {
+  applyVersioned,
+  findByEvent,
+  replicaListener,
+  replicaSessionVersions,
+} from './events/replica';
 export {
   OutboxRelay,
   type OutboxStore,

@@ -5,7 +5,9 @@ import {
   type SessionVersions,
 } from '../middlewares/current-user';
 import { retryOnConflict } from '../outbox/retry-on-conflict';
-import { decideVersion, type VersionDecision } from './versioning';
+import type { EventData, Subject } from './catalogue';
+import { Listener } from './listener';
+import { decideVersion, resultFor, type HandleResult, type VersionDecision } from './versioning';
 
 interface Versioned {
   _id: string;
@@ -75,4 +77,28 @@ export function replicaSessionVersions<
     if (!user) return undefined;
     return user.deleted ? ACCOUNT_DELETED : (user.sessionVersion ?? 0);
   });
+}
+
+/**
+ * The listener most replicas are made of: the event's `fields` written to the document it is
+ * about by the version rule (`applyVersioned`), acked when applied or a duplicate, left for
+ * redelivery when early. `id` names the document when the event has no `id` of its own (a
+ * membership: team and user).
+ */
+export function replicaListener<S extends Subject>(
+  subject: S,
+  // The replicas hold different documents; only `_id` and `version` are read here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  model: Model<any>,
+  fields: (data: EventData<S>) => Record<string, unknown>,
+  options: { id?: (data: EventData<S>) => string } = {},
+): Listener<S> {
+  return new (class extends Listener<S> {
+    readonly subject = subject;
+
+    async onMessage(data: EventData<S>): Promise<HandleResult> {
+      const id = options.id?.(data) ?? (data as { id: string }).id;
+      return resultFor(await applyVersioned(model, { id, version: data.version }, fields(data)));
+    }
+  })();
 }

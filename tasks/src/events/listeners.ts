@@ -1,21 +1,16 @@
-import type { Listener } from '@taskforge/common';
+import { replicaListener, type EventData, type Listener } from '@taskforge/common';
+import { Membership, membershipId } from '../models/membership';
+import { Team } from '../models/team';
+import { Ticket } from '../models/ticket';
+import { User, userReplicaFields } from '../models/user';
 import { AttachmentAddedListener } from './listeners/attachment-added-listener';
 import { AttachmentRemovedListener } from './listeners/attachment-removed-listener';
 import { CommentCreatedListener } from './listeners/comment-created-listener';
 import { MemberAddedListener } from './listeners/member-added-listener';
-import { MemberRemovedListener } from './listeners/member-removed-listener';
-import { MemberUpdatedListener } from './listeners/member-updated-listener';
 import { TaskCreatedListener } from './listeners/task-created-listener';
 import { TaskUpdatedListener } from './listeners/task-updated-listener';
-import { TeamCreatedListener } from './listeners/team-created-listener';
 import { TeamDeletedListener } from './listeners/team-deleted-listener';
-import { TeamUpdatedListener } from './listeners/team-updated-listener';
-import { TicketCreatedListener } from './listeners/ticket-created-listener';
-import { TicketDeletedListener } from './listeners/ticket-deleted-listener';
-import { TicketUpdatedListener } from './listeners/ticket-updated-listener';
-import { UserCreatedListener } from './listeners/user-created-listener';
 import { UserDeletedListener } from './listeners/user-deleted-listener';
-import { UserUpdatedListener } from './listeners/user-updated-listener';
 
 /**
  * Events the tasks consumer handles at once: events about different teams' memberships, tickets
@@ -24,21 +19,45 @@ import { UserUpdatedListener } from './listeners/user-updated-listener';
  */
 export const TASKS_CONSUMER_CONCURRENCY = 4;
 
+const byMembership = {
+  id: (data: EventData<'member.updated'>) => membershipId(data.teamId, data.userId),
+};
+
+/** What tasks keeps of a ticket a task may link (a deleted one stays, marked). */
+const ticketFields = (deleted: boolean) => (data: EventData<'ticket.updated'>) => ({
+  title: data.title,
+  price: data.price,
+  userId: data.userId,
+  deleted,
+});
+
 /** Every listener of the tasks service, run on its durable consumer `tasks`. */
 export function tasksListeners(): Listener[] {
   return [
-    new TeamCreatedListener(),
-    new TeamUpdatedListener(),
+    replicaListener('team.created', Team, (data) => ({
+      name: data.name,
+      permissions: data.permissions,
+      deleted: false,
+    })),
+    replicaListener('team.updated', Team, (data) => ({
+      name: data.name,
+      permissions: data.permissions,
+    })),
     new TeamDeletedListener(),
     new MemberAddedListener(),
-    new MemberUpdatedListener(),
-    new MemberRemovedListener(),
-    new UserCreatedListener(),
-    new UserUpdatedListener(),
+    replicaListener('member.updated', Membership, (data) => ({ role: data.role }), byMembership),
+    replicaListener(
+      'member.removed',
+      Membership,
+      (data) => ({ teamId: data.teamId, userId: data.userId, role: data.role, active: false }),
+      byMembership,
+    ),
+    replicaListener('user.created', User, userReplicaFields),
+    replicaListener('user.updated', User, userReplicaFields),
     new UserDeletedListener(),
-    new TicketCreatedListener(),
-    new TicketUpdatedListener(),
-    new TicketDeletedListener(),
+    replicaListener('ticket.created', Ticket, ticketFields(false)),
+    replicaListener('ticket.updated', Ticket, ticketFields(false)),
+    replicaListener('ticket.deleted', Ticket, ticketFields(true)),
     new TaskCreatedListener(),
     new TaskUpdatedListener(),
     new CommentCreatedListener(),

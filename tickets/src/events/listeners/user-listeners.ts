@@ -1,32 +1,13 @@
 import {
   applyVersioned,
   Listener,
+  replicaListener,
   resultFor,
   type EventData,
   type ListenerContext,
 } from '@taskforge/common';
 import { User } from '../../models/user';
 import { deleteTicketsOfDeletedUser } from '../../services/delete-ticket';
-
-export class UserCreatedListener extends Listener<'user.created'> {
-  readonly subject = 'user.created' as const;
-
-  async onMessage(data: EventData<'user.created'>) {
-    return resultFor(
-      await applyVersioned(User, data, { sessionVersion: data.sessionVersion ?? 0 }),
-    );
-  }
-}
-
-export class UserUpdatedListener extends Listener<'user.updated'> {
-  readonly subject = 'user.updated' as const;
-
-  async onMessage(data: EventData<'user.updated'>) {
-    return resultFor(
-      await applyVersioned(User, data, { sessionVersion: data.sessionVersion ?? 0 }),
-    );
-  }
-}
 
 /** The replica becomes a tombstone (every token refused), then the user's tickets go. */
 export class UserDeletedListener extends Listener<'user.deleted'> {
@@ -61,5 +42,12 @@ export class UserDeletedListener extends Listener<'user.deleted'> {
 
 /** Every listener of the tickets service, run on its durable consumer `tickets`. */
 export function ticketsListeners(deps: { eventsRecorded: () => void }): Listener[] {
-  return [new UserCreatedListener(), new UserUpdatedListener(), new UserDeletedListener(deps)];
+  const sessionVersion = (data: EventData<'user.updated'>) => ({
+    sessionVersion: data.sessionVersion ?? 0,
+  });
+  return [
+    replicaListener('user.created', User, sessionVersion),
+    replicaListener('user.updated', User, sessionVersion),
+    new UserDeletedListener(deps),
+  ];
 }
