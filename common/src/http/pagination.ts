@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { RequestValidationError, type SerializedError } from '../errors';
+import { RequestValidationError } from '../errors';
+import { validationErrors } from './contract';
 
 /** Where a page ended in a (time, id) order: the sort time and the tie-breaking id. */
 export interface TimeCursor {
@@ -72,19 +73,14 @@ export function pageQueryFields<C>(options: {
 }
 
 /**
- * Parses query parameters with a zod schema; failures become one 400 naming every bad field
- * (a repeated parameter, which arrives as an array, "must be a single value").
+ * Parses query parameters with a zod schema; failures become one 400 naming every bad field, in
+ * the words route contracts use (`validationErrors`: a value given twice or bracketed "must be
+ * a single value").
  */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
-  const result = schema.safeParse(query);
+  const result = schema.safeParse(query, { reportInput: true });
   if (result.success) return result.data;
-  const errors: SerializedError[] = result.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    const message =
-      issue.code === 'invalid_type' && field ? `${field} must be a single value` : issue.message;
-    return field ? { message, field } : { message };
-  });
-  throw new RequestValidationError(errors);
+  throw new RequestValidationError(validationErrors(result.error.issues, 'query'));
 }
 
 /**

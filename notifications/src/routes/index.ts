@@ -1,7 +1,6 @@
 import {
   encodeTimeCursor,
   handle,
-  parseQuery,
   requireAuth,
   sendPageHeaders,
 } from '@taskforge/common';
@@ -28,14 +27,6 @@ function filterFor(userId: string, query: ListQuery): QueryFilter<NotificationAt
   return { $and: conditions };
 }
 
-/*
- * ADAPTER, until `handle` words a query value that is not one string as `parseQuery` does
- * (`?limit[$ne]=1`: "limit must be a single value", not zod's "expected string, received
- * object"; a repeated `unread`: "unread must be true or false"): the contract's query schema
- * is parsed here, by `parseQuery`, so the messages stay what they were.
- */
-const { query: _parsedByTheRoute, ...listWithoutQuery } = listNotifications;
-
 /**
  * The signed-in user's notifications, newest first (only unread ones with `unread=true`). The
  * body is a plain array; the next page is announced in `X-Next-Cursor` and `Link`.
@@ -45,8 +36,7 @@ export function indexNotificationRouter(): Router {
   router.get(
     listNotifications.path,
     requireAuth,
-    handle(listWithoutQuery, async (_input, req, res) => {
-      const query = parseQuery(listQuery, req.query);
+    handle(listNotifications, async ({ query }, req, res) => {
       const notifications = await Notification.find(filterFor(req.currentUser!.id, query))
         .sort({ createdAt: -1, _id: -1 })
         .limit(query.limit + 1)
