@@ -1,5 +1,6 @@
 import {
   ACCOUNT_DELETED,
+  BadRequestError,
   NotFoundError,
   NOTIFICATION_FREQUENCIES,
   outboxPlugin,
@@ -8,6 +9,7 @@ import {
   type OutboxFields,
 } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
+import { verifyPassword } from '../services/password';
 import type { PublicUserResponse, UserResponse } from '../contracts/users';
 
 export type Theme = (typeof THEMES)[number];
@@ -133,6 +135,19 @@ export async function loadUser(
 ): Promise<UserDocument> {
   const user = await findUserById(id, options);
   if (!user) throw new NotFoundError('User not found');
+  return user;
+}
+
+/** The account, once `password` is its own; else 400 "Invalid credentials" on `field`. */
+export async function loadUserWithPassword(
+  id: string,
+  password: string,
+  field: string,
+): Promise<UserDocument> {
+  const user = await loadUser(id, { withPasswordHash: true });
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    throw new BadRequestError('Invalid credentials', field);
+  }
   return user;
 }
 

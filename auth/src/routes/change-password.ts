@@ -1,15 +1,9 @@
-import {
-  BadRequestError,
-  handle,
-  NotFoundError,
-  requireAuth,
-  type SessionVersions,
-} from '@taskforge/common';
+import { handle, requireAuth, type SessionVersions } from '@taskforge/common';
 import { Router } from 'express';
 import type { AuthConfig } from '../config';
 import { changePassword } from '../contracts/passwords';
-import { findUserById } from '../models/user';
-import { hashPassword, verifyPassword } from '../services/password';
+import { loadUserWithPassword } from '../models/user';
+import { hashPassword } from '../services/password';
 import { endSessions, startSession } from '../services/session';
 
 /**
@@ -26,11 +20,7 @@ export function changePasswordRouter(deps: {
     changePassword.path,
     requireAuth,
     handle(changePassword, async ({ body: { currentPassword, newPassword } }, req, res) => {
-      const checked = await findUserById(req.currentUser!.id, { withPasswordHash: true });
-      if (!checked) throw new NotFoundError('User not found');
-      if (!(await verifyPassword(currentPassword, checked.passwordHash))) {
-        throw new BadRequestError('Invalid credentials', 'currentPassword');
-      }
+      await loadUserWithPassword(req.currentUser!.id, currentPassword, 'currentPassword');
       const passwordHash = await hashPassword(newPassword);
       const user = await endSessions(req, deps, { passwordHash, passwordChangedAt: new Date() });
       startSession(req, user, deps.config);

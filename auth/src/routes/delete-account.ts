@@ -1,10 +1,8 @@
 import {
-  BadRequestError,
   ConflictError,
   editDocument,
   eventMetadataFrom,
   handle,
-  NotFoundError,
   requireAuth,
   type SessionVersions,
 } from '@taskforge/common';
@@ -12,8 +10,7 @@ import { Router } from 'express';
 import { deleteMe } from '../contracts/users';
 import { PasswordReset } from '../models/password-reset';
 import { teamsOnlyAdministeredBy } from '../models/team-roles';
-import { findUserById, loadUser, toTombstone } from '../models/user';
-import { verifyPassword } from '../services/password';
+import { loadUser, loadUserWithPassword, toTombstone } from '../models/user';
 
 function lastAdminMessage(teams: string[]): string {
   const names = teams.map((name) => `"${name}"`);
@@ -38,11 +35,7 @@ export function deleteAccountRouter(deps: {
     requireAuth,
     handle(deleteMe, async ({ body: { password } }, req, res) => {
       const userId = req.currentUser!.id;
-      const checked = await findUserById(userId, { withPasswordHash: true });
-      if (!checked) throw new NotFoundError('User not found');
-      if (!(await verifyPassword(password, checked.passwordHash))) {
-        throw new BadRequestError('Invalid credentials', 'password');
-      }
+      await loadUserWithPassword(userId, password, 'password');
       const stranded = await teamsOnlyAdministeredBy(userId);
       if (stranded.length > 0) throw new ConflictError(lastAdminMessage(stranded));
 

@@ -5,7 +5,6 @@ import {
   editDocument,
   eventMetadataFrom,
   handle,
-  ipKey,
   NotFoundError,
   requireAuth,
 } from '@taskforge/common';
@@ -20,9 +19,17 @@ import {
   resendVerification,
 } from '../contracts/email-verification';
 import { hashResetToken } from '../models/password-reset';
-import { findUserById, isEmailVerified, toUserResponse, User, userEventData } from '../models/user';
+import {
+  findUserById,
+  isEmailVerified,
+  loadUser,
+  loadUserWithPassword,
+  toUserResponse,
+  User,
+  userEventData,
+} from '../models/user';
 import { sendVerification } from '../services/email-verification';
-import { verifyPassword } from '../services/password';
+import { linkConfirmationLimiter } from '../services/link-confirmations';
 import { startSession } from '../services/session';
 
 export interface EmailVerificationDeps {
@@ -55,15 +62,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
   });
   // A change of address counts once it is valid, as it did behind its validation.
   const perValidUser = afterValidation(perUser);
-  // A token is 256 random bits, past guessing; this bounds the load of trying.
-  const confirmsPerIp = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:verify-confirm-ip`,
-    windowMs: config.PASSWORD_RESET_WINDOW_MS,
-    limit: config.PASSWORD_RESET_MAX_PER_IP,
-    keyGenerator: ipKey,
-    message: 'Too many attempts, please try again later',
-  });
+  const confirmsPerIp = linkConfirmationLimiter(deps, 'verify');
 
   const router = Router();
   router.post(
@@ -71,8 +70,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
     requireAuth,
     perUser,
     handle(resendVerification, async (_input, req, res) => {
-      const user = await findUserById(req.currentUser!.id);
-      if (!user) throw new NotFoundError('User not found');
+      const user = await loadUser(req.currentUser!.id);
       // A change under way is what needs its link; else the address the account has.
       const email = user.emailVerification?.email ?? user.email;
       if (email === user.email && isEmailVerified(user)) {
@@ -91,11 +89,7 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
     requireAuth,
     handle(changeEmail, async ({ body: { email, password } }, req, res) => {
       await perValidUser(req, res);
-      const user = await findUserById(req.currentUser!.id, { withPasswordHash: true });
-      if (!user) throw new NotFoundError('User not found');
-      if (!(await verifyPassword(password, user.passwordHash))) {
-        throw new BadRequestError('Invalid credentials', 'password');
-      }
+      const user = await loadUserWithPassword(req.currentUser!.id, password, 'password');
       if (email === user.email) {
         throw new BadRequestError('This is already your email address', 'email');
       }

@@ -20,6 +20,7 @@ import {
 import { emailAddress } from '../contracts/shared';
 import { hashResetToken, newResetToken, PasswordReset } from '../models/password-reset';
 import { User } from '../models/user';
+import { linkConfirmationLimiter } from '../services/link-confirmations';
 import { hashPassword } from '../services/password';
 import { endSessions } from '../services/session';
 
@@ -59,15 +60,7 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
       message,
     }),
   );
-  // A token is 256 random bits, past guessing; this bounds the load of trying.
-  const confirmsPerIp = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:reset-confirm-ip`,
-    windowMs: config.PASSWORD_RESET_WINDOW_MS,
-    limit: config.PASSWORD_RESET_MAX_PER_IP,
-    keyGenerator: ipKey,
-    message: 'Too many attempts, please try again later',
-  });
+  const confirmsPerIp = linkConfirmationLimiter(deps, 'reset');
 
   const router = Router();
   router.post(

@@ -1,7 +1,7 @@
-import { handle, NotFoundError, RequestValidationError } from '@taskforge/common';
+import { handle, RequestValidationError } from '@taskforge/common';
 import { Router } from 'express';
 import { showUser } from '../contracts/users';
-import { findUserById, isUserId, toPublicProfile } from '../models/user';
+import { isUserId, loadUser, toPublicProfile } from '../models/user';
 
 /** Mounted last: `/api/users/:id` would otherwise shadow `/me` and `/currentuser`. */
 export function showRouter(): Router {
@@ -14,9 +14,7 @@ export function showRouter(): Router {
       if (!isUserId(id)) {
         throw new RequestValidationError([{ message: 'User id must be valid', field: 'id' }]);
       }
-      const user = await findUserById(id);
-      if (!user) throw new NotFoundError('User not found');
-      res.send(toPublicProfile(user));
+      res.send(toPublicProfile(await loadUser(id)));
     }),
   );
   return router;
