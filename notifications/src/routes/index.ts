@@ -1,9 +1,4 @@
-import {
-  encodeTimeCursor,
-  handle,
-  requireAuth,
-  sendPageHeaders,
-} from '@taskforge/common';
+import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
 import type { z } from 'zod';
