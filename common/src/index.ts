@@ -85,6 +85,11 @@ export {
   type VersionDecision,
 } from './events/versioning';
 export {
+  membershipId,
+  membershipReplicaSchema,
+  type MembershipReplica,
+} from './events/membership-replica';
+export {
   applyVersioned,
   findByEvent,
   replicaListener,

@@ -1,5 +1,7 @@
-import type { Role } from '@taskforge/common';
+import { membershipReplicaSchema, type MembershipReplica } from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
+
+export { membershipId } from '@taskforge/common';
 
 /*
  * What auth knows of teams: their names and who holds which role, replicated from `team.*` and
@@ -28,34 +30,8 @@ export const Team = mongoose.model<TeamReplica>(
   ),
 );
 
-/**
- * One user's role in one team. The version counts on across added / updated / removed (a re-add
- * continues it), so a removed membership stays, inactive, for the next `member.added` to follow.
- */
-export interface MembershipReplica {
-  _id: string;
-  teamId: string;
-  userId: string;
-  role: Role;
-  active: boolean;
-  version: number;
-}
-
-export function membershipId(teamId: string, userId: string): string {
-  return `${teamId}:${userId}`;
-}
-
-const membershipSchema = new Schema<MembershipReplica>(
-  {
-    _id: { type: String, required: true },
-    teamId: { type: String, required: true },
-    userId: { type: String, required: true },
-    role: { type: String, required: true },
-    active: { type: Boolean, required: true },
-    version: { type: Number, required: true },
-  },
-  { versionKey: false },
-);
+/** One user's role in one team, replicated from `member.*` (see common's schema). */
+const membershipSchema = membershipReplicaSchema();
 membershipSchema.index({ userId: 1, role: 1 });
 membershipSchema.index({ teamId: 1, role: 1 });
 
