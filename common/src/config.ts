@@ -30,6 +30,11 @@ const csv = z.string().transform((value) =>
 export const baseConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * A file the service writes the port it listens on to, once it listens: a process that starts
+   * it with PORT=0 (a test) learns the kernel's pick, a port nobody else can hold.
+   */
+  PORT_FILE: z.string().min(1).optional(),
   /** The address to listen on: every interface when unset (a pod); the local stack sets 127.0.0.1. */
   LISTEN_ADDRESS: z.string().min(1).optional(),
   NATS_URL: z.string().min(1),

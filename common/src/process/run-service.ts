@@ -120,6 +120,7 @@ export function runService<C extends BaseConfig, X, P = object>(
       app: options.buildApp(context),
       port: config.PORT,
       host: config.LISTEN_ADDRESS,
+      portFile: config.PORT_FILE,
       logger,
       onStopAccepting: parts?.stopAccepting ? [parts.stopAccepting] : [],
       onShutdown: [

@@ -1,4 +1,6 @@
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 
@@ -12,6 +14,8 @@ export interface StartOptions {
   port: number;
   /** The address to listen on; every interface when undefined. */
   host?: string | undefined;
+  /** Where to write the port it listens on once it does (with port 0, the kernel's pick). */
+  portFile?: string | undefined;
   logger: Logger;
   /** Run as soon as the server stops accepting, while in-flight requests drain (end SSE streams). */
   onStopAccepting?: Array<() => Promise<unknown>>;
@@ -33,7 +37,13 @@ export function startService(options: StartOptions): Promise<ServiceHandle> {
         reject(err);
         return;
       }
-      logger.info({ port, host: host ?? '*' }, 'listening');
+      const bound = (server.address() as AddressInfo).port;
+      if (options.portFile) {
+        // Written whole, then renamed: whoever sees the file reads the complete port.
+        writeFileSync(`${options.portFile}.tmp`, String(bound));
+        renameSync(`${options.portFile}.tmp`, options.portFile);
+      }
+      logger.info({ port: bound, host: host ?? '*' }, 'listening');
       let closing: Promise<void> | undefined;
       const shutdown = (signal = 'shutdown'): Promise<void> => {
         closing ??= (async () => {

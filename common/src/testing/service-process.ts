@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { freePort } from './ports';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ServiceProcess {
   url: string;
@@ -13,40 +15,22 @@ function tail(chunks: string[], lines = 15): string {
 }
 
 /**
- * Runs a service's real entry point (`src/index.ts` of `cwd`, through tsx) on a free port with
- * `env`, and waits until its `/readyz` answers 200: what Kubernetes would run, minus the image.
- * A process that exits during start-up is started again on another port (a free port can be
- * taken by someone else before the service listens), up to `attempts` times; one that does not
- * become ready fails with its last output.
+ * Runs a service's real entry point (`src/index.ts` of `cwd`, through tsx) with `env`, and waits
+ * until its `/readyz` answers 200: what Kubernetes would run, minus the image. It listens on a
+ * port the kernel picks (PORT=0) and writes it to PORT_FILE: a port found free beforehand could
+ * be taken meanwhile by another test file's process, whose /readyz would then answer for it.
+ * One that exits or does not become ready fails with its last output.
  */
 export async function startServiceProcess(options: {
   cwd: string;
   env: Record<string, string>;
   readyTimeoutMs?: number;
-  attempts?: number;
 }): Promise<ServiceProcess> {
-  const attempts = options.attempts ?? 3;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await startOnce(options);
-    } catch (err) {
-      if (!(err instanceof StartupExit) || attempt >= attempts) throw err;
-    }
-  }
-}
-
-class StartupExit extends Error {}
-
-async function startOnce(options: {
-  cwd: string;
-  env: Record<string, string>;
-  readyTimeoutMs?: number;
-}): Promise<ServiceProcess> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const dir = await mkdtemp(join(tmpdir(), 'tf-service-'));
+  const portFile = join(dir, 'port');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
     cwd: options.cwd,
-    env: { ...process.env, NODE_ENV: 'test', ...options.env, PORT: String(port) },
+    env: { ...process.env, NODE_ENV: 'test', ...options.env, PORT: '0', PORT_FILE: portFile },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -58,26 +42,35 @@ async function startOnce(options: {
   child.stderr.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const timeoutMs = options.readyTimeoutMs ?? 30_000;
+  let url: string | undefined;
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (child.exitCode !== null) throw new StartupExit(`exited with ${child.exitCode}`);
-      const res = await fetch(`${url}/readyz`).catch(() => undefined);
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+      // The service writes the file in one rename once it listens: present means complete.
+      url ??= await readFile(portFile, 'utf8').then(
+        (port) => `http://127.0.0.1:${port.trim()}`,
+        () => undefined,
+      );
+      const res = url ? await fetch(`${url}/readyz`).catch(() => undefined) : undefined;
       if (res?.status === 200) break;
-      if (Date.now() > deadline) throw new Error('not ready');
+      if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } catch (err) {
     child.kill('SIGKILL');
-    const why = err instanceof StartupExit ? err.message : `not ready after ${timeoutMs} ms`;
-    const message = `${options.cwd} on port ${port}: ${why}\n${tail(output)}`;
-    throw err instanceof StartupExit ? new StartupExit(message) : new Error(message);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`${options.cwd} (${url ?? 'not listening'}): ${why}\n${tail(output)}`, {
+      cause: err,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
   // Ready: stop keeping its output, but keep reading it so a full pipe never blocks it.
   child.stdout.off('data', keep).resume();
   child.stderr.off('data', keep).resume();
   return {
-    url,
+    url: url as string,
     stop: (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import { createLogger } from '../../logger';
 import { startService } from '../start-service';
@@ -75,6 +78,32 @@ describe('startService address', () => {
       expect(expected).toContain((handle.server.address() as AddressInfo).address);
     } finally {
       await handle.shutdown('test');
+    }
+  });
+
+  it('writes the port the kernel picked to the port file, where the server answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tf-port-file-'));
+    const portFile = join(dir, 'port');
+    const app = express().get('/who', (_req, res) => {
+      res.send({ me: true });
+    });
+    const handle = await startService({
+      app,
+      port: 0,
+      host: '127.0.0.1',
+      portFile,
+      logger,
+      onShutdown: [],
+    });
+    try {
+      const port = Number(readFileSync(portFile, 'utf8'));
+      expect(port).toBe((handle.server.address() as AddressInfo).port);
+      expect(port).toBeGreaterThan(0);
+      const res = await fetch(`http://127.0.0.1:${port}/who`);
+      expect(await res.json()).toEqual({ me: true });
+    } finally {
+      await handle.shutdown('test');
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
