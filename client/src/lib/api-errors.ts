@@ -1,8 +1,7 @@
+import type { ErrorResponse } from './types';
+
 /** One entry of the suite's error shape: `{ errors: [{ message, field? }] }`. */
-export interface ApiErrorItem {
-  message: string;
-  field?: string;
-}
+export type ApiErrorItem = ErrorResponse['errors'][number];
 
 /** A non-2xx answer from one of the APIs, with its errors in the suite's shape. */
 export class ApiError extends Error {

@@ -1,15 +1,70 @@
 /**
- * The API shapes the client reads, as each service's OpenAPI document describes them
- * (`/api/<service>/docs.json`). Kept by hand: the client is a consumer like any other.
+ * The API shapes the client reads, named once for the UI. Each is an alias of a schema in the
+ * services' OpenAPI documents (`/api/<service>/docs.json`), whose types `npm run api-types`
+ * writes into ./api from the services' contracts: nothing here is typed by hand.
  */
+import type { components as AuthApi } from './api/auth';
+import type { components as NotificationsApi } from './api/notifications';
+import type { components as TasksApi } from './api/tasks';
+import type { components as TeamsApi } from './api/teams';
+import type { components as TicketsApi } from './api/tickets';
 
-export const TASK_STATUSES = ['backlog', 'todo', 'in_progress', 'in_review', 'done'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
-export const ROLES = ['admin', 'member', 'guest'] as const;
-export type Role = (typeof ROLES)[number];
-export const PERMISSIONS = [
+type AuthSchemas = AuthApi['schemas'];
+type TicketsSchemas = TicketsApi['schemas'];
+type TeamsSchemas = TeamsApi['schemas'];
+type TasksSchemas = TasksApi['schemas'];
+type NotificationsSchemas = NotificationsApi['schemas'];
+
+export type User = AuthSchemas['User'];
+export type PublicUser = AuthSchemas['PublicUser'];
+export type Ticket = TicketsSchemas['Ticket'];
+/** A team as one of its members sees it (`GET /api/teams/:id`), with what each role may do. */
+export type Team = TeamsSchemas['Team'];
+export type TeamWithPermissions = Team;
+export type TeamListItem = TeamsSchemas['TeamListItem'];
+export type RolePermissions = TeamsSchemas['RolePermissions'];
+export type Member = TeamsSchemas['Member'];
+export type AuditEntry = TeamsSchemas['AuditEntry'];
+export type Task = TasksSchemas['Task'];
+export type CustomFieldValue = Task['customFields'][string];
+export type Attachment = TasksSchemas['Attachment'];
+export type Comment = TasksSchemas['Comment'];
+export type Activity = TasksSchemas['Activity'];
+export type Stats = TasksSchemas['Stats'];
+export type Upload = TasksSchemas['Upload'];
+export type Notification = NotificationsSchemas['Notification'];
+/** The suite's error shape, the same in every document: `{ errors: [{ message, field? }] }`. */
+export type ErrorResponse = TasksSchemas['ErrorResponse'];
+
+export type TaskStatus = Task['status'];
+export type TaskPriority = Task['priority'];
+export type Role = TeamsSchemas['Role'];
+export type Permission = TeamsSchemas['Permission'];
+export type Theme = AuthSchemas['Preferences']['theme'];
+export type NotificationFrequency = AuthSchemas['Preferences']['notifications']['frequency'];
+
+/**
+ * A documented enum's values, in the order the UI shows them. The list compiles only when it
+ * names every value the document allows and no other, so a value added to a contract fails the
+ * client's typecheck here (naming what is `missing`) until the UI lists it.
+ */
+function allOf<T extends string>() {
+  return <const L extends readonly T[]>(
+    values: L &
+      ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> }),
+  ): L => values;
+}
+
+export const TASK_STATUSES = allOf<TaskStatus>()([
+  'backlog',
+  'todo',
+  'in_progress',
+  'in_review',
+  'done',
+]);
+export const TASK_PRIORITIES = allOf<TaskPriority>()(['low', 'medium', 'high', 'urgent']);
+export const ROLES = allOf<Role>()(['admin', 'member', 'guest']);
+export const PERMISSIONS = allOf<Permission>()([
   'task.create',
   'task.update',
   'task.delete',
@@ -19,12 +74,14 @@ export const PERMISSIONS = [
   'team.update',
   'team.delete',
   'audit.read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-export const THEMES = ['light', 'dark', 'system'] as const;
-export type Theme = (typeof THEMES)[number];
-export const NOTIFICATION_FREQUENCIES = ['immediate', 'hourly', 'daily', 'weekly'] as const;
-export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];
+]);
+export const THEMES = allOf<Theme>()(['light', 'dark', 'system']);
+export const NOTIFICATION_FREQUENCIES = allOf<NotificationFrequency>()([
+  'immediate',
+  'hourly',
+  'daily',
+  'weekly',
+]);
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {
   backlog: 'Backlog',
@@ -40,177 +97,18 @@ export const PRIORITY_LABELS: Record<TaskPriority, string> = {
   urgent: 'Urgent',
 };
 
-export interface User {
-  id: string;
-  email: string;
-  /** Whether the link mailed to `email` was opened: teammates can add only a verified address. */
-  emailVerified: boolean;
-  /** A new address the account takes once the link mailed to it is opened. */
-  pendingEmail: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  bio: string | null;
-  avatarUrl: string | null;
-  preferences: {
-    theme: Theme;
-    notifications: { email: boolean; push: boolean; frequency: NotificationFrequency };
-  };
-  createdAt: string;
-  version: number;
-}
-
-export interface Ticket {
-  id: string;
-  title: string;
-  price: number;
-  userId: string;
-  version: number;
-  orderId?: string;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  description: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  role: Role;
-}
-export type RolePermissions = Record<Role, Permission[]>;
-export interface TeamWithPermissions extends Team {
-  permissions: RolePermissions;
-}
-export interface TeamListItem extends Team {
-  joinedAt: string;
-}
-
-export interface Member {
-  userId: string;
-  role: Role;
-  joinedAt: string;
-  version: number;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  eventId: string;
-  subject: string;
-  entityType: string;
-  entityId: string;
-  action: string;
-  teamId: string | null;
-  actorId: string | null;
-  occurredAt: string;
-  previousState: unknown;
-  newState: unknown;
-}
-
-export interface Attachment {
-  id: string;
-  name: string;
-  size: number;
-  mimetype: string;
-  uploadedAt: string;
-  uploadedBy: string;
-}
-
-export type CustomFieldValue = string | number | boolean;
-
-export interface Task {
-  id: string;
-  teamId: string;
-  title: string;
-  description: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  assigneeId: string | null;
-  creatorId: string;
-  dueDate: string | null;
-  tags: string[];
-  customFields: Record<string, CustomFieldValue>;
-  ticketId: string | null;
-  attachments: Attachment[];
-  position: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-  version: number;
-}
-
-export interface Comment {
-  id: string;
-  taskId: string;
-  authorId: string;
-  content: string;
-  mentionedUsers: string[];
-  createdAt: string;
-  editedAt: string | null;
-  version: number;
-}
-
-export interface Activity {
-  id: string;
-  type:
-    'task.created' | 'task.updated' | 'comment.created' | 'attachment.added' | 'attachment.removed';
-  actorId: string | null;
-  at: string;
-  changes: Array<{ field: string; from: unknown; to: unknown }>;
-  commentId?: string;
-  attachment?: { id: string; name: string };
-}
-
-export interface Stats {
-  total: number;
-  byStatus: Record<TaskStatus, number>;
-  byPriority: Record<TaskPriority, number>;
-  byAssignee: Array<{ assigneeId: string | null; count: number }>;
-  overdue: number;
-  weekly: Array<{ week: string; created: number; completed: number }>;
-  medianCycleTimeMs: number | null;
-}
-
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  link: string;
-  actorId: string | null;
-  teamId: string | null;
-  taskId: string | null;
-  read: boolean;
-  readAt: string | null;
-  createdAt: string;
-}
-
-export interface Upload {
-  uploadId: string;
-  uploadUrl: string;
-  method: 'PUT';
-  headers: Record<string, string>;
-  expiresAt: string;
-}
-
 /**
- * What the notifications stream sends about a task (`task.*` board messages): the event's data.
- * `task.created|updated` state the task's board fields whole (`position` only since it was added
- * to the events) and `task.updated` the changed fields, each `{ from, to }`.
+ * What the notifications stream sends about a task (`task.*` board messages): the event's data,
+ * which no OpenAPI document describes (the stream is `text/event-stream`), in the task's own
+ * field types. `task.created|updated` state the task's board fields whole (`position` only since
+ * it was added to the events) and `task.updated` the changed fields, each `{ from, to }`.
  */
-export interface BoardTaskEvent {
-  id: string;
-  teamId: string;
-  version: number;
-  title?: string;
-  status?: TaskStatus;
-  priority?: TaskPriority;
-  assigneeId?: string | null;
-  dueDate?: string | null;
-  tags?: string[];
-  ticketId?: string | null;
-  position?: number;
-  changes?: Record<string, { from: unknown; to: unknown }>;
-}
+export type BoardTaskEvent = Pick<Task, 'id' | 'teamId' | 'version'> &
+  Partial<
+    Pick<
+      Task,
+      'title' | 'status' | 'priority' | 'assigneeId' | 'dueDate' | 'tags' | 'ticketId' | 'position'
+    >
+  > & {
+    changes?: Record<string, { from: unknown; to: unknown }>;
+  };

@@ -4,7 +4,7 @@ import { DeleteTicketButton } from '../../../components/delete-ticket-button';
 import { formatPrice } from '../../../lib/format';
 import { displayName } from '../../../lib/people';
 import { apiGet, currentUser, load } from '../../../lib/server-api';
-import type { Ticket, User } from '../../../lib/types';
+import type { PublicUser, Ticket } from '../../../lib/types';
 
 export const metadata: Metadata = { title: 'Ticket' };
 
@@ -14,7 +14,7 @@ export default async function TicketPage({ params }: PageProps<'/tickets/[id]'>)
   const { body: ticket } = await load<Ticket>(`/api/tickets/${encodeURIComponent(id)}`, path);
   const [user, seller] = await Promise.all([
     currentUser(),
-    apiGet<Pick<User, 'firstName' | 'lastName'>>(`/api/users/${encodeURIComponent(ticket.userId)}`),
+    apiGet<PublicUser>(`/api/users/${encodeURIComponent(ticket.userId)}`),
   ]);
   const owner = user?.id === ticket.userId;
   return (
