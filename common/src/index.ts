@@ -12,6 +12,7 @@ export {
   tooManyRequestsAnswer,
   validationErrors,
   type HttpMethod,
+  type PathParam,
   type ResponseContract,
   type RouteContract,
   type RouteInput,
@@ -110,6 +111,11 @@ export {
 export { isStoreDeadlock, retryOnConflict } from './outbox/retry-on-conflict';
 export { editDocument, type RecordedEvent } from './outbox/edit-document';
 export { PgOutboxStore, insertOutboxEvent, PG_OUTBOX_DDL } from './outbox/pg-outbox';
+export {
+  withTransaction,
+  writeInTransaction,
+  type TransactionWrite,
+} from './outbox/write-in-transaction';
 export { startService, type ServiceHandle } from './process/start-service';
 export {
   runMongoService,

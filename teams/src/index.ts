@@ -11,5 +11,5 @@ runPgService({
   migrate: (pool, logger) => runMigrations(pool, { direction: 'up', logger }),
   buildApp: ({ config, logger, redis, bus, pool, kickRelay }) =>
     buildApp({ config, logger, redis, nats: bus.nc, pool, onEventsRecorded: kickRelay }),
-  consumers: ({ pool }) => teamsConsumers(pool),
+  consumers: ({ pool, kickRelay }) => teamsConsumers({ pool, eventsRecorded: kickRelay }),
 });

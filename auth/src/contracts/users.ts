@@ -1,4 +1,10 @@
-import { errorAnswer, NOTIFICATION_FREQUENCIES, route, THEMES } from '@taskforge/common';
+import {
+  errorAnswer,
+  NOTIFICATION_FREQUENCIES,
+  RequestValidationError,
+  route,
+  THEMES,
+} from '@taskforge/common';
 import { z } from 'zod';
 import { PROFILE_LIMITS } from '../models/user';
 import { isHttpUrl } from './http-url';
@@ -192,7 +198,14 @@ export const showUser = route({
   path: '/api/users/:id',
   tags: ['profile'],
   summary: "A user's public profile",
-  pathParams: { id: { description: 'User id (24 hex characters)', pattern: USER_ID_PATTERN } },
+  pathParams: {
+    id: {
+      description: 'User id (24 hex characters)',
+      pattern: USER_ID_PATTERN,
+      invalid: () =>
+        new RequestValidationError([{ message: 'User id must be valid', field: 'id' }]),
+    },
+  },
   responses: {
     200: { description: 'Public fields only', body: publicUserResponse },
     400: errorAnswer('Malformed id'),

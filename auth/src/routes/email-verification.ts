@@ -76,10 +76,9 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
       if (email === user.email && isEmailVerified(user)) {
         throw new ConflictError('Your email address is already verified');
       }
-      if (!(await sendVerification(req, user._id.toString(), email, config))) {
+      if (!(await sendVerification(req, user._id.toString(), email, deps))) {
         throw new NotFoundError('User not found');
       }
-      deps.eventsRecorded();
       res.status(202).send({});
     }),
   );
@@ -94,10 +93,9 @@ export function emailVerificationRouter(deps: EmailVerificationDeps): Router {
         throw new BadRequestError('This is already your email address', 'email');
       }
       if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
-      if (!(await sendVerification(req, user._id.toString(), email, config))) {
+      if (!(await sendVerification(req, user._id.toString(), email, deps))) {
         throw new NotFoundError('User not found');
       }
-      deps.eventsRecorded();
       const updated = await findUserById(user._id.toString());
       res.status(202).send(toUserResponse(updated ?? user));
     }),

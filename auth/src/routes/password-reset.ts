@@ -1,11 +1,11 @@
 import {
   BadRequestError,
   createRateLimiter,
+  editDocument,
   eventMetadataFrom,
   handle,
   ipKey,
   NotFoundError,
-  recordEvent,
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
@@ -75,22 +75,23 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
         await PasswordReset.deleteMany({ userId, usedAt: null });
         const token = newResetToken();
         const expiresAt = new Date(Date.now() + config.PASSWORD_RESET_TTL_MINUTES * 60_000);
-        const reset = new PasswordReset({ userId, tokenHash: hashResetToken(token), expiresAt });
-        recordEvent(
-          reset,
-          'password-reset.requested',
-          {
-            id: reset._id.toString(),
-            version: 0,
-            userId,
-            email: user.email,
-            token,
-            expiresAt: expiresAt.toISOString(),
-          },
-          eventMetadataFrom(req),
+        await editDocument(
+          async () => new PasswordReset({ userId, tokenHash: hashResetToken(token), expiresAt }),
+          (reset, version) => [
+            {
+              subject: 'password-reset.requested',
+              data: {
+                id: reset._id.toString(),
+                version,
+                userId,
+                email: user.email,
+                token,
+                expiresAt: expiresAt.toISOString(),
+              },
+            },
+          ],
+          { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
         );
-        await reset.save();
-        deps.eventsRecorded();
       }
       res.status(202).send({});
     }),

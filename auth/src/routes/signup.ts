@@ -1,10 +1,4 @@
-import {
-  BadRequestError,
-  eventMetadataFrom,
-  handle,
-  recordEvent,
-  retryOnConflict,
-} from '@taskforge/common';
+import { BadRequestError, editDocument, eventMetadataFrom, handle } from '@taskforge/common';
 import { Router } from 'express';
 import type { AuthConfig } from '../config';
 import { signUp } from '../contracts/sessions';
@@ -27,24 +21,26 @@ export function signupRouter(deps: {
     handle(signUp, async ({ body: { email, password } }, req, res) => {
       if (await User.exists({ email })) throw new BadRequestError('Email in use', 'email');
 
-      // Not verified yet, said outright: an absent field means an account from before verification.
-      const user = new User({
-        email,
-        passwordHash: await hashPassword(password),
-        emailVerifiedAt: null,
-      });
-      recordEvent(user, 'user.created', userEventData(user, 0), eventMetadataFrom(req));
-      // The address is the account's, unverified, from the start: the link proves it later.
-      verifyNewAccount(req, user, deps.config);
+      const passwordHash = await hashPassword(password);
+      let user;
       try {
         // The unique index settles signups racing past the check above (a deadlock the store
         // broke among them is tried again and gets the duplicate key).
-        await retryOnConflict(() => user.save());
+        user = await editDocument(
+          // Not verified yet, said outright: an absent field means an account from before
+          // verification.
+          async () => new User({ email, passwordHash, emailVerifiedAt: null }),
+          (created, version) => [
+            { subject: 'user.created', data: userEventData(created, version) },
+            // The address is the account's, unverified, from the start: the link proves it later.
+            verifyNewAccount(created, deps.config),
+          ],
+          { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
+        );
       } catch (err) {
         if (isDuplicateKeyError(err)) throw new BadRequestError('Email in use', 'email');
         throw err;
       }
-      deps.eventsRecorded();
 
       startSession(req, user, deps.config);
       res.status(201).send(toUserResponse(user));

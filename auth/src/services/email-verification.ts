@@ -1,4 +1,9 @@
-import { buildEvent, eventMetadataFrom, type EventEnvelope } from '@taskforge/common';
+import {
+  buildEvent,
+  eventMetadataFrom,
+  type EventData,
+  type RecordedEvent,
+} from '@taskforge/common';
 import type { Request } from 'express';
 import { Types } from 'mongoose';
 import type { AuthConfig } from '../config';
@@ -13,50 +18,53 @@ type VerificationConfig = Pick<AuthConfig, 'EMAIL_VERIFICATION_TTL_HOURS'>;
  * the token to the email notifications sends.
  */
 function newVerification(
-  req: Request,
   userId: string,
   email: string,
   config: VerificationConfig,
-): { pending: PendingVerification; event: EventEnvelope } {
+): { pending: PendingVerification; data: EventData<'email-verification.requested'> } {
   const token = newResetToken();
   const expiresAt = new Date(Date.now() + config.EMAIL_VERIFICATION_TTL_HOURS * 3_600_000);
-  const event = buildEvent(
-    'email-verification.requested',
-    {
-      id: new Types.ObjectId().toString(),
-      version: 0,
-      userId,
-      email,
-      token,
-      expiresAt: expiresAt.toISOString(),
-    },
-    eventMetadataFrom(req),
-  );
-  return { pending: { email, tokenHash: hashResetToken(token), expiresAt }, event };
+  const data = {
+    id: new Types.ObjectId().toString(),
+    version: 0,
+    userId,
+    email,
+    token,
+    expiresAt: expiresAt.toISOString(),
+  };
+  return { pending: { email, tokenHash: hashResetToken(token), expiresAt }, data };
 }
 
-/** At sign-up: the link goes in the new user's document, stored by the same save. */
-export function verifyNewAccount(req: Request, user: UserDocument, config: VerificationConfig) {
-  const { pending, event } = newVerification(req, user._id.toString(), user.email, config);
+/**
+ * At sign-up: the link goes in the new user's document, and its event is one of those the
+ * sign-up's save records.
+ */
+export function verifyNewAccount(user: UserDocument, config: VerificationConfig): RecordedEvent {
+  const { pending, data } = newVerification(user._id.toString(), user.email, config);
   user.set('emailVerification', pending);
-  user.outbox.push(event as EventEnvelope);
+  return { subject: 'email-verification.requested', data };
 }
 
 /**
  * A new link for a signed-in user, for their address or for one the account takes once it is
- * opened. A plain update, not a save: nothing replicated changes, so the user's version (which
- * every `user.*` event follows) must not move. False when the account is gone.
+ * opened. A plain update with its event, not `editDocument`'s save: nothing replicated changes,
+ * so the user's version (which every `user.*` event follows) must not move, and the update
+ * itself finds the account still there (a save could put the link on a tombstone). The relay is
+ * told once the event is stored. False when the account is gone.
  */
 export async function sendVerification(
   req: Request,
   userId: string,
   email: string,
-  config: VerificationConfig,
+  deps: { config: VerificationConfig; eventsRecorded: () => void },
 ): Promise<boolean> {
-  const { pending, event } = newVerification(req, userId, email, config);
+  const { pending, data } = newVerification(userId, email, deps.config);
+  const event = buildEvent('email-verification.requested', data, eventMetadataFrom(req));
   const result = await User.updateOne(
     { _id: userId, deletedAt: null },
     { $set: { emailVerification: pending }, $push: { outbox: event } },
   );
-  return result.matchedCount === 1;
+  if (result.matchedCount !== 1) return false;
+  deps.eventsRecorded();
+  return true;
 }

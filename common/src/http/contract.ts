@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { RequestValidationError, type SerializedError } from '../errors';
+import { CustomError, RequestValidationError, type SerializedError } from '../errors';
 import { json, rateLimitHeaders, sessionSecurityScheme } from './openapi-parts';
 
 /*
@@ -21,6 +21,17 @@ export interface ResponseContract {
   headers?: Record<string, unknown>;
 }
 
+/**
+ * A path parameter. Described; checked too when the contract says how a malformed one is answered
+ * (`invalid`, as the route sees it: 404 where nothing is there, 400 for bad input): a value that
+ * `pattern` does not match is refused with it before anything else is read.
+ */
+export interface PathParam {
+  description: string;
+  pattern?: string;
+  invalid?: () => CustomError;
+}
+
 export interface RouteContract<
   B extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
@@ -33,8 +44,7 @@ export interface RouteContract<
   description?: string;
   /** Needs the session cookie. */
   signedIn?: boolean;
-  /** Described, not validated: a route answers a malformed id as it sees fit (usually 404). */
-  pathParams?: Record<string, { description: string; pattern?: string }>;
+  pathParams?: Record<string, PathParam>;
   /** Request headers the route reads, described as path parameters are (it checks them itself). */
   headerParams?: Record<string, { description: string; pattern?: string }>;
   query?: Q;
@@ -105,15 +115,24 @@ function parse(
 }
 
 /**
- * The route's handler behind its contract: the body and query are parsed (trimmed, converted,
- * defaults filled in) before `handler` runs with them; anything that does not match is answered
- * 400 in the common shape, naming each field of both, and the handler never runs.
+ * The route's handler behind its contract: the path parameters that say how a malformed one is
+ * answered are checked first; then the body and query are parsed (trimmed, converted, defaults
+ * filled in) before `handler` runs with them; anything that does not match is answered 400 in
+ * the common shape, naming each field of both, and the handler never runs.
  */
 export function handle<C extends RouteContract>(
   contract: C,
   handler: (input: RouteInput<C>, req: Request, res: Response) => unknown,
 ): RequestHandler {
+  const checkedParams = Object.entries(contract.pathParams ?? {}).flatMap(([name, param]) =>
+    param.pattern && param.invalid
+      ? [{ name, pattern: new RegExp(param.pattern), invalid: param.invalid }]
+      : [],
+  );
   return async (req, res) => {
+    for (const { name, pattern, invalid } of checkedParams) {
+      if (!pattern.test(String(req.params[name]))) throw invalid();
+    }
     const errors: SerializedError[] = [];
     const input = {
       body: parse(contract.body, req.body ?? {}, 'body', errors),

@@ -6,9 +6,12 @@ import { retryOnConflict } from './retry-on-conflict';
 /** An event a change records, of any subject, with the data its catalogue entry wants. */
 export type RecordedEvent = { [S in Subject]: { subject: S; data: EventData<S> } }[Subject];
 
-/** An owned document: its outbox, and the version every save bumps (mongoose `versionKey`). */
+/**
+ * An owned document: its outbox, and the version every save bumps (mongoose `versionKey`). One
+ * without a version key (a one-off request, such as a password reset) can only be created here.
+ */
 interface OwnedDocument extends OutboxFields {
-  version: number;
+  version?: number;
   isNew: boolean;
   isModified(): boolean;
   save(): Promise<unknown>;
@@ -32,8 +35,11 @@ export async function editDocument<D extends OwnedDocument>(
   let recorded = false;
   const doc = await retryOnConflict(async () => {
     const current = await load();
+    if (!current.isNew && current.version === undefined) {
+      throw new Error('Only a document with a version key can be edited with its events');
+    }
     // A new document's first save gives it version 0; every later one adds 1.
-    const events = await change(current, current.isNew ? 0 : current.version + 1);
+    const events = await change(current, current.isNew ? 0 : current.version! + 1);
     if (events.length === 0) {
       // Every save moves the version each event of the document follows: one without an event
       // would leave a gap no replica gets past.

@@ -61,14 +61,16 @@ export async function seed(pool: Pool): Promise<{ teamId: string; created: boole
   if (existing.rows[0]) return { teamId: existing.rows[0].id, created: false };
 
   const metadata: EventMetadata = { actorId: owner.id, requestId: 'seed' };
+  // No relay here to tell: the service's own publishes what the writes left in the outbox.
+  const writes = { pool, eventsRecorded: () => undefined };
   const { team } = await createTeam(
-    pool,
+    writes,
     { name: DEMO_TEAM_NAME, description: 'Created by npm run seed' },
     owner.id,
     metadata,
   );
   for (const user of others) {
-    await addMember(pool, team.id, owner.id, { userId: user.id }, user.role, metadata);
+    await addMember(writes, team.id, owner.id, { userId: user.id }, user.role, metadata);
   }
   return { teamId: team.id, created: true };
 }

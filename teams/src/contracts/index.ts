@@ -1,5 +1,4 @@
 import { openApiDocumentFor } from '@taskforge/common';
-import { withQueryDefaults } from './adapters';
 import { listAuditLogRoute } from './audit';
 import { addMemberRoute, listMembersRoute, removeMemberRoute, updateMemberRoute } from './members';
 import { showPermissionsRoute, updatePermissionsRoute } from './permissions';
@@ -35,17 +34,14 @@ const routes = [
 ];
 
 /** OpenAPI 3.1 description of the teams API; tests check every route's real answers against it. */
-export const openApiDocument = withQueryDefaults(
-  openApiDocumentFor({
-    title: 'TaskForge teams',
-    description:
-      'Teams, their members and roles, what each role may do, and the audit log of the suite. ' +
-      'Every route needs the `session` cookie set by auth. A team is visible to its members ' +
-      'only: to anyone else it does not exist (404). Writes publish versioned events through ' +
-      'an outbox. ' +
-      teamEvents,
-    tags: ['teams', 'members', 'permissions', 'audit'],
-    routes,
-  }),
+export const openApiDocument = openApiDocumentFor({
+  title: 'TaskForge teams',
+  description:
+    'Teams, their members and roles, what each role may do, and the audit log of the suite. ' +
+    'Every route needs the `session` cookie set by auth. A team is visible to its members ' +
+    'only: to anyone else it does not exist (404). Writes publish versioned events through ' +
+    'an outbox. ' +
+    teamEvents,
+  tags: ['teams', 'members', 'permissions', 'audit'],
   routes,
-);
+});

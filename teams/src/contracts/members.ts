@@ -8,7 +8,6 @@ import {
 } from '@taskforge/common';
 import { z } from 'zod';
 import type { Membership, MemberView } from '../db/memberships';
-import { bodyRule } from './adapters';
 import {
   isUserId,
   memberPath,
@@ -19,6 +18,7 @@ import {
   teamPath,
   timestamp,
   tooMany,
+  wholeBodyRule,
 } from './shared';
 
 const ROLE_MESSAGE = `Role must be one of ${ROLES.join(', ')}`;
@@ -38,6 +38,10 @@ export const memberInput = z
       .optional(),
     role: z.enum(ROLES, { error: ROLE_MESSAGE }).default('member'),
   })
+  .refine(
+    (body) => (body.email !== undefined) !== (body.userId !== undefined),
+    wholeBodyRule('Give either email or userId'),
+  )
   .meta({
     id: 'MemberInput',
     description: 'Exactly one of email and userId, naming someone in the user directory',
@@ -144,12 +148,6 @@ export const addMemberRoute = route({
     429: tooMany,
   },
 });
-
-export const addMemberRule = bodyRule(
-  addMemberRoute,
-  'Give either email or userId',
-  (body) => (body.email !== undefined) !== (body.userId !== undefined),
-);
 
 export const updateMemberRoute = route({
   method: 'patch',

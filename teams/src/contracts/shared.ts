@@ -6,8 +6,8 @@ import {
   PERMISSIONS,
   ROLES,
   tooManyRequestsAnswer,
+  type PathParam,
 } from '@taskforge/common';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { MEMBER_NOT_FOUND } from '../services/membership-writes';
 import { TEAM_NOT_FOUND } from '../services/team-access';
@@ -28,34 +28,32 @@ export const rolePermissions = z
 
 export const timestamp = z.iso.datetime();
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** User ids come from auth (ObjectId hex today); anything id-like up to 64 characters. */
 const USER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const isTeamId = (value: string) => UUID.test(value);
 export const isUserId = (value: string) => USER_ID.test(value);
 
-export const teamPath = {
-  id: { description: 'Team id (a UUID); anything else is answered 404' },
-};
-export const memberPath = {
-  ...teamPath,
-  userId: { description: 'The member’s user id (as issued by auth)', pattern: USER_ID.source },
-};
-
-/**
+/*
  * A malformed team id in the path is answered like a team that does not exist (404), as is a
  * malformed user id: either way there is nothing there for this caller.
  */
-export const checkTeamId: RequestHandler = (req, _res, next) => {
-  if (!isTeamId(String(req.params.id))) throw new NotFoundError(TEAM_NOT_FOUND);
-  next();
-};
-
-export const checkUserId: RequestHandler = (req, _res, next) => {
-  if (!isUserId(String(req.params.userId))) throw new NotFoundError(MEMBER_NOT_FOUND);
-  next();
-};
+export const teamPath = {
+  id: {
+    description: 'Team id (a UUID); anything else is answered 404',
+    pattern: UUID.source,
+    invalid: () => new NotFoundError(TEAM_NOT_FOUND),
+  },
+} satisfies Record<string, PathParam>;
+export const memberPath = {
+  ...teamPath,
+  userId: {
+    description: 'The member’s user id (as issued by auth)',
+    pattern: USER_ID.source,
+    invalid: () => new NotFoundError(MEMBER_NOT_FOUND),
+  },
+} satisfies Record<string, PathParam>;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -72,6 +70,16 @@ export function pageFields(
   });
   return { ...fields, limit: fields.limit.meta({ description }) };
 }
+
+/**
+ * A rule about the body as a whole (zod's `refine` options), answered without a field and with
+ * the fields' own problems; a body that is no object at all gets only its own answer.
+ */
+export const wholeBodyRule = (message: string) => ({
+  message,
+  when: ({ value }: { value: unknown }) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value),
+});
 
 export const notSignedIn = errorAnswer('Not signed in');
 export const teamNotFound = errorAnswer(

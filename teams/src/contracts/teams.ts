@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { TeamOfMember } from '../db/memberships';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, type Team } from '../db/teams';
 import type { TeamAccess } from '../services/team-access';
-import { bodyRule } from './adapters';
 import {
   isTeamId,
   notSignedIn,
@@ -14,6 +13,7 @@ import {
   teamPath,
   timestamp,
   tooMany,
+  wholeBodyRule,
 } from './shared';
 
 const NAME_LENGTH = `Name must be 1 to ${NAME_MAX_LENGTH} characters`;
@@ -45,6 +45,10 @@ export const teamUpdate = z
     name: name('Name must be a string').optional(),
     description: description.optional(),
   })
+  .refine(
+    (body) => body.name !== undefined || body.description !== undefined,
+    wholeBodyRule('Give a name or a description to change'),
+  )
   .meta({
     id: 'TeamUpdate',
     description: 'At least one of name and description',
@@ -175,12 +179,6 @@ export const updateTeamRoute = route({
     429: tooMany,
   },
 });
-
-export const updateTeamRule = bodyRule(
-  updateTeamRoute,
-  'Give a name or a description to change',
-  (body) => body.name !== undefined || body.description !== undefined,
-);
 
 export const deleteTeamRoute = route({
   method: 'delete',

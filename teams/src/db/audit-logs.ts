@@ -1,6 +1,7 @@
+import { withTransaction } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
 import type { PageCursor } from './memberships';
-import { withTransaction, type Db } from './transaction';
+import type { Db } from './queryable';
 
 /** One recorded event, as the audit API shows it. */
 export interface AuditEntry {

@@ -4,7 +4,7 @@ import {
   type EventData,
   type VersionDecision,
 } from '@taskforge/common';
-import type { Db } from './transaction';
+import type { Db } from './queryable';
 
 export interface DirectoryUser {
   id: string;

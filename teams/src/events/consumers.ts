@@ -1,5 +1,5 @@
 import type { ConsumerSpec } from '@taskforge/common';
-import type { Pool } from 'pg';
+import type { WriteDeps } from '../services/team-writes';
 import { auditListeners } from './listeners/audit-log-listener';
 import { UserCreatedListener } from './listeners/user-created-listener';
 import { UserDeletedListener } from './listeners/user-deleted-listener';
@@ -13,17 +13,18 @@ export const DIRECTORY_DURABLE = 'teams';
  */
 export const AUDIT_DURABLE = 'teams-audit';
 
-export function directoryListeners(pool: Pool) {
+/** The user directory; a deleted account leaving its teams tells the relay of its events. */
+export function directoryListeners(deps: WriteDeps) {
   return [
-    new UserCreatedListener(pool),
-    new UserUpdatedListener(pool),
-    new UserDeletedListener(pool),
+    new UserCreatedListener(deps.pool),
+    new UserUpdatedListener(deps.pool),
+    new UserDeletedListener(deps),
   ];
 }
 
-export function teamsConsumers(pool: Pool): ConsumerSpec[] {
+export function teamsConsumers(deps: WriteDeps): ConsumerSpec[] {
   return [
-    { durable: DIRECTORY_DURABLE, listeners: directoryListeners(pool) },
-    { durable: AUDIT_DURABLE, listeners: auditListeners(pool) },
+    { durable: DIRECTORY_DURABLE, listeners: directoryListeners(deps) },
+    { durable: AUDIT_DURABLE, listeners: auditListeners(deps.pool) },
   ];
 }

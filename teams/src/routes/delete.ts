@@ -1,24 +1,15 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import type { Pool } from 'pg';
-import { checkTeamId } from '../contracts/shared';
 import { deleteTeamRoute } from '../contracts/teams';
-import { deleteTeam } from '../services/team-writes';
+import { deleteTeam, type WriteDeps } from '../services/team-writes';
 
-export function deleteTeamRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
+export function deleteTeamRouter(deps: WriteDeps): Router {
   const router = Router();
   router.delete(
     deleteTeamRoute.path,
     requireAuth,
-    checkTeamId,
     handle(deleteTeamRoute, async (_input, req, res) => {
-      await deleteTeam(
-        deps.pool,
-        req.params.id as string,
-        req.currentUser!.id,
-        eventMetadataFrom(req),
-      );
-      deps.eventsRecorded();
+      await deleteTeam(deps, req.params.id as string, req.currentUser!.id, eventMetadataFrom(req));
       res.status(204).end();
     }),
   );

@@ -1,17 +1,15 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import { createTeamRoute, toTeamResponse } from '../contracts/teams';
-import { createTeam } from '../services/team-writes';
+import { createTeam, type WriteDeps } from '../services/team-writes';
 
-export function newTeamRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
+export function newTeamRouter(deps: WriteDeps): Router {
   const router = Router();
   router.post(
     createTeamRoute.path,
     requireAuth,
     handle(createTeamRoute, async ({ body }, req, res) => {
-      const access = await createTeam(deps.pool, body, req.currentUser!.id, eventMetadataFrom(req));
-      deps.eventsRecorded();
+      const access = await createTeam(deps, body, req.currentUser!.id, eventMetadataFrom(req));
       res.status(201).send(toTeamResponse(access));
     }),
   );

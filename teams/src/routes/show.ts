@@ -1,7 +1,6 @@
 import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { checkTeamId } from '../contracts/shared';
 import { showTeamRoute, toTeamResponse } from '../contracts/teams';
 import { readAccess } from '../services/team-access';
 
@@ -10,7 +9,6 @@ export function showTeamRouter(deps: { pool: Pool }): Router {
   router.get(
     showTeamRoute.path,
     requireAuth,
-    checkTeamId,
     handle(showTeamRoute, async (_input, req, res) => {
       const access = await readAccess(deps.pool, req.params.id as string, req.currentUser!.id);
       res.send(toTeamResponse(access));

@@ -1,5 +1,4 @@
-import type { EventMetadata } from '@taskforge/common';
-import type { Pool } from 'pg';
+import { writeInTransaction, type EventMetadata, type RecordedEvent } from '@taskforge/common';
 import {
   countAdmins,
   findActiveMembership,
@@ -7,9 +6,8 @@ import {
   findTeamIdsOf,
 } from '../db/memberships';
 import { lockTeam } from '../db/teams';
-import { withTransaction } from '../db/transaction';
 import { endMembership, setMemberRole } from './membership-writes';
-import { removeTeam } from './team-writes';
+import { removeTeam, type WriteDeps } from './team-writes';
 
 /** How a deleted account left one team. */
 export type Departure = 'left' | 'handed-over' | 'team-deleted';
@@ -31,28 +29,33 @@ export type Departure = 'left' | 'handed-over' | 'team-deleted';
  * was done, or the team went meanwhile.
  */
 async function leaveTeam(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   userId: string,
   metadata: EventMetadata,
 ): Promise<Departure | undefined> {
-  return withTransaction(pool, async (client) => {
-    const team = await lockTeam(client, teamId);
-    const membership = team && (await findActiveMembership(client, teamId, userId));
-    if (!team || !membership) return undefined;
-    if (membership.role !== 'admin' || (await countAdmins(client, teamId)) > 1) {
-      await endMembership(client, membership, metadata);
-      return 'left';
-    }
-    const successor = await findLongestStandingMember(client, teamId, userId);
-    if (!successor) {
-      await removeTeam(client, team, metadata);
-      return 'team-deleted';
-    }
-    await setMemberRole(client, successor, 'admin', metadata);
-    await endMembership(client, membership, metadata);
-    return 'handed-over';
-  });
+  return writeInTransaction<Departure | undefined>(
+    deps.pool,
+    async (client) => {
+      const team = await lockTeam(client, teamId);
+      const membership = team && (await findActiveMembership(client, teamId, userId));
+      if (!team || !membership) return { result: undefined, events: [] };
+      if (membership.role !== 'admin' || (await countAdmins(client, teamId)) > 1) {
+        const { events } = await endMembership(client, membership);
+        return { result: 'left', events };
+      }
+      const successor = await findLongestStandingMember(client, teamId, userId);
+      if (!successor) {
+        const { events } = await removeTeam(client, team);
+        return { result: 'team-deleted', events };
+      }
+      const events: RecordedEvent[] = [];
+      events.push(...(await setMemberRole(client, successor, 'admin')).events);
+      events.push(...(await endMembership(client, membership)).events);
+      return { result: 'handed-over', events };
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /**
@@ -61,13 +64,13 @@ async function leaveTeam(
  * so no team can take them in after the memberships are read.
  */
 export async function leaveEveryTeam(
-  pool: Pool,
+  deps: WriteDeps,
   userId: string,
 ): Promise<Array<{ teamId: string; departure: Departure }>> {
   const metadata: EventMetadata = { actorId: userId };
   const departures: Array<{ teamId: string; departure: Departure }> = [];
-  for (const teamId of await findTeamIdsOf(pool, userId)) {
-    const departure = await leaveTeam(pool, teamId, userId, metadata);
+  for (const teamId of await findTeamIdsOf(deps.pool, userId)) {
+    const departure = await leaveTeam(deps, teamId, userId, metadata);
     if (departure) departures.push({ teamId, departure });
   }
   return departures;

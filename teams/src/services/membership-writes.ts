@@ -1,14 +1,14 @@
 import {
   BadRequestError,
-  buildEvent,
   ConflictError,
   ForbiddenError,
-  insertOutboxEvent,
   NotFoundError,
+  writeInTransaction,
   type EventMetadata,
   type Role,
+  type TransactionWrite,
 } from '@taskforge/common';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import {
   countAdmins,
   findActiveMembership,
@@ -17,11 +17,11 @@ import {
   upsertMembership,
   type Membership,
 } from '../db/memberships';
-import { withTransaction } from '../db/transaction';
 import { findUserByEmail, findUserById, type DirectoryUser } from '../db/users';
 import { memberEventData } from '../events/event-data';
 import { FieldNotFoundError } from './errors';
 import { requirePermission, writeAccess, type TeamAccess } from './team-access';
+import type { WriteDeps } from './team-writes';
 
 export const MEMBER_NOT_FOUND = 'Member not found';
 export const LAST_ADMIN = 'A team must keep at least one admin';
@@ -85,15 +85,13 @@ export async function setMemberRole(
   client: PoolClient,
   membership: Membership,
   role: Role,
-  metadata: EventMetadata,
-): Promise<Membership> {
+): Promise<TransactionWrite<Membership>> {
   await requireAnotherAdmin(client, membership);
   const updated = await setMembershipRole(client, membership.teamId, membership.userId, role);
-  await insertOutboxEvent(
-    client,
-    buildEvent('member.updated', memberEventData(updated, membership.role), metadata),
-  );
-  return updated;
+  return {
+    result: updated,
+    events: [{ subject: 'member.updated', data: memberEventData(updated, membership.role) }],
+  };
 }
 
 /**
@@ -104,12 +102,13 @@ export async function setMemberRole(
 export async function endMembership(
   client: PoolClient,
   membership: Membership,
-  metadata: EventMetadata,
-): Promise<Membership> {
+): Promise<TransactionWrite<Membership>> {
   await requireAnotherAdmin(client, membership);
   const removed = await markMembershipRemoved(client, membership.teamId, membership.userId);
-  await insertOutboxEvent(client, buildEvent('member.removed', memberEventData(removed), metadata));
-  return removed;
+  return {
+    result: removed,
+    events: [{ subject: 'member.removed', data: memberEventData(removed) }],
+  };
 }
 
 /**
@@ -117,68 +116,82 @@ export async function endMembership(
  * on their membership's next version, so member.added follows their member.removed.
  */
 export function addMember(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   target: MemberTarget,
   role: Role,
   metadata: EventMetadata,
 ): Promise<MemberResult> {
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    requirePermission(access, 'member.manage');
-    requireAdminForAdminRole(access, role);
-    const user = await findDirectoryUser(client, target);
-    if (await findActiveMembership(client, teamId, user.id)) {
-      throw new ConflictError('Already a member of this team');
-    }
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      requirePermission(access, 'member.manage');
+      requireAdminForAdminRole(access, role);
+      const user = await findDirectoryUser(client, target);
+      if (await findActiveMembership(client, teamId, user.id)) {
+        throw new ConflictError('Already a member of this team');
+      }
 
-    const membership = await upsertMembership(client, teamId, user.id, role);
-    await insertOutboxEvent(
-      client,
-      buildEvent('member.added', memberEventData(membership), metadata),
-    );
-    return { membership, user };
-  });
+      const membership = await upsertMembership(client, teamId, user.id, role);
+      return {
+        result: { membership, user },
+        events: [{ subject: 'member.added', data: memberEventData(membership) }],
+      };
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /** Changes a member's role (needs member.manage); the last admin cannot be demoted. */
 export function changeMemberRole(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   userId: string,
   role: Role,
   metadata: EventMetadata,
 ): Promise<MemberResult> {
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    requirePermission(access, 'member.manage');
-    const membership = await findActiveTarget(client, teamId, userId);
-    const user = await findUserById(client, userId);
-    if (membership.role === role) return { membership, user };
-    requireAdminForAdminRole(access, membership.role, role);
-    return { membership: await setMemberRole(client, membership, role, metadata), user };
-  });
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      requirePermission(access, 'member.manage');
+      const membership = await findActiveTarget(client, teamId, userId);
+      const user = await findUserById(client, userId);
+      if (membership.role === role) return { result: { membership, user }, events: [] };
+      requireAdminForAdminRole(access, membership.role, role);
+      const { result: updated, events } = await setMemberRole(client, membership, role);
+      return { result: { membership: updated, user }, events };
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /**
  * Removes a member (needs member.manage), or lets a member leave. The row stays, marked
  * removed, so the membership's version goes on if they come back. The last admin stays.
  */
-export function removeMember(
-  pool: Pool,
+export async function removeMember(
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   userId: string,
   metadata: EventMetadata,
 ): Promise<void> {
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    const leaving = userId === actorId;
-    if (!leaving) requirePermission(access, 'member.manage');
-    const membership = leaving ? access.membership : await findActiveTarget(client, teamId, userId);
-    if (!leaving) requireAdminForAdminRole(access, membership.role);
-    await endMembership(client, membership, metadata);
-  });
+  await writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      const leaving = userId === actorId;
+      if (!leaving) requirePermission(access, 'member.manage');
+      const membership = leaving
+        ? access.membership
+        : await findActiveTarget(client, teamId, userId);
+      if (!leaving) requireAdminForAdminRole(access, membership.role);
+      return endMembership(client, membership);
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }

@@ -8,7 +8,7 @@ import {
   type RolePermissions,
   type Team,
 } from '../db/teams';
-import type { Db } from '../db/transaction';
+import type { Db } from '../db/queryable';
 
 export const TEAM_NOT_FOUND = 'Team not found';
 

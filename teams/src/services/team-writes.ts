@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadRequestError,
-  buildEvent,
-  insertOutboxEvent,
   NotAuthorizedError,
+  writeInTransaction,
   type EventMetadata,
+  type TransactionWrite,
 } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
 import type { TeamInput, TeamUpdate } from '../contracts/teams';
@@ -19,7 +19,6 @@ import {
   type RolePermissions,
   type Team,
 } from '../db/teams';
-import { withTransaction } from '../db/transaction';
 import { lockAccount } from '../db/users';
 import { memberEventData, teamEventData } from '../events/event-data';
 import { requireAdmin, requirePermission, writeAccess, type TeamAccess } from './team-access';
@@ -29,16 +28,21 @@ export const ADMIN_KEEPS = 'member.manage';
 /** Only admins may delete a team, so no other role can be granted it. */
 export const ADMIN_ONLY = 'team.delete';
 
+/** What a write needs: the pool, and the relay to tell once its events are committed. */
+export interface WriteDeps {
+  pool: Pool;
+  eventsRecorded: () => void;
+}
+
 /**
  * Creates the team inside the caller's transaction: the team, its default role permissions,
- * the creator as its admin, and team.created + member.added in the outbox.
+ * the creator as its admin; team.created and member.added say so.
  */
 export async function insertNewTeam(
   client: PoolClient,
   input: TeamInput,
   creatorId: string,
-  metadata: EventMetadata,
-): Promise<TeamAccess> {
+): Promise<TransactionWrite<TeamAccess>> {
   const team = await insertTeam(client, {
     id: randomUUID(),
     name: input.name,
@@ -47,15 +51,13 @@ export async function insertNewTeam(
   });
   await replaceRolePermissions(client, team.id, DEFAULT_ROLE_PERMISSIONS);
   const membership = await upsertMembership(client, team.id, creatorId, 'admin');
-  await insertOutboxEvent(
-    client,
-    buildEvent('team.created', teamEventData(team, DEFAULT_ROLE_PERMISSIONS), metadata),
-  );
-  await insertOutboxEvent(
-    client,
-    buildEvent('member.added', memberEventData(membership), metadata),
-  );
-  return { team, membership, permissions: DEFAULT_ROLE_PERMISSIONS };
+  return {
+    result: { team, membership, permissions: DEFAULT_ROLE_PERMISSIONS },
+    events: [
+      { subject: 'team.created', data: teamEventData(team, DEFAULT_ROLE_PERMISSIONS) },
+      { subject: 'member.added', data: memberEventData(membership) },
+    ],
+  };
 }
 
 /**
@@ -64,48 +66,57 @@ export async function insertNewTeam(
  * either refused or committed before user.deleted is applied, whose listener then ends it.
  */
 export function createTeam(
-  pool: Pool,
+  deps: WriteDeps,
   input: TeamInput,
   creatorId: string,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
-  return withTransaction(pool, async (client) => {
-    if ((await lockAccount(client, creatorId)).deleted) throw new NotAuthorizedError();
-    return insertNewTeam(client, input, creatorId, metadata);
-  });
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      if ((await lockAccount(client, creatorId)).deleted) throw new NotAuthorizedError();
+      return insertNewTeam(client, input, creatorId);
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /** Renames or re-describes the team (needs team.update); a change to nothing writes nothing. */
 export function updateTeam(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   input: TeamUpdate,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    requirePermission(access, 'team.update');
-    const { team } = access;
-    const changes: Partial<Pick<Team, 'name' | 'description'>> = {};
-    const previous: Partial<Pick<Team, 'name' | 'description'>> = {};
-    if (input.name !== undefined && input.name !== team.name) {
-      changes.name = input.name;
-      previous.name = team.name;
-    }
-    if (input.description !== undefined && input.description !== team.description) {
-      changes.description = input.description;
-      previous.description = team.description;
-    }
-    if (Object.keys(changes).length === 0) return access;
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      requirePermission(access, 'team.update');
+      const { team } = access;
+      const changes: Partial<Pick<Team, 'name' | 'description'>> = {};
+      const previous: Partial<Pick<Team, 'name' | 'description'>> = {};
+      if (input.name !== undefined && input.name !== team.name) {
+        changes.name = input.name;
+        previous.name = team.name;
+      }
+      if (input.description !== undefined && input.description !== team.description) {
+        changes.description = input.description;
+        previous.description = team.description;
+      }
+      if (Object.keys(changes).length === 0) return { result: access, events: [] };
 
-    const updated = await updateTeamRow(client, teamId, changes);
-    await insertOutboxEvent(
-      client,
-      buildEvent('team.updated', teamEventData(updated, access.permissions, previous), metadata),
-    );
-    return { ...access, team: updated };
-  });
+      const updated = await updateTeamRow(client, teamId, changes);
+      return {
+        result: { ...access, team: updated },
+        events: [
+          { subject: 'team.updated', data: teamEventData(updated, access.permissions, previous) },
+        ],
+      };
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /** Checks a permission table an admin wants to set; the route has checked names and roles. */
@@ -125,30 +136,30 @@ export function checkRolePermissions(permissions: RolePermissions): void {
 
 /** Replaces what each role may do (admins only); publishes team.updated with the new table. */
 export function setRolePermissions(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   permissions: RolePermissions,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
   checkRolePermissions(permissions);
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    requireAdmin(access, 'Only admins can change permissions');
-    if (samePermissions(access.permissions, permissions)) return access;
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      requireAdmin(access, 'Only admins can change permissions');
+      if (samePermissions(access.permissions, permissions)) return { result: access, events: [] };
 
-    await replaceRolePermissions(client, teamId, permissions);
-    const updated = await updateTeamRow(client, teamId, {});
-    await insertOutboxEvent(
-      client,
-      buildEvent(
-        'team.updated',
-        teamEventData(updated, permissions, { permissions: access.permissions }),
-        metadata,
-      ),
-    );
-    return { ...access, team: updated, permissions };
-  });
+      await replaceRolePermissions(client, teamId, permissions);
+      const updated = await updateTeamRow(client, teamId, {});
+      const previous = { permissions: access.permissions };
+      return {
+        result: { ...access, team: updated, permissions },
+        events: [{ subject: 'team.updated', data: teamEventData(updated, permissions, previous) }],
+      };
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /**
@@ -156,17 +167,21 @@ export function setRolePermissions(
  * the next version says it all: consumers drop every membership of the team with it.
  */
 export function deleteTeam(
-  pool: Pool,
+  deps: WriteDeps,
   teamId: string,
   actorId: string,
   metadata: EventMetadata,
 ): Promise<void> {
-  return withTransaction(pool, async (client) => {
-    const access = await writeAccess(client, teamId, actorId);
-    requireAdmin(access, 'Only admins can delete the team');
-    requirePermission(access, 'team.delete');
-    await removeTeam(client, access.team, metadata);
-  });
+  return writeInTransaction(
+    deps.pool,
+    async (client) => {
+      const access = await writeAccess(client, teamId, actorId);
+      requireAdmin(access, 'Only admins can delete the team');
+      requirePermission(access, 'team.delete');
+      return removeTeam(client, access.team);
+    },
+    { metadata, eventsRecorded: deps.eventsRecorded },
+  );
 }
 
 /**
@@ -176,21 +191,14 @@ export function deleteTeam(
 export async function removeTeam(
   client: PoolClient,
   team: Team,
-  metadata: EventMetadata,
-): Promise<void> {
+): Promise<TransactionWrite<undefined>> {
   await deleteTeamRow(client, team.id);
-  await insertOutboxEvent(
-    client,
-    buildEvent(
-      'team.deleted',
-      {
-        id: team.id,
-        version: team.version + 1,
-        name: team.name,
-        description: team.description,
-        createdBy: team.createdBy,
-      },
-      metadata,
-    ),
-  );
+  const data = {
+    id: team.id,
+    version: team.version + 1,
+    name: team.name,
+    description: team.description,
+    createdBy: team.createdBy,
+  };
+  return { result: undefined, events: [{ subject: 'team.deleted', data }] };
 }

@@ -4,7 +4,7 @@ import { readEvents, signinCookie, waitFor } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
-import type { Db } from '../db/transaction';
+import type { Db } from '../db/queryable';
 import { applyUserEvent } from '../db/users';
 import type { MemberResponse } from '../contracts/members';
 import type { TeamResponse } from '../contracts/teams';

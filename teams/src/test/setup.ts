@@ -51,7 +51,8 @@ export async function setupTeamsTest(
     config: configFor({}),
     buildApp: build,
     async startConsumers(consumerOptions = {}) {
-      const started = teamsConsumers(stack.pool).map(
+      const deps = { pool: stack.pool, eventsRecorded: () => stack.relay?.kick() };
+      const started = teamsConsumers(deps).map(
         (spec) =>
           new EventConsumer(stack.bus, {
             ...spec,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { z } from 'zod';
+import { NotFoundError } from '../../errors';
 import { openApiChecker } from '../../testing/openapi';
 import { errorAnswer, handle, openApiDocumentFor, route } from '../contract';
 import { createApp } from '../create-app';
@@ -29,11 +30,32 @@ const saveNote = route({
     400: errorAnswer('Invalid note'),
   },
 });
+const showNote = route({
+  method: 'get',
+  path: '/api/notes/:id',
+  tags: ['notes'],
+  summary: 'A note',
+  pathParams: {
+    id: {
+      description: 'The note (n and digits); anything else is no note',
+      pattern: '^n\\d+$',
+      invalid: () => new NotFoundError('Note not found'),
+    },
+  },
+  query: z.object({
+    draft: z.enum(['yes', 'no'], { error: 'draft must be yes or no' }).optional(),
+  }),
+  responses: {
+    200: { description: 'The note', body: z.object({ id: z.string() }) },
+    400: errorAnswer('Invalid query'),
+    404: errorAnswer('No such note'),
+  },
+});
 const document = openApiDocumentFor({
   title: 'notes',
   description: 'A test service',
   tags: ['notes'],
-  routes: [saveNote],
+  routes: [saveNote, showNote],
 });
 
 function app() {
@@ -42,6 +64,12 @@ function app() {
     saveNote.path,
     handle(saveNote, ({ body, query }, req, res) => {
       res.send({ id: req.params.id, text: body.text, draft: query.draft ?? false });
+    }),
+  );
+  router.get(
+    showNote.path,
+    handle(showNote, (_input, req, res) => {
+      res.send({ id: req.params.id });
     }),
   );
   return createApp({
@@ -94,6 +122,17 @@ describe('a route behind its contract', () => {
       expectDocumented('put', '/api/notes/{id}', res);
       expect(res.body).toEqual({ errors });
     }
+  });
+
+  it('answers a malformed path parameter as its contract says, before reading the query', async () => {
+    const refused = await request(app()).get('/api/notes/x1?draft=maybe');
+    expect(refused.status).toBe(404);
+    expectDocumented('get', '/api/notes/{id}', refused);
+    expect(refused.body).toEqual({ errors: [{ message: 'Note not found' }] });
+
+    const shown = await request(app()).get('/api/notes/n12');
+    expect(shown.status).toBe(200);
+    expect(shown.body).toEqual({ id: 'n12' });
   });
 });
 

@@ -18,6 +18,18 @@ const schema = new Schema<Seat>(
 outboxPlugin(schema);
 const Seat = mongoose.model<Seat>('EditDocumentSeat', schema);
 
+/** A one-off request: written once with its event, never versioned. */
+interface Hold extends OutboxFields {
+  seatId: string;
+}
+const holdSchema = new Schema<Hold>({ seatId: String }, { versionKey: false });
+outboxPlugin(holdSchema);
+const Hold = mongoose.model<Hold>('EditDocumentHold', holdSchema);
+const holdEvent = (hold: Hold & { _id: unknown }, version: number) => ({
+  subject: 'ticket.created' as const,
+  data: { id: String(hold._id), version, title: hold.seatId, price: 0, userId: 'u1' },
+});
+
 let mongo: TestMongo;
 beforeAll(async () => {
   mongo = await startMongo();
@@ -72,6 +84,28 @@ describe('editDocument', () => {
     const stored = await Seat.findById(created._id).lean();
     expect(stored).toMatchObject({ title: 'Row 9', version: 0 });
     expect(stored?.outbox.map((e) => [e.subject, e.data.version])).toEqual([['ticket.created', 0]]);
+  });
+
+  it('creates a document without a version key, and refuses to edit one', async () => {
+    const created = await editDocument(
+      async () => new Hold({ seatId: 's1' }),
+      (doc, next) => [holdEvent(doc, next)],
+      { eventsRecorded: () => undefined },
+    );
+    const stored = await Hold.findById(created._id).lean();
+    expect(stored?.outbox.map((e) => [e.subject, e.data.version])).toEqual([['ticket.created', 0]]);
+
+    await expect(
+      editDocument(
+        async () => (await Hold.findById(created._id))!,
+        (doc, next) => {
+          doc.seatId = 's2';
+          return [holdEvent(doc, next)];
+        },
+        { eventsRecorded: () => undefined },
+      ),
+    ).rejects.toThrow('Only a document with a version key');
+    expect(await Hold.findById(created._id).lean()).toMatchObject({ seatId: 's1' });
   });
 
   it('puts concurrent changes one on top of the other, each with its own version', async () => {

@@ -371,7 +371,12 @@ describe('user.deleted on the directory durable', () => {
     await publish(ctx.bus, deletion(alice));
     await deletionApplied(alice.id);
     await expect(
-      createTeamFor(ctx.pool, { name: 'Too late' }, alice.id, { actorId: alice.id }),
+      createTeamFor(
+        { pool: ctx.pool, eventsRecorded: () => undefined },
+        { name: 'Too late' },
+        alice.id,
+        { actorId: alice.id },
+      ),
     ).rejects.toThrow(NotAuthorizedError);
     expect(await rowsOf(ctx.pool, 'SELECT id FROM teams')).toEqual([]);
   });

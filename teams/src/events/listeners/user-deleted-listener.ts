@@ -4,9 +4,9 @@ import {
   type HandleResult,
   type ListenerContext,
 } from '@taskforge/common';
-import type { Pool } from 'pg';
 import { tombstoneUser } from '../../db/users';
 import { leaveEveryTeam } from '../../services/account-deletion';
+import type { WriteDeps } from '../../services/team-writes';
 
 /**
  * Forgets a deleted account: its directory row becomes a tombstone (by the version rule of
@@ -17,7 +17,7 @@ import { leaveEveryTeam } from '../../services/account-deletion';
 export class UserDeletedListener extends Listener<'user.deleted'> {
   readonly subject = 'user.deleted' as const;
 
-  constructor(private readonly pool: Pool) {
+  constructor(private readonly deps: WriteDeps) {
     super();
   }
 
@@ -25,10 +25,10 @@ export class UserDeletedListener extends Listener<'user.deleted'> {
     data: EventData<'user.deleted'>,
     { logger }: ListenerContext<'user.deleted'>,
   ): Promise<HandleResult> {
-    const decision = await tombstoneUser(this.pool, data);
+    const decision = await tombstoneUser(this.deps.pool, data);
     logger.debug({ userId: data.id, version: data.version, decision }, 'user.deleted');
     if (decision === 'future') return 'retry';
-    const departures = await leaveEveryTeam(this.pool, data.id);
+    const departures = await leaveEveryTeam(this.deps, data.id);
     if (departures.length > 0) logger.info({ userId: data.id, departures }, 'deleted user left');
     return 'ack';
   }

@@ -10,7 +10,6 @@ import {
   type AuditEntryResponse,
   type AuditQuery,
 } from '../../contracts/audit';
-import { checkTeamId } from '../../contracts/shared';
 import { listAuditEntries } from '../../db/audit-logs';
 import { readAccess, requirePermission } from '../../services/team-access';
 
@@ -71,7 +70,7 @@ export function indexAuditRouter(deps: { pool: Pool }): Router {
   };
 
   const router = Router();
-  router.get(listAuditLogRoute.path, requireAuth, checkTeamId, (req, res, next) =>
+  router.get(listAuditLogRoute.path, requireAuth, (req, res, next) =>
     byFormat[req.query.format === 'csv' ? 'csv' : 'json'](req, res, next),
   );
   return router;

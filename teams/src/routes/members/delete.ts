@@ -1,27 +1,23 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import { removeMemberRoute } from '../../contracts/members';
-import { checkTeamId, checkUserId } from '../../contracts/shared';
 import { removeMember } from '../../services/membership-writes';
+import type { WriteDeps } from '../../services/team-writes';
 
 /** Removes a member, or (their own user id) lets a member leave. */
-export function deleteMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
+export function deleteMemberRouter(deps: WriteDeps): Router {
   const router = Router();
   router.delete(
     removeMemberRoute.path,
     requireAuth,
-    checkTeamId,
-    checkUserId,
     handle(removeMemberRoute, async (_input, req, res) => {
       await removeMember(
-        deps.pool,
+        deps,
         req.params.id as string,
         req.currentUser!.id,
         req.params.userId as string,
         eventMetadataFrom(req),
       );
-      deps.eventsRecorded();
       res.status(204).end();
     }),
   );

@@ -2,7 +2,6 @@ import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskfor
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { listMembersRoute, toMemberResponse } from '../../contracts/members';
-import { checkTeamId } from '../../contracts/shared';
 import { listMembers } from '../../db/memberships';
 import { readAccess } from '../../services/team-access';
 
@@ -12,7 +11,6 @@ export function indexMemberRouter(deps: { pool: Pool }): Router {
   router.get(
     listMembersRoute.path,
     requireAuth,
-    checkTeamId,
     handle(listMembersRoute, async ({ query: { limit, cursor } }, req, res) => {
       const { team } = await readAccess(deps.pool, req.params.id as string, req.currentUser!.id);
       const rows = await listMembers(deps.pool, team.id, { limit: limit + 1, after: cursor });

@@ -1,28 +1,24 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import type { Pool } from 'pg';
-import { addMemberRoute, addMemberRule, toMemberResponse } from '../../contracts/members';
-import { checkTeamId } from '../../contracts/shared';
+import { addMemberRoute, toMemberResponse } from '../../contracts/members';
 import { addMember, type MemberTarget } from '../../services/membership-writes';
+import type { WriteDeps } from '../../services/team-writes';
 
-export function newMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
+export function newMemberRouter(deps: WriteDeps): Router {
   const router = Router();
   router.post(
     addMemberRoute.path,
     requireAuth,
-    checkTeamId,
-    addMemberRule,
     handle(addMemberRoute, async ({ body: { email, userId, role } }, req, res) => {
       const target: MemberTarget = email !== undefined ? { email } : { userId: userId! };
       const { membership, user } = await addMember(
-        deps.pool,
+        deps,
         req.params.id as string,
         req.currentUser!.id,
         target,
         role,
         eventMetadataFrom(req),
       );
-      deps.eventsRecorded();
       res.status(201).send(toMemberResponse(membership, user));
     }),
   );

@@ -1,27 +1,23 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import type { Pool } from 'pg';
 import { toMemberResponse, updateMemberRoute } from '../../contracts/members';
-import { checkTeamId, checkUserId } from '../../contracts/shared';
 import { changeMemberRole } from '../../services/membership-writes';
+import type { WriteDeps } from '../../services/team-writes';
 
-export function updateMemberRouter(deps: { pool: Pool; eventsRecorded: () => void }): Router {
+export function updateMemberRouter(deps: WriteDeps): Router {
   const router = Router();
   router.patch(
     updateMemberRoute.path,
     requireAuth,
-    checkTeamId,
-    checkUserId,
     handle(updateMemberRoute, async ({ body: { role } }, req, res) => {
       const { membership, user } = await changeMemberRole(
-        deps.pool,
+        deps,
         req.params.id as string,
         req.currentUser!.id,
         req.params.userId as string,
         role,
         eventMetadataFrom(req),
       );
-      deps.eventsRecorded();
       res.send(toMemberResponse(membership, user));
     }),
   );

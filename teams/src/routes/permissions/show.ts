@@ -2,7 +2,6 @@ import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { showPermissionsRoute, toPermissionsResponse } from '../../contracts/permissions';
-import { checkTeamId } from '../../contracts/shared';
 import { readAccess } from '../../services/team-access';
 
 /** What each role of the team may do; any member may read it. */
@@ -11,7 +10,6 @@ export function showPermissionsRouter(deps: { pool: Pool }): Router {
   router.get(
     showPermissionsRoute.path,
     requireAuth,
-    checkTeamId,
     handle(showPermissionsRoute, async (_input, req, res) => {
       const access = await readAccess(deps.pool, req.params.id as string, req.currentUser!.id);
       res.send(toPermissionsResponse(access));

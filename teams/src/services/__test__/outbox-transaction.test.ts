@@ -1,6 +1,6 @@
+import { writeInTransaction } from '@taskforge/common';
 import { readEvents } from '@taskforge/common/testing';
 import request from 'supertest';
-import { withTransaction } from '../../db/transaction';
 import { directoryUser, rowsOf } from '../../test/factories';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
 import { insertNewTeam } from '../team-writes';
@@ -16,15 +16,24 @@ afterAll(() => ctx.close());
 
 describe('events and the transaction of the write', () => {
   it('publishes nothing of a write whose transaction rolled back', async () => {
-    const failure = new Error('the write failed after its events were recorded');
+    const failure = new Error('the write failed after its change and events were made');
+    let told = 0;
 
     await expect(
-      withTransaction(ctx.pool, async (client) => {
-        await insertNewTeam(client, { name: 'Doomed' }, 'creator', {});
-        expect(await rowsOf(client, 'SELECT subject FROM outbox')).toHaveLength(2);
-        throw failure;
-      }),
+      writeInTransaction(
+        ctx.pool,
+        async (client) => {
+          const written = await insertNewTeam(client, { name: 'Doomed' }, 'creator');
+          expect(written.events.map((event) => event.subject)).toEqual([
+            'team.created',
+            'member.added',
+          ]);
+          throw failure;
+        },
+        { eventsRecorded: () => (told += 1) },
+      ),
     ).rejects.toBe(failure);
+    expect(told).toBe(0);
 
     expect(await rowsOf(ctx.pool, 'SELECT id FROM teams')).toEqual([]);
     expect(await rowsOf(ctx.pool, 'SELECT id FROM outbox')).toEqual([]);
