@@ -111,7 +111,7 @@ export const User = mongoose.model<UserAttrs>('User', userSchema);
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
-export function isUserId(value: unknown): value is string {
+function isUserId(value: unknown): value is string {
   return typeof value === 'string' && OBJECT_ID.test(value);
 }
 
