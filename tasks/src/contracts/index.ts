@@ -2,13 +2,11 @@ import { openApiDocumentFor, type RouteContract } from '@taskforge/common';
 import { listActivity } from './activity';
 import { confirmUpload, deleteAttachment, showAttachment, startUpload } from './attachments';
 import { createComment, deleteComment, listComments, updateComment } from './comments';
-import { DEFAULT_ENTRY_PAGE_SIZE } from './shared';
 import { showStats } from './stats';
 import {
   createTask,
   CUSTOM_FIELD_FILTER,
   customFieldFilterDescription,
-  DEFAULT_TASK_PAGE_SIZE,
   deleteTask,
   listTasks,
   showTask,
@@ -25,14 +23,12 @@ function parametersOf(document: Document, contract: RouteContract): Parameter[] 
 }
 
 /*
- * Adapter until common's document writer can say two things the hand-written document said:
- * - the task list's `customFields.<name>=<value>` filters, a family of query parameters that no
- *   zod object shape lists (added after `q`, where the old document had them);
- * - the default `limit` of each page: zod leaves out the default of a schema that transforms
- *   (`limit` is a string made a number), even one given in `.meta()`, when it writes what a
- *   request may send.
+ * Adapter until common's document writer can say what the hand-written document said of the
+ * task list: its `customFields.<name>=<value>` filters, a family of query parameters that no zod
+ * object shape lists (added after `q`, where the old document had them). A contract's query is
+ * one zod object, whose document lists its named keys only.
  */
-function withListParameters(document: Document): Document {
+function withCustomFieldFilters(document: Document): Document {
   const list = parametersOf(document, listTasks);
   list.splice(list.findIndex((parameter) => parameter.name === 'q') + 1, 0, {
     name: `${CUSTOM_FIELD_FILTER}{name}`,
@@ -40,20 +36,11 @@ function withListParameters(document: Document): Document {
     description: customFieldFilterDescription,
     schema: { type: 'string' },
   });
-  const pages: Array<[RouteContract, number]> = [
-    [listTasks, DEFAULT_TASK_PAGE_SIZE],
-    [listComments, DEFAULT_ENTRY_PAGE_SIZE],
-    [listActivity, DEFAULT_ENTRY_PAGE_SIZE],
-  ];
-  for (const [contract, defaultLimit] of pages) {
-    const limit = parametersOf(document, contract).find((parameter) => parameter.name === 'limit');
-    if (limit?.schema) limit.schema.default = defaultLimit;
-  }
   return document;
 }
 
 /** OpenAPI 3.1 description of the tasks API; tests check every route's real answers against it. */
-export const openApiDocument = withListParameters(
+export const openApiDocument = withCustomFieldFilters(
   openApiDocumentFor({
     title: 'TaskForge tasks',
     description:

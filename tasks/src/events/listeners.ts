@@ -1,14 +1,11 @@
 import { replicaListener, type EventData, type Listener } from '@taskforge/common';
+import { ACTIVITY_TYPES } from '../models/activity';
 import { Membership, membershipId } from '../models/membership';
 import { Team } from '../models/team';
 import { Ticket } from '../models/ticket';
 import { User, userReplicaFields } from '../models/user';
-import { AttachmentAddedListener } from './listeners/attachment-added-listener';
-import { AttachmentRemovedListener } from './listeners/attachment-removed-listener';
-import { CommentCreatedListener } from './listeners/comment-created-listener';
+import { activityListener } from './listeners/activity-listener';
 import { MemberAddedListener } from './listeners/member-added-listener';
-import { TaskCreatedListener } from './listeners/task-created-listener';
-import { TaskUpdatedListener } from './listeners/task-updated-listener';
 import { TeamDeletedListener } from './listeners/team-deleted-listener';
 import { UserDeletedListener } from './listeners/user-deleted-listener';
 
@@ -58,10 +55,7 @@ export function tasksListeners(): Listener[] {
     replicaListener('ticket.created', Ticket, ticketFields(false)),
     replicaListener('ticket.updated', Ticket, ticketFields(false)),
     replicaListener('ticket.deleted', Ticket, ticketFields(true)),
-    new TaskCreatedListener(),
-    new TaskUpdatedListener(),
-    new CommentCreatedListener(),
-    new AttachmentAddedListener(),
-    new AttachmentRemovedListener(),
+    // This service's own events whose history entries their writes wrote: the catch-up.
+    ...ACTIVITY_TYPES.map((subject) => activityListener(subject)),
   ];
 }

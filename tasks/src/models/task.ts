@@ -192,20 +192,55 @@ function customFieldsResponse(
   );
 }
 
+/**
+ * The fields of a task a write may change, each as responses, `task.updated`'s `changes` and the
+ * history show it (JSON values: dates as ISO strings). The one list of them: the response, the
+ * snapshot a write compares and the check of what a PATCH changes are all made from it.
+ */
+const CHANGEABLE_FIELDS = {
+  title: (value: string) => value,
+  description: (value: string | undefined) => value ?? '',
+  status: (value: TaskStatus) => value,
+  priority: (value: TaskPriority) => value,
+  assigneeId: (value: string | null | undefined) => value ?? null,
+  dueDate: (value: Date | null | undefined) => iso(value ?? null),
+  tags: (value: string[] | undefined) => [...(value ?? [])],
+  customFields: customFieldsResponse,
+  ticketId: (value: string | null | undefined) => value ?? null,
+  position: (value: number) => value,
+  completedAt: (value: Date | null | undefined) => iso(value ?? null),
+} satisfies { [F in keyof TaskAttrs]?: (value: TaskAttrs[F]) => unknown };
+
+export type ChangeableField = keyof typeof CHANGEABLE_FIELDS;
+export type ChangeableValues = {
+  [F in ChangeableField]: ReturnType<(typeof CHANGEABLE_FIELDS)[F]>;
+};
+// The same table, typed so that a field looked up keeps its own value type.
+const toJson: { [F in ChangeableField]: (value: TaskAttrs[F]) => ChangeableValues[F] } =
+  CHANGEABLE_FIELDS;
+const changeableFields = Object.keys(CHANGEABLE_FIELDS) as ChangeableField[];
+
+/** One changeable field's value as JSON. */
+export function fieldValue<F extends ChangeableField>(
+  field: F,
+  value: TaskAttrs[F],
+): ChangeableValues[F] {
+  return toJson[field](value);
+}
+
+/** The task's changeable fields as JSON: what a write compares before and after. */
+export function snapshot(task: TaskAttrs): ChangeableValues {
+  const values = {} as Record<ChangeableField, unknown>;
+  for (const field of changeableFields) values[field] = fieldValue(field, task[field]);
+  return values as ChangeableValues;
+}
+
 export function toTaskResponse(task: TaskAttrs & { _id: unknown }): TaskResponse {
   return {
     id: String(task._id),
     teamId: task.teamId,
-    title: task.title,
-    description: task.description ?? '',
-    status: task.status,
-    priority: task.priority,
-    assigneeId: task.assigneeId ?? null,
     creatorId: task.creatorId,
-    dueDate: iso(task.dueDate ?? null),
-    tags: [...(task.tags ?? [])],
-    customFields: customFieldsResponse(task.customFields),
-    ticketId: task.ticketId ?? null,
+    ...snapshot(task),
     attachments: (task.attachments ?? []).map((a) => ({
       id: a.id,
       name: a.name,
@@ -214,10 +249,8 @@ export function toTaskResponse(task: TaskAttrs & { _id: unknown }): TaskResponse
       uploadedAt: a.uploadedAt.toISOString(),
       uploadedBy: a.uploadedBy,
     })),
-    position: task.position,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
-    completedAt: iso(task.completedAt ?? null),
     version: task.version,
   };
 }

@@ -4,28 +4,24 @@ import {
   ForbiddenError,
   handle,
   NotFoundError,
-  recordEvent,
   requireAuth,
-  retryOnConflict,
 } from '@taskforge/common';
 import { Router } from 'express';
 import { confirmUpload } from '../contracts/attachments';
-import { taskEventData, toTaskResponse, type Attachment } from '../models/task';
+import { toTaskResponse, type Attachment } from '../models/task';
 import { requirePermission } from '../services/authorization';
 import type { AttachmentStorage } from '../services/storage';
 import {
-  afterTaskWrite,
-  diff,
+  changeAttachments,
+  editTask,
   findTaskWithAccess,
-  snapshot,
   type TaskWriteDeps,
 } from '../services/task-writes';
 import { MAX_ATTACHMENTS_PER_TASK, type PendingUploads } from '../services/uploads';
 
 /**
  * Step two: the file is in storage. Its real size and type must be what was signed for; then
- * the attachment is recorded (`task.updated` keeps the task's version chain gapless for
- * consumers of `task.*`, `attachment.added` tells who cares about files).
+ * the attachment is recorded (`changeAttachments`).
  */
 export function confirmAttachmentRouter(
   deps: TaskWriteDeps & { storage: AttachmentStorage; uploads: PendingUploads },
@@ -71,46 +67,23 @@ export function confirmAttachmentRouter(
         uploadedAt: new Date(),
         uploadedBy: userId,
       };
-      const { task, events } = await retryOnConflict(async () => {
-        const { task } = await findTaskWithAccess(id, userId);
-        // A concurrent confirm of the same upload got here first.
-        if (task.attachments.some((a) => a.id === uploadId)) return { task, events: [] };
-        if (task.attachments.length >= MAX_ATTACHMENTS_PER_TASK) {
-          throw new BadRequestError(`A task holds at most ${MAX_ATTACHMENTS_PER_TASK} attachments`);
-        }
-        const before = snapshot(task);
-        task.attachments.push(attachment);
-        const version = task.version + 1;
-        const metadata = eventMetadataFrom(req);
-        const events = [
-          recordEvent(
-            task,
-            'task.updated',
-            { ...taskEventData(task, version), changes: diff(before, snapshot(task)) },
-            metadata,
-          ),
-          recordEvent(
-            task,
-            'attachment.added',
-            {
-              id: uploadId,
-              taskId: id,
-              teamId: task.teamId,
-              version,
-              name: attachment.name,
-              size: attachment.size,
-              mimetype: attachment.mimetype,
-              uploadedBy: userId,
-            },
-            metadata,
-          ),
-        ];
-        await task.save();
-        return { task, events };
-      });
+      const { response } = await editTask(
+        async () => (await findTaskWithAccess(id, userId)).task,
+        (task, version) => {
+          // A concurrent confirm of the same upload got here first.
+          if (task.attachments.some((a) => a.id === uploadId)) return [];
+          if (task.attachments.length >= MAX_ATTACHMENTS_PER_TASK) {
+            throw new BadRequestError(
+              `A task holds at most ${MAX_ATTACHMENTS_PER_TASK} attachments`,
+            );
+          }
+          return changeAttachments(task, version, 'added', attachment);
+        },
+        deps,
+        eventMetadataFrom(req),
+      );
       await deps.uploads.remove(uploadId);
-      if (events.length > 0) await afterTaskWrite(task, events, deps);
-      res.status(201).send(toTaskResponse(task).attachments.find((a) => a.id === uploadId));
+      res.status(201).send(response.attachments.find((a) => a.id === uploadId));
     }),
   );
   return router;

@@ -1,21 +1,13 @@
-import {
-  eventMetadataFrom,
-  handle,
-  NotFoundError,
-  recordEvent,
-  requireAuth,
-  retryOnConflict,
-} from '@taskforge/common';
+import { eventMetadataFrom, handle, NotFoundError, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteAttachment } from '../contracts/attachments';
-import { taskEventData } from '../models/task';
+import type { Attachment } from '../models/task';
 import { requirePermission } from '../services/authorization';
 import type { AttachmentStorage } from '../services/storage';
 import {
-  afterTaskWrite,
-  diff,
+  changeAttachments,
+  editTask,
   findTaskWithAccess,
-  snapshot,
   type TaskWriteDeps,
 } from '../services/task-writes';
 
@@ -29,52 +21,26 @@ export function deleteAttachmentRouter(
     handle(deleteAttachment, async (_input, req, res) => {
       const id = req.params.id as string;
       const userId = req.currentUser!.id;
-      const { task, events, removed } = await retryOnConflict(async () => {
-        const { task, access } = await findTaskWithAccess(id, userId);
-        requirePermission(access, 'task.update');
-        const removed = task.attachments.find((a) => a.id === req.params.attachmentId);
-        if (!removed) throw new NotFoundError('Attachment not found');
-        const before = snapshot(task);
-        task.set(
-          'attachments',
-          task.attachments.filter((a) => a.id !== removed.id),
-        );
-        const version = task.version + 1;
-        const metadata = eventMetadataFrom(req);
-        const events = [
-          recordEvent(
-            task,
-            'task.updated',
-            { ...taskEventData(task, version), changes: diff(before, snapshot(task)) },
-            metadata,
-          ),
-          recordEvent(
-            task,
-            'attachment.removed',
-            {
-              id: removed.id,
-              taskId: id,
-              teamId: task.teamId,
-              version,
-              name: removed.name,
-              size: removed.size,
-              mimetype: removed.mimetype,
-              uploadedBy: removed.uploadedBy,
-            },
-            metadata,
-          ),
-        ];
-        await task.save();
-        return { task, events, removed };
-      });
-      await afterTaskWrite(task, events, deps);
+      let removed: Attachment | undefined;
+      await editTask(
+        async () => {
+          const { task, access } = await findTaskWithAccess(id, userId);
+          requirePermission(access, 'task.update');
+          return task;
+        },
+        (task, version) => {
+          removed = task.attachments.find((a) => a.id === req.params.attachmentId);
+          if (!removed) throw new NotFoundError('Attachment not found');
+          return changeAttachments(task, version, 'removed', removed);
+        },
+        deps,
+        eventMetadataFrom(req),
+      );
+      const { storageKey } = removed!;
       // The record goes first: a failed object delete leaves an unreachable file, never a record
       // pointing at nothing.
-      await deps.storage.remove(removed.storageKey).catch((err: unknown) => {
-        deps.logger.warn(
-          { err, key: removed.storageKey },
-          'attachment file not removed from storage',
-        );
+      await deps.storage.remove(storageKey).catch((err: unknown) => {
+        deps.logger.warn({ err, key: storageKey }, 'attachment file not removed from storage');
       });
       res.status(204).end();
     }),

@@ -1,13 +1,7 @@
-import {
-  editDocument,
-  eventMetadataFrom,
-  ForbiddenError,
-  handle,
-  requireAuth,
-} from '@taskforge/common';
+import { eventMetadataFrom, ForbiddenError, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { deleteTask } from '../contracts/tasks';
-import { afterTaskWrite, findTaskWithAccess, type TaskWriteDeps } from '../services/task-writes';
+import { editTask, findTaskWithAccess, type TaskWriteDeps } from '../services/task-writes';
 
 export function deleteTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();
@@ -17,7 +11,7 @@ export function deleteTaskRouter(deps: TaskWriteDeps): Router {
     handle(deleteTask, async (_input, req, res) => {
       const id = req.params.id as string;
       const userId = req.currentUser!.id;
-      const task = await editDocument(
+      await editTask(
         async () => {
           const { task, access } = await findTaskWithAccess(id, userId);
           const isCreator = task.creatorId === userId && access.role !== 'guest';
@@ -37,10 +31,9 @@ export function deleteTaskRouter(deps: TaskWriteDeps): Router {
             },
           ];
         },
-        // afterTaskWrite tells the relay, with the rest that follows a write.
-        { metadata: eventMetadataFrom(req), eventsRecorded: () => undefined },
+        deps,
+        eventMetadataFrom(req),
       );
-      await afterTaskWrite(task, [], deps);
       res.status(204).end();
     }),
   );

@@ -1,10 +1,4 @@
-import {
-  eventMetadataFrom,
-  handle,
-  recordEvent,
-  requireAuth,
-  type Logger,
-} from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth, type Logger } from '@taskforge/common';
 import { Router } from 'express';
 import { createComment } from '../contracts/comments';
 import { Comment } from '../models/comment';
@@ -12,7 +6,7 @@ import { recordActivityAfterWrite } from '../services/activity';
 import { requirePermission } from '../services/authorization';
 import { commentEventData } from '../services/comment-writes';
 import { commentResponses, resolveMentions } from '../services/mentions';
-import { findTaskWithAccess } from '../services/task-writes';
+import { editWithEvents, findTaskWithAccess } from '../services/task-writes';
 
 export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => void }): Router {
   const router = Router();
@@ -23,22 +17,22 @@ export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => v
       const userId = req.currentUser!.id;
       const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
       requirePermission(access, 'comment.create');
-      const comment = new Comment({
-        taskId: task._id.toString(),
-        teamId: task.teamId,
-        authorId: userId,
-        content,
-        mentionedUsers: await resolveMentions(task.teamId, content),
-      });
-      const event = recordEvent(
-        comment,
-        'comment.created',
-        commentEventData(comment, task, 0),
-        eventMetadataFrom(req),
+      const mentionedUsers = await resolveMentions(task.teamId, content);
+      const { doc: comment, events } = await editWithEvents(
+        async () =>
+          new Comment({
+            taskId: task._id.toString(),
+            teamId: task.teamId,
+            authorId: userId,
+            content,
+            mentionedUsers,
+          }),
+        (comment, version) => [
+          { subject: 'comment.created', data: commentEventData(comment, task, version) },
+        ],
+        { metadata: eventMetadataFrom(req), eventsRecorded: deps.eventsRecorded },
       );
-      await comment.save();
-      deps.eventsRecorded();
-      await recordActivityAfterWrite([event], deps.logger);
+      await recordActivityAfterWrite(events, deps.logger);
       const [response] = await commentResponses([comment]);
       res.status(201).send(response);
     }),

@@ -1,13 +1,13 @@
-import { eventMetadataFrom, handle, recordEvent, requireAuth } from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { createTask } from '../contracts/tasks';
-import { PRIORITY_RANK, Task, taskEventData, toTaskResponse, weekOf } from '../models/task';
+import { PRIORITY_RANK, Task, taskEventData, weekOf } from '../models/task';
 import { assertPermission, requirePermission } from '../services/authorization';
 import {
-  afterTaskWrite,
   applyCompletion,
   assertAssignable,
   assertTicketKnown,
+  editTask,
   endOfColumn,
   type TaskWriteDeps,
 } from '../services/task-writes';
@@ -27,33 +27,34 @@ export function newTaskRouter(deps: TaskWriteDeps): Router {
       await assertTicketKnown(input.ticketId);
 
       const now = new Date();
-      const task = new Task({
-        teamId: input.teamId,
-        title: input.title,
-        description: input.description ?? '',
-        status: input.status,
-        priority: input.priority,
-        priorityRank: PRIORITY_RANK[input.priority],
-        assigneeId: input.assigneeId ?? null,
-        creatorId: userId,
-        dueDate: input.dueDate ?? null,
-        tags: input.tags ?? [],
-        customFields: input.customFields ?? {},
-        ticketId: input.ticketId ?? null,
-        position: input.position ?? (await endOfColumn(input.teamId, input.status)),
-        createdAt: now,
-        createdWeek: weekOf(now),
-      });
-      applyCompletion(task, now);
-      const event = recordEvent(
-        task,
-        'task.created',
-        taskEventData(task, 0),
+      const position = input.position ?? (await endOfColumn(input.teamId, input.status));
+      const { response } = await editTask(
+        async () =>
+          new Task({
+            teamId: input.teamId,
+            title: input.title,
+            description: input.description ?? '',
+            status: input.status,
+            priority: input.priority,
+            priorityRank: PRIORITY_RANK[input.priority],
+            assigneeId: input.assigneeId ?? null,
+            creatorId: userId,
+            dueDate: input.dueDate ?? null,
+            tags: input.tags ?? [],
+            customFields: input.customFields ?? {},
+            ticketId: input.ticketId ?? null,
+            position,
+            createdAt: now,
+            createdWeek: weekOf(now),
+          }),
+        (task, version) => {
+          applyCompletion(task, now);
+          return [{ subject: 'task.created', data: taskEventData(task, version) }];
+        },
+        deps,
         eventMetadataFrom(req),
       );
-      await task.save();
-      await afterTaskWrite(task, [event], deps);
-      res.status(201).send(toTaskResponse(task));
+      res.status(201).send(response);
     }),
   );
   return router;

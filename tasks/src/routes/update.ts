@@ -1,20 +1,12 @@
-import {
-  ConflictError,
-  eventMetadataFrom,
-  handle,
-  recordEvent,
-  requireAuth,
-  retryOnConflict,
-} from '@taskforge/common';
+import { ConflictError, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { updateTask } from '../contracts/tasks';
-import { taskEventData, toTaskResponse } from '../models/task';
+import type { TeamAccess } from '../services/authorization';
 import {
-  afterTaskWrite,
   applyTaskInput,
-  diff,
+  editTask,
   findTaskWithAccess,
-  snapshot,
+  taskUpdated,
   type TaskWriteDeps,
 } from '../services/task-writes';
 
@@ -27,27 +19,26 @@ export function updateTaskRouter(deps: TaskWriteDeps): Router {
     requireAuth,
     handle(updateTask, async ({ body: { version, ...input } }, req, res) => {
       const id = req.params.id as string;
-      // The save is guarded by the version it read: a concurrent write of the task, in this pod
-      // or another, makes it read again and apply the input on top (a stated `version` that is
-      // no longer current answers 409 then).
-      const { task, events } = await retryOnConflict(async () => {
-        const { task, access } = await findTaskWithAccess(id, req.currentUser!.id);
-        if (version !== undefined && version !== task.version) {
-          throw new ConflictError(STALE_MESSAGE);
-        }
-        const before = snapshot(task);
-        if (!(await applyTaskInput(task, input, access, new Date()))) return { task, events: [] };
-        const event = recordEvent(
-          task,
-          'task.updated',
-          { ...taskEventData(task, task.version + 1), changes: diff(before, snapshot(task)) },
-          eventMetadataFrom(req),
-        );
-        await task.save();
-        return { task, events: [event] };
-      });
-      if (events.length > 0) await afterTaskWrite(task, events, deps);
-      res.send(toTaskResponse(task));
+      // The access read with the task: each try (after another request's write) reads both again.
+      let access: TeamAccess;
+      const { response } = await editTask(
+        async () => {
+          const found = await findTaskWithAccess(id, req.currentUser!.id);
+          // A stated `version` that is no longer current is a conflict, also after a retry.
+          if (version !== undefined && version !== found.task.version) {
+            throw new ConflictError(STALE_MESSAGE);
+          }
+          access = found.access;
+          return found.task;
+        },
+        async (task, nextVersion) => {
+          const changes = await applyTaskInput(task, input, access, new Date());
+          return Object.keys(changes).length > 0 ? [taskUpdated(task, nextVersion, changes)] : [];
+        },
+        deps,
+        eventMetadataFrom(req),
+      );
+      res.send(response);
     }),
   );
   return router;

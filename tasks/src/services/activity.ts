@@ -1,5 +1,11 @@
 import type { EventEnvelope, Logger } from '@taskforge/common';
-import { Activity, type ActivityAttrs, type FieldChange } from '../models/activity';
+import {
+  Activity,
+  ACTIVITY_TYPES,
+  type ActivityAttrs,
+  type ActivityType,
+  type FieldChange,
+} from '../models/activity';
 
 /** The task fields whose changes the history shows (position and long texts are left out). */
 export const TRACKED_FIELDS = [
@@ -13,9 +19,10 @@ export const TRACKED_FIELDS = [
   'ticketId',
 ] as const;
 
-export type ActivityEvent = EventEnvelope<
-  'task.created' | 'task.updated' | 'comment.created' | 'attachment.added' | 'attachment.removed'
->;
+export type ActivityEvent = EventEnvelope<ActivityType>;
+
+const isActivityEvent = (event: EventEnvelope): event is ActivityEvent =>
+  (ACTIVITY_TYPES as readonly string[]).includes(event.subject);
 
 /** The history entry an event stands for, or undefined when it changes nothing the history shows. */
 export function activityFor(event: ActivityEvent): ActivityAttrs | undefined {
@@ -88,9 +95,15 @@ function onlyDuplicates(err: unknown): boolean {
   return code === 11000;
 }
 
-/** Writes the history entries of the given events; idempotent (keyed by event id). */
-export async function recordActivity(events: ActivityEvent[]): Promise<void> {
-  const entries = events.map(activityFor).filter((entry) => entry !== undefined);
+/**
+ * Writes the history entries of those of the events the history shows; idempotent (keyed by
+ * event id, so every writer of an entry writes the same one).
+ */
+export async function recordActivity(events: EventEnvelope[]): Promise<void> {
+  const entries = events
+    .filter(isActivityEvent)
+    .map(activityFor)
+    .filter((entry) => entry !== undefined);
   if (entries.length === 0) return;
   try {
     // Plain inserts keyed by event id: an entry written before meets its duplicate key.
@@ -101,12 +114,13 @@ export async function recordActivity(events: ActivityEvent[]): Promise<void> {
 }
 
 /**
- * After the task (or comment) and its events were saved. A failure here is logged, not answered:
- * the events are in the outbox, and this service's own listeners write the same entries when
- * they arrive, so the history is repaired without a second code path.
+ * After the task (or comment) and its events were saved, before the response: the writer reads
+ * its history back at once. A failure here is logged, not answered, and a crash before it loses
+ * nothing: the events are in the outbox, and this service's own listeners
+ * (`events/listeners/activity-listener`) write the same entries when they arrive.
  */
 export async function recordActivityAfterWrite(
-  events: ActivityEvent[],
+  events: EventEnvelope[],
   logger: Logger,
 ): Promise<void> {
   try {

@@ -9,7 +9,7 @@ import { computeBuckets, mergeBuckets, taskStats, type BucketStats } from './sta
  * read after a write recomputes the one part the write touched, about 1/64 of the team, and adds
  * up the others: the cost of the figures after a write hardly grows with the team.
  *
- * Exact, not eventually right: every task write bumps its bucket's generation (`afterTaskWrite`,
+ * Exact, not eventually right: every task write bumps its bucket's generation (`editTask`,
  * before the response goes out), and a part is stored under the generation read before it was
  * computed, so a computation that raced a write lands under a generation nobody reads any more.
  * Time moves the overdue count, so a part also ends when the next due date of one of its open

@@ -1,18 +1,34 @@
-import { BadRequestError, NotFoundError, type Logger } from '@taskforge/common';
-import type { TaskUpdate } from '../contracts/tasks';
+import {
+  BadRequestError,
+  editDocument,
+  NotFoundError,
+  type EventEnvelope,
+  type EventMetadata,
+  type Logger,
+  type RecordedEvent,
+} from '@taskforge/common';
+import type { TaskResponse, TaskUpdate } from '../contracts/tasks';
+import type { CommentDocument } from '../models/comment';
 import { Ticket } from '../models/ticket';
 import {
+  fieldValue,
   findTask,
   MAX_CUSTOM_FIELDS,
   PRIORITY_RANK,
+  snapshot,
   Task,
+  taskEventData,
   toTaskResponse,
   weekOf,
+  type Attachment,
+  type ChangeableField,
+  type ChangeableValues,
   type CustomFieldValue,
+  type TaskAttrs,
   type TaskDocument,
   type TaskStatus,
 } from '../models/task';
-import { recordActivityAfterWrite, type ActivityEvent } from './activity';
+import { recordActivityAfterWrite } from './activity';
 import {
   findTeamAccess,
   isActiveMember,
@@ -30,25 +46,57 @@ export interface TaskWriteDeps {
   eventsRecorded: () => void;
 }
 
+type Change<D> = (doc: D, nextVersion: number) => Promise<RecordedEvent[]> | RecordedEvent[];
+
 /**
- * After a task and its events were saved: the cache holds the saved version and the team's
- * cached stats are superseded before the response goes out, the history gets its entries, the
- * relay publishes.
+ * `editDocument`, and the events its save recorded, as stored (their ids and times key the
+ * history): they are the tail of the document's outbox, behind events still waiting for the relay.
  */
-export async function afterTaskWrite(
-  task: TaskDocument,
-  events: ActivityEvent[],
+export async function editWithEvents<D extends TaskDocument | CommentDocument>(
+  load: () => Promise<D>,
+  change: Change<D>,
+  options: { metadata?: EventMetadata; eventsRecorded: () => void },
+): Promise<{ doc: D; events: EventEnvelope[] }> {
+  let waiting = 0;
+  const doc = await editDocument(
+    load,
+    (doc, nextVersion) => {
+      waiting = doc.outbox.length;
+      return change(doc, nextVersion);
+    },
+    options,
+  );
+  return { doc, events: doc.outbox.slice(waiting) };
+}
+
+/**
+ * The write path of every task route: `editDocument` saves the task with the events `change`
+ * returns and tells the relay; once saved, before the response goes out, the cache holds the
+ * saved version, the team's cached stats are superseded and the history gets its entries. The
+ * response is built once, here (a deleted task is cached as its tombstone).
+ */
+export async function editTask(
+  load: () => Promise<TaskDocument>,
+  change: Change<TaskDocument>,
   deps: TaskWriteDeps,
-): Promise<void> {
-  deps.eventsRecorded();
-  const cached = task.deletedAt
-    ? { id: task._id.toString(), version: task.version, deleted: true as const }
-    : toTaskResponse(task);
-  await Promise.all([
-    deps.cache.storeAfterWrite(cached, deps.logger),
-    deps.stats.bump(task.teamId, task.statsBucket),
-    recordActivityAfterWrite(events, deps.logger),
-  ]);
+  metadata: EventMetadata,
+): Promise<{ task: TaskDocument; response: TaskResponse }> {
+  const { doc: task, events } = await editWithEvents(load, change, {
+    metadata,
+    eventsRecorded: deps.eventsRecorded,
+  });
+  const response = toTaskResponse(task);
+  if (events.length > 0) {
+    const cached = task.deletedAt
+      ? { id: response.id, version: task.version, deleted: true as const }
+      : response;
+    await Promise.all([
+      deps.cache.storeAfterWrite(cached, deps.logger),
+      deps.stats.bump(task.teamId, task.statsBucket),
+      recordActivityAfterWrite(events, deps.logger),
+    ]);
+  }
+  return { task, response };
 }
 
 /** The task and the user's access to its team; strangers get 404, as if it did not exist. */
@@ -95,96 +143,102 @@ export function applyCompletion(task: TaskDocument, now: Date): void {
   }
 }
 
-type Snapshot = Record<string, unknown>;
+export type TaskChanges = Record<string, { from: unknown; to: unknown }>;
 
-/** The fields `task.updated` reports, as JSON values (dates as ISO strings). */
-export function snapshot(task: TaskDocument): Snapshot {
-  const response = toTaskResponse(task);
-  return {
-    title: response.title,
-    description: response.description,
-    status: response.status,
-    priority: response.priority,
-    assigneeId: response.assigneeId,
-    dueDate: response.dueDate,
-    tags: response.tags,
-    customFields: response.customFields,
-    ticketId: response.ticketId,
-    position: response.position,
-    completedAt: response.completedAt,
-    attachments: response.attachments.length,
-  };
-}
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** `{ field: { from, to } }` for every field whose value differs between the snapshots. */
-export function diff(
-  before: Snapshot,
-  after: Snapshot,
-): Record<string, { from: unknown; to: unknown }> {
-  const changes: Record<string, { from: unknown; to: unknown }> = {};
+function diff(before: ChangeableValues, after: ChangeableValues): TaskChanges {
+  const changes: TaskChanges = {};
   for (const [field, from] of Object.entries(before)) {
-    const to = after[field];
-    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from, to };
+    const to = after[field as ChangeableField];
+    if (!sameJson(from, to)) changes[field] = { from, to };
   }
   return changes;
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** The `task.updated` a change of the task records: where the task is now, and what changed. */
+export function taskUpdated(
+  task: TaskDocument,
+  version: number,
+  changes: TaskChanges,
+): RecordedEvent {
+  return { subject: 'task.updated', data: { ...taskEventData(task, version), changes } };
+}
 
 /**
  * Applies a PATCH to the task in memory after checking the user may make each change: the
- * assignee needs `task.assign`, every other field `task.update`. Returns whether anything changed.
+ * assignee needs `task.assign`, every other field `task.update`. Returns the changes
+ * `task.updated` reports, none when the request changes nothing.
  */
 export async function applyTaskInput(
   task: TaskDocument,
   input: Omit<TaskUpdate, 'version'>,
   access: TeamAccess,
   now: Date,
-): Promise<boolean> {
+): Promise<TaskChanges> {
   const before = snapshot(task);
-  const assigneeChanges = input.assigneeId !== undefined && input.assigneeId !== task.assigneeId;
   const customFields = mergeCustomFields(task.customFields, input.customFields);
   if (Object.keys(customFields).length > MAX_CUSTOM_FIELDS) {
     throw new BadRequestError(`At most ${MAX_CUSTOM_FIELDS} custom fields`, 'customFields');
   }
-  const otherChanges =
-    (input.title !== undefined && input.title !== task.title) ||
-    (input.description !== undefined && input.description !== task.description) ||
-    (input.status !== undefined && input.status !== task.status) ||
-    (input.priority !== undefined && input.priority !== task.priority) ||
-    (input.dueDate !== undefined &&
-      (input.dueDate?.getTime() ?? null) !== (task.dueDate?.getTime() ?? null)) ||
-    (input.tags !== undefined && !sameJson(input.tags, task.tags)) ||
-    (input.ticketId !== undefined && input.ticketId !== task.ticketId) ||
-    (input.position !== undefined && input.position !== task.position) ||
-    !sameJson(customFields, task.customFields);
-  if (otherChanges) requirePermission(access, 'task.update');
+  const requested: Partial<Pick<TaskAttrs, ChangeableField>> = { ...input, customFields };
+  // A field changes when the value sent shows otherwise than the task's does now.
+  const changing = (Object.keys(requested) as ChangeableField[]).filter((field) => {
+    const value = requested[field];
+    return value !== undefined && !sameJson(fieldValue(field, value), before[field]);
+  });
+  const assigneeChanges = changing.includes('assigneeId');
+  if (changing.some((field) => field !== 'assigneeId')) requirePermission(access, 'task.update');
   if (assigneeChanges) requirePermission(access, 'task.assign');
-  if (!otherChanges && !assigneeChanges) return false;
+  if (changing.length === 0) return {};
 
   if (assigneeChanges) await assertAssignable(task.teamId, input.assigneeId);
-  if (input.ticketId !== undefined && input.ticketId !== task.ticketId) {
-    await assertTicketKnown(input.ticketId);
-  }
+  if (changing.includes('ticketId')) await assertTicketKnown(input.ticketId);
 
-  const statusChanges = input.status !== undefined && input.status !== task.status;
-  if (input.title !== undefined) task.title = input.title;
-  if (input.description !== undefined) task.description = input.description;
-  if (input.priority !== undefined) {
-    task.priority = input.priority;
-    task.priorityRank = PRIORITY_RANK[input.priority];
-  }
-  if (input.assigneeId !== undefined) task.assigneeId = input.assigneeId;
-  if (input.dueDate !== undefined) task.dueDate = input.dueDate;
-  if (input.tags !== undefined) task.tags = input.tags;
-  if (input.ticketId !== undefined) task.ticketId = input.ticketId;
-  if (!sameJson(customFields, task.customFields)) task.customFields = customFields;
-  if (input.status !== undefined) task.status = input.status;
+  for (const field of changing) task.set(field, requested[field]);
+  if (changing.includes('priority')) task.priorityRank = PRIORITY_RANK[task.priority];
   // Moving to another column puts the task at its end unless the client says where.
-  if (input.position !== undefined) task.position = input.position;
-  else if (statusChanges) task.position = await endOfColumn(task.teamId, task.status);
+  if (changing.includes('status') && input.position === undefined) {
+    task.position = await endOfColumn(task.teamId, task.status);
+  }
   applyCompletion(task, now);
-  return Object.keys(diff(before, snapshot(task))).length > 0;
+  return diff(before, snapshot(task));
+}
+
+/**
+ * Adds or removes an attachment. `task.updated` keeps the task's version chain gapless for
+ * consumers of `task.*`; `attachment.added` or `attachment.removed` tells who cares about files.
+ */
+export function changeAttachments(
+  task: TaskDocument,
+  version: number,
+  change: 'added' | 'removed',
+  attachment: Attachment,
+): RecordedEvent[] {
+  const count = task.attachments.length;
+  if (change === 'added') task.attachments.push(attachment);
+  else
+    task.set(
+      'attachments',
+      task.attachments.filter((a) => a.id !== attachment.id),
+    );
+  const data = {
+    id: attachment.id,
+    taskId: task._id.toString(),
+    teamId: task.teamId,
+    version,
+    name: attachment.name,
+    size: attachment.size,
+    mimetype: attachment.mimetype,
+    uploadedBy: attachment.uploadedBy,
+  };
+  return [
+    taskUpdated(task, version, { attachments: { from: count, to: task.attachments.length } }),
+    change === 'added'
+      ? { subject: 'attachment.added', data }
+      : { subject: 'attachment.removed', data },
+  ];
 }
 
 function mergeCustomFields(
