@@ -9,13 +9,9 @@ import {
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TicketsConfig } from './config';
-import { User } from './models/user';
-import { openApiDocument } from './contract';
-import { deleteTicketRouter } from './routes/delete';
-import { indexTicketRouter } from './routes/index';
-import { newTicketRouter } from './routes/new';
-import { showTicketRouter } from './routes/show';
-import { updateTicketRouter } from './routes/update';
+import { openApiDocument } from './contracts';
+import { User } from './replicas/user';
+import { ticketsRouters } from './routes';
 
 export type AppDeps = ServiceAppDeps<TicketsConfig>;
 
@@ -36,12 +32,6 @@ export function buildApp(deps: AppDeps): Express {
       sessionVersions: replicaSessionVersions(User),
     }),
     docs: { path: '/api/tickets/docs', document: openApiDocument },
-    routers: [
-      indexTicketRouter(),
-      newTicketRouter({ eventsRecorded }),
-      showTicketRouter(),
-      updateTicketRouter({ eventsRecorded }),
-      deleteTicketRouter({ eventsRecorded }),
-    ],
+    routers: ticketsRouters({ eventsRecorded }),
   });
 }

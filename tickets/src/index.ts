@@ -1,7 +1,7 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { ticketsListeners } from './events/listeners/user-listeners';
+import { ticketsListeners } from './events/listeners';
 import { Ticket } from './models/ticket';
 
 runMongoService({

@@ -2,7 +2,7 @@ import { ConfigError, connectEventBus } from '@taskforge/common';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { openApiDocument } from '../contract';
+import { openApiDocument } from '../contracts';
 import { buildTicketInput, signIn } from '../test/factories';
 import { expectDocumented } from '../test/openapi';
 import { setupTicketsTest, type TicketsTestContext } from '../test/setup';
