@@ -11,16 +11,7 @@ import mongoose from 'mongoose';
 import type { AuthConfig } from './config';
 import { sessionVersionOf } from './models/user';
 import { openApiDocument } from './contracts';
-import { changePasswordRouter } from './routes/change-password';
-import { currentUserRouter } from './routes/current-user';
-import { deleteAccountRouter } from './routes/delete-account';
-import { emailVerificationRouter } from './routes/email-verification';
-import { passwordResetRouter } from './routes/password-reset';
-import { meRouter } from './routes/me';
-import { showRouter } from './routes/show';
-import { signinRouter } from './routes/signin';
-import { signoutRouter } from './routes/signout';
-import { signupRouter } from './routes/signup';
+import { authRouters } from './routes';
 
 export type AppDeps = ServiceAppDeps<AuthConfig>;
 
@@ -44,17 +35,6 @@ export function buildApp(deps: AppDeps): Express {
       sessionVersions: sessions,
     }),
     docs: { path: '/api/users/docs', document: openApiDocument },
-    routers: [
-      signupRouter({ config, eventsRecorded }),
-      signinRouter({ config, redis, redisPrefix }),
-      signoutRouter({ eventsRecorded, sessions }),
-      currentUserRouter(),
-      meRouter({ eventsRecorded }),
-      deleteAccountRouter({ eventsRecorded, sessions }),
-      emailVerificationRouter({ config, redis, redisPrefix, eventsRecorded }),
-      changePasswordRouter({ config, eventsRecorded, sessions }),
-      passwordResetRouter({ config, redis, redisPrefix, eventsRecorded, sessions }),
-      showRouter(),
-    ],
+    routers: authRouters({ config, redis, redisPrefix, eventsRecorded, sessions }),
   });
 }

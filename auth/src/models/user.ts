@@ -45,7 +45,7 @@ export interface UserAttrs extends OutboxFields {
   emailVerifiedAt?: Date | null;
   /**
    * The verification link last mailed, for the current address or for a new one the account
-   * takes once the link is opened (only the token's hash is kept; see `email-verification.ts`).
+   * takes once the link is opened (only the token's hash is kept; see `services/email-verification.ts`).
    */
   emailVerification: PendingVerification | null;
   /** Set when the owner deleted the account: the document is a tombstone, see `toTombstone`. */

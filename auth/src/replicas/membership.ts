@@ -1,34 +1,19 @@
-import { membershipReplicaSchema, type MembershipReplica } from '@taskforge/common';
-import mongoose, { Schema } from 'mongoose';
-
-export { membershipId } from '@taskforge/common';
+import {
+  membershipId,
+  membershipReplicaSchema,
+  replicaListener,
+  type EventData,
+  type MembershipReplica,
+} from '@taskforge/common';
+import mongoose from 'mongoose';
+import { Team } from './team';
 
 /*
- * What auth knows of teams: their names and who holds which role, replicated from `team.*` and
- * `member.*`, so deleting an account can refuse a last admin at once without asking teams.
- * The replica can lag teams by an event's trip; teams settles the rare account deleted
+ * What auth knows of teams' members: who holds which role, replicated from `member.*` (the teams'
+ * names are in team.ts), so deleting an account can refuse a last admin at once without asking
+ * teams. The replica can lag teams by an event's trip; teams settles the rare account deleted
  * meanwhile (see its user.deleted listener).
  */
-
-export interface TeamReplica {
-  _id: string;
-  name: string;
-  deleted: boolean;
-  version: number;
-}
-
-export const Team = mongoose.model<TeamReplica>(
-  'Team',
-  new Schema<TeamReplica>(
-    {
-      _id: { type: String, required: true },
-      name: { type: String, required: true },
-      deleted: { type: Boolean, default: false },
-      version: { type: Number, required: true },
-    },
-    { versionKey: false },
-  ),
-);
 
 /** One user's role in one team, replicated from `member.*` (see common's schema). */
 const membershipSchema = membershipReplicaSchema();
@@ -36,6 +21,23 @@ membershipSchema.index({ userId: 1, role: 1 });
 membershipSchema.index({ teamId: 1, role: 1 });
 
 export const Membership = mongoose.model<MembershipReplica>('Membership', membershipSchema);
+
+type MemberEvent = EventData<'member.added'>;
+
+const membership = (active: boolean) => (data: MemberEvent) => ({
+  teamId: data.teamId,
+  userId: data.userId,
+  role: data.role,
+  active,
+});
+const byMembership = { id: (data: MemberEvent) => membershipId(data.teamId, data.userId) };
+
+// The three member events differ only in whether the membership is active afterwards.
+export const membershipReplicaListeners = [
+  replicaListener('member.added', Membership, membership(true), byMembership),
+  replicaListener('member.updated', Membership, membership(true), byMembership),
+  replicaListener('member.removed', Membership, membership(false), byMembership),
+];
 
 /** The names of the teams (not deleted) that would be left without an admin without this user. */
 export async function teamsOnlyAdministeredBy(userId: string): Promise<string[]> {

@@ -1,10 +1,12 @@
 import {
   buildEvent,
+  createRateLimiter,
   eventMetadataFrom,
   type EventData,
   type RecordedEvent,
 } from '@taskforge/common';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
 import { Types } from 'mongoose';
 import type { AuthConfig } from '../config';
 import { hashResetToken, newResetToken } from '../models/password-reset';
@@ -67,4 +69,23 @@ export async function sendVerification(
   if (result.matchedCount !== 1) return false;
   deps.eventsRecorded();
   return true;
+}
+
+/**
+ * The limit on verification emails, per user whatever the address: one limiter for asking again
+ * and for a change of address, so both count in the same bucket.
+ */
+export function verificationEmailLimiter(deps: {
+  config: AuthConfig;
+  redis: Redis;
+  redisPrefix: string;
+}): RequestHandler {
+  return createRateLimiter({
+    redis: deps.redis,
+    prefix: `${deps.redisPrefix}:verify-user`,
+    windowMs: deps.config.EMAIL_VERIFICATION_WINDOW_MS,
+    limit: deps.config.EMAIL_VERIFICATION_MAX_PER_USER,
+    keyGenerator: (req) => req.currentUser!.id,
+    message: 'Too many verification emails, please try again later',
+  });
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { EventEnvelope } from '@taskforge/common';
+import { readEvents, waitFor } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import request, { type Response } from 'supertest';
 
@@ -44,4 +46,35 @@ export async function signUp(
     cookie: sessionCookieFrom(res),
     res,
   };
+}
+
+type ResetEvent = EventEnvelope<'password-reset.requested'>;
+type VerificationEvent = EventEnvelope<'email-verification.requested'>;
+
+/** The reset events published for a user, oldest first, once there are `count` of them. */
+export async function resetEventsFor(
+  natsUrl: string,
+  userId: string,
+  count = 1,
+): Promise<ResetEvent[]> {
+  return waitFor(async () => {
+    const events = (await readEvents(natsUrl, 'password-reset.requested')).filter(
+      (e) => (e as ResetEvent).data.userId === userId,
+    ) as ResetEvent[];
+    return events.length >= count ? events : undefined;
+  });
+}
+
+/** The verification links mailed for a user, oldest first, once there are `count` of them. */
+export async function verificationLinksFor(
+  natsUrl: string,
+  userId: string,
+  count = 1,
+): Promise<VerificationEvent['data'][]> {
+  return waitFor(async () => {
+    const events = (await readEvents(natsUrl, 'email-verification.requested'))
+      .map((e) => (e as VerificationEvent).data)
+      .filter((data) => data.userId === userId);
+    return events.length >= count ? events : undefined;
+  });
 }

@@ -1,10 +1,10 @@
 import { handle, requireAuth, type SessionVersions } from '@taskforge/common';
 import { Router } from 'express';
-import type { AuthConfig } from '../config';
-import { changePassword } from '../contracts/passwords';
-import { loadUserWithPassword } from '../models/user';
-import { hashPassword } from '../services/password';
-import { endSessions, startSession } from '../services/session';
+import type { AuthConfig } from '../../config';
+import { changePassword } from '../../contracts/passwords';
+import { loadUserWithPassword } from '../../models/user';
+import { hashPassword } from '../../services/password';
+import { endSessions, startSession } from '../../services/session';
 
 /**
  * Answers 204 with a new session cookie: every other session of the user ends (the session

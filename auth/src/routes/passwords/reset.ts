@@ -1,44 +1,32 @@
 import {
-  BadRequestError,
   createRateLimiter,
   editDocument,
   eventMetadataFrom,
   handle,
   ipKey,
-  NotFoundError,
-  type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { AuthConfig } from '../config';
-import { afterValidation } from '../contracts/after-validation';
-import {
-  confirmPasswordReset,
-  INVALID_RESET_LINK,
-  requestPasswordReset,
-} from '../contracts/passwords';
-import { emailAddress } from '../contracts/shared';
-import { hashResetToken, newResetToken, PasswordReset } from '../models/password-reset';
-import { User } from '../models/user';
-import { linkConfirmationLimiter } from '../services/link-confirmations';
-import { hashPassword } from '../services/password';
-import { endSessions } from '../services/session';
+import type { AuthConfig } from '../../config';
+import { afterValidation } from '../../contracts/after-validation';
+import { requestPasswordReset } from '../../contracts/passwords';
+import { emailAddress } from '../../contracts/shared';
+import { hashResetToken, newResetToken, PasswordReset } from '../../models/password-reset';
+import { User } from '../../models/user';
 
-export interface PasswordResetDeps {
+export interface RequestPasswordResetDeps {
   config: AuthConfig;
   redis: Redis;
   redisPrefix: string;
   eventsRecorded: () => void;
-  sessions: SessionVersions;
 }
 
 /**
  * Forgotten passwords: a request always answers 202, whether or not the address has an account
  * (nobody learns which addresses do); for one that has, a single-use link goes out by email
- * through notifications (`password-reset.requested`). The link's token sets a new password once,
- * before it expires and while it is the newest, and ends every session of the account.
+ * through notifications (`password-reset.requested`); confirm-reset.ts takes its token once.
  */
-export function passwordResetRouter(deps: PasswordResetDeps): Router {
+export function requestPasswordResetRouter(deps: RequestPasswordResetDeps): Router {
   const { config, redis, redisPrefix } = deps;
   const message = 'Too many password reset requests, please try again later';
   const perIp = createRateLimiter({
@@ -60,7 +48,6 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
       message,
     }),
   );
-  const confirmsPerIp = linkConfirmationLimiter(deps, 'reset');
 
   const router = Router();
   router.post(
@@ -94,31 +81,6 @@ export function passwordResetRouter(deps: PasswordResetDeps): Router {
         );
       }
       res.status(202).send({});
-    }),
-  );
-
-  router.post(
-    confirmPasswordReset.path,
-    confirmsPerIp,
-    handle(confirmPasswordReset, async ({ body: { token, password } }, req, res) => {
-      const passwordHash = await hashPassword(password);
-      const now = new Date();
-      // Taken once: of two requests with the same token, one finds it unused.
-      const reset = await PasswordReset.findOneAndUpdate(
-        { tokenHash: hashResetToken(token), usedAt: null, expiresAt: { $gt: now } },
-        { $set: { usedAt: now } },
-      ).lean();
-      if (!reset) throw new BadRequestError(INVALID_RESET_LINK, 'token');
-      try {
-        await endSessions(req, deps, { passwordHash, passwordChangedAt: now }, reset.userId);
-      } catch (err) {
-        // The account went meanwhile: nothing to set, and the link has nothing left to do.
-        if (err instanceof NotFoundError) throw new BadRequestError(INVALID_RESET_LINK, 'token');
-        // Not set: the link stays usable for another try.
-        await PasswordReset.updateOne({ _id: reset._id }, { $set: { usedAt: null } });
-        throw err;
-      }
-      res.status(204).end();
     }),
   );
   return router;

@@ -1,6 +1,6 @@
 import { handle } from '@taskforge/common';
 import { Router } from 'express';
-import { currentUser } from '../contracts/sessions';
+import { currentUser } from '../../contracts/sessions';
 
 /** The token's payload, as the reference app answers; no database read on this hot path. */
 export function currentUserRouter(): Router {

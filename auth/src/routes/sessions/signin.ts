@@ -1,13 +1,13 @@
 import { BadRequestError, createRateLimiter, handle, ipKey } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { AuthConfig } from '../config';
-import { afterValidation } from '../contracts/after-validation';
-import { signIn } from '../contracts/sessions';
-import { emailAddress } from '../contracts/shared';
-import { toUserResponse, User } from '../models/user';
-import { UNMATCHABLE_HASH, verifyPassword } from '../services/password';
-import { startSession } from '../services/session';
+import type { AuthConfig } from '../../config';
+import { afterValidation } from '../../contracts/after-validation';
+import { signIn } from '../../contracts/sessions';
+import { emailAddress } from '../../contracts/shared';
+import { toUserResponse, User } from '../../models/user';
+import { UNMATCHABLE_HASH, verifyPassword } from '../../services/password';
+import { startSession } from '../../services/session';
 
 export interface SigninDeps {
   config: AuthConfig;

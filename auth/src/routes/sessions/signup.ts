@@ -1,11 +1,11 @@
 import { BadRequestError, editDocument, eventMetadataFrom, handle } from '@taskforge/common';
 import { Router } from 'express';
-import type { AuthConfig } from '../config';
-import { signUp } from '../contracts/sessions';
-import { toUserResponse, User, userEventData } from '../models/user';
-import { verifyNewAccount } from '../services/email-verification';
-import { hashPassword } from '../services/password';
-import { startSession, type SessionConfig } from '../services/session';
+import type { AuthConfig } from '../../config';
+import { signUp } from '../../contracts/sessions';
+import { toUserResponse, User, userEventData } from '../../models/user';
+import { verifyNewAccount } from '../../services/email-verification';
+import { hashPassword } from '../../services/password';
+import { startSession, type SessionConfig } from '../../services/session';
 
 function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;

@@ -7,10 +7,10 @@ import {
   type SessionVersions,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { deleteMe } from '../contracts/users';
-import { PasswordReset } from '../models/password-reset';
-import { teamsOnlyAdministeredBy } from '../models/team-roles';
-import { loadUser, loadUserWithPassword, toTombstone } from '../models/user';
+import { deleteMe } from '../../contracts/users';
+import { PasswordReset } from '../../models/password-reset';
+import { teamsOnlyAdministeredBy } from '../../replicas/membership';
+import { loadUser, loadUserWithPassword, toTombstone } from '../../models/user';
 
 function lastAdminMessage(teams: string[]): string {
   const names = teams.map((name) => `"${name}"`);
@@ -25,7 +25,7 @@ function lastAdminMessage(teams: string[]): string {
  * tells every service, which forgets what it holds of the user (teams ends the memberships through
  * its own path). Answers 204 and drops the cookie; every session of the user ends with it.
  */
-export function deleteAccountRouter(deps: {
+export function deleteMeRouter(deps: {
   eventsRecorded: () => void;
   sessions: SessionVersions;
 }): Router {

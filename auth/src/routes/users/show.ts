@@ -1,10 +1,10 @@
 import { handle } from '@taskforge/common';
 import { Router } from 'express';
-import { showUser } from '../contracts/users';
-import { loadUser, toPublicProfile } from '../models/user';
+import { showUser } from '../../contracts/users';
+import { loadUser, toPublicProfile } from '../../models/user';
 
 /** Mounted last: `/api/users/:id` would otherwise shadow `/me` and `/currentuser`. */
-export function showRouter(): Router {
+export function showUserRouter(): Router {
   const router = Router();
   router.get(
     showUser.path,

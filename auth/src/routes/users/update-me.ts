@@ -1,7 +1,7 @@
 import { editDocument, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { showMe, updateMe, type ProfileUpdate } from '../contracts/users';
-import { loadUser, toUserResponse, userEventData, type UserDocument } from '../models/user';
+import { updateMe, type ProfileUpdate } from '../../contracts/users';
+import { loadUser, toUserResponse, userEventData, type UserDocument } from '../../models/user';
 
 function applyChanges(user: UserDocument, changes: ProfileUpdate): void {
   for (const field of ['firstName', 'lastName', 'bio', 'avatarUrl'] as const) {
@@ -17,18 +17,8 @@ function applyChanges(user: UserDocument, changes: ProfileUpdate): void {
   }
 }
 
-export function meRouter(deps: { eventsRecorded: () => void }): Router {
+export function updateMeRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
-
-  router.get(
-    showMe.path,
-    requireAuth,
-    handle(showMe, async (_input, req, res) => {
-      const user = await loadUser(req.currentUser!.id);
-      res.send(toUserResponse(user));
-    }),
-  );
-
   router.patch(
     updateMe.path,
     requireAuth,
@@ -48,6 +38,5 @@ export function meRouter(deps: { eventsRecorded: () => void }): Router {
       res.send(toUserResponse(user));
     }),
   );
-
   return router;
 }

@@ -1,9 +1,9 @@
 import { openApiChecker, signinCookie } from '@taskforge/common/testing';
 import request from 'supertest';
-import { User } from '../../models/user';
-import { openApiDocument } from '../../contracts';
-import { sessionCookieFrom, signUp } from '../../test/factories';
-import { setupAuthTest, type AuthTestContext } from '../../test/setup';
+import { User } from '../../../models/user';
+import { openApiDocument } from '../../../contracts';
+import { sessionCookieFrom, signUp } from '../../../test/factories';
+import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
 const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;

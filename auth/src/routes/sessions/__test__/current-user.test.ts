@@ -6,9 +6,9 @@ import {
 } from '@taskforge/common/testing';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { openApiDocument } from '../../contracts';
-import { signUp } from '../../test/factories';
-import { setupAuthTest, type AuthTestContext } from '../../test/setup';
+import { openApiDocument } from '../../../contracts';
+import { signUp } from '../../../test/factories';
+import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
 const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;

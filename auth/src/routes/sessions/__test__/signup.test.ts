@@ -1,10 +1,10 @@
 import { EVENT_STREAM } from '@taskforge/common';
 import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { User } from '../../models/user';
-import { openApiDocument } from '../../contracts';
-import { buildCredentials, sessionCookieFrom, signUp } from '../../test/factories';
-import { setupAuthTest, type AuthTestContext } from '../../test/setup';
+import { User } from '../../../models/user';
+import { openApiDocument } from '../../../contracts';
+import { buildCredentials, sessionCookieFrom, signUp } from '../../../test/factories';
+import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
 const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
