@@ -10,19 +10,8 @@ import type { Express } from 'express';
 import type { Pool } from 'pg';
 import type { TeamsConfig } from './config';
 import { openApiDocument } from './contracts/index';
-import { sessionVersionOf } from './db/users';
-import { indexAuditRouter } from './routes/audit/index';
-import { deleteTeamRouter } from './routes/delete';
-import { indexTeamRouter } from './routes/index';
-import { deleteMemberRouter } from './routes/members/delete';
-import { indexMemberRouter } from './routes/members/index';
-import { newMemberRouter } from './routes/members/new';
-import { updateMemberRouter } from './routes/members/update';
-import { newTeamRouter } from './routes/new';
-import { showPermissionsRouter } from './routes/permissions/show';
-import { updatePermissionsRouter } from './routes/permissions/update';
-import { showTeamRouter } from './routes/show';
-import { updateTeamRouter } from './routes/update';
+import { sessionVersionOf } from './replicas/user';
+import { teamsRouters } from './routes';
 
 export type AppDeps = ServiceAppDeps<TeamsConfig> & { pool: Pool };
 
@@ -30,7 +19,6 @@ export type AppDeps = ServiceAppDeps<TeamsConfig> & { pool: Pool };
 export function buildApp(deps: AppDeps): Express {
   const { config, redis, nats, pool } = deps;
   const eventsRecorded = deps.onEventsRecorded ?? (() => undefined);
-  const writes = { pool, eventsRecorded };
 
   return createApp({
     ...serviceAppOptions({
@@ -43,19 +31,6 @@ export function buildApp(deps: AppDeps): Express {
       sessionVersions: cachedSessionVersions((userId) => sessionVersionOf(pool, userId)),
     }),
     docs: { path: '/api/teams/docs', document: openApiDocument },
-    routers: [
-      indexTeamRouter({ pool }),
-      newTeamRouter(writes),
-      showTeamRouter({ pool }),
-      updateTeamRouter(writes),
-      deleteTeamRouter(writes),
-      indexMemberRouter({ pool }),
-      newMemberRouter(writes),
-      updateMemberRouter(writes),
-      deleteMemberRouter(writes),
-      showPermissionsRouter({ pool }),
-      updatePermissionsRouter(writes),
-      indexAuditRouter({ pool }),
-    ],
+    routers: teamsRouters({ pool, eventsRecorded }),
   });
 }

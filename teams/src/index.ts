@@ -2,7 +2,7 @@ import { runPgService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
 import { runMigrations } from './db/migrate';
-import { teamsConsumers } from './events/consumers';
+import { teamsConsumers } from './events/listeners';
 
 runPgService({
   service: 'teams',

@@ -96,9 +96,9 @@ describe('readConfig', () => {
   });
 
   it('lets the migrate and seed commands run with the database alone', () => {
-    expect(readDatabaseConfig({ DATABASE_URL: 'postgres://db/teams' })).toEqual({
+    expect(readDatabaseConfig({ DATABASE_URL: 'postgres://models/teams' })).toEqual({
       NODE_ENV: 'development',
-      DATABASE_URL: 'postgres://db/teams',
+      DATABASE_URL: 'postgres://models/teams',
     });
     expect(() => readDatabaseConfig({})).toThrow(/DATABASE_URL is required/);
   });

@@ -16,7 +16,7 @@ import { connectEventBus, createLogger, EVENT_STREAM } from '@taskforge/common';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { MIGRATIONS_DIR } from '../db/migration-files';
-import { AUDIT_DURABLE, DIRECTORY_DURABLE } from '../events/consumers';
+import { AUDIT_DURABLE, DIRECTORY_DURABLE } from '../events/listeners';
 
 let pg: TestPostgres;
 let nats: TestNats;

@@ -7,7 +7,7 @@
 import { ConfigError, createLogger, type EventMetadata, type Role } from '@taskforge/common';
 import { Pool } from 'pg';
 import { readDatabaseConfig } from '../config';
-import { applyUserEvent } from '../db/users';
+import { applyUserEvent } from '../replicas/user';
 import { addMember } from '../services/membership-writes';
 import { createTeam } from '../services/team-writes';
 

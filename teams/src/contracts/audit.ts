@@ -1,6 +1,6 @@
 import { errorAnswer, openApi, route, SUBJECTS } from '@taskforge/common';
 import { z } from 'zod';
-import type { AuditEntry } from '../db/audit-logs';
+import type { AuditEntry } from '../models/audit-logs';
 import {
   MAX_PAGE_SIZE,
   notSignedIn,

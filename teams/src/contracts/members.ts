@@ -7,7 +7,7 @@ import {
   route,
 } from '@taskforge/common';
 import { z } from 'zod';
-import type { Membership, MemberView } from '../db/memberships';
+import type { Membership, MemberView } from '../models/memberships';
 import {
   isUserId,
   memberPath,

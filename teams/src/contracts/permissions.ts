@@ -7,7 +7,7 @@ import {
   type Role,
 } from '@taskforge/common';
 import { z } from 'zod';
-import type { RolePermissions } from '../db/teams';
+import type { RolePermissions } from '../models/teams';
 import type { TeamAccess } from '../services/team-access';
 import { notSignedIn, rolePermissions, teamNotFound, teamPath, tooMany } from './shared';
 

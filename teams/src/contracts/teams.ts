@@ -1,7 +1,7 @@
 import { errorAnswer, openApi, route } from '@taskforge/common';
 import { z } from 'zod';
-import type { TeamOfMember } from '../db/memberships';
-import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, type Team } from '../db/teams';
+import type { TeamOfMember } from '../models/memberships';
+import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, type Team } from '../models/teams';
 import type { TeamAccess } from '../services/team-access';
 import {
   isTeamId,

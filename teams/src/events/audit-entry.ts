@@ -1,5 +1,5 @@
 import { withoutSecrets, type EventEnvelope } from '@taskforge/common';
-import type { NewAuditEntry } from '../db/audit-logs';
+import type { NewAuditEntry } from '../models/audit-logs';
 
 type Fields = Record<string, unknown>;
 

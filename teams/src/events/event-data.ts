@@ -1,6 +1,6 @@
 import type { EventData } from '@taskforge/common';
-import type { Membership } from '../db/memberships';
-import type { RolePermissions, Team } from '../db/teams';
+import type { Membership } from '../models/memberships';
+import type { RolePermissions, Team } from '../models/teams';
 
 /**
  * team.created / team.updated: the whole team and every role's permissions, so a replica

@@ -1,9 +1,9 @@
-import type { ConsumerSpec } from '@taskforge/common';
+import { SUBJECTS, type ConsumerSpec, type Listener } from '@taskforge/common';
+import type { Pool } from 'pg';
+import { userReplicaListeners } from '../replicas/user';
 import type { WriteDeps } from '../services/team-writes';
-import { auditListeners } from './listeners/audit-log-listener';
-import { UserCreatedListener } from './listeners/user-created-listener';
+import { AuditLogListener } from './listeners/audit-log-listener';
 import { UserDeletedListener } from './listeners/user-deleted-listener';
-import { UserUpdatedListener } from './listeners/user-updated-listener';
 
 /** The service's own durable consumer: the user directory. */
 export const DIRECTORY_DURABLE = 'teams';
@@ -14,17 +14,18 @@ export const DIRECTORY_DURABLE = 'teams';
 export const AUDIT_DURABLE = 'teams-audit';
 
 /** The user directory; a deleted account leaving its teams tells the relay of its events. */
-export function directoryListeners(deps: WriteDeps) {
-  return [
-    new UserCreatedListener(deps.pool),
-    new UserUpdatedListener(deps.pool),
-    new UserDeletedListener(deps),
-  ];
+export function teamsListeners(deps: WriteDeps): Listener[] {
+  return [...userReplicaListeners(deps.pool), new UserDeletedListener(deps)];
+}
+
+/** The audit log: one listener for every subject of the catalogue. */
+export function teamsAuditListeners(pool: Pool): AuditLogListener[] {
+  return SUBJECTS.map((subject) => new AuditLogListener(subject, pool));
 }
 
 export function teamsConsumers(deps: WriteDeps): ConsumerSpec[] {
   return [
-    { durable: DIRECTORY_DURABLE, listeners: directoryListeners(deps) },
-    { durable: AUDIT_DURABLE, listeners: auditListeners(deps.pool) },
+    { durable: DIRECTORY_DURABLE, listeners: teamsListeners(deps) },
+    { durable: AUDIT_DURABLE, listeners: teamsAuditListeners(deps.pool) },
   ];
 }

@@ -1,7 +1,7 @@
 import { withTransaction } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
 import type { PageCursor } from './memberships';
-import type { Db } from './queryable';
+import type { Db } from '../db/queryable';
 
 /** One recorded event, as the audit API shows it. */
 export interface AuditEntry {

@@ -1,7 +1,7 @@
 import type { Role, TimeCursor } from '@taskforge/common';
 import type { PoolClient } from 'pg';
 import type { Team } from './teams';
-import type { Db } from './queryable';
+import type { Db } from '../db/queryable';
 
 export interface Membership {
   teamId: string;

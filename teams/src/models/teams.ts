@@ -1,6 +1,6 @@
 import { PERMISSIONS, ROLES, type Permission, type Role } from '@taskforge/common';
 import type { PoolClient } from 'pg';
-import type { Db } from './queryable';
+import type { Db } from '../db/queryable';
 
 export const NAME_MAX_LENGTH = 100;
 export const DESCRIPTION_MAX_LENGTH = 2000;

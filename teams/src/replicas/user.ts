@@ -1,10 +1,21 @@
 import {
   ACCOUNT_DELETED,
   decideVersion,
+  Listener,
+  resultFor,
   type EventData,
+  type HandleResult,
+  type ListenerContext,
   type VersionDecision,
 } from '@taskforge/common';
-import type { Db } from './queryable';
+import type { Pool } from 'pg';
+import type { Db } from '../db/queryable';
+
+/*
+ * The user directory: teams' copy of every account, from `user.*`, in which members are looked up
+ * by email or id, and which holds the session version `currentUser` checks. user.deleted does more
+ * than copy (the user leaves their teams): its listener is in events/listeners/.
+ */
 
 export interface DirectoryUser {
   id: string;
@@ -171,4 +182,32 @@ export async function sessionVersionOf(db: Db, id: string): Promise<number | und
   const row = rows[0];
   if (!row) return undefined;
   return row.deleted ? ACCOUNT_DELETED : row.sessionVersion;
+}
+
+type CopiedSubject = 'user.created' | 'user.updated';
+
+/**
+ * user.created adds a user to the directory, user.updated keeps their email and names current:
+ * both by `applyUserEvent`, one version at a time.
+ */
+class UserReplicaListener<S extends CopiedSubject> extends Listener<S> {
+  constructor(
+    readonly subject: S,
+    private readonly pool: Pool,
+  ) {
+    super();
+  }
+
+  async onMessage(data: EventData<S>, { logger }: ListenerContext<S>): Promise<HandleResult> {
+    const decision = await applyUserEvent(this.pool, data);
+    logger.debug({ userId: data.id, version: data.version, decision }, this.subject);
+    return resultFor(decision);
+  }
+}
+
+export function userReplicaListeners(pool: Pool): Listener[] {
+  return [
+    new UserReplicaListener('user.created', pool),
+    new UserReplicaListener('user.updated', pool),
+  ];
 }

@@ -4,8 +4,8 @@ import {
   findActiveMembership,
   findLongestStandingMember,
   findTeamIdsOf,
-} from '../db/memberships';
-import { lockTeam } from '../db/teams';
+} from '../models/memberships';
+import { lockTeam } from '../models/teams';
 import { endMembership, setMemberRole } from './membership-writes';
 import { removeTeam, type WriteDeps } from './team-writes';
 

@@ -16,8 +16,8 @@ import {
   setMembershipRole,
   upsertMembership,
   type Membership,
-} from '../db/memberships';
-import { findUserByEmail, findUserById, type DirectoryUser } from '../db/users';
+} from '../models/memberships';
+import { findUserByEmail, findUserById, type DirectoryUser } from '../replicas/user';
 import { memberEventData } from '../events/event-data';
 import { FieldNotFoundError } from './errors';
 import { requirePermission, writeAccess, type TeamAccess } from './team-access';

@@ -1,13 +1,13 @@
 import { ForbiddenError, NotFoundError, type Permission } from '@taskforge/common';
 import type { PoolClient } from 'pg';
-import { findActiveMembership, type Membership } from '../db/memberships';
+import { findActiveMembership, type Membership } from '../models/memberships';
 import {
   findTeam,
   loadRolePermissions,
   lockTeam,
   type RolePermissions,
   type Team,
-} from '../db/teams';
+} from '../models/teams';
 import type { Db } from '../db/queryable';
 
 export const TEAM_NOT_FOUND = 'Team not found';

@@ -8,7 +8,7 @@ import {
 } from '@taskforge/common';
 import type { Pool, PoolClient } from 'pg';
 import type { TeamInput, TeamUpdate } from '../contracts/teams';
-import { upsertMembership } from '../db/memberships';
+import { upsertMembership } from '../models/memberships';
 import {
   DEFAULT_ROLE_PERMISSIONS,
   deleteTeamRow,
@@ -18,8 +18,8 @@ import {
   updateTeamRow,
   type RolePermissions,
   type Team,
-} from '../db/teams';
-import { lockAccount } from '../db/users';
+} from '../models/teams';
+import { lockAccount } from '../replicas/user';
 import { memberEventData, teamEventData } from '../events/event-data';
 import { requireAdmin, requirePermission, writeAccess, type TeamAccess } from './team-access';
 

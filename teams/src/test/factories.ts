@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import type { Db } from '../db/queryable';
-import { applyUserEvent } from '../db/users';
+import { applyUserEvent } from '../replicas/user';
 import type { MemberResponse } from '../contracts/members';
 import type { TeamResponse } from '../contracts/teams';
 

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { buildApp } from '../app';
 import { readConfig, type TeamsConfig } from '../config';
 import { MIGRATIONS_TABLE } from '../db/migration-files';
-import { teamsConsumers } from '../events/consumers';
+import { teamsConsumers } from '../events/listeners';
 import { migrate } from './migrate';
 
 export interface TeamsTestContext extends PgServiceTestStack {

@@ -11,10 +11,9 @@ import request from 'supertest';
 import { directoryUser, rowsOf } from '../../test/factories';
 import { publish, requestMetadata, sampleData, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
-import { AUDIT_DURABLE } from '../consumers';
-import { recordAuditEntry } from '../../db/audit-logs';
+import { AUDIT_DURABLE, teamsAuditListeners } from '../listeners';
+import { recordAuditEntry } from '../../models/audit-logs';
 import { auditEntryFor } from '../audit-entry';
-import { auditListeners } from '../listeners/audit-log-listener';
 
 let ctx: TeamsTestContext;
 
@@ -188,7 +187,7 @@ describe('the audit log consumer', () => {
   it('records an event once when the same message is handled twice (a redelivery)', async () => {
     const consumer = new EventConsumer(ctx.bus, {
       durable: AUDIT_DURABLE,
-      listeners: auditListeners(ctx.pool),
+      listeners: teamsAuditListeners(ctx.pool),
       logger: ctx.logger,
     });
     await consumer.ensure();
@@ -397,7 +396,7 @@ describe('the audit log forgetting a deleted user', () => {
     await ctx.stopConsumers();
     const consumer = new EventConsumer(ctx.bus, {
       durable: AUDIT_DURABLE,
-      listeners: auditListeners(ctx.pool),
+      listeners: teamsAuditListeners(ctx.pool),
       logger: ctx.logger,
     });
     const deletion = deleted();

@@ -9,7 +9,7 @@ import {
 } from '@taskforge/common';
 import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { findUserById, sessionVersionOf, tombstoneUser } from '../../db/users';
+import { findUserById, sessionVersionOf, tombstoneUser } from '../../replicas/user';
 import { createTeam as createTeamFor } from '../../services/team-writes';
 import { publish, userData } from '../../test/events';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
-import { AUDIT_DURABLE, DIRECTORY_DURABLE } from '../consumers';
+import { AUDIT_DURABLE, DIRECTORY_DURABLE } from '../listeners';
 
 let ctx: TeamsTestContext;
 

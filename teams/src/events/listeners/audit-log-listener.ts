@@ -1,20 +1,14 @@
-import {
-  Listener,
-  SUBJECTS,
-  type EventData,
-  type ListenerContext,
-  type Subject,
-} from '@taskforge/common';
+import { Listener, type EventData, type ListenerContext, type Subject } from '@taskforge/common';
 import type { Pool } from 'pg';
-import { recordAuditEntry } from '../../db/audit-logs';
+import { recordAuditEntry } from '../../models/audit-logs';
 import { auditEntryFor } from '../audit-entry';
 
 /**
- * Records one subject's events in the audit log. The consumer runs one listener per subject,
- * so the audit consumer gets one of these for every subject of the catalogue. A redelivered
- * event (same event id) inserts nothing: each event is recorded exactly once. On user.deleted
- * the log also forgets the user's personal data, whether their other events came before or come
- * after it on this durable.
+ * Records one subject's events in the audit log. The consumer runs one listener per subject, so
+ * the audit consumer gets one of these for every subject of the catalogue (events/listeners.ts).
+ * A redelivered event (same event id) inserts nothing: each event is recorded exactly once. On
+ * user.deleted the log also forgets the user's personal data, whether their other events came
+ * before or come after it on this durable.
  */
 export class AuditLogListener<S extends Subject = Subject> extends Listener<S> {
   constructor(
@@ -30,8 +24,4 @@ export class AuditLogListener<S extends Subject = Subject> extends Listener<S> {
     const recorded = await recordAuditEntry(this.pool, auditEntryFor(event), { forget });
     if (!recorded) logger.debug({ eventId: event.id }, 'event already in the audit log');
   }
-}
-
-export function auditListeners(pool: Pool): AuditLogListener[] {
-  return SUBJECTS.map((subject) => new AuditLogListener(subject, pool));
 }

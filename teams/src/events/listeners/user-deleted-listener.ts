@@ -4,7 +4,7 @@ import {
   type HandleResult,
   type ListenerContext,
 } from '@taskforge/common';
-import { tombstoneUser } from '../../db/users';
+import { tombstoneUser } from '../../replicas/user';
 import { leaveEveryTeam } from '../../services/account-deletion';
 import type { WriteDeps } from '../../services/team-writes';
 

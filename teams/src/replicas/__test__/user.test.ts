@@ -1,10 +1,10 @@
 import { buildEvent, EVENT_STREAM, SESSION_VERSION_TTL_MS } from '@taskforge/common';
 import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { applyUserEvent, findUserById, sessionVersionOf, tombstoneUser } from '../../db/users';
+import { applyUserEvent, findUserById, sessionVersionOf, tombstoneUser } from '../user';
 import { publish, userData } from '../../test/events';
 import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
-import { DIRECTORY_DURABLE } from '../consumers';
+import { DIRECTORY_DURABLE } from '../../events/listeners';
 
 let ctx: TeamsTestContext;
 

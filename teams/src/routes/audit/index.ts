@@ -10,7 +10,7 @@ import {
   type AuditEntryResponse,
   type AuditQuery,
 } from '../../contracts/audit';
-import { listAuditEntries } from '../../db/audit-logs';
+import { listAuditEntries } from '../../models/audit-logs';
 import { readAccess, requirePermission } from '../../services/team-access';
 
 /** Cells of one entry; states as JSON. csv-stringify quotes and neutralizes formulas. */

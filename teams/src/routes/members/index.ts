@@ -2,7 +2,7 @@ import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskfor
 import { Router } from 'express';
 import type { Pool } from 'pg';
 import { listMembersRoute, toMemberResponse } from '../../contracts/members';
-import { listMembers } from '../../db/memberships';
+import { listMembers } from '../../models/memberships';
 import { readAccess } from '../../services/team-access';
 
 /** A team's current members, in the order they joined; any member may list them. */

@@ -1,7 +1,7 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { deleteTeamRoute } from '../contracts/teams';
-import { deleteTeam, type WriteDeps } from '../services/team-writes';
+import { deleteTeamRoute } from '../../contracts/teams';
+import { deleteTeam, type WriteDeps } from '../../services/team-writes';
 
 export function deleteTeamRouter(deps: WriteDeps): Router {
   const router = Router();

@@ -1,8 +1,8 @@
 import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { listTeamsRoute, toTeamListItem } from '../contracts/teams';
-import { listTeamsOf } from '../db/memberships';
+import { listTeamsRoute, toTeamListItem } from '../../contracts/teams';
+import { listTeamsOf } from '../../models/memberships';
 
 /** The teams the signed-in user belongs to, with their role, most recently joined first. */
 export function indexTeamRouter(deps: { pool: Pool }): Router {

@@ -1,7 +1,7 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { createTeamRoute, toTeamResponse } from '../contracts/teams';
-import { createTeam, type WriteDeps } from '../services/team-writes';
+import { createTeamRoute, toTeamResponse } from '../../contracts/teams';
+import { createTeam, type WriteDeps } from '../../services/team-writes';
 
 export function newTeamRouter(deps: WriteDeps): Router {
   const router = Router();

@@ -1,8 +1,8 @@
 import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { showTeamRoute, toTeamResponse } from '../contracts/teams';
-import { readAccess } from '../services/team-access';
+import { showTeamRoute, toTeamResponse } from '../../contracts/teams';
+import { readAccess } from '../../services/team-access';
 
 export function showTeamRouter(deps: { pool: Pool }): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { toTeamResponse, updateTeamRoute } from '../contracts/teams';
-import { updateTeam, type WriteDeps } from '../services/team-writes';
+import { toTeamResponse, updateTeamRoute } from '../../contracts/teams';
+import { updateTeam, type WriteDeps } from '../../services/team-writes';
 
 export function updateTeamRouter(deps: WriteDeps): Router {
   const router = Router();

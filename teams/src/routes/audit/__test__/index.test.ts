@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { insertAuditEntry, type NewAuditEntry } from '../../../db/audit-logs';
+import { insertAuditEntry, type NewAuditEntry } from '../../../models/audit-logs';
 import { teamWithRoles, type TeamWithRoles, type TestUser } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';

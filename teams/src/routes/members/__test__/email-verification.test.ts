@@ -1,7 +1,7 @@
 import { buildEvent, type EventData } from '@taskforge/common';
 import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { AUDIT_DURABLE } from '../../../events/consumers';
+import { AUDIT_DURABLE } from '../../../events/listeners';
 import { EMAIL_NOT_VERIFIED } from '../../../services/membership-writes';
 import { publish, userData } from '../../../test/events';
 import {

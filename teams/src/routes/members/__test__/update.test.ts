@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../../db/teams';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import {
   addMember,
   directoryUser,

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../../db/teams';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import { teamWithRoles } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';

@@ -1,6 +1,6 @@
 import { PERMISSIONS } from '@taskforge/common';
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS, type RolePermissions } from '../../../db/teams';
+import { DEFAULT_ROLE_PERMISSIONS, type RolePermissions } from '../../../models/teams';
 import { rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';

@@ -1,9 +1,9 @@
 import { readEvents } from '@taskforge/common/testing';
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../db/teams';
-import { rowsOf, teamWithRoles, type TestUser } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
+import { rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
 let ctx: TeamsTestContext;
 

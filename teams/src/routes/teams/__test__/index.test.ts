@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { addMember, createTeam, directoryUser, signIn } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { addMember, createTeam, directoryUser, signIn } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 import { encodeTimeCursor } from '@taskforge/common';
 
 let ctx: TeamsTestContext;

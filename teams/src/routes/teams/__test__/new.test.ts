@@ -1,8 +1,8 @@
 import { PERMISSIONS } from '@taskforge/common';
 import request from 'supertest';
-import { directoryUser, memberEvents, rowsOf, signIn } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { directoryUser, memberEvents, rowsOf, signIn } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
 let ctx: TeamsTestContext;
 

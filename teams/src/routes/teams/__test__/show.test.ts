@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { createTeam, directoryUser, teamWithRoles } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { createTeam, directoryUser, teamWithRoles } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
 let ctx: TeamsTestContext;
 

@@ -1,8 +1,8 @@
-import { DEFAULT_ROLE_PERMISSIONS } from '../../db/teams';
+import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import request from 'supertest';
-import { rowsOf, teamWithRoles, type TestUser } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTeamsTest, type TeamsTestContext } from '../../test/setup';
+import { rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
 let ctx: TeamsTestContext;
 
