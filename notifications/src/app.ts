@@ -9,14 +9,10 @@ import {
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { NotificationsConfig } from './config';
-import { openApiDocument } from './contract';
+import { openApiDocument } from './contracts';
 import type { StreamHub } from './live/stream-hub';
-import { UserReplica } from './models/user';
-import { indexNotificationRouter } from './routes/index';
-import { readNotificationRouter } from './routes/read';
-import { readAllNotificationsRouter } from './routes/read-all';
-import { streamRouter } from './routes/stream';
-import { unreadCountRouter } from './routes/unread-count';
+import { UserReplica } from './replicas/user';
+import { notificationsRouters } from './routes';
 import type { Inbox } from './services/inbox';
 
 export interface AppDeps extends ServiceAppDeps<NotificationsConfig> {
@@ -38,12 +34,6 @@ export function buildApp(deps: AppDeps): Express {
       sessionVersions: replicaSessionVersions(UserReplica),
     }),
     docs: { path: '/api/notifications/docs', document: openApiDocument },
-    routers: [
-      streamRouter({ hub }),
-      unreadCountRouter({ inbox }),
-      readAllNotificationsRouter({ inbox }),
-      readNotificationRouter({ inbox }),
-      indexNotificationRouter(),
-    ],
+    routers: notificationsRouters({ inbox, hub }),
   });
 }

@@ -1,7 +1,7 @@
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';
-import { CONSUMER_CONCURRENCY, NotificationServices } from './notification-services';
+import { CONSUMER_CONCURRENCY, NotificationServices } from './services/notification-services';
 
 runMongoService({
   service: 'notifications',

@@ -3,7 +3,7 @@ import { testKeys } from '@taskforge/common/testing';
 import request from 'supertest';
 import { buildApp } from '../app';
 import { readConfig } from '../config';
-import { openApiDocument } from '../contract';
+import { openApiDocument } from '../contracts';
 import { signIn } from '../test/factories';
 import { expectDocumented } from '../test/openapi';
 import { setupNotificationsTest, type NotificationsTestContext } from '../test/setup';

@@ -1,6 +1,7 @@
+import { displayName } from '@taskforge/common';
 import escapeHtml from 'escape-html';
 import type { NotificationAttrs } from '../models/notification';
-import { displayName, type NotificationFrequency, type UserReplicaAttrs } from '../models/user';
+import { SOMEONE, type NotificationFrequency, type UserReplicaAttrs } from '../replicas/user';
 import type { EmailMessage } from './mailer';
 
 /** Whom an email goes to: a user still here, with an address. */
@@ -26,7 +27,7 @@ function layout(greeting: string, body: string, publicUrl: string): string {
 /** One notification, sent as it happens (`frequency: immediate`). */
 export function notificationEmail(item: Item, to: Recipient, publicUrl: string): EmailMessage {
   const url = absolute(publicUrl, item.link);
-  const greeting = `Hi ${displayName(to)},`;
+  const greeting = `Hi ${displayName(to, SOMEONE)},`;
   return {
     to: to.email,
     subject: `[TaskForge] ${item.title}`,
@@ -52,7 +53,7 @@ export function digestEmail(
   frequency: Exclude<NotificationFrequency, 'immediate'>,
   publicUrl: string,
 ): EmailMessage {
-  const greeting = `Hi ${displayName(to)},`;
+  const greeting = `Hi ${displayName(to, SOMEONE)},`;
   const count = items.length === 1 ? '1 notification' : `${items.length} notifications`;
   const lines = items.map((item) => `- ${item.title}\n  ${absolute(publicUrl, item.link)}`);
   const listItems = items.map(

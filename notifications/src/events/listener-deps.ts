@@ -1,6 +1,6 @@
-import type { EventData, ListenerContext, Subject } from '@taskforge/common';
+import { displayName, type EventData, type ListenerContext, type Subject } from '@taskforge/common';
 import type { AccountMail, AccountMailKind } from '../jobs/notification-jobs';
-import { UNKNOWN_USER, UserReplica, displayName, isDeleted } from '../models/user';
+import { SOMEONE, UserReplica, isDeleted } from '../replicas/user';
 import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
@@ -13,8 +13,8 @@ export interface ListenerDeps {
 
 /** The actor's name as the replica knows it now ("Someone" when unknown or deleted). */
 export async function nameOf(userId: string | null | undefined): Promise<string> {
-  if (!userId) return UNKNOWN_USER;
-  return displayName(await UserReplica.findById(userId).lean());
+  if (!userId) return SOMEONE;
+  return displayName(await UserReplica.findById(userId).lean(), SOMEONE);
 }
 
 /**

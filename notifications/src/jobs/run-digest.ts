@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueryFilter } from 'mongoose';
 import { EmailDelivery, type EmailDeliveryAttrs } from '../models/email-delivery';
 import { Notification } from '../models/notification';
-import { UserReplica, type NotificationFrequency } from '../models/user';
+import { UserReplica, type NotificationFrequency } from '../replicas/user';
 import { digestEmail } from '../email/templates';
 import type { EmailDeps } from './send-notification-email';
 

@@ -1,4 +1,4 @@
-import { TaskReplica } from '../models/task';
+import { TaskReplica } from '../replicas/task';
 import type { Notifier } from '../services/notifier';
 import { links, quoted } from '../services/links';
 

@@ -3,7 +3,7 @@ import {
   passwordResetEmail,
   type AccountLinkTemplate,
 } from '../email/templates';
-import { isDeleted } from '../models/user';
+import { isDeleted } from '../replicas/user';
 import type { EmailDeps } from './send-notification-email';
 import type { AccountMail, AccountMailKind } from './notification-jobs';
 

@@ -1,6 +1,6 @@
 import { EmailDelivery } from '../models/email-delivery';
 import { Notification } from '../models/notification';
-import { UserReplica } from '../models/user';
+import { UserReplica } from '../replicas/user';
 import { notificationEmail } from '../email/templates';
 import type { SendEmail } from '../email/mailer';
 

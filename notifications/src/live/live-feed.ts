@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { NotificationResponse, UnreadCount } from '../contract';
+import type { NotificationResponse, UnreadCount } from '../contracts/notifications';
 
 export const BOARD_EVENTS = [
   'task.created',

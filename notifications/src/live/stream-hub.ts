@@ -3,7 +3,7 @@ import { TooManyRequestsError } from '@taskforge/common';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { currentMembers } from '../models/membership';
+import { currentMembers } from '../replicas/membership';
 import {
   compareStreamIds,
   liveStreamKey,

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Types } from 'mongoose';
-import type { NotificationFrequency } from './user';
+import type { NotificationFrequency } from '../replicas/user';
 
 /**
  * - `pending`: the email job has not decided yet (it needs the recipient's replica).

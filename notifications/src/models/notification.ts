@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Schema, Types } from 'mongoose';
-import type { NotificationResponse } from '../contract';
-import { UNKNOWN_USER } from './user';
+import type { NotificationResponse } from '../contracts/notifications';
+import { SOMEONE } from '../replicas/user';
 
 export const NOTIFICATION_KINDS = [
   'task.assigned',
@@ -134,10 +134,10 @@ export function titleWithoutActor(
 ): string {
   const { title, actorName, kind } = doc;
   if (typeof actorName === 'string') {
-    return title.startsWith(actorName) ? UNKNOWN_USER + title.slice(actorName.length) : title;
+    return title.startsWith(actorName) ? SOMEONE + title.slice(actorName.length) : title;
   }
   if (actorName === null) return title;
   const after = AFTER_ACTOR_NAME[kind];
   const end = after ? title.indexOf(after) : -1;
-  return end > 0 ? UNKNOWN_USER + title.slice(end) : title;
+  return end > 0 ? SOMEONE + title.slice(end) : title;
 }

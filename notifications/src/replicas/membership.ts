@@ -1,4 +1,11 @@
-import { membershipReplicaSchema, type MembershipReplica } from '@taskforge/common';
+import {
+  membershipId,
+  membershipReplicaSchema,
+  replicaListener,
+  type EventData,
+  type Listener,
+  type MembershipReplica,
+} from '@taskforge/common';
 import mongoose from 'mongoose';
 import { TeamReplica } from './team';
 
@@ -11,6 +18,20 @@ const membershipSchema = membershipReplicaSchema();
 membershipSchema.index({ teamId: 1, userId: 1 });
 
 export const Membership = mongoose.model<MembershipAttrs>('Membership', membershipSchema);
+
+/*
+ * `member.added` and `member.updated` also tell the member (events/listeners/); a removal only
+ * copies.
+ */
+export const membershipReplicaListeners: Listener[] = [
+  // A removed member stops receiving the team's board changes from the next message on.
+  replicaListener(
+    'member.removed',
+    Membership,
+    (data: EventData<'member.removed'>) => ({ role: data.role, active: false }),
+    { id: (data) => membershipId(data.teamId, data.userId) },
+  ),
+];
 
 /** Of `userIds`, those who belong to the team right now (a deleted team has no members). */
 export async function currentMembers(teamId: string, userIds: string[]): Promise<Set<string>> {

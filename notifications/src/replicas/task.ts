@@ -1,4 +1,9 @@
-import { TASK_STATUSES, type EventData } from '@taskforge/common';
+import {
+  applyVersioned,
+  TASK_STATUSES,
+  type EventData,
+  type VersionDecision,
+} from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -57,3 +62,16 @@ export function taskFields(
     dueDate: data.dueDate ? new Date(data.dueDate) : null,
   };
 }
+
+/** Applies a `task.created|updated` event to the replica. */
+export function applyTaskEvent(data: TaskEventData): Promise<VersionDecision> {
+  return applyVersioned(TaskReplica, data, { ...taskFields(data), deleted: false });
+}
+
+export const STATUS_LABELS: Record<TaskStatus, string> = {
+  backlog: 'Backlog',
+  todo: 'To do',
+  in_progress: 'In progress',
+  in_review: 'In review',
+  done: 'Done',
+};

@@ -1,3 +1,4 @@
+import { replicaListener, type Listener } from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 /** A team's name (for texts) and whether it was deleted (which revokes every membership). */
@@ -19,3 +20,11 @@ const teamSchema = new Schema<TeamReplicaAttrs>(
 );
 
 export const TeamReplica = mongoose.model<TeamReplicaAttrs>('Team', teamSchema);
+
+export const teamReplicaListeners: Listener[] = [
+  replicaListener('team.created', TeamReplica, (data) => ({ name: data.name, deleted: false })),
+  replicaListener('team.updated', TeamReplica, (data) => ({ name: data.name })),
+  // A deleted team revokes every membership in it: the membership check reads the team's flag,
+  // so the member rows keep their own version sequence for a team that is never coming back.
+  replicaListener('team.deleted', TeamReplica, () => ({ deleted: true })),
+];

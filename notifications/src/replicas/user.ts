@@ -1,4 +1,9 @@
-import { NOTIFICATION_FREQUENCIES, type EventData } from '@taskforge/common';
+import {
+  NOTIFICATION_FREQUENCIES,
+  replicaListener,
+  type EventData,
+  type Listener,
+} from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 export type NotificationFrequency = (typeof NOTIFICATION_FREQUENCIES)[number];
@@ -57,6 +62,14 @@ export function userFields(
   };
 }
 
+/*
+ * `user.created` only copies; `user.updated` (a tombstone is final) and `user.deleted` (the
+ * inbox is forgotten too) have listeners of their own in events/listeners/.
+ */
+export const userReplicaListeners: Listener[] = [
+  replicaListener('user.created', UserReplica, userFields),
+];
+
 /** What `user.deleted` leaves of a user: the id, the versions, and that they are gone. */
 export const TOMBSTONE_FIELDS = {
   deleted: true,
@@ -81,14 +94,9 @@ export async function isDeleted(userId: string): Promise<boolean> {
   return (await deletedUsers([userId])).size > 0;
 }
 
-/** How texts name someone we have not heard of, or whose account was deleted. */
-export const UNKNOWN_USER = 'Someone';
-
-/** How a user is named in notification texts. */
-export function displayName(
-  user: Pick<UserReplicaAttrs, 'email' | 'firstName' | 'lastName'> | null,
-): string {
-  if (!user) return UNKNOWN_USER;
-  const name = [user.firstName, user.lastName].filter(Boolean).join(' ').trim();
-  return name || user.email || UNKNOWN_USER;
-}
+/**
+ * How notification texts name someone we have not heard of, or whose account was deleted: the
+ * texts start with the name ("Someone assigned you"), so common's `displayName` is given this
+ * stand-in instead of its "Unknown user".
+ */
+export const SOMEONE = 'Someone';

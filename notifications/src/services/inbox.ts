@@ -1,4 +1,4 @@
-import type { ReadAllResult } from '../contract';
+import type { ReadAllResult } from '../contracts/notifications';
 import { Notification, OBJECT_ID, type NotificationAttrs } from '../models/notification';
 import type { LiveFeed } from '../live/live-feed';
 import type { UnreadCounter } from './unread-counter';

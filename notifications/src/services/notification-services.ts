@@ -1,20 +1,20 @@
 import type { Listener } from '@taskforge/common';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { NotificationsConfig } from './config';
-import { createMailer } from './email/mailer';
-import { notificationListeners } from './events/listeners';
-import { NotificationJobs } from './jobs/notification-jobs';
-import { runDigest, type DigestFrequency } from './jobs/run-digest';
-import { sendAccountEmail } from './jobs/send-account-email';
-import { scanDueSoon } from './jobs/scan-due-soon';
-import { sendNotificationEmail, type EmailDeps } from './jobs/send-notification-email';
-import { LiveFeed } from './live/live-feed';
-import { StreamHub } from './live/stream-hub';
-import { forgetUser } from './services/forget-user';
-import { Inbox } from './services/inbox';
-import { Notifier } from './services/notifier';
-import { UnreadCounter } from './services/unread-counter';
+import type { NotificationsConfig } from '../config';
+import { createMailer } from '../email/mailer';
+import { notificationsListeners } from '../events/listeners';
+import { NotificationJobs } from '../jobs/notification-jobs';
+import { runDigest, type DigestFrequency } from '../jobs/run-digest';
+import { sendAccountEmail } from '../jobs/send-account-email';
+import { scanDueSoon } from '../jobs/scan-due-soon';
+import { sendNotificationEmail, type EmailDeps } from '../jobs/send-notification-email';
+import { LiveFeed } from '../live/live-feed';
+import { StreamHub } from '../live/stream-hub';
+import { forgetUser } from './forget-user';
+import { Inbox } from './inbox';
+import { Notifier } from './notifier';
+import { UnreadCounter } from './unread-counter';
 
 /**
  * Events the listeners handle at once. Events about different tasks, users and teams go side
@@ -83,7 +83,7 @@ export class NotificationServices {
   }
 
   listeners(): Listener[] {
-    return notificationListeners({
+    return notificationsListeners({
       notifier: this.notifier,
       enqueueAccountMail: (mail) => this.jobs.enqueueAccountMail(mail),
       forgetUser: (userId) => this.forgetUser(userId),

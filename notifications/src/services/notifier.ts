@@ -9,7 +9,7 @@ import {
   type NotificationAttrs,
   type NotificationKind,
 } from '../models/notification';
-import { deletedUsers } from '../models/user';
+import { deletedUsers } from '../replicas/user';
 import type { BoardEvent, LiveFeed } from '../live/live-feed';
 import type { UnreadCounter } from './unread-counter';
 

@@ -11,6 +11,18 @@ export async function liveMessages(redis: Redis, prefix: string): Promise<LiveMe
   return parseEntries(raw).map((entry) => entry.message);
 }
 
+/** The unread-count messages the live stream carried for a user so far, oldest first. */
+export async function unreadCountMessages(
+  redis: Redis,
+  prefix: string,
+  userId: string,
+): Promise<Array<Extract<LiveMessage, { type: 'unread-count' }>>> {
+  return (await liveMessages(redis, prefix)).filter(
+    (m): m is Extract<LiveMessage, { type: 'unread-count' }> =>
+      m.type === 'unread-count' && m.userId === userId,
+  );
+}
+
 /** The notifications stored for a user, oldest first. */
 export function inboxOf(userId: string): Promise<NotificationAttrs[]> {
   return Notification.find({ recipientId: userId }).sort({ createdAt: 1, _id: 1 }).lean();

@@ -1,5 +1,5 @@
 import { documentedResponseChecker } from '@taskforge/common/testing';
-import { openApiDocument } from '../contract';
+import { openApiDocument } from '../contracts';
 
 /** The status, body and API headers of a real response must all be in the OpenAPI document. */
 export const expectDocumented = documentedResponseChecker(openApiDocument);

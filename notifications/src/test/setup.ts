@@ -16,13 +16,13 @@ import type { Express } from 'express';
 import { buildApp } from '../app';
 import { readConfig, type NotificationsConfig } from '../config';
 import { EmailDelivery } from '../models/email-delivery';
-import { Membership } from '../models/membership';
+import { Membership } from '../replicas/membership';
 import { Notification } from '../models/notification';
-import { TaskReplica } from '../models/task';
-import { TaskComment } from '../models/task-comment';
-import { TeamReplica } from '../models/team';
-import { UserReplica } from '../models/user';
-import { CONSUMER_CONCURRENCY, NotificationServices } from '../notification-services';
+import { TaskReplica } from '../replicas/task';
+import { TaskComment } from '../replicas/task-comment';
+import { TeamReplica } from '../replicas/team';
+import { UserReplica } from '../replicas/user';
+import { CONSUMER_CONCURRENCY, NotificationServices } from '../services/notification-services';
 
 export const DURABLE = 'notifications';
 

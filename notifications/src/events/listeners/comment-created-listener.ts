@@ -4,7 +4,7 @@ import {
   type HandleResult,
   type ListenerContext,
 } from '@taskforge/common';
-import { earlierCommenters, recordComment } from '../../models/task-comment';
+import { earlierCommenters, recordComment } from '../../replicas/task-comment';
 import type { NotificationDraft } from '../../services/notifier';
 import { links, quoted } from '../../services/links';
 import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';

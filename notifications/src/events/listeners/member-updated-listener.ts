@@ -5,8 +5,8 @@ import {
   type HandleResult,
   type ListenerContext,
 } from '@taskforge/common';
-import { Membership, membershipId } from '../../models/membership';
-import { TeamReplica } from '../../models/team';
+import { Membership, membershipId } from '../../replicas/membership';
+import { TeamReplica } from '../../replicas/team';
 import { links } from '../../services/links';
 import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
 

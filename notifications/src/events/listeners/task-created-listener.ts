@@ -6,7 +6,7 @@ import {
 } from '@taskforge/common';
 import { links, quoted } from '../../services/links';
 import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
-import { applyTaskEvent } from '../task-replica';
+import { applyTaskEvent } from '../../replicas/task';
 
 /** A task created with an assignee tells the assignee; every open board of the team updates. */
 export class TaskCreatedListener extends Listener<'task.created'> {

@@ -1,5 +1,5 @@
 import { applyVersioned, Listener, type EventData, type HandleResult } from '@taskforge/common';
-import { TaskReplica } from '../../models/task';
+import { TaskReplica } from '../../replicas/task';
 import type { ListenerDeps } from '../listener-deps';
 
 /** The replica keeps a deleted task (for the version gate) but the scan skips it. */

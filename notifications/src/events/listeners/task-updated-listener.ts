@@ -7,7 +7,7 @@ import {
 import type { NotificationDraft } from '../../services/notifier';
 import { links, quoted } from '../../services/links';
 import { nameOf, sourceOf, type ListenerDeps } from '../listener-deps';
-import { applyTaskEvent, STATUS_LABELS } from '../task-replica';
+import { applyTaskEvent, STATUS_LABELS } from '../../replicas/task';
 
 /**
  * A new assignee is told they were assigned; a status change is told to the creator and the

@@ -1,5 +1,5 @@
 import { applyVersioned, Listener, type EventData, type HandleResult } from '@taskforge/common';
-import { TOMBSTONE_FIELDS, UserReplica } from '../../models/user';
+import { TOMBSTONE_FIELDS, UserReplica } from '../../replicas/user';
 import type { ListenerDeps } from '../listener-deps';
 
 /**

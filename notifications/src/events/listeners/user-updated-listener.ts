@@ -1,5 +1,5 @@
 import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
-import { isDeleted, UserReplica, userFields } from '../../models/user';
+import { isDeleted, UserReplica, userFields } from '../../replicas/user';
 
 export class UserUpdatedListener extends Listener<'user.updated'> {
   readonly subject = 'user.updated' as const;

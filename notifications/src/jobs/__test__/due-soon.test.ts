@@ -1,4 +1,4 @@
-import { TaskReplica } from '../../models/task';
+import { TaskReplica } from '../../replicas/task';
 import { Notification } from '../../models/notification';
 import { buildTask, newId, updateTask } from '../../test/factories';
 import { inboxOf } from '../../test/inspect';

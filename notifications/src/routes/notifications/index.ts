@@ -2,12 +2,12 @@ import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskfor
 import { Router } from 'express';
 import { Types, type QueryFilter } from 'mongoose';
 import type { z } from 'zod';
-import { listNotifications, listQuery } from '../contract';
+import { listNotifications, listQuery } from '../../contracts/notifications';
 import {
   Notification,
   toNotificationResponse,
   type NotificationAttrs,
-} from '../models/notification';
+} from '../../models/notification';
 
 type ListQuery = z.output<typeof listQuery>;
 

@@ -1,7 +1,7 @@
 import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { readAllNotifications } from '../contract';
-import type { Inbox } from '../services/inbox';
+import { readAllNotifications } from '../../contracts/notifications';
+import type { Inbox } from '../../services/inbox';
 
 export function readAllNotificationsRouter(deps: { inbox: Inbox }): Router {
   const router = Router();

@@ -1,8 +1,8 @@
 import { handle, NotFoundError, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { readNotification } from '../contract';
-import { toNotificationResponse } from '../models/notification';
-import type { Inbox } from '../services/inbox';
+import { readNotification } from '../../contracts/notifications';
+import { toNotificationResponse } from '../../models/notification';
+import type { Inbox } from '../../services/inbox';
 
 /** Marks one of the user's notifications read; anyone else's is answered 404, as if absent. */
 export function readNotificationRouter(deps: { inbox: Inbox }): Router {

@@ -1,8 +1,8 @@
 import { BadRequestError, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { openStream } from '../contract';
-import { STREAM_ID } from '../live/live-feed';
-import type { StreamHub } from '../live/stream-hub';
+import { openStream } from '../../contracts/notifications';
+import { STREAM_ID } from '../../live/live-feed';
+import type { StreamHub } from '../../live/stream-hub';
 
 /**
  * Server-Sent Events for the signed-in user: new notifications, unread-count changes and board

@@ -1,7 +1,7 @@
 import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { showUnreadCount } from '../contract';
-import type { Inbox } from '../services/inbox';
+import { showUnreadCount } from '../../contracts/notifications';
+import type { Inbox } from '../../services/inbox';
 
 export function unreadCountRouter(deps: { inbox: Inbox }): Router {
   const router = Router();

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@taskforge/common';
 import { Notification } from '../../../models/notification';
-import { TaskComment } from '../../../models/task-comment';
+import { TaskComment } from '../../../replicas/task-comment';
 import { buildComment, buildTask, buildUser, newId } from '../../../test/factories';
 import { liveMessages } from '../../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';

@@ -1,7 +1,7 @@
 import { EVENT_STREAM } from '@taskforge/common';
-import { currentMembers, Membership, membershipId } from '../../../models/membership';
+import { currentMembers, Membership, membershipId } from '../../../replicas/membership';
 import { Notification } from '../../../models/notification';
-import { TeamReplica } from '../../../models/team';
+import { TeamReplica } from '../../../replicas/team';
 import { buildTeam, buildUser, newId } from '../../../test/factories';
 import { inboxOf } from '../../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { waitFor } from '@taskforge/common/testing';
 import { EmailDelivery } from '../../../models/email-delivery';
 import { Notification } from '../../../models/notification';
-import { TaskReplica } from '../../../models/task';
+import { TaskReplica } from '../../../replicas/task';
 import { buildTask, buildUser, newId, updateTask } from '../../../test/factories';
 import { inboxOf, liveMessages } from '../../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { sendAccountEmail } from '../../../jobs/send-account-email';
 import { EmailDelivery } from '../../../models/email-delivery';
 import { Notification } from '../../../models/notification';
-import { TOMBSTONE_FIELDS, UserReplica } from '../../../models/user';
+import { TOMBSTONE_FIELDS, UserReplica } from '../../../replicas/user';
 import {
   buildAccountLink,
   buildComment,

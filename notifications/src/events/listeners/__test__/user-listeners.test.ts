@@ -1,7 +1,7 @@
 import { SESSION_VERSION_TTL_MS } from '@taskforge/common';
 import { signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
-import { UserReplica } from '../../../models/user';
+import { UserReplica } from '../../../replicas/user';
 import { buildUser } from '../../../test/factories';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
 

@@ -1,11 +1,11 @@
 import { buildEvent } from '@taskforge/common';
 import request, { type Response } from 'supertest';
-import type { NotificationResponse } from '../../contract';
-import type { NotificationAttrs } from '../../models/notification';
-import { buildTask, newId, signIn } from '../../test/factories';
-import { insertNotifications } from '../../test/inspect';
-import { expectDocumented } from '../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
+import type { NotificationResponse } from '../../../contracts/notifications';
+import type { NotificationAttrs } from '../../../models/notification';
+import { buildTask, newId, signIn } from '../../../test/factories';
+import { insertNotifications } from '../../../test/inspect';
+import { expectDocumented } from '../../../test/openapi';
+import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
 
 let ctx: NotificationsTestContext;
 

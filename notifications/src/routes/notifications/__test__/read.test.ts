@@ -1,10 +1,9 @@
 import request from 'supertest';
-import type { LiveMessage } from '../../live/live-feed';
-import { Notification } from '../../models/notification';
-import { buildTask, newId, signIn } from '../../test/factories';
-import { insertNotifications, liveMessages } from '../../test/inspect';
-import { expectDocumented } from '../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
+import { Notification } from '../../../models/notification';
+import { buildTask, newId, signIn } from '../../../test/factories';
+import { insertNotifications, unreadCountMessages } from '../../../test/inspect';
+import { expectDocumented } from '../../../test/openapi';
+import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
 
 let ctx: NotificationsTestContext;
 
@@ -17,12 +16,7 @@ afterAll(() => ctx.close());
 const unreadCount = (cookie: string) =>
   request(ctx.app).get('/api/notifications/unread-count').set('Cookie', cookie);
 
-async function countMessages(userId: string) {
-  return (await liveMessages(ctx.redis, ctx.redisPrefix)).filter(
-    (m): m is Extract<LiveMessage, { type: 'unread-count' }> =>
-      m.type === 'unread-count' && m.userId === userId,
-  );
-}
+const countMessages = (userId: string) => unreadCountMessages(ctx.redis, ctx.redisPrefix, userId);
 
 describe('POST /api/notifications/:id/read', () => {
   it('marks my notification read, lowers the count once and tells my browsers', async () => {
@@ -79,54 +73,5 @@ describe('POST /api/notifications/:id/read', () => {
     const res = await request(ctx.app).post(`/api/notifications/${mine!._id.toHexString()}/read`);
     expect(res.status).toBe(401);
     expectDocumented('post', '/api/notifications/{id}/read', res);
-  });
-});
-
-describe('POST /api/notifications/read-all', () => {
-  it('marks all of mine read and none of anyone else’s', async () => {
-    const me = signIn();
-    const other = newId();
-    await insertNotifications(me.id, [{}, {}, { read: true, readAt: new Date() }]);
-    await insertNotifications(other, [{}]);
-    expect((await unreadCount(me.cookie)).body).toEqual({ count: 2 });
-
-    const res = await request(ctx.app).post('/api/notifications/read-all').set('Cookie', me.cookie);
-    expect(res.status).toBe(200);
-    expectDocumented('post', '/api/notifications/read-all', res);
-    expect(res.body).toEqual({ updated: 2, unreadCount: 0 });
-    expect(await Notification.countDocuments({ recipientId: me.id, read: false })).toBe(0);
-    expect(await Notification.countDocuments({ recipientId: other, read: false })).toBe(1);
-    expect((await countMessages(me.id)).at(-1)?.data).toEqual({ count: 0 });
-
-    const again = await request(ctx.app)
-      .post('/api/notifications/read-all')
-      .set('Cookie', me.cookie)
-      .expect(200);
-    expect(again.body).toEqual({ updated: 0, unreadCount: 0 });
-  });
-
-  it('answers 401 without a session', async () => {
-    const res = await request(ctx.app).post('/api/notifications/read-all');
-    expect(res.status).toBe(401);
-    expectDocumented('post', '/api/notifications/read-all', res);
-  });
-});
-
-describe('GET /api/notifications/unread-count', () => {
-  it('rebuilds a missing counter from MongoDB and keeps it in Redis', async () => {
-    const me = signIn();
-    await insertNotifications(me.id, [{}, {}, {}, { read: true }]);
-    const key = `${ctx.redisPrefix}:unread:{${me.id}}`;
-    expect(await ctx.redis.exists(key)).toBe(0);
-
-    expect((await unreadCount(me.cookie).expect(200)).body).toEqual({ count: 3 });
-    expect(await ctx.redis.get(key)).toBe('3');
-    expect(await ctx.redis.ttl(key)).toBeGreaterThan(0);
-  });
-
-  it('answers 401 without a session', async () => {
-    const res = await request(ctx.app).get('/api/notifications/unread-count');
-    expect(res.status).toBe(401);
-    expectDocumented('get', '/api/notifications/unread-count', res);
   });
 });

@@ -1,6 +1,6 @@
 import { waitFor } from '@taskforge/common/testing';
 import type { Response } from 'supertest';
-import { liveStreamKey } from '../../live/live-feed';
+import { liveStreamKey } from '../../../live/live-feed';
 import {
   buildTask,
   buildTeam,
@@ -8,10 +8,10 @@ import {
   signIn,
   updateTask,
   type SignedInUser,
-} from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
-import { listen, openStream, type SseClient } from '../../test/sse';
+} from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
+import { listen, openStream, type SseClient } from '../../../test/sse';
 
 let ctx: NotificationsTestContext;
 let server: { url: string; close(): Promise<void> };
