@@ -10,22 +10,8 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { TasksConfig } from './config';
 import { openApiDocument } from './contracts';
-import { User } from './models/user';
-import { activityRouter } from './routes/activity';
-import { commentsRouter } from './routes/comments';
-import { confirmAttachmentRouter } from './routes/confirm-attachment';
-import { deleteAttachmentRouter } from './routes/delete-attachment';
-import { deleteCommentRouter } from './routes/delete-comment';
-import { deleteTaskRouter } from './routes/delete';
-import { indexTaskRouter } from './routes/index';
-import { newAttachmentRouter } from './routes/new-attachment';
-import { newCommentRouter } from './routes/new-comment';
-import { newTaskRouter } from './routes/new';
-import { showAttachmentRouter } from './routes/show-attachment';
-import { showTaskRouter } from './routes/show';
-import { statsTaskRouter } from './routes/stats';
-import { updateCommentRouter } from './routes/update-comment';
-import { updateTaskRouter } from './routes/update';
+import { User } from './replicas/user';
+import { tasksRouters } from './routes';
 import type { AttachmentStorage } from './services/storage';
 import { StatsCache } from './services/stats-cache';
 import { TaskCache } from './services/task-cache';
@@ -46,7 +32,6 @@ export function buildApp(deps: AppDeps): Express {
   const cache = new TaskCache(redis, redisPrefix, config.TASK_CACHE_TTL_SECONDS);
   const uploads = new PendingUploads(redis, redisPrefix);
   const stats = new StatsCache(redis, redisPrefix, config.STATS_CACHE_TTL_SECONDS, logger);
-  const writes = { cache, stats, logger, eventsRecorded };
 
   return createApp({
     ...serviceAppOptions({
@@ -63,23 +48,6 @@ export function buildApp(deps: AppDeps): Express {
       sessionVersions: replicaSessionVersions(User),
     }),
     docs: { path: '/api/tasks/docs', document: openApiDocument },
-    routers: [
-      // `/api/tasks/stats` before `/api/tasks/:id`, which would take "stats" for an id.
-      statsTaskRouter({ stats }),
-      indexTaskRouter(),
-      newTaskRouter(writes),
-      showTaskRouter({ cache, logger }),
-      updateTaskRouter(writes),
-      deleteTaskRouter(writes),
-      commentsRouter(),
-      newCommentRouter({ logger, eventsRecorded }),
-      updateCommentRouter({ eventsRecorded }),
-      deleteCommentRouter({ eventsRecorded }),
-      activityRouter(),
-      newAttachmentRouter({ storage, uploads }),
-      confirmAttachmentRouter({ ...writes, storage, uploads }),
-      showAttachmentRouter({ storage }),
-      deleteAttachmentRouter({ ...writes, storage }),
-    ],
+    routers: tasksRouters({ cache, stats, logger, eventsRecorded, storage, uploads }),
   });
 }

@@ -4,7 +4,7 @@ import { readConfig } from './config';
 import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from './events/listeners';
 import { Activity } from './models/activity';
 import { Comment } from './models/comment';
-import { Membership } from './models/membership';
+import { Membership } from './replicas/membership';
 import { Task } from './models/task';
 import { assignStatsBuckets } from './services/stats';
 import { StatsCache } from './services/stats-cache';

@@ -1,4 +1,11 @@
-import { membershipReplicaSchema, type MembershipReplica } from '@taskforge/common';
+import {
+  membershipId,
+  membershipReplicaSchema,
+  replicaListener,
+  type EventData,
+  type Listener,
+  type MembershipReplica,
+} from '@taskforge/common';
 import mongoose from 'mongoose';
 
 export { membershipId, type MembershipReplica } from '@taskforge/common';
@@ -9,3 +16,18 @@ const membershipSchema = membershipReplicaSchema();
 membershipSchema.index({ teamId: 1, userId: 1 });
 
 export const Membership = mongoose.model<MembershipReplica>('Membership', membershipSchema);
+
+const byMembership = {
+  id: (data: EventData<'member.updated'>) => membershipId(data.teamId, data.userId),
+};
+
+/** `member.added` checks the team first (a deleted team's stays out): see events/listeners/. */
+export const membershipReplicaListeners: Listener[] = [
+  replicaListener('member.updated', Membership, (data) => ({ role: data.role }), byMembership),
+  replicaListener(
+    'member.removed',
+    Membership,
+    (data) => ({ teamId: data.teamId, userId: data.userId, role: data.role, active: false }),
+    byMembership,
+  ),
+];

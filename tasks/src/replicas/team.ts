@@ -1,4 +1,11 @@
-import { PERMISSIONS, ROLES, type Permission, type Role } from '@taskforge/common';
+import {
+  PERMISSIONS,
+  replicaListener,
+  ROLES,
+  type Listener,
+  type Permission,
+  type Role,
+} from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 /** The part of a team tasks needs to authorize requests, replicated from `team.*`. */
@@ -28,3 +35,16 @@ export const Team = mongoose.model<TeamReplica>(
     { versionKey: false },
   ),
 );
+
+/** `team.deleted` also revokes the team's memberships: see events/listeners/. */
+export const teamReplicaListeners: Listener[] = [
+  replicaListener('team.created', Team, (data) => ({
+    name: data.name,
+    permissions: data.permissions,
+    deleted: false,
+  })),
+  replicaListener('team.updated', Team, (data) => ({
+    name: data.name,
+    permissions: data.permissions,
+  })),
+];

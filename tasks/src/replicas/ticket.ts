@@ -1,3 +1,4 @@
+import { replicaListener, type EventData, type Listener } from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 /** Tickets a task may link to, replicated from `ticket.*` (the reference app's pattern). */
@@ -24,3 +25,17 @@ export const Ticket = mongoose.model<TicketReplica>(
     { versionKey: false },
   ),
 );
+
+/** What tasks keeps of a ticket a task may link (a deleted one stays, marked). */
+const ticketFields = (deleted: boolean) => (data: EventData<'ticket.updated'>) => ({
+  title: data.title,
+  price: data.price,
+  userId: data.userId,
+  deleted,
+});
+
+export const ticketReplicaListeners: Listener[] = [
+  replicaListener('ticket.created', Ticket, ticketFields(false)),
+  replicaListener('ticket.updated', Ticket, ticketFields(false)),
+  replicaListener('ticket.deleted', Ticket, ticketFields(true)),
+];

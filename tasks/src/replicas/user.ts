@@ -1,8 +1,9 @@
-import type { EventData } from '@taskforge/common';
+import { displayName, replicaListener, type EventData, type Listener } from '@taskforge/common';
 import mongoose, { Schema } from 'mongoose';
 
 /**
- * Users' display names and session versions, replicated from `user.*` (tasks needs no emails);
+ * Users' display names and session versions, replicated from `user.*` (tasks keeps no email
+ * field: a user without a name is shown by the email, inside `displayName`);
  * a session token older than the session version is refused (see common's `currentUser`).
  * `user.deleted` leaves a tombstone: `deleted: true` and no display name, at the event's version,
  * so a late `user.updated` is a duplicate to the version rule and cannot write the name back,
@@ -36,12 +37,6 @@ export const User = mongoose.model<UserReplica>(
   ),
 );
 
-/**
- * What a deleted user is shown as wherever tasks would show their name (a mention's label): the
- * stand-in the client shows for someone the directory does not know (its `displayName`).
- */
-export const UNKNOWN_USER = 'Unknown user';
-
 /** What `user.deleted` leaves of the replica: the id, the session version and the version. */
 export const USER_TOMBSTONE = { deleted: true, displayName: null } as const;
 
@@ -52,16 +47,23 @@ export async function findDeletedUsers(ids: readonly string[]): Promise<Set<stri
   return new Set(rows.map((row) => row._id));
 }
 
-/** "First Last" when the profile has a name, else the part of the email before the `@`. */
-export function displayNameOf(user: EventData<'user.updated'>): string {
-  const name = [user.firstName, user.lastName]
-    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-    .map((part) => part.trim())
-    .join(' ');
-  return name || (user.email.split('@')[0] ?? user.email);
+/**
+ * What tasks keeps of a user from `user.created` / `user.updated`. The name follows the suite's
+ * one rule (common's `displayName`); a replica written before that rule keeps the email's local
+ * part until the user's next `user.updated`.
+ */
+export function userReplicaFields(user: EventData<'user.updated'>) {
+  return { displayName: displayName(user), sessionVersion: user.sessionVersion ?? 0 };
 }
 
-/** What tasks keeps of a user from `user.created` / `user.updated`. */
-export function userReplicaFields(user: EventData<'user.updated'>) {
-  return { displayName: displayNameOf(user), sessionVersion: user.sessionVersion ?? 0 };
-}
+export const userReplicaListeners: Listener[] = [
+  replicaListener('user.created', User, userReplicaFields),
+  replicaListener('user.updated', User, userReplicaFields),
+  /*
+   * The replica becomes a tombstone, in one write: a redelivery after a crash either finds it
+   * undone or done (a duplicate), so there is nothing left to finish. The user's tasks, comments
+   * and attachments keep their id; the names tasks shows are resolved when read (see
+   * `commentResponses`), so nothing else is rewritten.
+   */
+  replicaListener('user.deleted', User, () => USER_TOMBSTONE),
+];

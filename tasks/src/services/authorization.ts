@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError, type Permission, type Role } from '@taskforge/common';
-import { Membership, membershipId } from '../models/membership';
-import { Team } from '../models/team';
-import { findDeletedUsers } from '../models/user';
+import { Membership, membershipId } from '../replicas/membership';
+import { Team } from '../replicas/team';
+import { findDeletedUsers } from '../replicas/user';
 
 export interface TeamAccess {
   teamId: string;

@@ -1,7 +1,8 @@
+import { UNKNOWN_PERSON } from '@taskforge/common';
 import type { CommentResponse } from '../contracts/comments';
 import { toCommentResponse, type CommentAttrs } from '../models/comment';
-import { Membership } from '../models/membership';
-import { findDeletedUsers, UNKNOWN_USER } from '../models/user';
+import { Membership } from '../replicas/membership';
+import { findDeletedUsers } from '../replicas/user';
 
 /**
  * Mentions are written as `@[Display Name](userId)`, the token the client inserts when a member
@@ -34,11 +35,11 @@ export async function resolveMentions(teamId: string, content: string): Promise<
   return ids.filter((id) => memberIds.has(id) && !deleted.has(id));
 }
 
-/** The text with the label of every mention of a deleted user replaced by `UNKNOWN_USER`. */
+/** The text with the label of every mention of a deleted user replaced by `UNKNOWN_PERSON`. */
 export function hideDeletedMentions(content: string, deleted: ReadonlySet<string>): string {
   if (deleted.size === 0) return content;
   return content.replace(MENTION, (token, _label, id: string) =>
-    deleted.has(id) ? `@[${UNKNOWN_USER}](${id})` : token,
+    deleted.has(id) ? `@[${UNKNOWN_PERSON}](${id})` : token,
   );
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@taskforge/common';
 import type { TaskResponse, TaskUpdate } from '../contracts/tasks';
 import type { CommentDocument } from '../models/comment';
-import { Ticket } from '../models/ticket';
+import { Ticket } from '../replicas/ticket';
 import {
   fieldValue,
   findTask,

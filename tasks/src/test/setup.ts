@@ -5,7 +5,7 @@ import { buildApp } from '../app';
 import { readConfig, type TasksConfig } from '../config';
 import { Activity } from '../models/activity';
 import { Comment } from '../models/comment';
-import { Membership } from '../models/membership';
+import { Membership } from '../replicas/membership';
 import { Task } from '../models/task';
 import { AttachmentStorage } from '../services/storage';
 import { TaskCache } from '../services/task-cache';

@@ -10,10 +10,10 @@ import {
 import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
-import { Membership, membershipId } from '../../models/membership';
-import { Team } from '../../models/team';
-import { Ticket } from '../../models/ticket';
-import { User } from '../../models/user';
+import { Membership, membershipId } from '../../replicas/membership';
+import { Team } from '../../replicas/team';
+import { Ticket } from '../../replicas/ticket';
+import { User } from '../../replicas/user';
 import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';
 import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from '../listeners';
@@ -231,7 +231,7 @@ describe('user and ticket replicas', () => {
     const fresh = newId();
     await publish('user.created', { ...user, id: fresh, version: 0 });
     await waitFor(() => User.findById(fresh).lean());
-    expect((await User.findById(fresh).lean())?.displayName).toBe('ada');
+    expect((await User.findById(fresh).lean())?.displayName).toBe('ada@example.test');
   });
 
   it('refuses a session the user ended elsewhere once user.updated says so, and takes the new one', async () => {

@@ -9,10 +9,10 @@ import {
 import { consumerSettled, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Comment } from '../../models/comment';
-import { Membership, membershipId } from '../../models/membership';
+import { Membership, membershipId } from '../../replicas/membership';
 import { Task } from '../../models/task';
-import { Team } from '../../models/team';
-import { User } from '../../models/user';
+import { Team } from '../../replicas/team';
+import { User } from '../../replicas/user';
 import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
 import { setupTasksTest, type TasksTestContext } from '../../test/setup';

@@ -1,6 +1,6 @@
 import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
-import { Membership, membershipId } from '../../models/membership';
-import { Team } from '../../models/team';
+import { Membership, membershipId } from '../../replicas/membership';
+import { Team } from '../../replicas/team';
 
 export class MemberAddedListener extends Listener<'member.added'> {
   readonly subject = 'member.added' as const;

@@ -1,6 +1,6 @@
 import { applyVersioned, Listener, resultFor, type EventData } from '@taskforge/common';
-import { Membership } from '../../models/membership';
-import { Team } from '../../models/team';
+import { Membership } from '../../replicas/membership';
+import { Team } from '../../replicas/team';
 
 export class TeamDeletedListener extends Listener<'team.deleted'> {
   readonly subject = 'team.deleted' as const;

@@ -1,8 +1,8 @@
 import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
-import { listActivity, type ActivityResponse } from '../contracts/activity';
-import { Activity, type ActivityAttrs } from '../models/activity';
-import { findTaskWithAccess } from '../services/task-writes';
+import { listActivity, type ActivityResponse } from '../../contracts/activity';
+import { Activity, type ActivityAttrs } from '../../models/activity';
+import { findTaskWithAccess } from '../../services/task-writes';
 
 function toActivityResponse(entry: ActivityAttrs): ActivityResponse {
   const response: ActivityResponse = {
@@ -19,7 +19,7 @@ function toActivityResponse(entry: ActivityAttrs): ActivityResponse {
 }
 
 /** A task's history, newest first, one keyset page at a time. */
-export function activityRouter(): Router {
+export function indexActivityRouter(): Router {
   const router = Router();
   router.get(
     listActivity.path,

@@ -7,17 +7,17 @@ import {
   requireAuth,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { confirmUpload } from '../contracts/attachments';
-import { toTaskResponse, type Attachment } from '../models/task';
-import { requirePermission } from '../services/authorization';
-import type { AttachmentStorage } from '../services/storage';
+import { confirmUpload } from '../../contracts/attachments';
+import { toTaskResponse, type Attachment } from '../../models/task';
+import { requirePermission } from '../../services/authorization';
+import type { AttachmentStorage } from '../../services/storage';
 import {
   changeAttachments,
   editTask,
   findTaskWithAccess,
   type TaskWriteDeps,
-} from '../services/task-writes';
-import { MAX_ATTACHMENTS_PER_TASK, type PendingUploads } from '../services/uploads';
+} from '../../services/task-writes';
+import { MAX_ATTACHMENTS_PER_TASK, type PendingUploads } from '../../services/uploads';
 
 /**
  * Step two: the file is in storage. Its real size and type must be what was signed for; then

@@ -1,15 +1,15 @@
 import { eventMetadataFrom, handle, NotFoundError, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { deleteAttachment } from '../contracts/attachments';
-import type { Attachment } from '../models/task';
-import { requirePermission } from '../services/authorization';
-import type { AttachmentStorage } from '../services/storage';
+import { deleteAttachment } from '../../contracts/attachments';
+import type { Attachment } from '../../models/task';
+import { requirePermission } from '../../services/authorization';
+import type { AttachmentStorage } from '../../services/storage';
 import {
   changeAttachments,
   editTask,
   findTaskWithAccess,
   type TaskWriteDeps,
-} from '../services/task-writes';
+} from '../../services/task-writes';
 
 export function deleteAttachmentRouter(
   deps: TaskWriteDeps & { storage: AttachmentStorage },

@@ -1,15 +1,15 @@
 import { BadRequestError, handle, requireAuth } from '@taskforge/common';
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
-import { startUpload } from '../contracts/attachments';
-import { requirePermission } from '../services/authorization';
-import type { AttachmentStorage } from '../services/storage';
-import { findTaskWithAccess } from '../services/task-writes';
+import { startUpload } from '../../contracts/attachments';
+import { requirePermission } from '../../services/authorization';
+import type { AttachmentStorage } from '../../services/storage';
+import { findTaskWithAccess } from '../../services/task-writes';
 import {
   MAX_ATTACHMENTS_PER_TASK,
   UPLOAD_URL_TTL_SECONDS,
   type PendingUploads,
-} from '../services/uploads';
+} from '../../services/uploads';
 
 /** Step one of an upload: checks the file's description and signs a URL to PUT it to. */
 export function newAttachmentRouter(deps: {

@@ -1,9 +1,9 @@
 import { handle, NotFoundError, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { showAttachment } from '../contracts/attachments';
-import type { AttachmentStorage } from '../services/storage';
-import { findTaskWithAccess } from '../services/task-writes';
-import { DOWNLOAD_URL_TTL_SECONDS } from '../services/uploads';
+import { showAttachment } from '../../contracts/attachments';
+import type { AttachmentStorage } from '../../services/storage';
+import { findTaskWithAccess } from '../../services/task-writes';
+import { DOWNLOAD_URL_TTL_SECONDS } from '../../services/uploads';
 
 /** A short-lived URL to download the file straight from storage. */
 export function showAttachmentRouter(deps: { storage: AttachmentStorage }): Router {

@@ -7,10 +7,10 @@ import {
   requireAuth,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { deleteComment } from '../contracts/comments';
-import { findComment } from '../models/comment';
-import { commentEventData } from '../services/comment-writes';
-import { findTaskWithAccess } from '../services/task-writes';
+import { deleteComment } from '../../contracts/comments';
+import { findComment } from '../../models/comment';
+import { commentEventData } from '../../services/comment-writes';
+import { findTaskWithAccess } from '../../services/task-writes';
 
 export function deleteCommentRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();

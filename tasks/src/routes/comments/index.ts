@@ -1,12 +1,12 @@
 import { encodeTimeCursor, handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
-import { listComments } from '../contracts/comments';
-import { Comment, type CommentAttrs } from '../models/comment';
-import { commentResponses } from '../services/mentions';
-import { findTaskWithAccess } from '../services/task-writes';
+import { listComments } from '../../contracts/comments';
+import { Comment, type CommentAttrs } from '../../models/comment';
+import { commentResponses } from '../../services/mentions';
+import { findTaskWithAccess } from '../../services/task-writes';
 
 /** A task's comments, oldest first, one keyset page at a time. */
-export function commentsRouter(): Router {
+export function indexCommentRouter(): Router {
   const router = Router();
   router.get(
     listComments.path,

@@ -1,12 +1,12 @@
 import { eventMetadataFrom, handle, requireAuth, type Logger } from '@taskforge/common';
 import { Router } from 'express';
-import { createComment } from '../contracts/comments';
-import { Comment } from '../models/comment';
-import { recordActivityAfterWrite } from '../services/activity';
-import { requirePermission } from '../services/authorization';
-import { commentEventData } from '../services/comment-writes';
-import { commentResponses, resolveMentions } from '../services/mentions';
-import { editWithEvents, findTaskWithAccess } from '../services/task-writes';
+import { createComment } from '../../contracts/comments';
+import { Comment } from '../../models/comment';
+import { recordActivityAfterWrite } from '../../services/activity';
+import { requirePermission } from '../../services/authorization';
+import { commentEventData } from '../../services/comment-writes';
+import { commentResponses, resolveMentions } from '../../services/mentions';
+import { editWithEvents, findTaskWithAccess } from '../../services/task-writes';
 
 export function newCommentRouter(deps: { logger: Logger; eventsRecorded: () => void }): Router {
   const router = Router();

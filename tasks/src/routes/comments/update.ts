@@ -7,11 +7,11 @@ import {
   requireAuth,
 } from '@taskforge/common';
 import { Router } from 'express';
-import { updateComment } from '../contracts/comments';
-import { findComment } from '../models/comment';
-import { commentEventData } from '../services/comment-writes';
-import { commentResponses, resolveMentions } from '../services/mentions';
-import { findTaskWithAccess } from '../services/task-writes';
+import { updateComment } from '../../contracts/comments';
+import { findComment } from '../../models/comment';
+import { commentEventData } from '../../services/comment-writes';
+import { commentResponses, resolveMentions } from '../../services/mentions';
+import { findTaskWithAccess } from '../../services/task-writes';
 
 export function updateCommentRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();

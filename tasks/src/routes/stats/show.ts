@@ -1,10 +1,10 @@
 import { handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { showStats } from '../contracts/stats';
-import { findTeamAccess } from '../services/authorization';
-import type { StatsCache } from '../services/stats-cache';
+import { showStats } from '../../contracts/stats';
+import { findTeamAccess } from '../../services/authorization';
+import type { StatsCache } from '../../services/stats-cache';
 
-export function statsTaskRouter(deps: { stats: StatsCache }): Router {
+export function showStatsRouter(deps: { stats: StatsCache }): Router {
   const router = Router();
   router.get(
     showStats.path,

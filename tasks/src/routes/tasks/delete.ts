@@ -1,7 +1,7 @@
 import { eventMetadataFrom, ForbiddenError, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { deleteTask } from '../contracts/tasks';
-import { editTask, findTaskWithAccess, type TaskWriteDeps } from '../services/task-writes';
+import { deleteTask } from '../../contracts/tasks';
+import { editTask, findTaskWithAccess, type TaskWriteDeps } from '../../services/task-writes';
 
 export function deleteTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();

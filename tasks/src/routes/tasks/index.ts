@@ -1,9 +1,9 @@
 import { handle, requireAuth, sendPageHeaders } from '@taskforge/common';
 import { Router } from 'express';
-import { listTasks } from '../contracts/tasks';
-import { toTaskResponse } from '../models/task';
-import { findTeamAccess } from '../services/authorization';
-import { cursorAfter, findListPage } from '../services/task-list';
+import { listTasks } from '../../contracts/tasks';
+import { toTaskResponse } from '../../models/task';
+import { findTeamAccess } from '../../services/authorization';
+import { cursorAfter, findListPage } from '../../services/task-list';
 
 /** A team's tasks, filtered and sorted, one keyset page at a time (`X-Next-Cursor`, `Link`). */
 export function indexTaskRouter(): Router {

@@ -1,8 +1,8 @@
 import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { createTask } from '../contracts/tasks';
-import { PRIORITY_RANK, Task, taskEventData, weekOf } from '../models/task';
-import { assertPermission, requirePermission } from '../services/authorization';
+import { createTask } from '../../contracts/tasks';
+import { PRIORITY_RANK, Task, taskEventData, weekOf } from '../../models/task';
+import { assertPermission, requirePermission } from '../../services/authorization';
 import {
   applyCompletion,
   assertAssignable,
@@ -10,7 +10,7 @@ import {
   editTask,
   endOfColumn,
   type TaskWriteDeps,
-} from '../services/task-writes';
+} from '../../services/task-writes';
 
 export function newTaskRouter(deps: TaskWriteDeps): Router {
   const router = Router();

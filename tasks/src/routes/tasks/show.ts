@@ -1,9 +1,9 @@
 import { handle, NotFoundError, requireAuth, type Logger } from '@taskforge/common';
 import { Router } from 'express';
-import { showTask, type TaskResponse } from '../contracts/tasks';
-import { findTask, isObjectId, toTaskResponse } from '../models/task';
-import { findTeamAccess } from '../services/authorization';
-import type { TaskCache } from '../services/task-cache';
+import { showTask, type TaskResponse } from '../../contracts/tasks';
+import { findTask, isObjectId, toTaskResponse } from '../../models/task';
+import { findTeamAccess } from '../../services/authorization';
+import type { TaskCache } from '../../services/task-cache';
 
 /** Cache-aside read: the cache when it has the task, else the database (then cached). */
 export async function loadTask(

@@ -1,14 +1,14 @@
 import { ConflictError, eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
-import { updateTask } from '../contracts/tasks';
-import type { TeamAccess } from '../services/authorization';
+import { updateTask } from '../../contracts/tasks';
+import type { TeamAccess } from '../../services/authorization';
 import {
   applyTaskInput,
   editTask,
   findTaskWithAccess,
   taskUpdated,
   type TaskWriteDeps,
-} from '../services/task-writes';
+} from '../../services/task-writes';
 
 export const STALE_MESSAGE = 'The task was changed by another request; reload and retry';
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { weekOf } from '../../models/task';
-import { lastWeeks } from '../../services/stats';
+import { weekOf } from '../../../models/task';
+import { lastWeeks } from '../../../services/stats';
 import {
   createTask,
   createTeam,
@@ -8,9 +8,9 @@ import {
   newId,
   signIn,
   type TestTeam,
-} from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+} from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Task } from '../../models/task';
+import { Task } from '../../../models/task';
 import {
   addMember,
   createTask,
@@ -7,9 +7,9 @@ import {
   signIn,
   type SignedInUser,
   type TestTeam,
-} from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+} from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

@@ -7,12 +7,12 @@ import {
   weekOf,
   type TaskPriority,
   type TaskStatus,
-} from '../../models/task';
-import type { TaskResponse } from '../../contracts/tasks';
-import { SORTS, encodeCursor } from '../../services/task-list';
-import { createTask, createTeam, newId, signIn, type TestTeam } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+} from '../../../models/task';
+import type { TaskResponse } from '../../../contracts/tasks';
+import { SORTS, encodeCursor } from '../../../services/task-list';
+import { createTask, createTeam, newId, signIn, type TestTeam } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

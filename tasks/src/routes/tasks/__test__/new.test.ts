@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { Activity } from '../../models/activity';
-import { Task } from '../../models/task';
-import { Ticket } from '../../models/ticket';
+import { Activity } from '../../../models/activity';
+import { Task } from '../../../models/task';
+import { Ticket } from '../../../replicas/ticket';
 import {
   createTask,
   createTeam,
@@ -9,9 +9,9 @@ import {
   newId,
   signIn,
   type TestTeam,
-} from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+} from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

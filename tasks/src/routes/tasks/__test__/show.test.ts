@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { createTask, createTeam, signIn, type TestTeam } from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+import { createTask, createTeam, signIn, type TestTeam } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;

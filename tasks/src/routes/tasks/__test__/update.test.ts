@@ -1,8 +1,8 @@
 import type { EventData } from '@taskforge/common';
 import { Types } from 'mongoose';
 import request from 'supertest';
-import { Activity } from '../../models/activity';
-import { Task } from '../../models/task';
+import { Activity } from '../../../models/activity';
+import { Task } from '../../../models/task';
 import {
   createTask,
   createTeam,
@@ -12,9 +12,9 @@ import {
   signIn,
   type SignedInUser,
   type TestTeam,
-} from '../../test/factories';
-import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+} from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
 
 let ctx: TasksTestContext;
 let team: TestTeam;
