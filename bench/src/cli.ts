@@ -3,23 +3,16 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@taskforge/common';
+import { launchStack } from '@taskforge/stack/launch';
+import { REDIS_PREFIX as TASKS_REDIS_PREFIX, StatsCache } from '@taskforge/tasks/bench';
+import { SERVICES, type ServiceName } from '@taskforge/topology';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
-import { REDIS_PREFIX as TASKS_REDIS_PREFIX } from '../../tasks/src/app';
-import { StatsCache } from '../../tasks/src/services/stats-cache';
-import { launchStack } from '../../stack/src/launch';
 import { measureEvents, type EventsResult } from './events';
 import { outboxDepth } from './outbox';
 import { GROWTH_SIZES, insertGrowthTasks, measureGrowthRoutes, type GrowthRow } from './growth';
 import { hotRoutes, LOAD_CEILINGS, measureHttp, startBareExpress, type LoadCeiling } from './http';
-import {
-  gatewayProcess,
-  MemorySampler,
-  rssMiB,
-  servicePids,
-  SERVICES,
-  type ServiceName,
-} from './memory';
+import { gatewayProcess, MemorySampler, rssMiB, servicePids } from './memory';
 import { renderMarkdown, type BenchResults } from './report';
 import { seedThroughApi, signUp } from './seed';
 
@@ -106,7 +99,7 @@ async function main(): Promise<void> {
 
   try {
     const serviceUrl = (name: ServiceName) =>
-      `http://127.0.0.1:${stack.base + 1 + SERVICES.indexOf(name)}`;
+      `http://127.0.0.1:${stack.base + SERVICES.find((s) => s.name === name)!.localPortOffset}`;
     const pids = servicePids(stack.child.pid!);
     const sampler = new MemorySampler(pids);
     const gateway = gatewayProcess(stack.child.pid!);

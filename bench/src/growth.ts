@@ -1,6 +1,11 @@
 import mongoose from 'mongoose';
-import { PRIORITY_RANK, Task, weekOf, type TaskPriority } from '../../tasks/src/models/task';
-import { applyCompletion } from '../../tasks/src/services/task-writes';
+import {
+  applyCompletion,
+  PRIORITY_RANK,
+  Task,
+  weekOf,
+  type TaskPriority,
+} from '@taskforge/tasks/bench';
 import { sequentialLatency } from './load';
 
 export const GROWTH_SIZES = [1_000, 10_000, 100_000] as const;
@@ -54,7 +59,7 @@ const DAY_MS = 86_400_000;
  * They carry no outbox, as a created task does once the relay published `task.created`; no
  * event is sent for them, so only tasks knows them (the growth team is not used elsewhere).
  */
-export function buildGrowthTask(teamId: string, creatorId: string, assignees: string[], i: number) {
+function buildGrowthTask(teamId: string, creatorId: string, assignees: string[], i: number) {
   const now = Date.now();
   const createdAt = new Date(now - (i % 84) * DAY_MS - (i % 1000) * 1000);
   const status = STATUSES[i % STATUSES.length]!;

@@ -1,7 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-
-export const SERVICES = ['auth', 'tickets', 'teams', 'tasks', 'notifications'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+import { SERVICES, type ServiceName } from '@taskforge/topology';
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -45,7 +43,7 @@ export function servicePids(stackPid: number): Partial<Record<ServiceName, numbe
   const pids: Partial<Record<ServiceName, number>> = {};
   for (const [pid, cmdline] of descendantsOf(stackPid)) {
     for (const service of SERVICES) {
-      if (cmdline.includes(`${service}/build/index.js`)) pids[service] = pid;
+      if (cmdline.includes(`${service.workspace}/build/index.js`)) pids[service.name] = pid;
     }
   }
   return pids;

@@ -1,9 +1,9 @@
+import type { ServiceName } from '@taskforge/topology';
 import { renderProfiles, type ProcessProfile } from './cpu-profile';
 import type { EventsResult } from './events';
 import type { GrowthRow } from './growth';
 import type { CeilingResult, LoadCeiling, RouteKind } from './http';
 import type { LoadResult } from './load';
-import type { ServiceName } from './memory';
 
 export interface BenchResults {
   date: string;

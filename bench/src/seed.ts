@@ -1,5 +1,5 @@
-import { ApiSession } from '../../stack/src/api-session';
-import { verifyEmails } from '../../stack/src/email-verification';
+import { ApiSession } from '@taskforge/stack/api-session';
+import { verifyEmails } from '@taskforge/stack/email-verification';
 
 export interface BenchUser {
   session: ApiSession;

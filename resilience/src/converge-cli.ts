@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { readEnvFile } from '../../stack/src/launch';
+import { readEnvFile } from '@taskforge/stack/launch';
 import { checkConvergence, type ConvergeReport } from './converge';
 
 const USAGE = `Usage: npm run converge -- [--dir <stack folder>] [--wait <seconds>]

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiSession } from '../../stack/src/api-session';
-import { launchStack, type LaunchedStack } from '../../stack/src/launch';
+import { ApiSession } from '@taskforge/stack/api-session';
+import { launchStack, type LaunchedStack } from '@taskforge/stack/launch';
 
 const USAGE = `Usage: npm run fuzz -- [--url <gateway>] [--examples <n>] [--seed <n>] [--deterministic]
                         [--no-build]

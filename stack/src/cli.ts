@@ -244,8 +244,8 @@ async function main(): Promise<void> {
     await Promise.all(
       services.map((spec) => {
         const proc = processes.find((p) => p.name === spec.name)!;
-        const path = spec.name === 'client' ? '/' : '/readyz';
-        return waitUntilReady(`http://127.0.0.1:${upstreams.get(spec.name)}${path}`, proc, 90_000);
+        const url = `http://127.0.0.1:${upstreams.get(spec.name)}${spec.readyPath}`;
+        return waitUntilReady(url, proc, 90_000);
       }),
     );
 

@@ -9,7 +9,7 @@ import {
 import { connect } from '@nats-io/transport-node';
 import { EVENT_STREAM, type EventData, type Subject } from '@taskforge/common';
 
-/** teams' durable consumer that keeps its user directory (teams/src/events/consumers.ts). */
+/** teams' durable consumer that keeps its user directory (teams/src/events/listeners.ts). */
 const TEAMS_DIRECTORY_DURABLE = 'teams';
 const TIMEOUT_MS = 30_000;
 

@@ -1,5 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  APPS,
+  type App,
+  type AppName,
+  type EnvSource,
+  type EnvVar,
+  type StoreKind,
+} from '@taskforge/topology';
 
 /** Where the stack's stores listen, and what every service shares. */
 export interface StackContext {
@@ -16,12 +24,16 @@ export interface StackContext {
 
 export interface ServiceSpec {
   /** The Kubernetes Service name the ingress routes to. */
-  name: string;
+  name: AppName;
   workspace: string;
   /** Its port is the stack's base port plus this. */
   portOffset: number;
+  /** What the stack waits for before it calls the process ready: its readiness probe's path. */
+  readyPath: string;
   command: (port: number) => string[];
-  env: (context: StackContext) => Record<string, string>;
+  stores: App['stores'];
+  /** Its variables in the topology, which the stack gives values from its context. */
+  env: App['env'];
 }
 
 function mongoDatabase(url: string, database: string): string {
@@ -38,86 +50,31 @@ function mongoDatabase(url: string, database: string): string {
  */
 export const NODE_FLAGS = ['--max-semi-space-size=16'];
 
-const nodeService = (workspace: string) => () => [
-  'node',
-  ...NODE_FLAGS,
-  join(workspace, 'build', 'index.js'),
-];
-
-/** Every process of the suite, in start order. Missing workspaces are skipped. */
-export const SERVICES: ServiceSpec[] = [
-  {
-    name: 'auth',
-    workspace: 'auth',
-    portOffset: 1,
-    command: nodeService('auth'),
-    env: (c) => ({
-      MONGO_URL: mongoDatabase(c.mongoUrl, 'auth'),
-      JWT_PRIVATE_KEY: c.jwt.privateKey,
-    }),
-  },
-  {
-    name: 'tickets',
-    workspace: 'tickets',
-    portOffset: 2,
-    command: nodeService('tickets'),
-    env: (c) => ({ MONGO_URL: mongoDatabase(c.mongoUrl, 'tickets') }),
-  },
-  {
-    name: 'teams',
-    workspace: 'teams',
-    portOffset: 3,
-    command: nodeService('teams'),
-    env: (c) => ({ DATABASE_URL: c.databaseUrl }),
-  },
-  {
-    name: 'tasks',
-    workspace: 'tasks',
-    portOffset: 4,
-    command: nodeService('tasks'),
-    env: (c) => ({
-      MONGO_URL: mongoDatabase(c.mongoUrl, 'tasks'),
-      ...(c.s3 && {
-        S3_ENDPOINT: c.s3.endpoint,
-        // Browsers upload and download through the gateway, which routes the bucket path to
-        // the S3 server as the ingress routes it to the cluster's.
-        S3_PUBLIC_ENDPOINT: c.publicUrl,
-        S3_ACCESS_KEY: c.s3.accessKey,
-        S3_SECRET_KEY: c.s3.secretKey,
-        S3_REGION: c.s3.region,
-        S3_BUCKET: 'taskforge-attachments',
-        S3_FORCE_PATH_STYLE: 'true',
-      }),
-    }),
-  },
-  {
-    name: 'notifications',
-    workspace: 'notifications',
-    portOffset: 5,
-    command: nodeService('notifications'),
-    env: (c) => ({
-      MONGO_URL: mongoDatabase(c.mongoUrl, 'notifications'),
-      SMTP_HOST: c.smtp.host,
-      SMTP_PORT: String(c.smtp.port),
-      MAIL_FROM: 'TaskForge <no-reply@taskforge.test>',
-    }),
-  },
-  {
-    name: 'client',
-    workspace: 'client',
-    portOffset: 6,
+function commandOf(app: App): (port: number) => string[] {
+  if (app.component === 'web') {
     // Its `npm start` run directly: npm's `sh -c` would not pass SIGTERM on to the server.
-    command: (port) => [
+    return (port) => [
       'node',
-      join('client', 'scripts', 'start.mjs'),
+      join(app.workspace, 'scripts', 'start.mjs'),
       '-p',
       String(port),
       '-H',
       '127.0.0.1',
-    ],
-    env: (c) => ({ API_URL: c.publicUrl }),
-  },
-];
+    ];
+  }
+  return () => ['node', ...NODE_FLAGS, join(app.workspace, 'build', 'index.js')];
+}
+
+/** Every process of the suite, in start order (the topology's). Missing workspaces are skipped. */
+export const SERVICES: ServiceSpec[] = APPS.map((app) => ({
+  name: app.name,
+  workspace: app.workspace,
+  portOffset: app.localPortOffset,
+  readyPath: app.health.readiness,
+  command: commandOf(app),
+  stores: app.stores,
+  env: app.env,
+}));
 
 /**
  * Ingress backends that are stores rather than services (the attachment bucket goes straight
@@ -130,22 +87,99 @@ export function availableServices(root: string): ServiceSpec[] {
   return SERVICES.filter((spec) => existsSync(join(root, spec.workspace, 'package.json')));
 }
 
-/** The environment every service gets, plus its own. */
+/**
+ * The deployment settings of the stack, by the name the topology gives them (the ConfigMap's
+ * keys in Kubernetes). Those it leaves out keep the process's default: one NATS server needs
+ * one stream replica; the client is told its address on its command line (not HOSTNAME) and
+ * calls the gateway by its own host (no API_HOST).
+ */
+function settingsOf(context: StackContext): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    COOKIE_SECURE: 'false',
+    PUBLIC_URL: context.publicUrl,
+    MAIL_FROM: 'TaskForge <no-reply@taskforge.test>',
+    API_URL: context.publicUrl,
+  };
+}
+
+/** The stack's own credentials, by variable: its keys, and those of its S3 server. */
+function secretsOf(context: StackContext): Record<string, string | undefined> {
+  return {
+    JWT_PUBLIC_KEY: context.jwt.publicKey,
+    JWT_PRIVATE_KEY: context.jwt.privateKey,
+    S3_ACCESS_KEY: context.s3?.accessKey,
+    S3_SECRET_KEY: context.s3?.secretKey,
+  };
+}
+
+/** A store's connection part as this stack runs it; undefined for a store it does not run. */
+function storeValue(
+  spec: ServiceSpec,
+  source: Extract<EnvSource, { kind: 'store' }>,
+  context: StackContext,
+): string | undefined {
+  const part = source.part ?? 'url';
+  switch (source.store) {
+    case 'mongo': {
+      // Each service's own database on the stack's one MongoDB server.
+      const database = spec.stores.find((store) => store.kind === 'mongo')?.database;
+      return mongoDatabase(context.mongoUrl, database ?? spec.name);
+    }
+    case 'postgres':
+      return context.databaseUrl;
+    case 'redis':
+      return context.redisUrl;
+    case 'nats':
+      return context.natsUrl;
+    case 's3':
+      return part === 'region' ? context.s3?.region : context.s3?.endpoint;
+    case 'smtp':
+      return part === 'port' ? String(context.smtp.port) : context.smtp.host;
+  }
+}
+
+function envValue(
+  spec: ServiceSpec,
+  variable: EnvVar,
+  context: StackContext,
+  port: number,
+): string | undefined {
+  const { from } = variable;
+  switch (from.kind) {
+    case 'port':
+      return String(port);
+    case 'store':
+      return storeValue(spec, from, context);
+    case 'secret':
+      return secretsOf(context)[variable.name];
+    case 'setting':
+      return settingsOf(context)[from.key ?? variable.name];
+    case 'value':
+      return from.value;
+  }
+}
+
+/** The stack runs every store but S3, which only where scripts/infra.sh could provide it. */
+function runs(store: StoreKind, context: StackContext): boolean {
+  return store !== 's3' || context.s3 !== undefined;
+}
+
+/**
+ * What a process gets: its variables in the topology, valued from the stack's context, and
+ * what every process of the stack gets: NODE_ENV (the images set it in theirs) and a loopback
+ * address, since nothing of the stack listens beyond this machine but the gateway.
+ */
 export function serviceEnv(
   spec: ServiceSpec,
   context: StackContext,
   port: number,
 ): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    PORT: String(port),
-    // Reached through the gateway only: nothing of the stack listens beyond this machine.
-    LISTEN_ADDRESS: '127.0.0.1',
-    NATS_URL: context.natsUrl,
-    REDIS_URL: context.redisUrl,
-    JWT_PUBLIC_KEY: context.jwt.publicKey,
-    COOKIE_SECURE: 'false',
-    PUBLIC_URL: context.publicUrl,
-    ...spec.env(context),
-  };
+  const env: Record<string, string> = { NODE_ENV: 'production', LISTEN_ADDRESS: '127.0.0.1' };
+  for (const variable of spec.env) {
+    if (variable.onlyWith && !runs(variable.onlyWith, context)) continue;
+    const value = envValue(spec, variable, context, port);
+    if (value !== undefined) env[variable.name] = value;
+  }
+  return env;
 }

@@ -1,66 +1,50 @@
+import {
+  APPS,
+  CLIENT as TOPOLOGY_CLIENT,
+  SERVICES as TOPOLOGY_SERVICES,
+  SHARED_SERVICE_ENV,
+} from '@taskforge/topology';
+
 /**
- * What the manifests must give the suite, written out once for the tests: each service's
- * environment and the stores it may reach.
+ * What the manifests must give the suite, for the tests: each service's environment and the
+ * stores it may reach, as @taskforge/topology names them, and the workloads of the base.
  */
 
 /** Every service: common's base config and the settings the suite gives all of them. */
-export const COMMON_ENV = [
-  'PORT',
-  'NODE_ENV',
-  'NATS_URL',
-  'NATS_STREAM_REPLICAS',
-  'REDIS_URL',
-  'JWT_PUBLIC_KEY',
-  'COOKIE_SECURE',
-  'PUBLIC_URL',
-];
+export const COMMON_ENV: string[] = SHARED_SERVICE_ENV.map((variable) => variable.name);
 
 /**
  * Each service's own variables: what its src/config.ts requires, and what the suite sets where
  * a default would be wrong (tasks' S3_PUBLIC_ENDPOINT must be the ingress, not the S3 server).
  */
-export const SERVICE_ENV: Record<string, string[]> = {
-  auth: ['MONGO_URL', 'JWT_PRIVATE_KEY'],
-  tickets: ['MONGO_URL'],
-  teams: ['DATABASE_URL'],
-  tasks: [
-    'MONGO_URL',
-    'S3_ENDPOINT',
-    'S3_PUBLIC_ENDPOINT',
-    'S3_BUCKET',
-    'S3_REGION',
-    'S3_FORCE_PATH_STYLE',
-    'S3_ACCESS_KEY',
-    'S3_SECRET_KEY',
-  ],
-  notifications: ['MONGO_URL', 'SMTP_HOST', 'SMTP_PORT', 'MAIL_FROM'],
-};
+export const SERVICE_ENV: Record<string, string[]> = Object.fromEntries(
+  TOPOLOGY_SERVICES.map((service) => [
+    service.name,
+    service.env.map((variable) => variable.name).filter((name) => !COMMON_ENV.includes(name)),
+  ]),
+);
 
-export const SERVICES = Object.keys(SERVICE_ENV);
+export const SERVICES: string[] = TOPOLOGY_SERVICES.map((service) => service.name);
 
 /** The web client: a Deployment of our own image that only calls the APIs through the ingress. */
-export const CLIENT = 'client';
-export const CLIENT_ENV = ['PORT', 'HOSTNAME', 'API_URL', 'API_HOST'];
+export const CLIENT: string = TOPOLOGY_CLIENT.name;
+export const CLIENT_ENV: string[] = TOPOLOGY_CLIENT.env.map((variable) => variable.name);
 
 /** Every image of ours, built by skaffold: the services and the client. */
-export const IMAGES = [...SERVICES, CLIENT];
+export const IMAGES: string[] = APPS.map((app) => app.name);
 
 /** The services' MongoDBs: one instance of infra/k8s/base/mongo each. */
-export const MONGO_INSTANCES = [
-  'auth-mongo',
-  'tickets-mongo',
-  'tasks-mongo',
-  'notifications-mongo',
-];
+export const MONGO_INSTANCES: string[] = TOPOLOGY_SERVICES.flatMap((service) =>
+  service.stores.flatMap((store) => (store.kind === 'mongo' ? [store.host] : [])),
+);
 
 /** The Services each service's connection URLs lead to: its own stores, NATS and Redis. */
-export const REACHES: Record<string, string[]> = {
-  auth: ['auth-mongo', 'nats', 'redis'],
-  tickets: ['nats', 'redis', 'tickets-mongo'],
-  teams: ['nats', 'redis', 'teams-postgres'],
-  tasks: ['nats', 'redis', 's3', 'tasks-mongo'],
-  notifications: ['nats', 'notifications-mongo', 'redis'],
-};
+export const REACHES: Record<string, string[]> = Object.fromEntries(
+  TOPOLOGY_SERVICES.map((service) => [
+    service.name,
+    service.stores.flatMap((store) => ('host' in store ? [store.host] : [])).sort(),
+  ]),
+);
 
 /** The workloads of the base, which every overlay deploys. */
 export const BASE_WORKLOADS = [

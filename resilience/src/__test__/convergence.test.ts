@@ -8,10 +8,10 @@ import {
   type TestNats,
   type TestPostgres,
 } from '@taskforge/common/testing';
+import { ApiSession } from '@taskforge/stack/api-session';
+import { verifyEmails } from '@taskforge/stack/email-verification';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
-import { ApiSession } from '../../../stack/src/api-session';
-import { verifyEmails } from '../../../stack/src/email-verification';
 import { checkConvergence, type ConvergeStores } from '../converge';
 import { consumerSettled, eventBus } from '../support/events';
 import { databaseUrl, startAll, startService } from '../support/services';

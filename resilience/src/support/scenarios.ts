@@ -1,6 +1,6 @@
 import { readEvents, startNats, waitFor, type ServiceProcess } from '@taskforge/common/testing';
+import { inBatches } from '@taskforge/bench/seed';
 import mongoose from 'mongoose';
-import { inBatches } from '../../../bench/src/seed';
 import { consumerSettled, eventBus, newId, publisherOf } from './events';
 import { call, user } from './http';
 import { DEFAULT_ROLE_PERMISSIONS } from './permissions';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startServiceProcess, testKeys, type ServiceProcess } from '@taskforge/common/testing';
+import { SERVICES, type ServiceName } from '@taskforge/topology';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-export type ServiceName = 'auth' | 'tickets' | 'teams' | 'tasks' | 'notifications';
+export type { ServiceName };
 
 /** A database name of this test file's own on a shared server. */
 export function databaseUrl(base: string, prefix: string): string {
@@ -46,8 +47,9 @@ export function startService(
   env: Record<string, string>,
   readyTimeoutMs = 120_000,
 ): Promise<ServiceProcess> {
+  const { workspace } = SERVICES.find((service) => service.name === name)!;
   return startServiceProcess({
-    cwd: join(ROOT, name),
+    cwd: join(ROOT, workspace),
     env: { ...serviceEnv(name), ...env },
     readyTimeoutMs,
   });

@@ -1,7 +1,8 @@
 import { readEvents, startNats, startPostgres, waitFor } from '@taskforge/common/testing';
 import type { ServiceProcess, TestNats, TestPostgres } from '@taskforge/common/testing';
+import { verifyEmails } from '@taskforge/stack/email-verification';
+import { SERVICES } from '@taskforge/topology';
 import mongoose from 'mongoose';
-import { verifyEmails } from '../../../stack/src/email-verification';
 import { call } from './http';
 import { databaseUrl, startAll, startService, type ServiceName } from './services';
 
@@ -23,24 +24,29 @@ export async function startSuite(
 ): Promise<Suite> {
   const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
   const [nats, pg]: [TestNats, TestPostgres] = await Promise.all([startNats(), startPostgres()]);
-  const mongo = {
-    auth: databaseUrl(mongoBase, 'sec_auth'),
-    tickets: databaseUrl(mongoBase, 'sec_tickets'),
-    tasks: databaseUrl(mongoBase, 'sec_tasks'),
-    notifications: databaseUrl(mongoBase, 'sec_notifications'),
-  };
+  // Each service's own database: a MongoDB database of this file's own, or the PostgreSQL.
+  const mongo: string[] = [];
+  const storeEnv = Object.fromEntries(
+    SERVICES.map((service) => {
+      const store: Record<string, string> = {};
+      for (const variable of service.env) {
+        if (variable.from.kind !== 'store') continue;
+        if (variable.from.store === 'postgres') store[variable.name] = pg.url;
+        if (variable.from.store === 'mongo') {
+          const { database } = service.stores.find((s) => s.kind === 'mongo')!;
+          const url = databaseUrl(mongoBase, `sec_${database}`);
+          store[variable.name] = url;
+          mongo.push(url);
+        }
+      }
+      return [service.name, store];
+    }),
+  ) as Record<ServiceName, Record<string, string>>;
   const base = { NATS_URL: nats.url, ...env };
-  const names: ServiceName[] = ['auth', 'tickets', 'teams', 'tasks', 'notifications'];
+  const names = SERVICES.map((service) => service.name);
   const pods = names.flatMap((name) => Array.from({ length: replicas[name] ?? 1 }, () => name));
   const processes = await startAll(
-    pods.map((name) =>
-      startService(
-        name,
-        name === 'teams'
-          ? { ...base, DATABASE_URL: pg.url }
-          : { ...base, MONGO_URL: mongo[name as keyof typeof mongo] },
-      ),
-    ),
+    pods.map((name) => startService(name, { ...base, ...storeEnv[name] })),
   ).catch(async (err: unknown) => {
     await Promise.all([nats.stop(), pg.stop()]);
     throw err;
@@ -60,7 +66,7 @@ export async function startSuite(
       await Promise.all(processes.map((p: ServiceProcess) => p.stop()));
       await nats.stop();
       await pg.stop();
-      for (const url of Object.values(mongo)) {
+      for (const url of mongo) {
         const connection = await mongoose.createConnection(url).asPromise();
         await connection.dropDatabase();
         await connection.close();

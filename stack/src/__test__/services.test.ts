@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableServices, NODE_FLAGS } from '../services';
+import {
+  availableServices,
+  NODE_FLAGS,
+  SERVICES,
+  serviceEnv,
+  type StackContext,
+} from '../services';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -24,5 +30,89 @@ describe('the services of the local stack', () => {
         ]);
       }
     }
+  });
+});
+
+describe('serviceEnv', () => {
+  const context: StackContext = {
+    root,
+    mongoUrl: 'mongodb://127.0.0.1:20010/',
+    redisUrl: 'redis://127.0.0.1:20011',
+    databaseUrl: 'postgres://stack@127.0.0.1:20012/taskforge',
+    natsUrl: 'nats://127.0.0.1:20013',
+    s3: {
+      endpoint: 'http://127.0.0.1:20014',
+      accessKey: 'ak',
+      secretKey: 'sk',
+      region: 'us-east-1',
+    },
+    smtp: { host: '127.0.0.1', port: 20015 },
+    jwt: { privateKey: 'private', publicKey: 'public' },
+    publicUrl: 'http://localhost:20000',
+  };
+  const spec = (name: string) => SERVICES.find((s) => s.name === name)!;
+  const shared = {
+    NODE_ENV: 'production',
+    PORT: '20004',
+    LISTEN_ADDRESS: '127.0.0.1',
+    NATS_URL: context.natsUrl,
+    REDIS_URL: context.redisUrl,
+    JWT_PUBLIC_KEY: 'public',
+    COOKIE_SECURE: 'false',
+    PUBLIC_URL: context.publicUrl,
+  };
+
+  it('values each variable of the topology from the stack: its database, its keys, S3', () => {
+    expect(serviceEnv(spec('auth'), context, 20004)).toEqual({
+      ...shared,
+      MONGO_URL: 'mongodb://127.0.0.1:20010/auth',
+      JWT_PRIVATE_KEY: 'private',
+    });
+    expect(serviceEnv(spec('teams'), context, 20004)).toEqual({
+      ...shared,
+      DATABASE_URL: context.databaseUrl,
+    });
+    expect(serviceEnv(spec('tasks'), context, 20004)).toEqual({
+      ...shared,
+      MONGO_URL: 'mongodb://127.0.0.1:20010/tasks',
+      S3_ENDPOINT: 'http://127.0.0.1:20014',
+      S3_PUBLIC_ENDPOINT: context.publicUrl,
+      S3_ACCESS_KEY: 'ak',
+      S3_SECRET_KEY: 'sk',
+      S3_REGION: 'us-east-1',
+      S3_BUCKET: 'taskforge-attachments',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(serviceEnv(spec('notifications'), context, 20004)).toEqual({
+      ...shared,
+      MONGO_URL: 'mongodb://127.0.0.1:20010/notifications',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: '20015',
+      MAIL_FROM: 'TaskForge <no-reply@taskforge.test>',
+    });
+  });
+
+  it('runs tasks without attachments when there is no S3 server', () => {
+    expect(serviceEnv(spec('tasks'), { ...context, s3: undefined }, 20004)).toEqual({
+      ...shared,
+      MONGO_URL: 'mongodb://127.0.0.1:20010/tasks',
+    });
+  });
+
+  it('points the client at the gateway, on loopback', () => {
+    expect(serviceEnv(spec('client'), context, 20006)).toEqual({
+      NODE_ENV: 'production',
+      LISTEN_ADDRESS: '127.0.0.1',
+      PORT: '20006',
+      API_URL: context.publicUrl,
+    });
+    expect(spec('client').command(20006)).toEqual([
+      'node',
+      join('client', 'scripts', 'start.mjs'),
+      '-p',
+      '20006',
+      '-H',
+      '127.0.0.1',
+    ]);
   });
 });
