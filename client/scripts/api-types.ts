@@ -9,10 +9,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { SERVICES } from '@taskforge/topology';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import * as prettier from 'prettier';
 
-const SERVICES = ['auth', 'tickets', 'teams', 'tasks', 'notifications'] as const;
 const DEFAULT_OUT = resolve(__dirname, '..', 'src', 'lib', 'api');
 
 const header = (service: string) =>
@@ -73,8 +73,9 @@ async function main(): Promise<void> {
   if (values['print-document']) return printDocument(values['print-document']);
 
   const out = resolve(values.out ?? DEFAULT_OUT);
-  const files = SERVICES.map((service) => join(out, `${service}.ts`));
-  const rendered = await Promise.all(SERVICES.map(render));
+  // One file for each API service of the topology.
+  const files = SERVICES.map(({ name }) => join(out, `${name}.ts`));
+  const rendered = await Promise.all(SERVICES.map(({ name }) => render(name)));
 
   if (values.check) {
     const stale: string[] = [];

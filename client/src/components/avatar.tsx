@@ -1,4 +1,5 @@
-import { displayName, initials } from '../lib/people';
+import { displayName } from '@taskforge/common/display-name';
+import { initials } from '../lib/people';
 import type { Member } from '../lib/types';
 
 type Person = Pick<Member, 'firstName' | 'lastName' | 'email'> & { avatarUrl?: string | null };

@@ -1,16 +1,8 @@
-import type { Member, User } from './types';
-
-type Person = Pick<Member, 'firstName' | 'lastName' | 'email'>;
-
-/** "Ada Lovelace", else the email, else a stand-in (the directory has not caught up yet). */
-export function displayName(person: Person | undefined | null): string {
-  if (!person) return 'Unknown user';
-  const name = [person.firstName, person.lastName].filter(Boolean).join(' ').trim();
-  return name || person.email || 'Unknown user';
-}
+import type { NamedPerson } from '@taskforge/common/display-name';
+import type { User } from './types';
 
 /** Up to two letters for an avatar. */
-export function initials(person: Person | undefined | null): string {
+export function initials(person: NamedPerson | undefined | null): string {
   if (!person) return '?';
   const first = person.firstName?.trim()[0];
   const last = person.lastName?.trim()[0];
@@ -18,6 +10,6 @@ export function initials(person: Person | undefined | null): string {
   return (person.email?.trim()[0] ?? '?').toUpperCase();
 }
 
-export function userAsPerson(user: User): Person {
+export function userAsPerson(user: User): NamedPerson {
   return { firstName: user.firstName, lastName: user.lastName, email: user.email };
 }

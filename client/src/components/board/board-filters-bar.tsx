@@ -2,13 +2,13 @@
 
 import { usePathname, useRouter } from 'next/navigation';
 import { useRef, type FormEvent } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import {
   boardFiltersToQuery,
   hasFilters,
   parseBoardFilters,
   type BoardFilters,
 } from '../../lib/board-filters';
-import { displayName } from '../../lib/people';
 import { PRIORITY_LABELS, TASK_PRIORITIES, type Member } from '../../lib/types';
 
 /**

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { ApiError, formErrorsOf } from '../../lib/api-errors';
 import {
   applyMove,
@@ -15,7 +16,6 @@ import {
 } from '../../lib/board';
 import { hasFilters, matchesFilters, type BoardFilters } from '../../lib/board-filters';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import {
   STATUS_LABELS,
   TASK_STATUSES,

@@ -1,9 +1,9 @@
 'use client';
 
 import { useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { describeActivity } from '../../lib/activity';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import type { Activity, Member } from '../../lib/types';
 import { useLiveEvent } from '../live';
 import { LocalTime } from '../local-time';

@@ -1,10 +1,10 @@
 'use client';
 
 import { useRef, useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { ApiError, formErrorsOf } from '../../lib/api-errors';
 import { formatBytes } from '../../lib/format';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import type { Attachment, Member, Upload } from '../../lib/types';
 import { LocalTime } from '../local-time';
 

@@ -1,9 +1,9 @@
 'use client';
 
 import { useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { formErrorsOf } from '../../lib/api-errors';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import type { Comment, Member } from '../../lib/types';
 import { Avatar } from '../avatar';
 import { FormErrorSummary, useApiForm } from '../form';

@@ -1,8 +1,8 @@
 'use client';
 
 import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { insertMention, mentionQueryAt } from '../../lib/mentions';
-import { displayName } from '../../lib/people';
 import type { Member } from '../../lib/types';
 
 /**

@@ -3,10 +3,10 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { customFieldsPatch, toRows, type CustomFieldRow } from '../../lib/custom-fields';
 import { dueDateFromInput, dueDateToInput } from '../../lib/dates';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import {
   PRIORITY_LABELS,
   STATUS_LABELS,

@@ -2,9 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { displayName } from '@taskforge/common/display-name';
 import { formErrorsOf } from '../../lib/api-errors';
 import { api } from '../../lib/http';
-import { displayName } from '../../lib/people';
 import { ROLES, type Member, type Role } from '../../lib/types';
 import { Avatar } from '../avatar';
 import { Field, FormErrorSummary, useApiForm } from '../form';

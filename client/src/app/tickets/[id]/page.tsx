@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { displayName } from '@taskforge/common/display-name';
 import { DeleteTicketButton } from '../../../components/delete-ticket-button';
 import { formatPrice } from '../../../lib/format';
-import { displayName } from '../../../lib/people';
 import { apiGet, currentUser, load } from '../../../lib/server-api';
 import type { PublicUser, Ticket } from '../../../lib/types';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { displayName } from '@taskforge/common/display-name';
 import { LocalTime } from '../../../../components/local-time';
-import { displayName } from '../../../../lib/people';
 import { apiGet, ensureOk, nextCursor, requireUser } from '../../../../lib/server-api';
 import { loadTeam } from '../../../../lib/teams';
 import type { AuditEntry } from '../../../../lib/types';

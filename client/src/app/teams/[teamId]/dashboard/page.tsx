@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
+import { displayName } from '@taskforge/common/display-name';
 import { LiveRefresh } from '../../../../components/live-refresh';
 import { WeeklyChart } from '../../../../components/weekly-chart';
 import { formatDuration } from '../../../../lib/dates';
-import { displayName } from '../../../../lib/people';
 import { requireUser } from '../../../../lib/server-api';
 import { loadWhenTasksKnowsTeam } from '../../../../lib/tasks-ready';
 import { loadTeam } from '../../../../lib/teams';
