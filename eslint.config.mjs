@@ -7,6 +7,30 @@ import prettier from 'eslint-config-prettier';
 /** A plugin config's rules, every one an error: a warning nobody is made to read is noise. */
 const asErrors = (rules) => Object.fromEntries(Object.keys(rules).map((rule) => [rule, 'error']));
 
+/*
+ * A workspace is reached through its package exports (`@taskforge/tasks/bench`), never by a
+ * relative path into another workspace's files, so each one's inside can move freely.
+ */
+const WORKSPACES = [
+  'common',
+  'topology',
+  'auth',
+  'tickets',
+  'teams',
+  'tasks',
+  'notifications',
+  'client',
+  'infra',
+  'stack',
+  'bench',
+  'resilience',
+  'release',
+];
+const intoAnotherWorkspace = {
+  group: WORKSPACES.map((workspace) => `**/../${workspace}/src/**`),
+  message: 'Import the workspace through its package exports, not a path into its files.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,6 +47,7 @@ export default tseslint.config(
   {
     rules: {
       'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: [intoAnotherWorkspace] }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
@@ -41,6 +66,29 @@ export default tseslint.config(
       ...asErrors(reactHooks.configs.flat['recommended-latest'].rules),
       // It checks <a> links into a pages/ directory; the client has only the App Router.
       '@next/next/no-html-link-for-pages': 'off',
+    },
+  },
+  {
+    // The client takes from common only its dependency-free subpaths: its root brings mongoose,
+    // NATS and Express, which must not reach a page's bundle.
+    files: ['client/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@taskforge/common',
+              message: 'Import a browser-safe subpath such as @taskforge/common/display-name.',
+            },
+            {
+              name: '@taskforge/common/testing',
+              message: 'Test helpers are for the services.',
+            },
+          ],
+          patterns: [intoAnotherWorkspace],
+        },
+      ],
     },
   },
   {
