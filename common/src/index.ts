@@ -1,6 +1,7 @@
 export * from './errors';
 export { loadConfig, baseConfigSchema, pemKey, ConfigError, type BaseConfig } from './config';
 export { createLogger, type Logger } from './logger';
+export { OBJECT_ID, OBJECT_ID_PATTERN, isObjectId } from './http/object-id';
 export { displayName, UNKNOWN_PERSON, type NamedPerson } from './people/display-name';
 export { createApp, type AppOptions } from './http/create-app';
 export * as openApi from './http/openapi-parts';
