@@ -1,13 +1,15 @@
 import {
   decodeTimeCursor,
   errorAnswer,
+  isObjectId,
+  OBJECT_ID,
   openApi,
   pageQueryFields,
   route,
   tooManyRequestsAnswer,
 } from '@taskforge/common';
 import { z } from 'zod';
-import { NOTIFICATION_KINDS, OBJECT_ID, TITLE_MAX_LENGTH } from '../models/notification';
+import { NOTIFICATION_KINDS, TITLE_MAX_LENGTH } from '../models/notification';
 
 /*
  * The notifications API, one contract per route: what each takes (validated before the route
@@ -19,7 +21,7 @@ export const MAX_PAGE_SIZE = 100;
 
 export const notificationResponse = z
   .object({
-    id: z.string().regex(/^[0-9a-f]{24}$/),
+    id: z.string().regex(OBJECT_ID),
     kind: z.enum(NOTIFICATION_KINDS),
     title: z.string().max(TITLE_MAX_LENGTH).meta({
       description:
@@ -57,7 +59,7 @@ export const listQuery = z.object({
   ...pageQueryFields({
     defaultLimit: DEFAULT_PAGE_SIZE,
     maxLimit: MAX_PAGE_SIZE,
-    decodeCursor: (value) => decodeTimeCursor(value, (id) => OBJECT_ID.test(id)),
+    decodeCursor: (value) => decodeTimeCursor(value, isObjectId),
   }),
   unread: z
     .enum(['true', 'false'], { message: 'unread must be true or false' })

@@ -1,6 +1,17 @@
-import { displayName, type EventData, type ListenerContext, type Subject } from '@taskforge/common';
+import {
+  applyVersioned,
+  displayName,
+  type EventData,
+  type HandleResult,
+  type ListenerContext,
+  type Subject,
+} from '@taskforge/common';
 import type { AccountMail, AccountMailKind } from '../jobs/notification-jobs';
+import type { NotificationKind } from '../models/notification';
+import { Membership, membershipId, type MembershipAttrs } from '../replicas/membership';
+import { TeamReplica } from '../replicas/team';
 import { SOMEONE, UserReplica, isDeleted } from '../replicas/user';
+import { links } from '../services/links';
 import type { NotificationSource, Notifier } from '../services/notifier';
 
 export interface ListenerDeps {
@@ -42,4 +53,50 @@ export async function queueAccountMail(
   if (await isDeleted(data.userId)) return;
   const { id, userId, email, token, expiresAt } = data;
   await deps.enqueueAccountMail({ kind, id, userId, email, token, expiresAt });
+}
+
+/** What a member is told of a change to their membership (see `copyMembershipAndTell`). */
+export interface MembershipNotice {
+  /** The replica's fields the event sets. */
+  fields: Partial<MembershipAttrs>;
+  kind: NotificationKind;
+  /** False when the change leaves the member nothing to hear about. */
+  worthTelling: boolean;
+  title(actor: string, teamName: string): string;
+}
+
+/**
+ * A membership event's two jobs: it is copied into the replica in version order, then the
+ * member hears about it, unless they made the change themselves. The text names the team, so
+ * the event waits for `team.created` rather than guess.
+ */
+export async function copyMembershipAndTell<S extends 'member.added' | 'member.updated'>(
+  deps: ListenerDeps,
+  data: EventData<S>,
+  context: ListenerContext<S>,
+  notice: MembershipNotice,
+): Promise<HandleResult> {
+  const decision = await applyVersioned(
+    Membership,
+    { id: membershipId(data.teamId, data.userId), version: data.version },
+    notice.fields,
+  );
+  if (decision === 'future') return 'retry';
+  const actorId = context.event.metadata.actorId;
+  if (actorId === data.userId || !notice.worthTelling) return 'ack';
+
+  const team = await TeamReplica.findById(data.teamId).lean();
+  if (!team) return 'retry';
+  const actor = await nameOf(actorId);
+  await deps.notifier.notify(sourceOf(context), [
+    {
+      recipientId: data.userId,
+      kind: notice.kind,
+      title: notice.title(actor, team.name),
+      actorName: actor,
+      link: links.team(data.teamId),
+      teamId: data.teamId,
+    },
+  ]);
+  return 'ack';
 }

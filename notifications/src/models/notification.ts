@@ -71,8 +71,6 @@ notificationSchema.index({ actorId: 1 });
 
 export const Notification = mongoose.model<NotificationAttrs>('Notification', notificationSchema);
 
-export const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
 /** Sequences above this do not fit the six bytes an `_id` gives them. */
 export const MAX_ID_SEQUENCE = 2 ** 48 - 1;
 

@@ -1,5 +1,6 @@
+import { isObjectId } from '@taskforge/common';
 import type { ReadAllResult } from '../contracts/notifications';
-import { Notification, OBJECT_ID, type NotificationAttrs } from '../models/notification';
+import { Notification, type NotificationAttrs } from '../models/notification';
 import type { LiveFeed } from '../live/live-feed';
 import type { UnreadCounter } from './unread-counter';
 
@@ -20,7 +21,7 @@ export class Inbox {
 
   /** Marks the user's own notification read; null when it is not theirs (or not at all). */
   async markRead(userId: string, id: string): Promise<NotificationAttrs | null> {
-    if (!OBJECT_ID.test(id)) return null;
+    if (!isObjectId(id)) return null;
     let modified = 0;
     await this.counter.change(
       userId,

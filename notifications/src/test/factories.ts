@@ -72,6 +72,11 @@ export function updateTask(
   return { ...task, ...fields, version: task.version + 1, changes };
 }
 
+/** The task's deletion, as the tasks service publishes it after the task's last event. */
+export function deleteTask(task: EventData<'task.created'>): EventData<'task.deleted'> {
+  return { id: task.id, version: task.version + 1, teamId: task.teamId, title: task.title };
+}
+
 export function buildComment(
   task: EventData<'task.created'>,
   overrides: Partial<EventData<'comment.created'>> = {},

@@ -1,5 +1,6 @@
 import {
   errorAnswer,
+  OBJECT_ID,
   pageQueryFields,
   route,
   TASK_PRIORITIES,
@@ -219,7 +220,7 @@ export type TaskUpdate = z.output<typeof taskUpdate>;
 
 export const taskResponse = z
   .object({
-    id: z.string().regex(/^[0-9a-f]{24}$/),
+    id: z.string().regex(OBJECT_ID),
     teamId: z.string(),
     title,
     description,

@@ -1,7 +1,6 @@
-import { outboxPlugin, type OutboxFields } from '@taskforge/common';
+import { isObjectId, outboxPlugin, type OutboxFields } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
 import type { CommentResponse } from '../contracts/comments';
-import { isObjectId } from './task';
 
 export const CONTENT_MAX_LENGTH = 10_000;
 

@@ -1,4 +1,5 @@
 import {
+  isObjectId,
   outboxPlugin,
   TASK_PRIORITIES,
   TASK_STATUSES,
@@ -155,12 +156,6 @@ taskSchema.index(
 );
 
 export const Task = mongoose.model<TaskAttrs>('Task', taskSchema);
-
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
-export function isObjectId(value: unknown): value is string {
-  return typeof value === 'string' && OBJECT_ID.test(value);
-}
 
 /** Loads a live task; a malformed id or a soft-deleted task finds nothing. */
 export function findTask(id: string): Promise<TaskDocument | null> {

@@ -1,3 +1,4 @@
+import { isObjectId } from '@taskforge/common';
 import type { QueryFilter } from 'mongoose';
 import type { TaskListQuery } from '../contracts/tasks';
 import { Task, type TaskAttrs } from '../models/task';
@@ -27,8 +28,6 @@ export interface Cursor {
   id: string;
 }
 
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url');
 }
@@ -40,7 +39,7 @@ export function decodeCursor(raw: string): Cursor | undefined {
     const [sort, value, id] = parsed as unknown[];
     if (typeof sort !== 'string' || !SORTS.includes(sort)) return undefined;
     if (value !== null && (typeof value !== 'number' || !Number.isFinite(value))) return undefined;
-    if (typeof id !== 'string' || !OBJECT_ID.test(id)) return undefined;
+    if (!isObjectId(id)) return undefined;
     return { sort, value, id };
   } catch {
     return undefined;

@@ -122,59 +122,70 @@ export async function createTask(
 const HOUR_MS = 3_600_000;
 
 export interface StoredTaskSpec {
+  title?: string;
+  description?: string;
   status?: TaskStatus;
   priority?: TaskPriority;
   assigneeId?: string | null;
   dueDate?: Date | null;
-  createdAt: Date;
+  tags?: string[];
+  customFields?: Record<string, unknown>;
+  ticketId?: string | null;
+  position?: number;
+  /** A second apart from 2030-01-01 in the order given, unless told. */
+  createdAt?: Date;
+  updatedAt?: Date;
   cycleHours?: number;
   teamId?: string;
   deleted?: boolean;
+  deletedAt?: Date | null;
   /** The task's id (and so its stats bucket); a new one unless told. */
   id?: string;
 }
 
 /**
  * Tasks as the routes would have stored them, with creation and completion where told,
- * written straight to the database (no event, no cache or stats generation bump).
+ * written straight to the database (no event, no cache or stats generation bump), so that a
+ * test controls every stored field; returns the stored documents.
  */
-export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[]): Promise<void> {
-  await Task.collection.insertMany(
-    specs.map((spec, i) => {
-      const _id = spec.id ? new Types.ObjectId(spec.id) : new Types.ObjectId();
-      const status = spec.status ?? (spec.cycleHours !== undefined ? 'done' : 'todo');
-      const completedAt =
-        spec.cycleHours !== undefined
-          ? new Date(spec.createdAt.getTime() + spec.cycleHours * HOUR_MS)
-          : null;
-      const priority = spec.priority ?? 'medium';
-      return {
-        _id,
-        teamId: spec.teamId ?? team.id,
-        title: `Task ${i}`,
-        description: '',
-        status,
-        priority,
-        priorityRank: PRIORITY_RANK[priority],
-        assigneeId: spec.assigneeId ?? null,
-        creatorId: team.member.id,
-        dueDate: spec.dueDate ?? null,
-        tags: [],
-        customFields: {},
-        ticketId: null,
-        attachments: [],
-        position: i,
-        createdAt: spec.createdAt,
-        updatedAt: spec.createdAt,
-        completedAt,
-        deletedAt: spec.deleted ? new Date() : null,
-        createdWeek: weekOf(spec.createdAt),
-        completedWeek: completedAt ? weekOf(completedAt) : null,
-        cycleTimeMs: spec.cycleHours !== undefined ? spec.cycleHours * HOUR_MS : null,
-        statsBucket: statsBucketOf(_id.toString()),
-        version: 0,
-        outbox: [],
-      };
-    }),
-  );
+export async function insertStoredTasks(team: TestTeam, specs: StoredTaskSpec[]) {
+  const docs = specs.map((spec, i) => {
+    const _id = spec.id ? new Types.ObjectId(spec.id) : new Types.ObjectId();
+    const createdAt = spec.createdAt ?? new Date(Date.UTC(2030, 0, 1, 0, 0, i));
+    const status = spec.status ?? (spec.cycleHours !== undefined ? 'done' : 'todo');
+    const completedAt =
+      spec.cycleHours !== undefined
+        ? new Date(createdAt.getTime() + spec.cycleHours * HOUR_MS)
+        : null;
+    const priority = spec.priority ?? 'medium';
+    return {
+      _id,
+      teamId: spec.teamId ?? team.id,
+      title: spec.title ?? `Task ${i}`,
+      description: spec.description ?? '',
+      status,
+      priority,
+      priorityRank: PRIORITY_RANK[priority],
+      assigneeId: spec.assigneeId ?? null,
+      creatorId: team.member.id,
+      dueDate: spec.dueDate ?? null,
+      tags: spec.tags ?? [],
+      customFields: spec.customFields ?? {},
+      ticketId: spec.ticketId ?? null,
+      attachments: [],
+      position: spec.position ?? i,
+      createdAt,
+      updatedAt: spec.updatedAt ?? createdAt,
+      completedAt,
+      deletedAt: spec.deletedAt ?? (spec.deleted ? new Date() : null),
+      createdWeek: weekOf(createdAt),
+      completedWeek: completedAt ? weekOf(completedAt) : null,
+      cycleTimeMs: spec.cycleHours !== undefined ? spec.cycleHours * HOUR_MS : null,
+      statsBucket: statsBucketOf(_id.toString()),
+      version: 0,
+      outbox: [],
+    };
+  });
+  await Task.collection.insertMany(docs);
+  return docs;
 }

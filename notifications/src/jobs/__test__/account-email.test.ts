@@ -1,31 +1,16 @@
 import { waitFor } from '@taskforge/common/testing';
 import { buildAccountLink, buildUser } from '../../test/factories';
 import { recordLogs, redisContents, storedDocuments } from '../../test/inspect';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
-import { startSmtpServer, type TestSmtp } from '../../test/smtp';
+import { mailWorkerPerFile } from '../../test/mail';
 import { QUEUE_NAME } from '../notification-jobs';
 
-let ctx: NotificationsTestContext;
-let smtp: TestSmtp;
+const given = mailWorkerPerFile({ PUBLIC_URL: 'https://board.example.test' });
+const { mailTo } = given;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  ctx = await setupNotificationsTest({
-    worker: true,
-    env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://board.example.test' },
-  });
-});
 afterEach(() => {
-  smtp.failing = false;
+  given.smtp.failing = false;
   jest.restoreAllMocks();
 });
-afterAll(async () => {
-  await ctx.close();
-  await smtp.close();
-});
-
-const mailTo = (address: string) =>
-  smtp.received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === address);
 
 /** The mail to the address, once its job (which held the token) has left the queue. */
 async function sentOnce(address: string, jobId: string) {
@@ -33,7 +18,7 @@ async function sentOnce(address: string, jobId: string) {
     const mails = mailTo(address);
     return mails.length > 0 ? mails : undefined;
   });
-  const queue = ctx.services.jobs.queue;
+  const queue = given.ctx.services.jobs.queue;
   expect(queue.name).toBe(QUEUE_NAME);
   await waitFor(async () => (await queue.getJob(jobId)) === undefined);
   return mail!;
@@ -42,14 +27,18 @@ async function sentOnce(address: string, jobId: string) {
 /** Nothing more arrives when the event comes again (a redelivery). */
 async function redeliveryAddsNothing(publish: () => Promise<unknown>, address: string) {
   await publish();
-  await ctx.settled();
+  await given.ctx.settled();
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect(mailTo(address)).toHaveLength(1);
 }
 
 /** What the job returned, from the queue's events (the job itself is gone by then). */
 async function returnOf(jobId: string): Promise<unknown> {
-  const events = await ctx.redis.xrange(`${ctx.redisPrefix}:bull:${QUEUE_NAME}:events`, '-', '+');
+  const events = await given.ctx.redis.xrange(
+    `${given.ctx.redisPrefix}:bull:${QUEUE_NAME}:events`,
+    '-',
+    '+',
+  );
   for (const [, fields] of events) {
     const event = new Map<string, string>();
     for (let i = 0; i < fields.length; i += 2) event.set(fields[i]!, fields[i + 1]!);
@@ -62,17 +51,17 @@ async function returnOf(jobId: string): Promise<unknown> {
 
 /** An expired link: its job runs, sends nothing and leaves. */
 async function expiredSendsNothing(jobId: string, address: string) {
-  await ctx.settled();
+  await given.ctx.settled();
   await waitFor(async () => (await returnOf(jobId)) === 'expired');
-  expect(await ctx.services.jobs.queue.getJob(jobId)).toBeUndefined();
+  expect(await given.ctx.services.jobs.queue.getJob(jobId)).toBeUndefined();
   expect(mailTo(address)).toEqual([]);
 }
 
 describe('password reset email', () => {
   it('mails the link once, even when the event comes twice, and keeps no job holding it', async () => {
     const reset = buildAccountLink();
-    await ctx.publish('password-reset.requested', reset);
-    await ctx.settled();
+    await given.ctx.publish('password-reset.requested', reset);
+    await given.ctx.settled();
 
     const mail = await sentOnce(reset.email, `password-reset-${reset.id}`);
     const link = `https://board.example.test/reset-password?token=${reset.token}`;
@@ -80,13 +69,16 @@ describe('password reset email', () => {
     expect(mail.text).toContain(link);
     expect(mail.html).toContain(`<a href="${link}">Choose a new password</a>`);
     expect(mail.text).toContain(`until ${reset.expiresAt.slice(11, 16)} UTC`);
-    await redeliveryAddsNothing(() => ctx.publish('password-reset.requested', reset), reset.email);
+    await redeliveryAddsNothing(
+      () => given.ctx.publish('password-reset.requested', reset),
+      reset.email,
+    );
   });
 
   it('mails a reset queued before account mails shared one shape', async () => {
     const { id: resetId, userId, email, token, expiresAt } = buildAccountLink();
     const jobId = `password-reset-${resetId}`;
-    await ctx.services.jobs.queue.add(
+    await given.ctx.services.jobs.queue.add(
       'password-reset',
       { passwordReset: { resetId, userId, email, token, expiresAt } },
       { jobId, removeOnComplete: true },
@@ -98,7 +90,7 @@ describe('password reset email', () => {
 
   it('sends nothing for a link that expired before it could be sent', async () => {
     const reset = buildAccountLink({ minutesLeft: -1 });
-    await ctx.publish('password-reset.requested', reset);
+    await given.ctx.publish('password-reset.requested', reset);
     await expiredSendsNothing(`password-reset-${reset.id}`, reset.email);
   });
 });
@@ -107,14 +99,14 @@ describe('email verification email', () => {
   it('mails the link to the event’s address once, even when the event comes twice, whatever the user’s email settings', async () => {
     // A change of address: the replica holds the old one (and emails switched off).
     const user = buildUser({ notifications: { email: false } });
-    await ctx.publish('user.created', user);
+    await given.ctx.publish('user.created', user);
     const verification = buildAccountLink({
       userId: user.id,
       email: `new-${user.id}@example.test`,
       minutesLeft: 24 * 60,
     });
-    await ctx.publish('email-verification.requested', verification);
-    await ctx.settled();
+    await given.ctx.publish('email-verification.requested', verification);
+    await given.ctx.settled();
 
     const mail = await sentOnce(verification.email, `email-verification-${verification.id}`);
     const link = `https://board.example.test/verify-email?token=${verification.token}`;
@@ -129,36 +121,36 @@ describe('email verification email', () => {
     }
     expect(mailTo(user.email)).toEqual([]);
     await redeliveryAddsNothing(
-      () => ctx.publish('email-verification.requested', verification),
+      () => given.ctx.publish('email-verification.requested', verification),
       verification.email,
     );
   });
 
   it('sends nothing for a link that expired before it could be sent', async () => {
     const verification = buildAccountLink({ minutesLeft: -1 });
-    await ctx.publish('email-verification.requested', verification);
+    await given.ctx.publish('email-verification.requested', verification);
     await expiredSendsNothing(`email-verification-${verification.id}`, verification.email);
   });
 
   it('keeps the token in the job alone, logs none of it through a failed send, and keeps nothing once sent', async () => {
-    const logs = recordLogs(ctx.logger);
+    const logs = recordLogs(given.ctx.logger);
     const verification = buildAccountLink();
     const jobId = `email-verification-${verification.id}`;
-    smtp.failing = true;
-    const refusedBefore = smtp.refused;
-    await ctx.publish('email-verification.requested', verification);
-    await ctx.settled();
-    await waitFor(() => smtp.refused > refusedBefore);
+    given.smtp.failing = true;
+    const refusedBefore = given.smtp.refused;
+    await given.ctx.publish('email-verification.requested', verification);
+    await given.ctx.settled();
+    await waitFor(() => given.smtp.refused > refusedBefore);
 
     // Waiting for its retry, the job is the one key that holds the token.
-    const holding = [...(await redisContents(ctx.redis, ctx.redisPrefix))]
+    const holding = [...(await redisContents(given.ctx.redis, given.ctx.redisPrefix))]
       .filter(([, value]) => value.includes(verification.token))
       .map(([key]) => key);
-    expect(holding).toEqual([`${ctx.redisPrefix}:bull:${QUEUE_NAME}:${jobId}`]);
+    expect(holding).toEqual([`${given.ctx.redisPrefix}:bull:${QUEUE_NAME}:${jobId}`]);
 
-    smtp.failing = false;
+    given.smtp.failing = false;
     await sentOnce(verification.email, jobId);
-    const contents = [...(await redisContents(ctx.redis, ctx.redisPrefix)).values()];
+    const contents = [...(await redisContents(given.ctx.redis, given.ctx.redisPrefix)).values()];
     expect(contents.filter((value) => value.includes(verification.token))).toEqual([]);
     expect(await storedDocuments()).not.toContain(verification.token);
     // The failed attempt was logged, without the token.

@@ -1,6 +1,6 @@
 import { TaskReplica } from '../../replicas/task';
 import { Notification } from '../../models/notification';
-import { buildTask, newId, updateTask } from '../../test/factories';
+import { buildTask, deleteTask, newId, updateTask } from '../../test/factories';
 import { inboxOf } from '../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
 
@@ -59,12 +59,7 @@ describe('due-soon scan', () => {
     ];
     const deleted = buildTask({ assigneeId, dueDate: hoursFromNow(3) });
     for (const task of [...tasks, deleted]) await ctx.publish('task.created', task);
-    await ctx.publish('task.deleted', {
-      id: deleted.id,
-      version: 1,
-      teamId: deleted.teamId,
-      title: deleted.title,
-    });
+    await ctx.publish('task.deleted', deleteTask(deleted));
     await ctx.settled();
 
     await ctx.services.scanDueSoon(NOW);

@@ -3,26 +3,10 @@ import request from 'supertest';
 import { EmailDelivery } from '../../models/email-delivery';
 import { Notification } from '../../models/notification';
 import { buildTask, buildUser, signIn } from '../../test/factories';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../test/setup';
-import { startSmtpServer, type TestSmtp } from '../../test/smtp';
+import { mailWorkerPerFile } from '../../test/mail';
 
-let ctx: NotificationsTestContext;
-let smtp: TestSmtp;
-
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  ctx = await setupNotificationsTest({
-    worker: true,
-    env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://board.example.test' },
-  });
-});
-afterAll(async () => {
-  await ctx.close();
-  await smtp.close();
-});
-
-const mailTo = (address: string) =>
-  smtp.received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === address);
+const given = mailWorkerPerFile({ PUBLIC_URL: 'https://board.example.test' });
+const { mailTo } = given;
 
 async function deliveryFor(recipientId: string) {
   const notification = await waitFor(() => Notification.findOne({ recipientId }).lean());
@@ -35,9 +19,9 @@ async function deliveryFor(recipientId: string) {
 describe('immediate email', () => {
   it('sends one email per notification, text and HTML, with an escaped title and a link', async () => {
     const user = buildUser({ firstName: 'Eve', notifications: { frequency: 'immediate' } });
-    await ctx.publish('user.created', user);
+    await given.ctx.publish('user.created', user);
     const task = buildTask({ assigneeId: user.id, title: 'Fix <script>alert(1)</script> & co' });
-    await ctx.publish('task.created', task, { actorId: task.creatorId });
+    await given.ctx.publish('task.created', task, { actorId: task.creatorId });
 
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'sent', sentAt: expect.any(Date) });
     const [mail, ...more] = mailTo(user.email);
@@ -58,62 +42,62 @@ describe('immediate email', () => {
 
   it('retries with backoff while the SMTP server fails, and never holds up the inbox', async () => {
     const user = buildUser({ notifications: { frequency: 'immediate' } });
-    await ctx.publish('user.created', user);
-    await ctx.settled();
-    smtp.failing = true;
+    await given.ctx.publish('user.created', user);
+    await given.ctx.settled();
+    given.smtp.failing = true;
     const me = signIn(user.id);
-    await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
-    await ctx.settled();
+    await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.settled();
 
     // The inbox has it while the email keeps failing.
-    const inbox = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+    const inbox = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
     expect(inbox.body).toHaveLength(1);
-    await waitFor(() => smtp.refused >= 2);
+    await waitFor(() => given.smtp.refused >= 2);
     const [pending] = await EmailDelivery.find({ recipientId: user.id }).lean();
     expect(pending?.status).toBe('pending');
 
-    smtp.failing = false;
+    given.smtp.failing = false;
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'sent' });
     expect(mailTo(user.email)).toHaveLength(1);
   });
 
   it('waits (retrying) for the recipient’s replica before it decides', async () => {
     const user = buildUser();
-    await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
-    await ctx.settled();
+    await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.settled();
     const [waiting] = await EmailDelivery.find({ recipientId: user.id }).lean();
     expect(waiting?.status).toBe('pending');
 
-    await ctx.publish('user.created', user);
+    await given.ctx.publish('user.created', user);
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'sent' });
     expect(mailTo(user.email)).toHaveLength(1);
   });
 
   it('sends nothing when the user turned email off', async () => {
     const user = buildUser({ notifications: { email: false } });
-    await ctx.publish('user.created', user);
-    await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.publish('user.created', user);
+    await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'skipped' });
     expect(mailTo(user.email)).toEqual([]);
   });
 
   it('keeps a notification for the digest when the user chose one', async () => {
     const user = buildUser({ notifications: { frequency: 'daily' } });
-    await ctx.publish('user.created', user);
-    await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.publish('user.created', user);
+    await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'digest', frequency: 'daily' });
     expect(mailTo(user.email)).toEqual([]);
   });
 
   it('sends one email for an event delivered twice', async () => {
     const user = buildUser();
-    await ctx.publish('user.created', user);
-    const event = await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
-    await ctx.bus.js.publish(event.subject, JSON.stringify(event));
-    await ctx.settled();
+    await given.ctx.publish('user.created', user);
+    const event = await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.bus.js.publish(event.subject, JSON.stringify(event));
+    await given.ctx.settled();
     expect(await deliveryFor(user.id)).toMatchObject({ status: 'sent' });
     // Another notification to the same user afterwards marks when a second email would be in.
-    await ctx.publish('task.created', buildTask({ assigneeId: user.id }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: user.id }));
     await waitFor(() => mailTo(user.email).length >= 2);
     expect(await Notification.countDocuments({ recipientId: user.id })).toBe(2);
     expect(mailTo(user.email)).toHaveLength(2);

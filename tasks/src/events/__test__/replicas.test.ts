@@ -1,13 +1,5 @@
-import {
-  buildEvent,
-  EVENT_STREAM,
-  EventConsumer,
-  EventPublisher,
-  SESSION_VERSION_TTL_MS,
-  type EventData,
-  type Subject,
-} from '@taskforge/common';
-import { consumerSettled, signinCookie, waitFor } from '@taskforge/common/testing';
+import { EVENT_STREAM, SESSION_VERSION_TTL_MS } from '@taskforge/common';
+import { signinCookie, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Activity } from '../../models/activity';
 import { Membership, membershipId } from '../../replicas/membership';
@@ -15,42 +7,14 @@ import { Team } from '../../replicas/team';
 import { Ticket } from '../../replicas/ticket';
 import { User } from '../../replicas/user';
 import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from '../listeners';
+import { consumerPerFile } from '../../test/consumer';
 
 /*
  * The replicas through the real stream: events published as the teams, auth and tickets
  * services would, consumed by this service's listeners on the durable consumer.
  */
-let ctx: TasksTestContext;
-let consumer: EventConsumer;
-let publisher: EventPublisher;
-const durable = 'tasks';
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-  publisher = new EventPublisher(ctx.bus.js);
-  consumer = new EventConsumer(ctx.bus, {
-    durable,
-    listeners: tasksListeners(),
-    logger: ctx.logger,
-    ackWaitMs: 1000,
-    retryDelayMs: 20,
-    maxRetryDelayMs: 100,
-    concurrency: TASKS_CONSUMER_CONCURRENCY,
-  });
-  await consumer.start();
-});
-afterAll(async () => {
-  await consumer.stop();
-  await ctx.close();
-});
-
-const publish = <S extends Subject>(subject: S, data: EventData<S>) =>
-  publisher.publish(buildEvent(subject, data));
-
-/** Waits until the consumer has nothing pending or unacknowledged: every event was handled. */
-const settled = () => consumerSettled(ctx.bus.jsm, durable);
+const given = consumerPerFile();
+const { publish, settled } = given;
 
 const membership = (teamId: string, userId: string) =>
   Membership.findById(membershipId(teamId, userId)).lean();
@@ -69,7 +33,7 @@ async function newTeam(): Promise<string> {
 }
 
 const createTaskAs = (user: SignedInUser, teamId: string) =>
-  request(ctx.app)
+  request(given.app)
     .post('/api/tasks')
     .set('Cookie', user.cookie)
     .send({ teamId, title: 'Replica check' });
@@ -96,11 +60,11 @@ describe('team and membership replicas', () => {
 
     const created = await createTaskAs(user, teamId).expect(201);
     const taskId = created.body.id as string;
-    await request(ctx.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(200);
+    await request(given.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(200);
 
     await publish('member.removed', { teamId, userId: user.id, role: 'member', version: 1 });
     await waitFor(async () => (await membership(teamId, user.id))?.active === false);
-    await request(ctx.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(404);
+    await request(given.app).get(`/api/tasks/${taskId}`).set('Cookie', user.cookie).expect(404);
     await createTaskAs(user, teamId).expect(404);
   });
 
@@ -113,7 +77,7 @@ describe('team and membership replicas', () => {
     // Version 2 (removed) arrives before version 1 (made a guest).
     await publish('member.removed', { teamId, userId: user.id, role: 'guest', version: 2 });
     await waitFor(async () => {
-      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+      const info = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
       return info.num_redelivered > 0;
     });
     expect(await membership(teamId, user.id)).toMatchObject({
@@ -193,7 +157,7 @@ describe('team and membership replicas', () => {
     await waitFor(async () => (await Team.findById(teamId).lean())?.deleted === true);
     await waitFor(async () => (await Membership.countDocuments({ teamId, active: true })) === 0);
     for (const user of [admin, member]) {
-      await request(ctx.app)
+      await request(given.app)
         .get(`/api/tasks/${task.body.id}`)
         .set('Cookie', user.cookie)
         .expect(404);
@@ -240,7 +204,7 @@ describe('user and ticket replicas', () => {
     const ended = signinCookie({ id, email: `${id}@example.test` }, { sessionVersion: 0 });
     const renewed = signinCookie({ id, email: `${id}@example.test` }, { sessionVersion: 1 });
     const tasksOf = (cookie: string) =>
-      request(ctx.app).get(`/api/tasks?teamId=${teamId}`).set('Cookie', cookie);
+      request(given.app).get(`/api/tasks?teamId=${teamId}`).set('Cookie', cookie);
     await publish('user.created', userEvent(id, 0));
     await publish('member.added', { teamId, userId: id, role: 'member', version: 0 });
     await waitFor(async () => (await User.findById(id).lean()) && (await membership(teamId, id)));
@@ -302,7 +266,7 @@ describe("this service's own events", () => {
     // As if the route's own activity write had failed after the task was saved.
     await Activity.deleteMany({ taskId: created.body.id });
 
-    await ctx.newRelay().flush();
+    await given.ctx.newRelay().flush();
     await waitFor(() => Activity.findOne({ taskId: created.body.id }).lean());
     await settled();
     expect(await Activity.find({ taskId: created.body.id }).lean()).toEqual([
@@ -316,17 +280,17 @@ describe("this service's own events", () => {
     await publish('member.added', { teamId, userId: user.id, role: 'member', version: 0 });
     await waitFor(() => membership(teamId, user.id));
     await settled();
-    const before = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+    const before = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
 
     const created = await createTaskAs(user, teamId).expect(201);
-    await ctx.newRelay().flush();
+    await given.ctx.newRelay().flush();
     await waitFor(async () => {
-      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+      const info = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
       return info.delivered.stream_seq > before.delivered.stream_seq;
     });
     await settled();
 
-    const after = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+    const after = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
     // One delivery per new message: a duplicate activity is not a failure to retry.
     expect(after.delivered.consumer_seq - before.delivered.consumer_seq).toBe(
       after.delivered.stream_seq - before.delivered.stream_seq,

@@ -1,12 +1,5 @@
-import {
-  buildEvent,
-  EVENT_STREAM,
-  EventConsumer,
-  EventPublisher,
-  type EventData,
-  type Subject,
-} from '@taskforge/common';
-import { consumerSettled, waitFor } from '@taskforge/common/testing';
+import { EVENT_STREAM } from '@taskforge/common';
+import { waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Comment } from '../../models/comment';
 import { Membership, membershipId } from '../../replicas/membership';
@@ -15,41 +8,14 @@ import { Team } from '../../replicas/team';
 import { User } from '../../replicas/user';
 import { DEFAULT_PERMISSIONS, newId, signIn, type SignedInUser } from '../../test/factories';
 import { expectDocumented } from '../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
-import { TASKS_CONSUMER_CONCURRENCY, tasksListeners } from '../listeners';
+import { consumerPerFile } from '../../test/consumer';
 
 /*
  * Account deletion through the real stream: `user.deleted` as auth publishes it, consumed by
  * this service's listeners on the durable consumer, then what the routes answer.
  */
-let ctx: TasksTestContext;
-let consumer: EventConsumer;
-let publisher: EventPublisher;
-const durable = 'tasks';
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-  publisher = new EventPublisher(ctx.bus.js);
-  consumer = new EventConsumer(ctx.bus, {
-    durable,
-    listeners: tasksListeners(),
-    logger: ctx.logger,
-    ackWaitMs: 1000,
-    retryDelayMs: 20,
-    maxRetryDelayMs: 100,
-    concurrency: TASKS_CONSUMER_CONCURRENCY,
-  });
-  await consumer.start();
-});
-afterAll(async () => {
-  await consumer.stop();
-  await ctx.close();
-});
-
-const publish = <S extends Subject>(subject: S, data: EventData<S>) =>
-  publisher.publish(buildEvent(subject, data));
-
-const settled = () => consumerSettled(ctx.bus.jsm, durable);
+const given = consumerPerFile();
+const { publish, settled } = given;
 
 const replica = (id: string) => User.findById(id).lean();
 
@@ -125,11 +91,11 @@ describe('user.deleted', () => {
     const user = signIn();
     await publish('user.created', profile(user.id, 0));
     await waitFor(() => replica(user.id));
-    const before = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+    const before = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
 
     await publish('user.deleted', { id: user.id, version: 2 });
     await waitFor(async () => {
-      const info = await ctx.bus.jsm.consumers.info(EVENT_STREAM, durable);
+      const info = await given.ctx.bus.jsm.consumers.info(EVENT_STREAM, given.durable);
       return info.num_redelivered > before.num_redelivered;
     });
     expect(await replica(user.id)).toMatchObject({ deleted: false, version: 0 });
@@ -144,7 +110,7 @@ describe('user.deleted', () => {
     const user = await newUser();
     const teamId = await newTeam([user]);
     const tasksOf = () =>
-      request(ctx.app).get(`/api/tasks?teamId=${teamId}`).set('Cookie', user.cookie);
+      request(given.app).get(`/api/tasks?teamId=${teamId}`).set('Cookie', user.cookie);
     expect((await tasksOf()).status).toBe(200);
 
     await publish('user.deleted', { id: user.id, version: 2 });
@@ -160,11 +126,11 @@ describe('user.deleted', () => {
     let taskId: string;
 
     const as = (user: SignedInUser) => ({
-      get: (path: string) => request(ctx.app).get(path).set('Cookie', user.cookie),
+      get: (path: string) => request(given.app).get(path).set('Cookie', user.cookie),
       post: (path: string, body: object) =>
-        request(ctx.app).post(path).set('Cookie', user.cookie).send(body),
+        request(given.app).post(path).set('Cookie', user.cookie).send(body),
       patch: (path: string, body: object) =>
-        request(ctx.app).patch(path).set('Cookie', user.cookie).send(body),
+        request(given.app).patch(path).set('Cookie', user.cookie).send(body),
     });
 
     beforeAll(async () => {

@@ -1,17 +1,8 @@
-import {
-  editDocument,
-  eventMetadataFrom,
-  ForbiddenError,
-  handle,
-  NotFoundError,
-  requireAuth,
-} from '@taskforge/common';
+import { eventMetadataFrom, handle, requireAuth } from '@taskforge/common';
 import { Router } from 'express';
 import { updateComment } from '../../contracts/comments';
-import { findComment } from '../../models/comment';
-import { commentEventData } from '../../services/comment-writes';
+import { commentEventData, editComment } from '../../services/comment-writes';
 import { commentResponses, resolveMentions } from '../../services/mentions';
-import { findTaskWithAccess } from '../../services/task-writes';
 
 export function updateCommentRouter(deps: { eventsRecorded: () => void }): Router {
   const router = Router();
@@ -19,19 +10,14 @@ export function updateCommentRouter(deps: { eventsRecorded: () => void }): Route
     updateComment.path,
     requireAuth,
     handle(updateComment, async ({ body: { content } }, req, res) => {
-      const userId = req.currentUser!.id;
-      const commentId = req.params.commentId as string;
-      const { task, access } = await findTaskWithAccess(req.params.id as string, userId);
-      const comment = await editDocument(
-        async () => {
-          const comment = await findComment(task._id.toString(), commentId);
-          if (!comment) throw new NotFoundError('Comment not found');
-          if (comment.authorId !== userId || access.role === 'guest') {
-            throw new ForbiddenError('Only its author may edit a comment');
-          }
-          return comment;
+      const comment = await editComment(
+        {
+          taskId: req.params.id as string,
+          commentId: req.params.commentId as string,
+          userId: req.currentUser!.id,
         },
-        async (comment, version) => {
+        { adminsToo: false, refusal: 'Only its author may edit a comment' },
+        async (comment, task, version) => {
           if (content === comment.content) return [];
           comment.content = content;
           comment.mentionedUsers = await resolveMentions(task.teamId, content);

@@ -1,7 +1,7 @@
-import { handle, NotFoundError, requireAuth, type Logger } from '@taskforge/common';
+import { handle, isObjectId, NotFoundError, requireAuth, type Logger } from '@taskforge/common';
 import { Router } from 'express';
 import { showTask, type TaskResponse } from '../../contracts/tasks';
-import { findTask, isObjectId, toTaskResponse } from '../../models/task';
+import { findTask, toTaskResponse } from '../../models/task';
 import { findTeamAccess } from '../../services/authorization';
 import type { TaskCache } from '../../services/task-cache';
 

@@ -4,31 +4,21 @@ import { Types } from 'mongoose';
 import request from 'supertest';
 import { statsBucketOf, Task } from '../../models/task';
 import { createTask, createTeam, insertStoredTasks, type TestTeam } from '../../test/factories';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+import { teamPerTest } from '../../test/team-fixture';
 import { StatsCache } from '../stats-cache';
 import { taskStats } from '../stats';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest({ relay: false });
 
 const HOUR = 3_600_000;
 
 /** A task written straight to the database, as a migration or another process would. */
 const insertBehindTheService = (dueDate: Date | null = null) =>
-  insertStoredTasks(team, [{ createdAt: new Date(), dueDate }]);
+  insertStoredTasks(given.team, [{ createdAt: new Date(), dueDate }]);
 
 /** The team's stats as its member reads them (this test's team unless told). */
-const stats = (of: TestTeam = team) =>
-  request(ctx.app)
+const stats = (of: TestTeam = given.team) =>
+  request(given.app)
     .get('/api/tasks/stats')
     .query({ teamId: of.id })
     .set('Cookie', of.member.cookie)
@@ -44,16 +34,18 @@ function idOutsideBucketOf(taskId: string): string {
 
 describe('cached stats', () => {
   it("serves the cached figures until a write through the API supersedes its task's part", async () => {
-    const written = await createTask(ctx.app, team);
+    const written = await createTask(given.app, given.team);
     expect((await stats()).body.total).toBe(1);
 
     // Not written by the service, so nothing tells the cache: the figures stay as they were,
     // also after a write of a task of another bucket.
-    await insertStoredTasks(team, [{ createdAt: new Date(), id: idOutsideBucketOf(written.id) }]);
+    await insertStoredTasks(given.team, [
+      { createdAt: new Date(), id: idOutsideBucketOf(written.id) },
+    ]);
     expect((await stats()).body.total).toBe(1);
-    await request(ctx.app)
+    await request(given.app)
       .patch(`/api/tasks/${written.id}`)
-      .set('Cookie', team.member.cookie)
+      .set('Cookie', given.team.member.cookie)
       .send({ status: 'done' })
       .expect(200);
     const afterPatch = (await stats()).body;
@@ -61,12 +53,14 @@ describe('cached stats', () => {
     expect(afterPatch.weekly.at(-1).completed).toBe(1);
 
     // Superseding the whole team brings in what changed behind the service's back.
-    await new StatsCache(ctx.redis, ctx.redisPrefix, 600, ctx.logger).invalidate(team.id);
+    await new StatsCache(given.ctx.redis, given.ctx.redisPrefix, 600, given.ctx.logger).invalidate(
+      given.team.id,
+    );
     expect((await stats()).body).toMatchObject({ total: 2, byStatus: { done: 1, todo: 1 } });
 
-    await request(ctx.app)
+    await request(given.app)
       .delete(`/api/tasks/${written.id}`)
-      .set('Cookie', team.member.cookie)
+      .set('Cookie', given.team.member.cookie)
       .expect(204);
     expect((await stats()).body).toMatchObject({ total: 1, byStatus: { done: 0 } });
   });
@@ -78,11 +72,11 @@ describe('cached stats', () => {
       status: TASK_STATUSES[i % TASK_STATUSES.length],
       ...(i % 4 === 0 ? { cycleHours: i + 1 } : {}),
     }));
-    await insertStoredTasks(team, tasks);
+    await insertStoredTasks(given.team, tasks);
     const cached = (await stats()).body;
-    expect(cached).toEqual(await taskStats(team.id, new Date()));
+    expect(cached).toEqual(await taskStats(given.team.id, new Date()));
 
-    const written = await createTask(ctx.app, team);
+    const written = await createTask(given.app, given.team);
     const spy = jest.spyOn(Task, 'aggregate');
     let after: Record<string, unknown>;
     let reads: unknown[][];
@@ -100,26 +94,26 @@ describe('cached stats', () => {
       expect(first?.$match?.statsBucket).toEqual({ $in: [statsBucketOf(written.id)] });
     }
     expect(after.total).toBe(201);
-    expect(after).toEqual(await taskStats(team.id, new Date()));
+    expect(after).toEqual(await taskStats(given.team.id, new Date()));
   });
 
   it("keeps one team's writes from touching another team's cached figures", async () => {
     const other = await createTeam();
-    await createTask(ctx.app, other);
+    await createTask(given.app, other);
     expect((await stats(other)).body.total).toBe(1);
-    await createTask(ctx.app, team);
+    await createTask(given.app, given.team);
     expect((await stats()).body.total).toBe(1);
     expect((await stats(other)).body.total).toBe(1);
   });
 
   it('ends an entry when the next due date of an open task passes, with no write', async () => {
-    const cache = new StatsCache(ctx.redis, ctx.redisPrefix, 600, ctx.logger);
+    const cache = new StatsCache(given.ctx.redis, given.ctx.redisPrefix, 600, given.ctx.logger);
     const now = new Date();
     await insertBehindTheService(new Date(now.getTime() + HOUR));
 
-    expect((await cache.get(team.id, now)).overdue).toBe(0);
-    expect((await cache.get(team.id, new Date(now.getTime() + HOUR / 2))).overdue).toBe(0);
-    expect((await cache.get(team.id, new Date(now.getTime() + 2 * HOUR))).overdue).toBe(1);
+    expect((await cache.get(given.team.id, now)).overdue).toBe(0);
+    expect((await cache.get(given.team.id, new Date(now.getTime() + HOUR / 2))).overdue).toBe(0);
+    expect((await cache.get(given.team.id, new Date(now.getTime() + 2 * HOUR))).overdue).toBe(1);
   });
 
   it('computes the figures directly while Redis is unreachable', async () => {
@@ -131,11 +125,11 @@ describe('cached stats', () => {
       retryStrategy: () => null,
     });
     down.on('error', () => undefined);
-    const cache = new StatsCache(down, ctx.redisPrefix, 600, ctx.logger);
+    const cache = new StatsCache(down, given.ctx.redisPrefix, 600, given.ctx.logger);
     await insertBehindTheService();
-    await expect(cache.bump(team.id, 0)).resolves.toBeUndefined();
-    await expect(cache.invalidate(team.id)).resolves.toBeUndefined();
-    expect((await cache.get(team.id, new Date())).total).toBe(1);
+    await expect(cache.bump(given.team.id, 0)).resolves.toBeUndefined();
+    await expect(cache.invalidate(given.team.id)).resolves.toBeUndefined();
+    expect((await cache.get(given.team.id, new Date())).total).toBe(1);
     down.disconnect();
   });
 });

@@ -1,34 +1,24 @@
 import request from 'supertest';
 import { findTask, Task, toTaskResponse } from '../../models/task';
-import { createTask, createTeam, type TestTeam } from '../../test/factories';
-import { setupTasksTest, type TasksTestContext } from '../../test/setup';
+import { createTask } from '../../test/factories';
+import { teamPerTest } from '../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest({ relay: false });
 
 const show = (id: string) =>
-  request(ctx.app).get(`/api/tasks/${id}`).set('Cookie', team.member.cookie);
+  request(given.app).get(`/api/tasks/${id}`).set('Cookie', given.team.member.cookie);
 const patch = (id: string, body: object) =>
-  request(ctx.app).patch(`/api/tasks/${id}`).set('Cookie', team.member.cookie).send(body);
+  request(given.app).patch(`/api/tasks/${id}`).set('Cookie', given.team.member.cookie).send(body);
 
 describe('task details cache', () => {
   it('serves reads from Redis with a TTL once a task was read', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Cached' });
-    await ctx.redis.del(ctx.cache.key(task.id));
+    const task = await createTask(given.app, given.team, { title: 'Cached' });
+    await given.ctx.redis.del(given.ctx.cache.key(task.id));
     await show(task.id).expect(200);
 
-    const ttl = await ctx.redis.ttl(ctx.cache.key(task.id));
+    const ttl = await given.ctx.redis.ttl(given.ctx.cache.key(task.id));
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(ctx.config.TASK_CACHE_TTL_SECONDS);
+    expect(ttl).toBeLessThanOrEqual(given.ctx.config.TASK_CACHE_TTL_SECONDS);
     // Proof the read comes from the cache: a change behind the API's back is not seen.
     await Task.collection.updateOne(
       { _id: (await findTask(task.id))!._id },
@@ -38,7 +28,7 @@ describe('task details cache', () => {
   });
 
   it('shows a write in the very next read: read, write, read', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Before' });
+    const task = await createTask(given.app, given.team, { title: 'Before' });
     expect((await show(task.id)).body.title).toBe('Before');
     await patch(task.id, { title: 'After' }).expect(200);
     const res = await show(task.id);
@@ -46,53 +36,53 @@ describe('task details cache', () => {
   });
 
   it('never lets a reader that loaded an older version overwrite the newer entry', async () => {
-    const task = await createTask(ctx.app, team, { title: 'v0' });
-    await ctx.redis.del(ctx.cache.key(task.id));
+    const task = await createTask(given.app, given.team, { title: 'v0' });
+    await given.ctx.redis.del(given.ctx.cache.key(task.id));
 
     // Reader: cache miss, loads version 0 from the database…
-    expect((await ctx.cache.get(task.id)).state).toBe('miss');
+    expect((await given.ctx.cache.get(task.id)).state).toBe('miss');
     const loadedByReader = toTaskResponse((await findTask(task.id))!);
     // …meanwhile a writer saves version 1 and answers…
     await patch(task.id, { title: 'v1' }).expect(200);
     // …then the reader tries to populate the cache with what it loaded.
-    expect(await ctx.cache.store(loadedByReader)).toBe(false);
+    expect(await given.ctx.cache.store(loadedByReader)).toBe(false);
 
     expect((await show(task.id)).body).toMatchObject({ title: 'v1', version: 1 });
   });
 
   it('keeps a deleted task deleted: a late reader cannot bring its old copy back', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     const loadedByReader = toTaskResponse((await findTask(task.id))!);
-    await request(ctx.app)
+    await request(given.app)
       .delete(`/api/tasks/${task.id}`)
-      .set('Cookie', team.member.cookie)
+      .set('Cookie', given.team.member.cookie)
       .expect(204);
-    expect(await ctx.cache.store(loadedByReader)).toBe(false);
-    expect((await ctx.cache.get(task.id)).state).toBe('deleted');
+    expect(await given.ctx.cache.store(loadedByReader)).toBe(false);
+    expect((await given.ctx.cache.get(task.id)).state).toBe('deleted');
     await show(task.id).expect(404);
   });
 
   it('stores an entry only when it is newer than the one held', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     const v0 = toTaskResponse((await findTask(task.id))!);
-    await ctx.redis.del(ctx.cache.key(task.id));
-    expect(await ctx.cache.store(v0)).toBe(true);
-    expect(await ctx.cache.store(v0)).toBe(false);
-    expect(await ctx.cache.store({ ...v0, title: 'newer', version: 1 })).toBe(true);
-    expect(await ctx.cache.get(task.id)).toEqual({
+    await given.ctx.redis.del(given.ctx.cache.key(task.id));
+    expect(await given.ctx.cache.store(v0)).toBe(true);
+    expect(await given.ctx.cache.store(v0)).toBe(false);
+    expect(await given.ctx.cache.store({ ...v0, title: 'newer', version: 1 })).toBe(true);
+    expect(await given.ctx.cache.get(task.id)).toEqual({
       state: 'hit',
       task: { ...v0, title: 'newer', version: 1 },
     });
   });
 
   it('reads from the database when Redis refuses, and still answers', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Fallback' });
-    const broken = ctx.buildApp({ env: { TASK_CACHE_TTL_SECONDS: '60' } });
-    const get = jest.spyOn(ctx.redis, 'get').mockRejectedValueOnce(new Error('redis down'));
+    const task = await createTask(given.app, given.team, { title: 'Fallback' });
+    const broken = given.ctx.buildApp({ env: { TASK_CACHE_TTL_SECONDS: '60' } });
+    const get = jest.spyOn(given.ctx.redis, 'get').mockRejectedValueOnce(new Error('redis down'));
     try {
       const res = await request(broken)
         .get(`/api/tasks/${task.id}`)
-        .set('Cookie', team.member.cookie);
+        .set('Cookie', given.team.member.cookie);
       expect(res.status).toBe(200);
       expect(res.body.title).toBe('Fallback');
     } finally {
@@ -101,9 +91,9 @@ describe('task details cache', () => {
   });
 
   it('drops the entry when the write-through fails, so the next read goes to the database', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Old' });
+    const task = await createTask(given.app, given.team, { title: 'Old' });
     await show(task.id).expect(200);
-    const redis = ctx.redis as unknown as {
+    const redis = given.ctx.redis as unknown as {
       storeTaskIfNewer: (...args: unknown[]) => Promise<number>;
     };
     const store = jest
@@ -114,7 +104,7 @@ describe('task details cache', () => {
     } finally {
       store.mockRestore();
     }
-    expect((await ctx.cache.get(task.id)).state).toBe('miss');
+    expect((await given.ctx.cache.get(task.id)).state).toBe('miss');
     expect((await show(task.id)).body.title).toBe('New');
   });
 });

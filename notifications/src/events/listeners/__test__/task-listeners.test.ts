@@ -4,7 +4,7 @@ import { waitFor } from '@taskforge/common/testing';
 import { EmailDelivery } from '../../../models/email-delivery';
 import { Notification } from '../../../models/notification';
 import { TaskReplica } from '../../../replicas/task';
-import { buildTask, buildUser, newId, updateTask } from '../../../test/factories';
+import { buildTask, buildUser, deleteTask, newId, updateTask } from '../../../test/factories';
 import { inboxOf, liveMessages } from '../../../test/inspect';
 import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
 
@@ -217,12 +217,7 @@ describe('task.deleted', () => {
   it('marks the replica deleted and tells the boards', async () => {
     const task = buildTask({ dueDate: new Date(Date.now() + 3600_000).toISOString() });
     await ctx.publish('task.created', task);
-    await ctx.publish('task.deleted', {
-      id: task.id,
-      version: 1,
-      teamId: task.teamId,
-      title: task.title,
-    });
+    await ctx.publish('task.deleted', deleteTask(task));
     await ctx.settled();
     expect(await TaskReplica.findById(task.id).lean()).toMatchObject({
       version: 1,

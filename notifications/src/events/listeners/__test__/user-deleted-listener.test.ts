@@ -15,42 +15,27 @@ import {
   signIn,
 } from '../../../test/factories';
 import { inboxOf, liveMessages } from '../../../test/inspect';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
-import { startSmtpServer, type TestSmtp } from '../../../test/smtp';
+import { mailWorkerPerFile } from '../../../test/mail';
 import { listen, openStream } from '../../../test/sse';
 
-let ctx: NotificationsTestContext;
-let smtp: TestSmtp;
+// Failed sends wait long enough between attempts for a test to find their jobs queued.
+const given = mailWorkerPerFile({ EMAIL_BACKOFF_MS: '1500' });
+const { mailTo } = given;
 
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-  ctx = await setupNotificationsTest({
-    worker: true,
-    // Failed sends wait long enough between attempts for a test to find their jobs queued.
-    env: { SMTP_URL: smtp.url, EMAIL_BACKOFF_MS: '1500' },
-  });
-});
 beforeEach(async () => {
-  smtp.failing = false;
-  await ctx.services.jobs.queue.resume();
-});
-afterAll(async () => {
-  await ctx.close();
-  await smtp.close();
+  given.smtp.failing = false;
+  await given.ctx.services.jobs.queue.resume();
 });
 
-const mailTo = (address: string) =>
-  smtp.received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.text === address);
-
-const queue = () => ctx.services.jobs.queue;
+const queue = () => given.ctx.services.jobs.queue;
 
 /** A user at version 1, as auth would have them after one user.updated. */
 async function createUser(overrides: Parameters<typeof buildUser>[0] = {}) {
   const user = buildUser(overrides);
-  await ctx.publish('user.created', user);
+  await given.ctx.publish('user.created', user);
   const updated = { ...user, version: 1 };
-  await ctx.publish('user.updated', updated);
-  await ctx.settled();
+  await given.ctx.publish('user.updated', updated);
+  await given.ctx.settled();
   return updated;
 }
 
@@ -76,7 +61,7 @@ async function heldFor(userId: string) {
   return {
     notifications: await Notification.countDocuments({ recipientId: userId }),
     deliveries: await EmailDelivery.countDocuments({ recipientId: userId }),
-    live: (await liveMessages(ctx.redis, ctx.redisPrefix)).filter(
+    live: (await liveMessages(given.ctx.redis, given.ctx.redisPrefix)).filter(
       (m) => m.type !== 'board' && m.type !== 'account-deleted' && m.userId === userId,
     ).length,
   };
@@ -90,8 +75,8 @@ describe('user.deleted', () => {
       notifications: { frequency: 'daily' },
     });
     // Two items wait for Ada's daily digest.
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Digest one' }));
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Digest two' }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Digest one' }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Digest two' }));
     await waitFor(
       async () =>
         (await EmailDelivery.countDocuments({ recipientId: ada.id, status: 'digest' })) === 2,
@@ -107,17 +92,17 @@ describe('user.deleted', () => {
         notifications: { ...ada.preferences.notifications, frequency: 'immediate' as const },
       },
     };
-    await ctx.publish('user.updated', immediate);
-    await ctx.settled();
-    smtp.failing = true;
-    const refusedBefore = smtp.refused;
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Immediate' }));
+    await given.ctx.publish('user.updated', immediate);
+    await given.ctx.settled();
+    given.smtp.failing = true;
+    const refusedBefore = given.smtp.refused;
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id, title: 'Immediate' }));
     const reset = buildAccountLink({ userId: ada.id, email: ada.email });
-    await ctx.publish('password-reset.requested', reset);
+    await given.ctx.publish('password-reset.requested', reset);
     const verification = buildAccountLink({ userId: ada.id, email: `new-${ada.email}` });
-    await ctx.publish('email-verification.requested', verification);
-    await ctx.settled();
-    await waitFor(() => smtp.refused >= refusedBefore + 3);
+    await given.ctx.publish('email-verification.requested', verification);
+    await given.ctx.settled();
+    await waitFor(() => given.smtp.refused >= refusedBefore + 3);
     const [pending] = await EmailDelivery.find({ recipientId: ada.id, status: 'pending' }).lean();
     const jobIds = [
       `email-${pending!._id.toHexString()}`,
@@ -127,25 +112,25 @@ describe('user.deleted', () => {
     for (const jobId of jobIds) expect(await queue().getJob(jobId)).toBeDefined();
     // Her sets of account mail jobs, which find them.
     const sets = ['password-resets', 'email-verifications'].map(
-      (kind) => `${ctx.redisPrefix}:bull:${kind}:{${ada.id}}`,
+      (kind) => `${given.ctx.redisPrefix}:bull:${kind}:{${ada.id}}`,
     );
-    expect(await ctx.redis.exists(...sets)).toBe(2);
-    expect(await ctx.services.counter.get(ada.id)).toBe(3);
+    expect(await given.ctx.redis.exists(...sets)).toBe(2);
+    expect(await given.ctx.services.counter.get(ada.id)).toBe(3);
     expect(await heldFor(ada.id)).toMatchObject({ notifications: 3, deliveries: 3 });
 
-    await ctx.publish('user.deleted', deleted(immediate));
-    await ctx.settled();
+    await given.ctx.publish('user.deleted', deleted(immediate));
+    await given.ctx.settled();
 
     expect(await UserReplica.findById(ada.id).lean()).toEqual(tombstoneOf(immediate));
     expect(await inboxOf(ada.id)).toEqual([]);
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
     for (const jobId of jobIds) expect(await queue().getJob(jobId)).toBeUndefined();
-    expect(await ctx.services.counter.get(ada.id)).toBe(0);
-    expect(await ctx.redis.exists(...sets)).toBe(0);
+    expect(await given.ctx.services.counter.get(ada.id)).toBe(0);
+    expect(await given.ctx.redis.exists(...sets)).toBe(0);
 
     // Nothing reaches her addresses afterwards: no digest, no retried email, no link.
-    smtp.failing = false;
-    expect(await ctx.services.runDigest('daily')).toEqual({ sent: 0, failed: 0 });
+    given.smtp.failing = false;
+    expect(await given.ctx.services.runDigest('daily')).toEqual({ sent: 0, failed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(mailTo(ada.email)).toEqual([]);
     expect(mailTo(verification.email)).toEqual([]);
@@ -155,11 +140,11 @@ describe('user.deleted', () => {
     const ada = await createUser({ firstName: 'Ada', lastName: 'Lovelace' });
     const bob = await createUser({ firstName: 'Bob' });
     const task = buildTask({ creatorId: ada.id, assigneeId: bob.id, title: 'Ada’s task' });
-    await ctx.publish('task.created', task, { actorId: ada.id });
-    await ctx.publish('comment.created', buildComment(task, { authorId: ada.id }), {
+    await given.ctx.publish('task.created', task, { actorId: ada.id });
+    await given.ctx.publish('comment.created', buildComment(task, { authorId: ada.id }), {
       actorId: ada.id,
     });
-    await ctx.settled();
+    await given.ctx.settled();
     // One stored by an older version, before the name was kept apart.
     await Notification.collection.insertOne({
       _id: new Types.ObjectId(),
@@ -182,8 +167,8 @@ describe('user.deleted', () => {
       ]),
     );
 
-    await ctx.publish('user.deleted', deleted(ada));
-    await ctx.settled();
+    await given.ctx.publish('user.deleted', deleted(ada));
+    await given.ctx.settled();
 
     const titles = (await inboxOf(bob.id)).map((n) => n.title).sort();
     expect(titles).toEqual([
@@ -194,19 +179,19 @@ describe('user.deleted', () => {
     expect(JSON.stringify(await Notification.find({ recipientId: bob.id }).lean())).not.toMatch(
       /Lovelace/,
     );
-    const live = await liveMessages(ctx.redis, ctx.redisPrefix);
+    const live = await liveMessages(given.ctx.redis, given.ctx.redisPrefix);
     expect(JSON.stringify(live)).not.toMatch(/Lovelace/);
     // The task's title is not hers: the rest of the text stays.
     const me = signIn(bob.id);
-    const res = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+    const res = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
     expect(res.body.map((n: { title: string }) => n.title).sort()).toEqual(titles);
   });
 
   it('finishes the forgetting when redelivered after a crash, and a redelivery changes nothing', async () => {
     const ada = await createUser();
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
-    await ctx.settled();
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
+    await given.ctx.settled();
     await waitFor(
       async () =>
         (await EmailDelivery.countDocuments({ recipientId: ada.id, status: 'sent' })) === 2,
@@ -215,28 +200,28 @@ describe('user.deleted', () => {
     expect(await applyVersioned(UserReplica, deleted(ada), TOMBSTONE_FIELDS)).toBe('apply');
     expect(await heldFor(ada.id)).toMatchObject({ notifications: 2, deliveries: 2 });
 
-    const event = await ctx.publish('user.deleted', deleted(ada));
-    await ctx.settled();
+    const event = await given.ctx.publish('user.deleted', deleted(ada));
+    await given.ctx.settled();
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
     expect(await UserReplica.findById(ada.id).lean()).toEqual(tombstoneOf(ada));
 
     // The same event once more (a redelivery): acked, nothing changes.
-    const liveBefore = (await liveMessages(ctx.redis, ctx.redisPrefix)).length;
-    await ctx.bus.js.publish(event.subject, JSON.stringify(event));
-    await ctx.settled();
+    const liveBefore = (await liveMessages(given.ctx.redis, given.ctx.redisPrefix)).length;
+    await given.ctx.bus.js.publish(event.subject, JSON.stringify(event));
+    await given.ctx.settled();
     expect(await UserReplica.findById(ada.id).lean()).toEqual(tombstoneOf(ada));
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
     // Only one more account-deleted message for the pods.
-    const liveAfter = await liveMessages(ctx.redis, ctx.redisPrefix);
+    const liveAfter = await liveMessages(given.ctx.redis, given.ctx.redisPrefix);
     expect(liveAfter.slice(liveBefore)).toEqual([{ type: 'account-deleted', userId: ada.id }]);
   });
 
   it('waits for the user’s earlier versions before it deletes', async () => {
     const user = buildUser({ firstName: 'Early' });
-    await ctx.publish('user.deleted', { id: user.id, version: 2 });
-    await ctx.publish('user.created', user);
-    await ctx.publish('user.updated', { ...user, version: 1 });
-    await ctx.settled();
+    await given.ctx.publish('user.deleted', { id: user.id, version: 2 });
+    await given.ctx.publish('user.created', user);
+    await given.ctx.publish('user.updated', { ...user, version: 1 });
+    await given.ctx.settled();
     expect(await UserReplica.findById(user.id).lean()).toEqual(
       tombstoneOf({ ...user, version: 1 }),
     );
@@ -245,34 +230,34 @@ describe('user.deleted', () => {
   it('never notifies, emails or names a deleted user afterwards, and no user.* event revives them', async () => {
     const ada = await createUser({ firstName: 'Ada' });
     const bob = await createUser({ firstName: 'Bob' });
-    await ctx.publish('user.deleted', deleted(ada));
-    await ctx.settled();
+    await given.ctx.publish('user.deleted', deleted(ada));
+    await given.ctx.settled();
     // Held, so that a job queued for her would still be there to find.
     await queue().pause();
 
     const team = buildTeam({ name: 'Platform' });
-    await ctx.publish('team.created', team);
+    await given.ctx.publish('team.created', team);
     const task = buildTask({ teamId: team.id, assigneeId: ada.id, creatorId: ada.id });
-    await ctx.publish('task.created', task, { actorId: bob.id });
-    await ctx.publish(
+    await given.ctx.publish('task.created', task, { actorId: bob.id });
+    await given.ctx.publish(
       'member.added',
       { teamId: team.id, userId: ada.id, role: 'member', version: 0 },
       { actorId: bob.id },
     );
-    await ctx.publish('comment.created', buildComment(task, { mentionedUsers: [ada.id] }));
+    await given.ctx.publish('comment.created', buildComment(task, { mentionedUsers: [ada.id] }));
     const reset = buildAccountLink({ userId: ada.id, email: ada.email });
-    await ctx.publish('password-reset.requested', reset);
+    await given.ctx.publish('password-reset.requested', reset);
     const verification = buildAccountLink({ userId: ada.id, email: 'changed@example.test' });
-    await ctx.publish('email-verification.requested', verification);
+    await given.ctx.publish('email-verification.requested', verification);
     // Ada as the actor (an event from before her deletion, arriving late): Bob hears "Someone".
-    await ctx.publish('task.created', buildTask({ assigneeId: bob.id, title: 'Late' }), {
+    await given.ctx.publish('task.created', buildTask({ assigneeId: bob.id, title: 'Late' }), {
       actorId: ada.id,
     });
     // Late and out-of-line user events: neither writes her back.
-    await ctx.publish('user.updated', { ...ada, version: 1, email: 'late@example.test' });
-    await ctx.publish('user.updated', { ...ada, version: 3, email: 'newer@example.test' });
-    await ctx.publish('user.created', { ...ada, version: 0 });
-    await ctx.settled();
+    await given.ctx.publish('user.updated', { ...ada, version: 1, email: 'late@example.test' });
+    await given.ctx.publish('user.updated', { ...ada, version: 3, email: 'newer@example.test' });
+    await given.ctx.publish('user.created', { ...ada, version: 0 });
+    await given.ctx.settled();
 
     expect(await UserReplica.findById(ada.id).lean()).toEqual(tombstoneOf(ada));
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
@@ -290,23 +275,25 @@ describe('user.deleted', () => {
   it('drops or unnames what another pod writes from a name it read just before the deletion', async () => {
     const ada = await createUser({ firstName: 'Ada', lastName: 'Lovelace' });
     const bob = await createUser();
-    await ctx.publish('user.deleted', deleted(ada));
-    await ctx.settled();
+    await given.ctx.publish('user.deleted', deleted(ada));
+    await given.ctx.settled();
 
     // As a listener that read Ada's name (and her replica) before the tombstone was written.
     const title = 'Ada Lovelace assigned you “Raced”';
     const about = { kind: 'task.assigned' as const, title, actorName: 'Ada Lovelace', link: '/' };
-    await ctx.services.notifier.notify({ eventId: `race-${ada.id}`, actorId: ada.id }, [
+    await given.ctx.services.notifier.notify({ eventId: `race-${ada.id}`, actorId: ada.id }, [
       { ...about, recipientId: bob.id },
     ]);
-    await ctx.services.notifier.notify({ eventId: `race-${ada.id}` }, [
+    await given.ctx.services.notifier.notify({ eventId: `race-${ada.id}` }, [
       { ...about, recipientId: ada.id },
     ]);
 
     expect((await inboxOf(bob.id)).map((n) => n.title)).toEqual(['Someone assigned you “Raced”']);
     expect(await heldFor(ada.id)).toEqual({ notifications: 0, deliveries: 0, live: 0 });
-    expect(JSON.stringify(await liveMessages(ctx.redis, ctx.redisPrefix))).not.toContain(title);
-    const [live] = (await liveMessages(ctx.redis, ctx.redisPrefix)).filter(
+    expect(
+      JSON.stringify(await liveMessages(given.ctx.redis, given.ctx.redisPrefix)),
+    ).not.toContain(title);
+    const [live] = (await liveMessages(given.ctx.redis, given.ctx.redisPrefix)).filter(
       (m) => m.type === 'notification' && m.userId === bob.id,
     );
     expect(live).toMatchObject({ data: { title: 'Someone assigned you “Raced”' } });
@@ -315,18 +302,18 @@ describe('user.deleted', () => {
   it('sends nothing from a job that runs after the account was deleted', async () => {
     const ada = await createUser({ notifications: { frequency: 'immediate' } });
     const digest = await createUser({ notifications: { frequency: 'hourly' } });
-    smtp.failing = true;
-    const refusedBefore = smtp.refused;
-    await ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
-    await ctx.publish('task.created', buildTask({ assigneeId: digest.id }));
-    await ctx.settled();
+    given.smtp.failing = true;
+    const refusedBefore = given.smtp.refused;
+    await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: digest.id }));
+    await given.ctx.settled();
     // Ada's own email was refused once (not just any: jobs of earlier tests may still retry).
     const adaDelivery = await waitFor(() => EmailDelivery.findOne({ recipientId: ada.id }).lean());
     await waitFor(
       async () =>
         ((await queue().getJob(`email-${String(adaDelivery._id)}`))?.attemptsMade ?? 0) >= 1,
     );
-    expect(smtp.refused).toBeGreaterThan(refusedBefore);
+    expect(given.smtp.refused).toBeGreaterThan(refusedBefore);
     await waitFor(async () => EmailDelivery.exists({ recipientId: digest.id, status: 'digest' }));
 
     // Deleted between two attempts (the replica only: user.deleted's forgetting has not run).
@@ -335,7 +322,7 @@ describe('user.deleted', () => {
     await queue().pause();
     await applyVersioned(UserReplica, deleted(ada), TOMBSTONE_FIELDS);
     await applyVersioned(UserReplica, deleted(digest), TOMBSTONE_FIELDS);
-    smtp.failing = false;
+    given.smtp.failing = false;
     await queue().resume();
     for (const job of await queue().getDelayed()) await job.promote();
 
@@ -343,12 +330,12 @@ describe('user.deleted', () => {
     await waitFor(async () => !(await EmailDelivery.exists({ recipientId: ada.id })), {
       timeoutMs: 8000,
     });
-    expect(await ctx.services.runDigest('hourly')).toEqual({ sent: 0, failed: 0 });
+    expect(await given.ctx.services.runDigest('hourly')).toEqual({ sent: 0, failed: 0 });
     expect(await EmailDelivery.countDocuments({ recipientId: digest.id })).toBe(0);
     for (const kind of ['password-reset', 'email-verification'] as const) {
       const { id, email, token, expiresAt } = buildAccountLink({ email: ada.email });
       const mail = { kind, id, userId: ada.id, email, token, expiresAt };
-      expect(await sendAccountEmail(ctx.services.email, mail)).toBe('account-deleted');
+      expect(await sendAccountEmail(given.ctx.services.email, mail)).toBe('account-deleted');
     }
     expect(mailTo(ada.email)).toEqual([]);
     expect(mailTo(digest.email)).toEqual([]);
@@ -358,24 +345,24 @@ describe('user.deleted', () => {
     it('refuses the old session cookie with 401 and answers nothing of the inbox', async () => {
       const ada = await createUser();
       const me = signIn(ada.id);
-      await ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
-      await ctx.settled();
-      const inbox = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+      await given.ctx.publish('task.created', buildTask({ assigneeId: ada.id }));
+      await given.ctx.settled();
+      const inbox = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
       expect(inbox.status).toBe(200);
       expect(inbox.body).toHaveLength(1);
 
-      await ctx.publish('user.deleted', deleted(ada));
-      await ctx.settled();
+      await given.ctx.publish('user.deleted', deleted(ada));
+      await given.ctx.settled();
 
       // Within the second this process trusts a session version it read.
       const status = (path: string) =>
-        request(ctx.app)
+        request(given.app)
           .get(path)
           .set('Cookie', me.cookie)
           .then((res) => res.status);
       await waitFor(async () => (await status('/api/notifications')) === 401, { timeoutMs: 5000 });
       expect(await status('/api/notifications/unread-count')).toBe(401);
-      const readAll = await request(ctx.app)
+      const readAll = await request(given.app)
         .post('/api/notifications/read-all')
         .set('Cookie', me.cookie);
       expect(readAll.status).toBe(401);
@@ -388,8 +375,8 @@ describe('user.deleted', () => {
     it('ends the user’s open streams on every pod, and refuses a new one', async () => {
       const ada = await createUser();
       const bob = await createUser();
-      const other = await ctx.startInstance();
-      const servers = [await listen(ctx.app), await listen(other.app)];
+      const other = await given.ctx.startInstance();
+      const servers = [await listen(given.app), await listen(other.app)];
       try {
         const open = async (user: { id: string }, url: string) => {
           const res = await openStream(url, { Cookie: signIn(user.id).cookie });
@@ -404,20 +391,20 @@ describe('user.deleted', () => {
         const ended = (client: typeof first) =>
           new Promise<void>((resolve) => client.response.once('end', () => resolve()));
         const bothEnded = Promise.all([ended(first), ended(second)]);
-        expect(ctx.services.hub.openStreamsOf(ada.id)).toBe(1);
+        expect(given.ctx.services.hub.openStreamsOf(ada.id)).toBe(1);
         expect(other.services.hub.openStreamsOf(ada.id)).toBe(1);
 
-        await ctx.publish('user.deleted', deleted(ada));
-        await ctx.settled();
+        await given.ctx.publish('user.deleted', deleted(ada));
+        await given.ctx.settled();
         await bothEnded;
         await waitFor(
           () =>
-            ctx.services.hub.openStreamsOf(ada.id) === 0 &&
+            given.ctx.services.hub.openStreamsOf(ada.id) === 0 &&
             other.services.hub.openStreamsOf(ada.id) === 0,
         );
         // No message was written for the deletion itself; Bob's stream goes on.
         expect(first.messages).toEqual([]);
-        expect(ctx.services.hub.openStreamsOf(bob.id)).toBe(1);
+        expect(given.ctx.services.hub.openStreamsOf(bob.id)).toBe(1);
         expect(bystander.response.readableEnded).toBe(false);
         bystander.close();
 

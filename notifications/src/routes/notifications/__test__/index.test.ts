@@ -5,15 +5,9 @@ import type { NotificationAttrs } from '../../../models/notification';
 import { buildTask, newId, signIn } from '../../../test/factories';
 import { insertNotifications } from '../../../test/inspect';
 import { expectDocumented } from '../../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
+import { inboxPerTest } from '../../../test/inbox';
 
-let ctx: NotificationsTestContext;
-
-beforeAll(async () => {
-  ctx = await setupNotificationsTest();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
+const given = inboxPerTest();
 
 const ids = (res: Response) => (res.body as NotificationResponse[]).map((n) => n.id);
 const newestFirst = (docs: NotificationAttrs[]) =>
@@ -27,7 +21,7 @@ const newestFirst = (docs: NotificationAttrs[]) =>
 
 describe('GET /api/notifications', () => {
   it('answers 401 without a session', async () => {
-    const res = await request(ctx.app).get('/api/notifications');
+    const res = await request(given.app).get('/api/notifications');
     expect(res.status).toBe(401);
     expectDocumented('get', '/api/notifications', res);
   });
@@ -36,13 +30,13 @@ describe('GET /api/notifications', () => {
     const me = signIn();
     const first = buildTask({ assigneeId: me.id, title: 'First' });
     const second = buildTask({ assigneeId: me.id, title: 'Second' });
-    await ctx.publish('task.created', first);
-    await ctx.settled();
-    await ctx.publish('task.created', second);
-    await ctx.publish('task.created', buildTask({ assigneeId: newId() }));
-    await ctx.settled();
+    await given.ctx.publish('task.created', first);
+    await given.ctx.settled();
+    await given.ctx.publish('task.created', second);
+    await given.ctx.publish('task.created', buildTask({ assigneeId: newId() }));
+    await given.ctx.settled();
 
-    const res = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+    const res = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
     expect(res.status).toBe(200);
     expectDocumented('get', '/api/notifications', res);
     expect(res.body).toEqual([
@@ -62,10 +56,10 @@ describe('GET /api/notifications', () => {
     const acks = await Promise.all(
       tasks.map((task) => {
         const event = { ...buildEvent('task.created', task), occurredAt };
-        return ctx.bus.js.publish(event.subject, JSON.stringify(event));
+        return given.ctx.bus.js.publish(event.subject, JSON.stringify(event));
       }),
     );
-    await ctx.settled();
+    await given.ctx.settled();
     const busOrder = tasks
       .map((task, i) => ({ id: task.id, seq: acks[i]!.seq }))
       .sort((a, b) => a.seq - b.seq)
@@ -74,7 +68,7 @@ describe('GET /api/notifications', () => {
     const seen: string[] = [];
     let next: string | undefined = '/api/notifications?limit=3';
     while (next) {
-      const res = await request(ctx.app).get(next).set('Cookie', me.cookie);
+      const res = await request(given.app).get(next).set('Cookie', me.cookie);
       expect(res.status).toBe(200);
       seen.push(...(res.body as NotificationResponse[]).map((n) => n.taskId!));
       const cursor = res.headers['x-next-cursor'] as string | undefined;
@@ -86,7 +80,7 @@ describe('GET /api/notifications', () => {
   it('never shows another user’s notifications', async () => {
     const me = signIn();
     await insertNotifications(newId(), [{}, {}]);
-    const res = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+    const res = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
     expect(res.status).toBe(200);
     expect(res.body).toEqual([]);
   });
@@ -99,13 +93,13 @@ describe('GET /api/notifications', () => {
       { read: true, readAt: new Date() },
       {},
     ]);
-    const res = await request(ctx.app)
+    const res = await request(given.app)
       .get('/api/notifications?unread=true')
       .set('Cookie', me.cookie)
       .expect(200);
     expectDocumented('get', '/api/notifications', res);
     expect(ids(res)).toEqual(newestFirst([docs[1]!, docs[3]!]));
-    const all = await request(ctx.app)
+    const all = await request(given.app)
       .get('/api/notifications?unread=false')
       .set('Cookie', me.cookie)
       .expect(200);
@@ -122,7 +116,7 @@ describe('GET /api/notifications', () => {
     ]);
     const seen: string[] = [];
     const sizes: number[] = [];
-    let res = await request(ctx.app)
+    let res = await request(given.app)
       .get('/api/notifications?limit=6&unread=false')
       .set('Cookie', me.cookie)
       .expect(200);
@@ -135,7 +129,7 @@ describe('GET /api/notifications', () => {
       expect(link).toBe(
         `</api/notifications?limit=6&unread=false&cursor=${res.headers['x-next-cursor']}>; rel="next"`,
       );
-      res = await request(ctx.app)
+      res = await request(given.app)
         .get(/^<([^>]+)>/.exec(link)![1]!)
         .set('Cookie', me.cookie)
         .expect(200);
@@ -150,7 +144,7 @@ describe('GET /api/notifications', () => {
       me.id,
       Array.from({ length: 21 }, () => ({})),
     );
-    const res = await request(ctx.app).get('/api/notifications').set('Cookie', me.cookie);
+    const res = await request(given.app).get('/api/notifications').set('Cookie', me.cookie);
     expect(res.body).toHaveLength(20);
     expect(res.headers['access-control-expose-headers']).toMatch(/X-Next-Cursor/);
   });
@@ -165,7 +159,7 @@ describe('GET /api/notifications', () => {
     ['cursor=nope', 'cursor'],
     [`cursor=${Buffer.from('[1,"xyz"]').toString('base64url')}`, 'cursor'],
   ])('returns 400 on %s', async (query, field) => {
-    const res = await request(ctx.app)
+    const res = await request(given.app)
       .get(`/api/notifications?${query}`)
       .set('Cookie', signIn().cookie);
     expect(res.status).toBe(400);

@@ -1,22 +1,12 @@
 import request from 'supertest';
 import { Notification } from '../../../models/notification';
 import { newId, signIn } from '../../../test/factories';
-import { insertNotifications, unreadCountMessages } from '../../../test/inspect';
+import { insertNotifications } from '../../../test/inspect';
 import { expectDocumented } from '../../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
+import { inboxPerTest } from '../../../test/inbox';
 
-let ctx: NotificationsTestContext;
-
-beforeAll(async () => {
-  ctx = await setupNotificationsTest();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
-
-const unreadCount = (cookie: string) =>
-  request(ctx.app).get('/api/notifications/unread-count').set('Cookie', cookie);
-
-const countMessages = (userId: string) => unreadCountMessages(ctx.redis, ctx.redisPrefix, userId);
+const given = inboxPerTest();
+const { unreadCount, countMessages } = given;
 
 describe('POST /api/notifications/read-all', () => {
   it('marks all of mine read and none of anyone else’s', async () => {
@@ -26,7 +16,9 @@ describe('POST /api/notifications/read-all', () => {
     await insertNotifications(other, [{}]);
     expect((await unreadCount(me.cookie)).body).toEqual({ count: 2 });
 
-    const res = await request(ctx.app).post('/api/notifications/read-all').set('Cookie', me.cookie);
+    const res = await request(given.app)
+      .post('/api/notifications/read-all')
+      .set('Cookie', me.cookie);
     expect(res.status).toBe(200);
     expectDocumented('post', '/api/notifications/read-all', res);
     expect(res.body).toEqual({ updated: 2, unreadCount: 0 });
@@ -34,7 +26,7 @@ describe('POST /api/notifications/read-all', () => {
     expect(await Notification.countDocuments({ recipientId: other, read: false })).toBe(1);
     expect((await countMessages(me.id)).at(-1)?.data).toEqual({ count: 0 });
 
-    const again = await request(ctx.app)
+    const again = await request(given.app)
       .post('/api/notifications/read-all')
       .set('Cookie', me.cookie)
       .expect(200);
@@ -42,7 +34,7 @@ describe('POST /api/notifications/read-all', () => {
   });
 
   it('answers 401 without a session', async () => {
-    const res = await request(ctx.app).post('/api/notifications/read-all');
+    const res = await request(given.app).post('/api/notifications/read-all');
     expect(res.status).toBe(401);
     expectDocumented('post', '/api/notifications/read-all', res);
   });

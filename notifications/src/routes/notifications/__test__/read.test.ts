@@ -1,35 +1,25 @@
 import request from 'supertest';
 import { Notification } from '../../../models/notification';
 import { buildTask, newId, signIn } from '../../../test/factories';
-import { insertNotifications, unreadCountMessages } from '../../../test/inspect';
+import { insertNotifications } from '../../../test/inspect';
 import { expectDocumented } from '../../../test/openapi';
-import { setupNotificationsTest, type NotificationsTestContext } from '../../../test/setup';
+import { inboxPerTest } from '../../../test/inbox';
 
-let ctx: NotificationsTestContext;
-
-beforeAll(async () => {
-  ctx = await setupNotificationsTest();
-});
-beforeEach(() => ctx.reset());
-afterAll(() => ctx.close());
-
-const unreadCount = (cookie: string) =>
-  request(ctx.app).get('/api/notifications/unread-count').set('Cookie', cookie);
-
-const countMessages = (userId: string) => unreadCountMessages(ctx.redis, ctx.redisPrefix, userId);
+const given = inboxPerTest();
+const { unreadCount, countMessages } = given;
 
 describe('POST /api/notifications/:id/read', () => {
   it('marks my notification read, lowers the count once and tells my browsers', async () => {
     const me = signIn();
-    await ctx.publish('task.created', buildTask({ assigneeId: me.id }));
-    await ctx.publish('task.created', buildTask({ assigneeId: me.id }));
-    await ctx.settled();
+    await given.ctx.publish('task.created', buildTask({ assigneeId: me.id }));
+    await given.ctx.publish('task.created', buildTask({ assigneeId: me.id }));
+    await given.ctx.settled();
     const before = await unreadCount(me.cookie).expect(200);
     expectDocumented('get', '/api/notifications/unread-count', before);
     expect(before.body).toEqual({ count: 2 });
     const [notification] = await Notification.find({ recipientId: me.id }).lean();
 
-    const res = await request(ctx.app)
+    const res = await request(given.app)
       .post(`/api/notifications/${notification!._id.toHexString()}/read`)
       .set('Cookie', me.cookie);
     expect(res.status).toBe(200);
@@ -42,7 +32,7 @@ describe('POST /api/notifications/:id/read', () => {
 
     // Again: nothing changes, nothing is announced.
     const messages = (await countMessages(me.id)).length;
-    await request(ctx.app)
+    await request(given.app)
       .post(`/api/notifications/${notification!._id.toHexString()}/read`)
       .set('Cookie', me.cookie)
       .expect(200);
@@ -52,7 +42,7 @@ describe('POST /api/notifications/:id/read', () => {
 
   it('answers 404 for another user’s notification and leaves it unread', async () => {
     const [theirs] = await insertNotifications(newId(), [{}]);
-    const res = await request(ctx.app)
+    const res = await request(given.app)
       .post(`/api/notifications/${theirs!._id.toHexString()}/read`)
       .set('Cookie', signIn().cookie);
     expect(res.status).toBe(404);
@@ -62,7 +52,7 @@ describe('POST /api/notifications/:id/read', () => {
   });
 
   it.each(['nope', '0123', '$ne'])('answers 404 for the malformed id %s', async (id) => {
-    const res = await request(ctx.app)
+    const res = await request(given.app)
       .post(`/api/notifications/${id}/read`)
       .set('Cookie', signIn().cookie);
     expect(res.status).toBe(404);
@@ -70,7 +60,7 @@ describe('POST /api/notifications/:id/read', () => {
 
   it('answers 401 without a session', async () => {
     const [mine] = await insertNotifications(newId(), [{}]);
-    const res = await request(ctx.app).post(`/api/notifications/${mine!._id.toHexString()}/read`);
+    const res = await request(given.app).post(`/api/notifications/${mine!._id.toHexString()}/read`);
     expect(res.status).toBe(401);
     expectDocumented('post', '/api/notifications/{id}/read', res);
   });

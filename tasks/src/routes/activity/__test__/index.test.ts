@@ -1,37 +1,37 @@
 import request from 'supertest';
-import { createTask, createTeam, signIn, type TestTeam } from '../../../test/factories';
+import { createTask, signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { teamPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest({ relay: false });
 
 const path = '/api/tasks/{id}/activity';
-const activity = (id: string, query: Record<string, string> = {}, cookie = team.guest.cookie) =>
-  request(ctx.app).get(`/api/tasks/${id}/activity`).query(query).set('Cookie', cookie);
+const activity = (
+  id: string,
+  query: Record<string, string> = {},
+  cookie = given.team.guest.cookie,
+) => request(given.app).get(`/api/tasks/${id}/activity`).query(query).set('Cookie', cookie);
 
 describe('GET /api/tasks/:id/activity', () => {
   it('tells who changed which field from what to what, newest first, with comments', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Start', dueDate: '2030-01-01' });
+    const task = await createTask(given.app, given.team, { title: 'Start', dueDate: '2030-01-01' });
     const patch = (body: object, cookie: string) =>
-      request(ctx.app).patch(`/api/tasks/${task.id}`).set('Cookie', cookie).send(body).expect(200);
-    await patch({ status: 'in_progress', assigneeId: team.member.id }, team.member.cookie);
+      request(given.app)
+        .patch(`/api/tasks/${task.id}`)
+        .set('Cookie', cookie)
+        .send(body)
+        .expect(200);
+    await patch(
+      { status: 'in_progress', assigneeId: given.team.member.id },
+      given.team.member.cookie,
+    );
     await patch(
       { priority: 'urgent', dueDate: null, title: 'Renamed', tags: ['x'] },
-      team.admin.cookie,
+      given.team.admin.cookie,
     );
-    const comment = await request(ctx.app)
+    const comment = await request(given.app)
       .post(`/api/tasks/${task.id}/comments`)
-      .set('Cookie', team.admin.cookie)
+      .set('Cookie', given.team.admin.cookie)
       .send({ content: 'done soon?' })
       .expect(201);
 
@@ -42,7 +42,7 @@ describe('GET /api/tasks/:id/activity', () => {
       {
         id: expect.any(String),
         type: 'comment.created',
-        actorId: team.admin.id,
+        actorId: given.team.admin.id,
         at: expect.any(String),
         changes: [],
         commentId: comment.body.id,
@@ -50,7 +50,7 @@ describe('GET /api/tasks/:id/activity', () => {
       {
         id: expect.any(String),
         type: 'task.updated',
-        actorId: team.admin.id,
+        actorId: given.team.admin.id,
         at: expect.any(String),
         changes: [
           { field: 'title', from: 'Start', to: 'Renamed' },
@@ -62,17 +62,17 @@ describe('GET /api/tasks/:id/activity', () => {
       {
         id: expect.any(String),
         type: 'task.updated',
-        actorId: team.member.id,
+        actorId: given.team.member.id,
         at: expect.any(String),
         changes: [
           { field: 'status', from: 'todo', to: 'in_progress' },
-          { field: 'assigneeId', from: null, to: team.member.id },
+          { field: 'assigneeId', from: null, to: given.team.member.id },
         ],
       },
       {
         id: expect.any(String),
         type: 'task.created',
-        actorId: team.member.id,
+        actorId: given.team.member.id,
         at: expect.any(String),
         changes: [],
       },
@@ -80,11 +80,11 @@ describe('GET /api/tasks/:id/activity', () => {
   });
 
   it('records custom field changes like the other fields, and nothing for an unchanged value', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Estimate me' });
+    const task = await createTask(given.app, given.team, { title: 'Estimate me' });
     const patch = (customFields: object) =>
-      request(ctx.app)
+      request(given.app)
         .patch(`/api/tasks/${task.id}`)
-        .set('Cookie', team.member.cookie)
+        .set('Cookie', given.team.member.cookie)
         .send({ customFields })
         .expect(200);
     await patch({ estimate: 3, owner: 'ops' });
@@ -99,15 +99,15 @@ describe('GET /api/tasks/:id/activity', () => {
       [{ field: 'customFields', from: {}, to: { estimate: 3, owner: 'ops' } }],
       [],
     ]);
-    expect(res.body[0]).toMatchObject({ type: 'task.updated', actorId: team.member.id });
+    expect(res.body[0]).toMatchObject({ type: 'task.updated', actorId: given.team.member.id });
   });
 
   it('pages with X-Next-Cursor, each entry once', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     for (let i = 0; i < 4; i += 1) {
-      await request(ctx.app)
+      await request(given.app)
         .patch(`/api/tasks/${task.id}`)
-        .set('Cookie', team.member.cookie)
+        .set('Cookie', given.team.member.cookie)
         .send({ title: `t${i}` })
         .expect(200);
     }
@@ -127,7 +127,7 @@ describe('GET /api/tasks/:id/activity', () => {
   });
 
   it('answers 404 to a stranger and 400 for a bad limit', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     const stranger = await activity(task.id, {}, signIn().cookie);
     expect(stranger.status).toBe(404);
     expectDocumented('get', path, stranger);

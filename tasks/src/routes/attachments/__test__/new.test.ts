@@ -1,33 +1,16 @@
 import type { EventData } from '@taskforge/common';
 import request from 'supertest';
-import type { TaskResponse } from '../../../contracts/tasks';
 import { Activity } from '../../../models/activity';
 import { Task } from '../../../models/task';
 import { MAX_ATTACHMENT_BYTES } from '../../../services/uploads';
 import { attachmentRequests, file } from '../../../test/attachments';
-import { createTask, createTeam, signIn, type TestTeam } from '../../../test/factories';
+import { signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { taskPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-let task: TaskResponse;
+const given = taskPerTest(() => ({ title: 'With files' }));
 
-beforeAll(async () => {
-  ctx = await setupTasksTest();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-  task = await createTask(ctx.app, team, { title: 'With files' });
-});
-afterAll(() => ctx.close());
-
-const { start, confirm, download, upload } = attachmentRequests(() => ({
-  app: ctx.app,
-  team,
-  task,
-}));
+const { start, confirm, download, upload } = attachmentRequests(() => given);
 
 describe('POST /api/tasks/:id/attachments', () => {
   it('uploads through the presigned URL, records the file and downloads it back', async () => {
@@ -56,17 +39,17 @@ describe('POST /api/tasks/:id/attachments', () => {
       size: file.length,
       mimetype: 'application/pdf',
       uploadedAt: expect.any(String),
-      uploadedBy: team.member.id,
+      uploadedBy: given.team.member.id,
     });
     // A repeated confirm answers the same and records nothing twice.
     expect((await confirm(started.body.uploadId).expect(201)).body).toEqual(confirmed.body);
 
-    const stored = await Task.findById(task.id).lean().orFail();
+    const stored = await Task.findById(given.task.id).lean().orFail();
     expect(stored.attachments).toHaveLength(1);
     expect(stored.version).toBe(1);
-    const shown = await request(ctx.app)
-      .get(`/api/tasks/${task.id}`)
-      .set('Cookie', team.guest.cookie)
+    const shown = await request(given.app)
+      .get(`/api/tasks/${given.task.id}`)
+      .set('Cookie', given.team.guest.cookie)
       .expect(200);
     expect(shown.body.attachments).toEqual([confirmed.body]);
 
@@ -78,26 +61,26 @@ describe('POST /api/tasks/:id/attachments', () => {
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(file);
     expect(fetched.headers.get('content-disposition')).toContain('spec.pdf');
 
-    const [added] = await ctx.eventsFor('attachment.added', confirmed.body.id);
+    const [added] = await given.ctx.eventsFor('attachment.added', confirmed.body.id);
     expect(added?.data).toEqual({
       id: confirmed.body.id,
-      taskId: task.id,
-      teamId: team.id,
+      taskId: given.task.id,
+      teamId: given.team.id,
       version: 1,
       name: 'spec.pdf',
       size: file.length,
       mimetype: 'application/pdf',
-      uploadedBy: team.member.id,
+      uploadedBy: given.team.member.id,
     });
     // The task's own chain stays gapless for consumers of task.*.
-    const [updated] = await ctx.eventsFor('task.updated', task.id);
+    const [updated] = await given.ctx.eventsFor('task.updated', given.task.id);
     expect((updated?.data as EventData<'task.updated'>).changes).toEqual({
       attachments: { from: 0, to: 1 },
     });
     expect(
-      await Activity.findOne({ taskId: task.id, type: 'attachment.added' }).lean(),
+      await Activity.findOne({ taskId: given.task.id, type: 'attachment.added' }).lean(),
     ).toMatchObject({
-      actorId: team.member.id,
+      actorId: given.team.member.id,
       attachment: { id: confirmed.body.id, name: 'spec.pdf' },
     });
   });
@@ -144,7 +127,7 @@ describe('POST /api/tasks/:id/attachments', () => {
   });
   it('lets only members with task.update upload, and only the uploader confirm', async () => {
     const body = { name: 'x.txt', size: 1, mimetype: 'text/plain' };
-    const guest = await start(body, team.guest);
+    const guest = await start(body, given.team.guest);
     expect(guest.status).toBe(403);
     expectDocumented('post', '/api/tasks/{id}/attachments', guest);
     const stranger = await start(body, signIn());
@@ -153,7 +136,7 @@ describe('POST /api/tasks/:id/attachments', () => {
 
     const started = await start(body).expect(201);
     await upload(started.body.uploadUrl, Buffer.from('x'), 'text/plain');
-    const byAdmin = await confirm(started.body.uploadId, team.admin);
+    const byAdmin = await confirm(started.body.uploadId, given.team.admin);
     expect(byAdmin.status).toBe(403);
     expectDocumented('post', '/api/tasks/{id}/attachments/{attachmentId}/confirm', byAdmin);
     const unknown = await confirm('00000000-0000-4000-8000-000000000000');

@@ -1,23 +1,10 @@
-import type { TaskResponse } from '../../../contracts/tasks';
 import { attachmentRequests } from '../../../test/attachments';
-import { createTask, createTeam, signIn, type TestTeam } from '../../../test/factories';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { signIn } from '../../../test/factories';
+import { taskPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-let task: TaskResponse;
+const given = taskPerTest(() => ({ title: 'With files' }));
 
-beforeAll(async () => {
-  ctx = await setupTasksTest();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-  task = await createTask(ctx.app, team, { title: 'With files' });
-});
-afterAll(() => ctx.close());
-
-const { download, uploadFile } = attachmentRequests(() => ({ app: ctx.app, team, task }));
+const { download, uploadFile } = attachmentRequests(() => given);
 
 describe('GET /api/tasks/:id/attachments/:attachmentId', () => {
   it('hides downloads from strangers', async () => {

@@ -1,47 +1,27 @@
-import type { TaskResponse } from '../../../contracts/tasks';
 import { Activity } from '../../../models/activity';
 import { Comment } from '../../../models/comment';
 import { commentRequests, COMMENTS_PATH } from '../../../test/comments';
-import {
-  addMember,
-  createTask,
-  createTeam,
-  deliver,
-  signIn,
-  type TestTeam,
-} from '../../../test/factories';
+import { addMember, deliver, signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { taskPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-let task: TaskResponse;
+const given = taskPerTest((team) => ({ title: 'Commented', assigneeId: team.admin.id }));
 
-beforeAll(async () => {
-  ctx = await setupTasksTest();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-  task = await createTask(ctx.app, team, { title: 'Commented', assigneeId: team.admin.id });
-});
-afterAll(() => ctx.close());
-
-const { post } = commentRequests(() => ({ app: ctx.app, team, task }));
+const { post } = commentRequests(() => given);
 
 describe('POST /api/tasks/:id/comments', () => {
   it('stores the comment with its mentions of current members and publishes comment.created', async () => {
     const outsider = signIn();
-    const removed = await addMember(team.id, signIn(), 'member');
+    const removed = await addMember(given.team.id, signIn(), 'member');
     await deliver('member.removed', {
-      teamId: team.id,
+      teamId: given.team.id,
       userId: removed.id,
       role: 'member',
       version: 1,
     });
     const content =
-      `Hi @[Admin](${team.admin.id}) and @[Guest](${team.guest.id}), ` +
-      `not @[Outsider](${outsider.id}) nor @[Gone](${removed.id}); again @[Admin](${team.admin.id})`;
+      `Hi @[Admin](${given.team.admin.id}) and @[Guest](${given.team.guest.id}), ` +
+      `not @[Outsider](${outsider.id}) nor @[Gone](${removed.id}); again @[Admin](${given.team.admin.id})`;
 
     const res = await post(content);
 
@@ -49,42 +29,42 @@ describe('POST /api/tasks/:id/comments', () => {
     expectDocumented('post', COMMENTS_PATH, res);
     expect(res.body).toEqual({
       id: expect.any(String),
-      taskId: task.id,
-      authorId: team.member.id,
+      taskId: given.task.id,
+      authorId: given.team.member.id,
       content,
-      mentionedUsers: [team.admin.id, team.guest.id],
+      mentionedUsers: [given.team.admin.id, given.team.guest.id],
       createdAt: expect.any(String),
       editedAt: null,
       version: 0,
     });
     expect(await Comment.findById(res.body.id).lean()).toMatchObject({
-      teamId: team.id,
-      mentionedUsers: [team.admin.id, team.guest.id],
+      teamId: given.team.id,
+      mentionedUsers: [given.team.admin.id, given.team.guest.id],
     });
 
-    const [event] = await ctx.eventsFor('comment.created', res.body.id);
+    const [event] = await given.ctx.eventsFor('comment.created', res.body.id);
     expect(event?.data).toEqual({
       id: res.body.id,
       version: 0,
-      taskId: task.id,
-      teamId: team.id,
+      taskId: given.task.id,
+      teamId: given.team.id,
       taskTitle: 'Commented',
-      taskCreatorId: team.member.id,
-      taskAssigneeId: team.admin.id,
-      authorId: team.member.id,
+      taskCreatorId: given.team.member.id,
+      taskAssigneeId: given.team.admin.id,
+      authorId: given.team.member.id,
       content,
-      mentionedUsers: [team.admin.id, team.guest.id],
+      mentionedUsers: [given.team.admin.id, given.team.guest.id],
     });
     expect(
-      await Activity.findOne({ taskId: task.id, type: 'comment.created' }).lean(),
+      await Activity.findOne({ taskId: given.task.id, type: 'comment.created' }).lean(),
     ).toMatchObject({
-      actorId: team.member.id,
+      actorId: given.team.member.id,
       commentId: res.body.id,
     });
   });
 
   it('answers 403 to a guest, 404 to a stranger and 401 when signed out, storing nothing', async () => {
-    const guest = await post('hello', team.guest);
+    const guest = await post('hello', given.team.guest);
     expect(guest.status).toBe(403);
     expectDocumented('post', COMMENTS_PATH, guest);
     expect((await post('hello', signIn())).status).toBe(404);

@@ -1,42 +1,25 @@
 import request from 'supertest';
 import { weekOf } from '../../../models/task';
 import { lastWeeks } from '../../../services/stats';
-import {
-  createTask,
-  createTeam,
-  insertStoredTasks,
-  newId,
-  signIn,
-  type TestTeam,
-} from '../../../test/factories';
+import { createTask, createTeam, insertStoredTasks, newId, signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { teamPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest({ relay: false });
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 
-const stats = (cookie = team.member.cookie, teamId = team.id) =>
-  request(ctx.app).get('/api/tasks/stats').query({ teamId }).set('Cookie', cookie);
+const stats = (cookie = given.team.member.cookie, teamId = given.team.id) =>
+  request(given.app).get('/api/tasks/stats').query({ teamId }).set('Cookie', cookie);
 
 describe('GET /api/tasks/stats', () => {
   it('computes every number of the dashboard on a known data set', async () => {
     const now = Date.now();
     const ago = (weeks: number) => new Date(now - weeks * WEEK);
-    const alice = team.member.id;
-    const bob = team.admin.id;
-    await insertStoredTasks(team, [
+    const alice = given.team.member.id;
+    const bob = given.team.admin.id;
+    await insertStoredTasks(given.team, [
       // Done, cycle times 2, 4, 10 and 30 hours: median (4 + 10) / 2 = 7 hours.
       { createdAt: ago(3), cycleHours: 2, assigneeId: alice, priority: 'high' },
       { createdAt: ago(2), cycleHours: 4, assigneeId: alice },
@@ -102,17 +85,17 @@ describe('GET /api/tasks/stats', () => {
       byAssignee: [],
     });
     await insertStoredTasks(
-      team,
+      given.team,
       [3, 1, 2].map((hours) => ({ createdAt: new Date(), cycleHours: hours })),
     );
     expect((await stats()).body.medianCycleTimeMs).toBe(2 * HOUR);
   });
 
   it('follows the tasks the API writes: a task completed through PATCH counts as done this week', async () => {
-    const task = await createTask(ctx.app, team);
-    await request(ctx.app)
+    const task = await createTask(given.app, given.team);
+    await request(given.app)
       .patch(`/api/tasks/${task.id}`)
-      .set('Cookie', team.member.cookie)
+      .set('Cookie', given.team.member.cookie)
       .send({ status: 'done' })
       .expect(200);
     const res = await stats();
@@ -125,9 +108,9 @@ describe('GET /api/tasks/stats', () => {
     const stranger = await stats(signIn().cookie);
     expect(stranger.status).toBe(404);
     expectDocumented('get', '/api/tasks/stats', stranger);
-    const missing = await request(ctx.app)
+    const missing = await request(given.app)
       .get('/api/tasks/stats')
-      .set('Cookie', team.member.cookie);
+      .set('Cookie', given.team.member.cookie);
     expect(missing.status).toBe(400);
     expectDocumented('get', '/api/tasks/stats', missing);
   });

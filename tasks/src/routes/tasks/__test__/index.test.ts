@@ -1,101 +1,30 @@
-import { Types } from 'mongoose';
+import { Task } from '../../../models/task';
 import request, { type Response } from 'supertest';
-import {
-  PRIORITY_RANK,
-  statsBucketOf,
-  Task,
-  weekOf,
-  type TaskPriority,
-  type TaskStatus,
-} from '../../../models/task';
 import type { TaskResponse } from '../../../contracts/tasks';
 import { SORTS, encodeCursor } from '../../../services/task-list';
-import { createTask, createTeam, newId, signIn, type TestTeam } from '../../../test/factories';
+import {
+  createTask,
+  insertStoredTasks,
+  newId,
+  signIn,
+  type StoredTaskSpec,
+} from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { teamPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
+const given = teamPerTest({ relay: false });
 
-beforeAll(async () => {
-  ctx = await setupTasksTest({ relay: false });
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
-
-interface Spec {
-  title?: string;
-  description?: string;
-  status?: TaskStatus;
-  priority?: TaskPriority;
-  assigneeId?: string | null;
-  dueDate?: Date | null;
-  tags?: string[];
-  customFields?: Record<string, unknown>;
-  ticketId?: string | null;
-  position?: number;
-  createdAt?: Date;
-  updatedAt?: Date;
-  teamId?: string;
-  deletedAt?: Date | null;
-}
-
-interface Stored {
-  _id: Types.ObjectId;
-  createdAt: Date;
-  updatedAt: Date;
-  dueDate: Date | null;
-  priorityRank: number;
-  position: number;
-}
+type Stored = Awaited<ReturnType<typeof insertStoredTasks>>[number];
 
 const day = (n: number) => new Date(Date.UTC(2030, 0, 1 + n));
 
 /** Tasks written straight to the collection, so tests control every sorted field. */
-async function insertTasks(specs: Spec[]): Promise<Stored[]> {
-  const docs = specs.map((spec, i) => {
-    const priority = spec.priority ?? 'medium';
-    const createdAt = spec.createdAt ?? new Date(Date.UTC(2030, 0, 1, 0, 0, i));
-    const _id = new Types.ObjectId();
-    return {
-      _id,
-      teamId: spec.teamId ?? team.id,
-      title: spec.title ?? `Task ${i}`,
-      description: spec.description ?? '',
-      status: spec.status ?? 'todo',
-      priority,
-      priorityRank: PRIORITY_RANK[priority],
-      assigneeId: spec.assigneeId ?? null,
-      creatorId: team.member.id,
-      dueDate: spec.dueDate ?? null,
-      tags: spec.tags ?? [],
-      customFields: spec.customFields ?? {},
-      ticketId: spec.ticketId ?? null,
-      attachments: [],
-      position: spec.position ?? i,
-      createdAt,
-      updatedAt: spec.updatedAt ?? createdAt,
-      completedAt: null,
-      deletedAt: spec.deletedAt ?? null,
-      createdWeek: weekOf(createdAt),
-      completedWeek: null,
-      cycleTimeMs: null,
-      statsBucket: statsBucketOf(_id.toHexString()),
-      version: 0,
-      outbox: [],
-    };
-  });
-  await Task.collection.insertMany(docs);
-  return docs;
-}
+const insertTasks = (specs: StoredTaskSpec[]) => insertStoredTasks(given.team, specs);
 
-const list = (query: Record<string, string>, cookie = team.member.cookie) =>
-  request(ctx.app)
+const list = (query: Record<string, string>, cookie = given.team.member.cookie) =>
+  request(given.app)
     .get('/api/tasks')
-    .query({ teamId: team.id, ...query })
+    .query({ teamId: given.team.id, ...query })
     .set('Cookie', cookie);
 const ids = (res: Response) => (res.body as TaskResponse[]).map((t) => t.id);
 const idsOf = (tasks: Stored[]) => tasks.map((t) => t._id.toHexString());
@@ -113,7 +42,7 @@ async function allPages(query: Record<string, string>): Promise<{ seen: string[]
     const link = res.headers.link as string | undefined;
     if (!link) break;
     const url = /^<([^>]+)>; rel="next"$/.exec(link)?.[1];
-    res = await request(ctx.app).get(url!).set('Cookie', team.member.cookie);
+    res = await request(given.app).get(url!).set('Cookie', given.team.member.cookie);
   }
   return { seen, pages };
 }
@@ -146,8 +75,8 @@ function expectedOrder(tasks: Stored[], sort: string): string[] {
 
 describe('GET /api/tasks', () => {
   it("returns the team's tasks, newest first by default, as a plain array", async () => {
-    const first = await createTask(ctx.app, team, { title: 'First' });
-    const second = await createTask(ctx.app, team, { title: 'Second' });
+    const first = await createTask(given.app, given.team, { title: 'First' });
+    const second = await createTask(given.app, given.team, { title: 'Second' });
     await insertTasks([{ teamId: newId() }, { deletedAt: new Date() }]);
 
     const res = await list({});
@@ -164,9 +93,11 @@ describe('GET /api/tasks', () => {
     const stranger = await list({}, signIn().cookie);
     expect(stranger.status).toBe(404);
     expectDocumented('get', '/api/tasks', stranger);
-    const anonymous = await request(ctx.app).get('/api/tasks').query({ teamId: team.id });
+    const anonymous = await request(given.app).get('/api/tasks').query({ teamId: given.team.id });
     expect(anonymous.status).toBe(401);
-    const missing = await request(ctx.app).get('/api/tasks').set('Cookie', team.member.cookie);
+    const missing = await request(given.app)
+      .get('/api/tasks')
+      .set('Cookie', given.team.member.cookie);
     expect(missing.status).toBe(400);
     expectDocumented('get', '/api/tasks', missing);
     expect(missing.body).toEqual({ errors: [{ message: 'teamId is required', field: 'teamId' }] });
@@ -213,7 +144,7 @@ describe('GET /api/tasks', () => {
       const DAY = 86_400_000;
       const now = Date.now();
       const ago = (days: number) => new Date(now - days * DAY);
-      await Task.deleteMany({ teamId: team.id });
+      await Task.deleteMany({ teamId: given.team.id });
       const aged = await insertTasks(
         [0.5, 0.5, 3, 3, 3, 30, 30, 30, 30, 200, 200, 200, 900, -2].map((days, i) => ({
           createdAt: ago(days),
@@ -274,13 +205,15 @@ describe('GET /api/tasks', () => {
 
     it('assigneeId: an id, me and none', async () => {
       const [mine, theirs, nobody] = await insertTasks([
-        { assigneeId: team.member.id },
-        { assigneeId: team.admin.id },
+        { assigneeId: given.team.member.id },
+        { assigneeId: given.team.admin.id },
         { assigneeId: null },
       ]);
       expect(ids(await list({ assigneeId: 'me' }))).toEqual(idsOf([mine!]));
-      expect(ids(await list({ assigneeId: 'me' }, team.admin.cookie))).toEqual(idsOf([theirs!]));
-      expect(ids(await list({ assigneeId: team.admin.id }))).toEqual(idsOf([theirs!]));
+      expect(ids(await list({ assigneeId: 'me' }, given.team.admin.cookie))).toEqual(
+        idsOf([theirs!]),
+      );
+      expect(ids(await list({ assigneeId: given.team.admin.id }))).toEqual(idsOf([theirs!]));
       expect(ids(await list({ assigneeId: 'none' }))).toEqual(idsOf([nobody!]));
     });
 

@@ -2,63 +2,46 @@ import request from 'supertest';
 import { Activity } from '../../../models/activity';
 import { Task } from '../../../models/task';
 import { Ticket } from '../../../replicas/ticket';
-import {
-  createTask,
-  createTeam,
-  deliver,
-  newId,
-  signIn,
-  type TestTeam,
-} from '../../../test/factories';
+import { createTask, deliver, newId, signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { teamPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest();
 
 const post = (body: object, cookie?: string) => {
-  const req = request(ctx.app).post('/api/tasks');
+  const req = request(given.app).post('/api/tasks');
   if (cookie) req.set('Cookie', cookie);
   return req.send(body);
 };
 
 describe('POST /api/tasks', () => {
   it('creates a task with defaults at the end of its column: 201, stored, task.created on the stream', async () => {
-    const first = await createTask(ctx.app, team, { title: 'First' });
+    const first = await createTask(given.app, given.team, { title: 'First' });
     const res = await post(
       {
-        teamId: team.id,
+        teamId: given.team.id,
         title: '  Write the docs ',
         description: 'In **markdown**',
         priority: 'high',
-        assigneeId: team.admin.id,
+        assigneeId: given.team.admin.id,
         dueDate: '2030-01-15',
         tags: ['docs', 'docs', ' q3 '],
         customFields: { points: 3, billable: true, client: 'ACME', starts: '2030-01-01' },
       },
-      team.member.cookie,
+      given.team.member.cookie,
     );
 
     expect(res.status).toBe(201);
     expectDocumented('post', '/api/tasks', res);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
-      teamId: team.id,
+      teamId: given.team.id,
       title: 'Write the docs',
       description: 'In **markdown**',
       status: 'todo',
       priority: 'high',
-      assigneeId: team.admin.id,
-      creatorId: team.member.id,
+      assigneeId: given.team.admin.id,
+      creatorId: given.team.member.id,
       dueDate: '2030-01-15T00:00:00.000Z',
       tags: ['docs', 'q3'],
       customFields: {
@@ -80,29 +63,33 @@ describe('POST /api/tasks', () => {
     expect(stored.customFields.starts).toBeInstanceOf(Date);
     expect(stored.createdWeek).toMatch(/^\d{4}-\d{2}-\d{2}$/);
 
-    const [event] = await ctx.eventsFor('task.created', res.body.id);
+    const [event] = await given.ctx.eventsFor('task.created', res.body.id);
     expect(event?.data).toEqual({
       id: res.body.id,
       version: 0,
-      teamId: team.id,
+      teamId: given.team.id,
       title: 'Write the docs',
       status: 'todo',
       priority: 'high',
-      assigneeId: team.admin.id,
-      creatorId: team.member.id,
+      assigneeId: given.team.admin.id,
+      creatorId: given.team.member.id,
       dueDate: '2030-01-15T00:00:00.000Z',
       ticketId: null,
       tags: ['docs', 'q3'],
       position: res.body.position,
     });
-    expect(event?.metadata.actorId).toBe(team.member.id);
+    expect(event?.metadata.actorId).toBe(given.team.member.id);
     expect(await Activity.find({ taskId: res.body.id }).lean()).toEqual([
-      expect.objectContaining({ type: 'task.created', actorId: team.member.id, taskVersion: 0 }),
+      expect.objectContaining({
+        type: 'task.created',
+        actorId: given.team.member.id,
+        taskVersion: 0,
+      }),
     ]);
   });
 
   it('marks a task created as done completed', async () => {
-    const task = await createTask(ctx.app, team, { status: 'done' });
+    const task = await createTask(given.app, given.team, { status: 'done' });
     expect(task.completedAt).toEqual(expect.any(String));
     const stored = await Task.findById(task.id).lean().orFail();
     expect(stored.cycleTimeMs).toBe(0);
@@ -118,12 +105,12 @@ describe('POST /api/tasks', () => {
       price: 5,
       userId: 'x',
     });
-    const linked = await createTask(ctx.app, team, { ticketId });
+    const linked = await createTask(given.app, given.team, { ticketId });
     expect(linked.ticketId).toBe(ticketId);
 
     const unknown = await post(
-      { teamId: team.id, title: 't', ticketId: newId() },
-      team.member.cookie,
+      { teamId: given.team.id, title: 't', ticketId: newId() },
+      given.team.member.cookie,
     );
     expect(unknown.status).toBe(400);
     expect(unknown.body).toEqual({ errors: [{ message: 'No such ticket', field: 'ticketId' }] });
@@ -136,20 +123,21 @@ describe('POST /api/tasks', () => {
       userId: 'x',
     });
     expect(await Ticket.findById(ticketId).lean()).toMatchObject({ deleted: true });
-    expect((await post({ teamId: team.id, title: 't', ticketId }, team.member.cookie)).status).toBe(
-      400,
-    );
+    expect(
+      (await post({ teamId: given.team.id, title: 't', ticketId }, given.team.member.cookie))
+        .status,
+    ).toBe(400);
   });
 
   it('returns 401 when signed out', async () => {
-    const res = await post({ teamId: team.id, title: 'x' });
+    const res = await post({ teamId: given.team.id, title: 'x' });
     expect(res.status).toBe(401);
     expectDocumented('post', '/api/tasks', res);
     expect(await Task.countDocuments()).toBe(0);
   });
 
   it('returns 404 to a non-member and for an unknown team, so a team’s existence does not leak', async () => {
-    for (const teamId of [team.id, newId()]) {
+    for (const teamId of [given.team.id, newId()]) {
       const res = await post({ teamId, title: 'x' }, signIn().cookie);
       expect(res.status).toBe(404);
       expectDocumented('post', '/api/tasks', res);
@@ -159,7 +147,7 @@ describe('POST /api/tasks', () => {
   });
 
   it('returns 403 to a guest and to a member whose role lacks task.create', async () => {
-    const res = await post({ teamId: team.id, title: 'x' }, team.guest.cookie);
+    const res = await post({ teamId: given.team.id, title: 'x' }, given.team.guest.cookie);
     expect(res.status).toBe(403);
     expectDocumented('post', '/api/tasks', res);
     expect(res.body).toEqual({
@@ -170,8 +158,8 @@ describe('POST /api/tasks', () => {
 
   it('refuses an assignee who is not a member of the team', async () => {
     const res = await post(
-      { teamId: team.id, title: 'x', assigneeId: newId() },
-      team.member.cookie,
+      { teamId: given.team.id, title: 'x', assigneeId: newId() },
+      given.team.member.cookie,
     );
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -284,7 +272,7 @@ describe('POST /api/tasks', () => {
     ],
     ['malformed teamId', { title: 'ok', teamId: 'has space' }, 'teamId', 'teamId is required'],
   ])('returns 400 for %s', async (_label, body, field, message) => {
-    const res = await post({ teamId: team.id, ...body }, team.member.cookie);
+    const res = await post({ teamId: given.team.id, ...body }, given.team.member.cookie);
     expect(res.status).toBe(400);
     expectDocumented('post', '/api/tasks', res);
     expect(res.body.errors).toContainEqual({ message, field });

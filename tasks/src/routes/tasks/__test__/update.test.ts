@@ -14,29 +14,19 @@ import {
   type TestTeam,
 } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
-import { setupTasksTest, type TasksTestContext } from '../../../test/setup';
+import { teamPerTest } from '../../../test/team-fixture';
 
-let ctx: TasksTestContext;
-let team: TestTeam;
-
-beforeAll(async () => {
-  ctx = await setupTasksTest();
-});
-beforeEach(async () => {
-  await ctx.reset();
-  team = await createTeam();
-});
-afterAll(() => ctx.close());
+const given = teamPerTest();
 
 const patch = (id: string, body: object, user?: SignedInUser) => {
-  const req = request(ctx.app).patch(`/api/tasks/${id}`);
+  const req = request(given.app).patch(`/api/tasks/${id}`);
   if (user) req.set('Cookie', user.cookie);
   return req.send(body);
 };
 
 describe('PATCH /api/tasks/:id', () => {
   it('changes only the fields sent, bumps the version, and publishes the changes with their previous values', async () => {
-    const task = await createTask(ctx.app, team, {
+    const task = await createTask(given.app, given.team, {
       title: 'Old',
       priority: 'low',
       tags: ['a'],
@@ -49,12 +39,12 @@ describe('PATCH /api/tasks/:id', () => {
       {
         title: 'New',
         priority: 'urgent',
-        assigneeId: team.member.id,
+        assigneeId: given.team.member.id,
         dueDate: null,
         tags: ['a', 'b'],
         customFields: { points: 5, client: null, billable: true },
       },
-      team.member,
+      given.team.member,
     );
 
     expect(res.status).toBe(200);
@@ -62,7 +52,7 @@ describe('PATCH /api/tasks/:id', () => {
     expect(res.body).toMatchObject({
       title: 'New',
       priority: 'urgent',
-      assigneeId: team.member.id,
+      assigneeId: given.team.member.id,
       dueDate: null,
       tags: ['a', 'b'],
       customFields: { points: 5, billable: true },
@@ -76,21 +66,21 @@ describe('PATCH /api/tasks/:id', () => {
       version: 1,
     });
 
-    const [event] = await ctx.eventsFor('task.updated', task.id);
+    const [event] = await given.ctx.eventsFor('task.updated', task.id);
     expect(event?.data).toMatchObject({
       id: task.id,
       version: 1,
-      teamId: team.id,
+      teamId: given.team.id,
       title: 'New',
       status: 'todo',
-      assigneeId: team.member.id,
-      creatorId: team.member.id,
+      assigneeId: given.team.member.id,
+      creatorId: given.team.member.id,
       position: task.position,
     });
     expect(event?.data.changes).toEqual({
       title: { from: 'Old', to: 'New' },
       priority: { from: 'low', to: 'urgent' },
-      assigneeId: { from: null, to: team.member.id },
+      assigneeId: { from: null, to: given.team.member.id },
       dueDate: { from: '2030-01-01T00:00:00.000Z', to: null },
       tags: { from: ['a'], to: ['a', 'b'] },
       customFields: {
@@ -98,14 +88,14 @@ describe('PATCH /api/tasks/:id', () => {
         to: { points: 5, billable: true },
       },
     });
-    expect(event?.metadata.actorId).toBe(team.member.id);
+    expect(event?.metadata.actorId).toBe(given.team.member.id);
   });
 
   it('moves a task to the end of its new column, sets completedAt on done and clears it when reopened', async () => {
-    const done = await createTask(ctx.app, team, { status: 'done' });
-    const task = await createTask(ctx.app, team, { status: 'todo' });
+    const done = await createTask(given.app, given.team, { status: 'done' });
+    const task = await createTask(given.app, given.team, { status: 'todo' });
 
-    const finished = await patch(task.id, { status: 'done' }, team.member).expect(200);
+    const finished = await patch(task.id, { status: 'done' }, given.team.member).expect(200);
     expect(finished.body.position).toBe(done.position + 1);
     expect(finished.body.completedAt).toEqual(expect.any(String));
     const stored = await Task.findById(task.id).lean().orFail();
@@ -115,7 +105,7 @@ describe('PATCH /api/tasks/:id', () => {
     const reopened = await patch(
       task.id,
       { status: 'in_progress', position: 7.5 },
-      team.member,
+      given.team.member,
     ).expect(200);
     expect(reopened.body).toMatchObject({
       completedAt: null,
@@ -127,7 +117,7 @@ describe('PATCH /api/tasks/:id', () => {
       cycleTimeMs: null,
     });
 
-    const events = (await ctx.eventsFor('task.updated', task.id, 2)).map(
+    const events = (await given.ctx.eventsFor('task.updated', task.id, 2)).map(
       (e) => e.data as EventData<'task.updated'>,
     );
     // Where the card now is, whether or not the write changed it: boards place it from this.
@@ -144,8 +134,8 @@ describe('PATCH /api/tasks/:id', () => {
   });
 
   it('answers 200 and publishes nothing when nothing changes', async () => {
-    const task = await createTask(ctx.app, team, { title: 'Same' });
-    const res = await patch(task.id, { title: 'Same' }, team.guest);
+    const task = await createTask(given.app, given.team, { title: 'Same' });
+    const res = await patch(task.id, { title: 'Same' }, given.team.guest);
     // Not even a guest is refused a no-op: nothing is written.
     expect(res.status).toBe(200);
     expect(res.body.version).toBe(0);
@@ -153,21 +143,23 @@ describe('PATCH /api/tasks/:id', () => {
   });
 
   it('records the tracked changes in the activity', async () => {
-    const task = await createTask(ctx.app, team);
-    await patch(task.id, { status: 'in_progress', description: 'long text' }, team.member).expect(
-      200,
-    );
+    const task = await createTask(given.app, given.team);
+    await patch(
+      task.id,
+      { status: 'in_progress', description: 'long text' },
+      given.team.member,
+    ).expect(200);
     const entries = await Activity.find({ taskId: task.id, type: 'task.updated' }).lean();
     expect(entries).toHaveLength(1);
     expect(entries[0]?.changes).toEqual([{ field: 'status', from: 'todo', to: 'in_progress' }]);
     // A change of untracked fields alone leaves no entry.
-    await patch(task.id, { description: 'other text' }, team.member).expect(200);
+    await patch(task.id, { description: 'other text' }, given.team.member).expect(200);
     expect(await Activity.countDocuments({ taskId: task.id, type: 'task.updated' })).toBe(1);
   });
 
   it('refuses an assignee who is not a current member', async () => {
-    const task = await createTask(ctx.app, team);
-    const res = await patch(task.id, { assigneeId: newId() }, team.member);
+    const task = await createTask(given.app, given.team);
+    const res = await patch(task.id, { assigneeId: newId() }, given.team.member);
     expect(res.status).toBe(400);
     expectDocumented('patch', '/api/tasks/{id}', res);
     expect(res.body).toEqual({
@@ -177,9 +169,9 @@ describe('PATCH /api/tasks/:id', () => {
 
   it('refuses more than 50 custom fields after merging', async () => {
     const fields = Object.fromEntries(Array.from({ length: 30 }, (_v, i) => [`a${i}`, i]));
-    const task = await createTask(ctx.app, team, { customFields: fields });
+    const task = await createTask(given.app, given.team, { customFields: fields });
     const more = Object.fromEntries(Array.from({ length: 21 }, (_v, i) => [`b${i}`, i]));
-    const res = await patch(task.id, { customFields: more }, team.member);
+    const res = await patch(task.id, { customFields: more }, given.team.member);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       errors: [{ message: 'At most 50 custom fields', field: 'customFields' }],
@@ -187,27 +179,27 @@ describe('PATCH /api/tasks/:id', () => {
   });
 
   it('returns 409 when the client edited a version that is no longer current', async () => {
-    const task = await createTask(ctx.app, team);
-    await patch(task.id, { title: 'first', version: 0 }, team.member).expect(200);
-    const res = await patch(task.id, { title: 'stale', version: 0 }, team.member);
+    const task = await createTask(given.app, given.team);
+    await patch(task.id, { title: 'first', version: 0 }, given.team.member).expect(200);
+    const res = await patch(task.id, { title: 'stale', version: 0 }, given.team.member);
     expect(res.status).toBe(409);
     expectDocumented('patch', '/api/tasks/{id}', res);
     expect(await Task.findById(task.id).lean()).toMatchObject({ title: 'first', version: 1 });
   });
 
   it('applies concurrent edits one after the other with gapless versions and one event each', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     const responses = await Promise.all(
-      [1, 2, 3, 4, 5].map((n) => patch(task.id, { title: `edit ${n}` }, team.member)),
+      [1, 2, 3, 4, 5].map((n) => patch(task.id, { title: `edit ${n}` }, given.team.member)),
     );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(responses.map((r) => r.body.version).sort()).toEqual([1, 2, 3, 4, 5]);
-    const events = await ctx.eventsFor('task.updated', task.id, 5);
+    const events = await given.ctx.eventsFor('task.updated', task.id, 5);
     expect(events.map((e) => e.data.version)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('refuses to save a copy another pod has changed since (VersionError)', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     // Another pod saved version 1 between this pod's read and its save.
     const stored = await Task.findById(task.id).orFail();
     await Task.collection.updateOne(
@@ -220,7 +212,7 @@ describe('PATCH /api/tasks/:id', () => {
   });
 
   it('applies its edit on top of writes another pod makes at the same time, losing neither', async () => {
-    const task = await createTask(ctx.app, team);
+    const task = await createTask(given.app, given.team);
     // "Another pod": versioned writes of the description straight into the collection.
     const otherPod = async (n: number) => {
       for (;;) {
@@ -235,7 +227,7 @@ describe('PATCH /api/tasks/:id', () => {
     const [responses] = await Promise.all([
       Promise.all(
         [1, 2, 3, 4, 5].map((n) =>
-          patch(task.id, { priority: 'high', title: `edit ${n}` }, team.member),
+          patch(task.id, { priority: 'high', title: `edit ${n}` }, given.team.member),
         ),
       ),
       Promise.all([1, 2, 3, 4, 5].map(otherPod)),
@@ -248,7 +240,7 @@ describe('PATCH /api/tasks/:id', () => {
     // Each of this pod's edits got a version of its own, and an event with it.
     const versions = responses.map((r) => r.body.version as number);
     expect(new Set(versions).size).toBe(5);
-    const events = await ctx.eventsFor('task.updated', task.id, 5);
+    const events = await given.ctx.eventsFor('task.updated', task.id, 5);
     expect(events.map((e) => e.data.version).sort((a, b) => a - b)).toEqual(
       [...versions].sort((a, b) => a - b),
     );
@@ -275,8 +267,8 @@ describe('PATCH /api/tasks/:id', () => {
       'dueDate must be an ISO 8601 date or null',
     ],
   ])('returns 400 for %s and changes nothing', async (_label, body, field, message) => {
-    const task = await createTask(ctx.app, team, { title: 'Kept' });
-    const res = await patch(task.id, body, team.member);
+    const task = await createTask(given.app, given.team, { title: 'Kept' });
+    const res = await patch(task.id, body, given.team.member);
     expect(res.status).toBe(400);
     expectDocumented('patch', '/api/tasks/{id}', res);
     expect(res.body.errors).toContainEqual({ message, field });
@@ -287,6 +279,7 @@ describe('PATCH /api/tasks/:id', () => {
 describe('the role and permission matrix', () => {
   type Actor = 'admin' | 'member' | 'guest' | 'stranger' | 'memberWithoutAssign';
 
+  let team: TestTeam;
   let memberWithoutAssign: SignedInUser;
   const userFor = (actor: Actor): SignedInUser =>
     actor === 'stranger'
@@ -310,7 +303,7 @@ describe('the role and permission matrix', () => {
     ['guest edits', 403, 'guest'],
     ['stranger edits', 404, 'stranger'],
   ])('PATCH title: %s → %i', async (_label, status, actor) => {
-    const task = await createTask(ctx.app, team, {}, team.admin);
+    const task = await createTask(given.app, team, {}, team.admin);
     const res = await patch(task.id, { title: 'changed' }, userFor(actor));
     expect(res.status).toBe(status);
     expectDocumented('patch', '/api/tasks/{id}', res);
@@ -325,7 +318,7 @@ describe('the role and permission matrix', () => {
     ['guest assigns', 403, 'guest'],
     ['stranger assigns', 404, 'stranger'],
   ])('PATCH assigneeId: %s → %i', async (_label, status, actor) => {
-    const task = await createTask(ctx.app, team, {}, team.admin);
+    const task = await createTask(given.app, team, {}, team.admin);
     const res = await patch(task.id, { assigneeId: team.admin.id }, userFor(actor));
     expect(res.status).toBe(status);
     if (status === 403) {
@@ -340,7 +333,7 @@ describe('the role and permission matrix', () => {
 
   it('a member without task.update cannot edit, and a removed member gets 404', async () => {
     const readOnly = await createTeam({ ...DEFAULT_PERMISSIONS, member: ['task.assign'] });
-    const task = await createTask(ctx.app, readOnly, {}, readOnly.admin);
+    const task = await createTask(given.app, readOnly, {}, readOnly.admin);
     const forbidden = await patch(task.id, { title: 'x' }, readOnly.member);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body).toEqual({
