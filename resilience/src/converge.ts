@@ -1,3 +1,4 @@
+import { displayName, type NamedPerson } from '@taskforge/common';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
 
@@ -6,8 +7,9 @@ import { Client } from 'pg';
  * and lists each difference. Replicas checked: teams' user directory, tasks' teams,
  * memberships, tickets and users, notifications' users, tickets' users, auth's teams and
  * memberships. It states what each replica must hold on its own terms (not through the
- * services' code), so a mapping bug shows up too. A deleted account (auth's tombstone,
- * `deletedAt`) must be a tombstone in every copy: `deleted`, and none of the personal fields.
+ * services' code; only the suite's one naming rule, common's `displayName`, is shared), so a
+ * mapping bug shows up too. A deleted account (auth's tombstone, `deletedAt`) must be a
+ * tombstone in every copy: `deleted`, and none of the personal fields.
  */
 
 export interface ConvergeStores {
@@ -77,15 +79,6 @@ async function readPg<T>(url: string, sql: string): Promise<T[]> {
   } finally {
     await client.end();
   }
-}
-
-function displayName(user: Doc): string {
-  const name = [user.firstName, user.lastName]
-    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
-    .map((part) => part.trim())
-    .join(' ');
-  const email = String(user.email);
-  return name || (email.split('@')[0] ?? email);
 }
 
 class Differences {
@@ -226,7 +219,7 @@ export async function checkConvergence(stores: ConvergeStores): Promise<Converge
       fields: deleted(u)
         ? { displayName: null, deleted: true, version: u.version }
         : {
-            displayName: displayName(u),
+            displayName: displayName(u as NamedPerson),
             sessionVersion: sessionVersion(u),
             deleted: false,
             version: u.version,
