@@ -1,9 +1,8 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
 import { openApiDocument } from '../contracts';
+import { expectDocumented } from '../test/openapi';
 import { newRedisClient, setupAuthTest, type AuthTestContext } from '../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

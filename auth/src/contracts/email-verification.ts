@@ -5,11 +5,10 @@ import {
   emptyBody,
   invalidInput,
   linkToken,
-  noSuchUser,
-  notSignedIn,
   sessionCookie,
   suppliedPassword,
   tooMany,
+  ownAccountAnswers,
 } from './shared';
 import { userResponse } from './users';
 
@@ -29,10 +28,8 @@ export const resendVerification = route({
   signedIn: true,
   responses: {
     202: { description: 'A link is on its way', body: emptyBody },
-    401: notSignedIn,
-    404: noSuchUser,
+    ...ownAccountAnswers,
     409: errorAnswer('The address is verified already'),
-    429: tooMany,
   },
 });
 
@@ -51,9 +48,7 @@ export const changeEmail = route({
   responses: {
     202: { description: 'A link is on its way to the new address', body: userResponse },
     400: invalidInput,
-    401: notSignedIn,
-    404: noSuchUser,
-    429: tooMany,
+    ...ownAccountAnswers,
   },
 });
 

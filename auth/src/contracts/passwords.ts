@@ -6,10 +6,9 @@ import {
   invalidInput,
   linkToken,
   newPassword,
-  noSuchUser,
-  notSignedIn,
   suppliedPassword,
   tooMany,
+  ownAccountAnswers,
 } from './shared';
 
 /* Passwords: changing one, and resetting a forgotten one through a link mailed to the account. */
@@ -31,9 +30,7 @@ export const changePassword = route({
   responses: {
     204: { description: 'Password changed' },
     400: invalidInput,
-    401: notSignedIn,
-    404: noSuchUser,
-    429: tooMany,
+    ...ownAccountAnswers,
   },
 });
 

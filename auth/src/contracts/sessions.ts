@@ -5,11 +5,10 @@ import {
   emptyBody,
   invalidInput,
   newPassword,
-  noSuchUser,
-  notSignedIn,
   sessionCookie,
   suppliedPassword,
   tooMany,
+  ownAccountAnswers,
 } from './shared';
 import { sessionUser, userResponse } from './users';
 
@@ -71,9 +70,7 @@ export const signOutEverywhere = route({
   signedIn: true,
   responses: {
     200: { description: 'Every session ended; this cookie is cleared', body: emptyBody },
-    401: notSignedIn,
-    404: noSuchUser,
-    429: tooMany,
+    ...ownAccountAnswers,
   },
 });
 

@@ -67,3 +67,9 @@ export const invalidInput = errorAnswer('Invalid input');
 export const notSignedIn = errorAnswer('Not signed in');
 export const noSuchUser = errorAnswer('No such user');
 export const tooMany = tooManyRequestsAnswer();
+
+/**
+ * What every route on the signed-in user's own account may answer besides its own statuses:
+ * no session, an account deleted since the cookie was issued, too many requests.
+ */
+export const ownAccountAnswers = { 401: notSignedIn, 404: noSuchUser, 429: tooMany };

@@ -1,6 +1,7 @@
 import {
   errorAnswer,
   NOTIFICATION_FREQUENCIES,
+  OBJECT_ID_PATTERN,
   RequestValidationError,
   route,
   THEMES,
@@ -8,7 +9,7 @@ import {
 import { z } from 'zod';
 import { PROFILE_LIMITS } from '../models/user';
 import { isHttpUrl } from './http-url';
-import { invalidInput, noSuchUser, notSignedIn, suppliedPassword, tooMany } from './shared';
+import { invalidInput, noSuchUser, ownAccountAnswers, suppliedPassword, tooMany } from './shared';
 
 /* The account: what its owner and everyone else see of it, and how its owner edits or deletes it. */
 
@@ -138,9 +139,7 @@ export const showMe = route({
   signedIn: true,
   responses: {
     200: { description: 'The user', body: userResponse },
-    401: notSignedIn,
-    404: noSuchUser,
-    429: tooMany,
+    ...ownAccountAnswers,
   },
 });
 
@@ -157,10 +156,8 @@ export const updateMe = route({
   responses: {
     200: { description: 'The updated user', body: userResponse },
     400: invalidInput,
-    401: notSignedIn,
-    404: noSuchUser,
+    ...ownAccountAnswers,
     409: errorAnswer('The user was changed by other requests too often to apply this one; retry'),
-    429: tooMany,
   },
 });
 
@@ -181,17 +178,13 @@ export const deleteMe = route({
   responses: {
     204: { description: 'Account deleted; this cookie is cleared' },
     400: invalidInput,
-    401: notSignedIn,
-    404: noSuchUser,
+    ...ownAccountAnswers,
     409: errorAnswer(
       'The user is the last admin of a team (the message names it), or the account was ' +
         'changed by other requests too often; nothing was deleted',
     ),
-    429: tooMany,
   },
 });
-
-const USER_ID_PATTERN = '^[0-9a-fA-F]{24}$';
 
 export const showUser = route({
   method: 'get',
@@ -201,7 +194,7 @@ export const showUser = route({
   pathParams: {
     id: {
       description: 'User id (24 hex characters)',
-      pattern: USER_ID_PATTERN,
+      pattern: OBJECT_ID_PATTERN,
       invalid: () =>
         new RequestValidationError([{ message: 'User id must be valid', field: 'id' }]),
     },

@@ -1,6 +1,7 @@
 import {
   ACCOUNT_DELETED,
   BadRequestError,
+  isObjectId,
   NotFoundError,
   NOTIFICATION_FREQUENCIES,
   outboxPlugin,
@@ -109,12 +110,6 @@ userSchema.index({ 'emailVerification.tokenHash': 1 }, { sparse: true });
 
 export const User = mongoose.model<UserAttrs>('User', userSchema);
 
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
-function isUserId(value: unknown): value is string {
-  return typeof value === 'string' && OBJECT_ID.test(value);
-}
-
 /**
  * Loads a user by id; a malformed id or a deleted account finds nobody rather than failing the
  * cast.
@@ -123,7 +118,7 @@ export async function findUserById(
   id: string,
   options: { withPasswordHash?: boolean } = {},
 ): Promise<UserDocument | null> {
-  if (!isUserId(id)) return null;
+  if (!isObjectId(id)) return null;
   const query = User.findOne({ _id: id, deletedAt: null });
   return options.withPasswordHash ? query.select('+passwordHash') : query;
 }
@@ -212,7 +207,7 @@ export function isEmailVerified(user: Pick<UserAttrs, 'emailVerifiedAt'>): boole
 
 /** The session version a user's tokens need (undefined: no such user). */
 export async function sessionVersionOf(id: string): Promise<number | undefined> {
-  if (!isUserId(id)) return undefined;
+  if (!isObjectId(id)) return undefined;
   const user = await User.findById(id, { sessionVersion: 1, deletedAt: 1 }).lean();
   if (!user) return undefined;
   return user.deletedAt ? ACCOUNT_DELETED : (user.sessionVersion ?? 0);

@@ -1,15 +1,7 @@
 import { errorAnswer, openApi, route, SUBJECTS } from '@taskforge/common';
 import { z } from 'zod';
 import type { AuditEntry } from '../models/audit-logs';
-import {
-  MAX_PAGE_SIZE,
-  notSignedIn,
-  pageFields,
-  teamNotFound,
-  teamPath,
-  timestamp,
-  tooMany,
-} from './shared';
+import { MAX_PAGE_SIZE, memberAnswers, pageFields, teamPath, timestamp } from './shared';
 
 export const ENTITY_TYPES = [...new Set(SUBJECTS.map((subject) => subject.split('.')[0]!))];
 export const ACTIONS = [...new Set(SUBJECTS.map((subject) => subject.split('.')[1]!))];
@@ -216,9 +208,7 @@ export const listAuditLogRoute = route({
       },
     },
     400: errorAnswer('Invalid filter, limit, cursor or format'),
-    401: notSignedIn,
+    ...memberAnswers,
     403: errorAnswer('The caller’s role lacks audit.read'),
-    404: teamNotFound,
-    429: tooMany,
   },
 });

@@ -1,23 +1,16 @@
-import {
-  EMAIL_MAX_LENGTH,
-  errorAnswer,
-  isEmailAddress,
-  openApi,
-  ROLES,
-  route,
-} from '@taskforge/common';
+import { EMAIL_MAX_LENGTH, errorAnswer, isEmailAddress, ROLES, route } from '@taskforge/common';
 import { z } from 'zod';
 import type { Membership, MemberView } from '../models/memberships';
 import {
   isUserId,
+  memberAnswers,
   memberPath,
-  notSignedIn,
+  pageAnswers,
   pageFields,
   role,
-  teamNotFound,
+  signedInAnswers,
   teamPath,
   timestamp,
-  tooMany,
   wholeBodyRule,
 } from './shared';
 
@@ -105,15 +98,8 @@ export const listMembersRoute = route({
   pathParams: teamPath,
   query: z.object(pageFields(isUserId)),
   responses: {
-    200: {
-      description: 'One page of members',
-      headers: { ...openApi.pageHeaders, ...openApi.rateLimitHeaders },
-      body: z.array(memberResponse),
-    },
-    400: errorAnswer('Invalid limit or cursor'),
-    401: notSignedIn,
-    404: teamNotFound,
-    429: tooMany,
+    ...pageAnswers('One page of members', memberResponse),
+    ...memberAnswers,
   },
 });
 
@@ -138,14 +124,13 @@ export const addMemberRoute = route({
         'with that email has not verified it yet (field `email`, "This person has not ' +
         'verified their email address yet; they can be added once they have")',
     ),
-    401: notSignedIn,
+    ...signedInAnswers,
     403: errorAnswer('Lacks member.manage, or adds an admin without being one'),
     404: errorAnswer(
       'No such team (or not a member), or "No user with that email" / "No user with that ' +
         'id" (field `email` / `userId`)',
     ),
     409: errorAnswer('Already a member'),
-    429: tooMany,
   },
 });
 
@@ -164,11 +149,10 @@ export const updateMemberRoute = route({
   responses: {
     200: { description: 'The member', body: memberResponse },
     400: errorAnswer('Invalid role'),
-    401: notSignedIn,
+    ...signedInAnswers,
     403: errorAnswer('Lacks member.manage, or touches the admin role without being an admin'),
     404: memberNotFound,
     409: lastAdmin,
-    429: tooMany,
   },
 });
 
@@ -185,10 +169,9 @@ export const removeMemberRoute = route({
   pathParams: memberPath,
   responses: {
     204: { description: 'Removed' },
-    401: notSignedIn,
+    ...signedInAnswers,
     403: errorAnswer('Lacks member.manage, or removes an admin without being one'),
     404: memberNotFound,
     409: lastAdmin,
-    429: tooMany,
   },
 });

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import type { RolePermissions } from '../models/teams';
 import type { TeamAccess } from '../services/team-access';
-import { notSignedIn, rolePermissions, teamNotFound, teamPath, tooMany } from './shared';
+import { memberAnswers, rolePermissions, teamPath } from './shared';
 
 const isPermissionList = (value: unknown): value is Permission[] =>
   Array.isArray(value) &&
@@ -79,9 +79,7 @@ export const showPermissionsRoute = route({
   pathParams: teamPath,
   responses: {
     200: { description: 'The permission table', body: permissionsResponse },
-    401: notSignedIn,
-    404: teamNotFound,
-    429: tooMany,
+    ...memberAnswers,
   },
 });
 
@@ -101,9 +99,7 @@ export const updatePermissionsRoute = route({
       'Invalid table: a role missing or unknown, an unknown permission, admins without ' +
         'member.manage, team.delete for a role other than admin',
     ),
-    401: notSignedIn,
+    ...memberAnswers,
     403: errorAnswer('Not an admin'),
-    404: teamNotFound,
-    429: tooMany,
   },
 });

@@ -2,6 +2,7 @@ import {
   decodeTimeCursor,
   errorAnswer,
   NotFoundError,
+  openApi,
   pageQueryFields,
   PERMISSIONS,
   ROLES,
@@ -71,6 +72,18 @@ export function pageFields(
   return { ...fields, limit: fields.limit.meta({ description }) };
 }
 
+/** The answers of a list: one page of `item`s with the paging headers, or a bad limit or cursor. */
+export function pageAnswers<Item extends z.ZodType>(description: string, item: Item) {
+  return {
+    200: {
+      description,
+      headers: { ...openApi.pageHeaders, ...openApi.rateLimitHeaders },
+      body: z.array(item),
+    },
+    400: errorAnswer('Invalid limit or cursor'),
+  };
+}
+
 /**
  * A rule about the body as a whole (zod's `refine` options), answered without a field and with
  * the fields' own problems; a body that is no object at all gets only its own answer.
@@ -86,3 +99,8 @@ export const teamNotFound = errorAnswer(
   'No such team, or the caller is not a member (the two are not told apart), or a malformed id',
 );
 export const tooMany = tooManyRequestsAnswer();
+
+/** What every route may answer: it needs a session, and it is rate limited. */
+export const signedInAnswers = { 401: notSignedIn, 429: tooMany };
+/** What every route on one team may answer too: the caller is not one of its members. */
+export const memberAnswers = { ...signedInAnswers, 404: teamNotFound };

@@ -1,18 +1,18 @@
-import { errorAnswer, openApi, route } from '@taskforge/common';
+import { errorAnswer, route } from '@taskforge/common';
 import { z } from 'zod';
 import type { TeamOfMember } from '../models/memberships';
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, type Team } from '../models/teams';
 import type { TeamAccess } from '../services/team-access';
 import {
   isTeamId,
-  notSignedIn,
+  memberAnswers,
+  pageAnswers,
   pageFields,
   role,
   rolePermissions,
-  teamNotFound,
+  signedInAnswers,
   teamPath,
   timestamp,
-  tooMany,
   wholeBodyRule,
 } from './shared';
 
@@ -113,14 +113,8 @@ export const listTeamsRoute = route({
   signedIn: true,
   query: z.object(pageFields(isTeamId)),
   responses: {
-    200: {
-      description: 'One page of teams',
-      headers: { ...openApi.pageHeaders, ...openApi.rateLimitHeaders },
-      body: z.array(teamListItem),
-    },
-    400: errorAnswer('Invalid limit or cursor'),
-    401: notSignedIn,
-    429: tooMany,
+    ...pageAnswers('One page of teams', teamListItem),
+    ...signedInAnswers,
   },
 });
 
@@ -138,8 +132,7 @@ export const createTeamRoute = route({
   responses: {
     201: { description: 'Created', body: teamResponse },
     400: errorAnswer('Invalid name or description, or malformed JSON'),
-    401: notSignedIn,
-    429: tooMany,
+    ...signedInAnswers,
   },
 });
 
@@ -153,9 +146,7 @@ export const showTeamRoute = route({
   pathParams: teamPath,
   responses: {
     200: { description: 'The team', body: teamResponse },
-    401: notSignedIn,
-    404: teamNotFound,
-    429: tooMany,
+    ...memberAnswers,
   },
 });
 
@@ -173,10 +164,8 @@ export const updateTeamRoute = route({
   responses: {
     200: { description: 'The team', body: teamResponse },
     400: errorAnswer('Invalid input'),
-    401: notSignedIn,
+    ...memberAnswers,
     403: errorAnswer('The caller’s role lacks team.update'),
-    404: teamNotFound,
-    429: tooMany,
   },
 });
 
@@ -192,9 +181,7 @@ export const deleteTeamRoute = route({
   pathParams: teamPath,
   responses: {
     204: { description: 'Deleted' },
-    401: notSignedIn,
+    ...memberAnswers,
     403: errorAnswer('Not an admin, or the admin role lacks team.delete'),
-    404: teamNotFound,
-    429: tooMany,
   },
 });

@@ -71,33 +71,41 @@ export async function upsertMembership(
   return rows[0];
 }
 
-export async function setMembershipRole(
+/**
+ * Changes a current membership (`changes` is SQL of this file, values from $3 on) at its next
+ * version: every write of a membership bumps it, as its member.* events say.
+ */
+async function updateCurrentMembership(
+  client: PoolClient,
+  teamId: string,
+  userId: string,
+  changes: string,
+  values: unknown[] = [],
+): Promise<Membership> {
+  const { rows } = await client.query<Membership>(
+    `UPDATE team_memberships SET ${changes}, updated_at = now(), version = version + 1
+      WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL
+      RETURNING ${MEMBERSHIP_COLUMNS}`,
+    [teamId, userId, ...values],
+  );
+  return rows[0]!;
+}
+
+export function setMembershipRole(
   client: PoolClient,
   teamId: string,
   userId: string,
   role: Role,
 ): Promise<Membership> {
-  const { rows } = await client.query<Membership>(
-    `UPDATE team_memberships SET role = $3, updated_at = now(), version = version + 1
-      WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL
-      RETURNING ${MEMBERSHIP_COLUMNS}`,
-    [teamId, userId, role],
-  );
-  return rows[0]!;
+  return updateCurrentMembership(client, teamId, userId, 'role = $3', [role]);
 }
 
-export async function markMembershipRemoved(
+export function markMembershipRemoved(
   client: PoolClient,
   teamId: string,
   userId: string,
 ): Promise<Membership> {
-  const { rows } = await client.query<Membership>(
-    `UPDATE team_memberships SET removed_at = now(), updated_at = now(), version = version + 1
-      WHERE team_id = $1 AND user_id = $2 AND removed_at IS NULL
-      RETURNING ${MEMBERSHIP_COLUMNS}`,
-    [teamId, userId],
-  );
-  return rows[0]!;
+  return updateCurrentMembership(client, teamId, userId, 'removed_at = now()');
 }
 
 /**

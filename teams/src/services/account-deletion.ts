@@ -1,4 +1,4 @@
-import { writeInTransaction, type EventMetadata, type RecordedEvent } from '@taskforge/common';
+import type { EventMetadata, RecordedEvent } from '@taskforge/common';
 import {
   countAdmins,
   findActiveMembership,
@@ -7,7 +7,7 @@ import {
 } from '../models/memberships';
 import { lockTeam } from '../models/teams';
 import { endMembership, setMemberRole } from './membership-writes';
-import { removeTeam, type WriteDeps } from './team-writes';
+import { removeTeam, writeWithEvents, type WriteDeps } from './team-writes';
 
 /** How a deleted account left one team. */
 export type Departure = 'left' | 'handed-over' | 'team-deleted';
@@ -34,28 +34,24 @@ async function leaveTeam(
   userId: string,
   metadata: EventMetadata,
 ): Promise<Departure | undefined> {
-  return writeInTransaction<Departure | undefined>(
-    deps.pool,
-    async (client) => {
-      const team = await lockTeam(client, teamId);
-      const membership = team && (await findActiveMembership(client, teamId, userId));
-      if (!team || !membership) return { result: undefined, events: [] };
-      if (membership.role !== 'admin' || (await countAdmins(client, teamId)) > 1) {
-        const { events } = await endMembership(client, membership);
-        return { result: 'left', events };
-      }
-      const successor = await findLongestStandingMember(client, teamId, userId);
-      if (!successor) {
-        const { events } = await removeTeam(client, team);
-        return { result: 'team-deleted', events };
-      }
-      const events: RecordedEvent[] = [];
-      events.push(...(await setMemberRole(client, successor, 'admin')).events);
-      events.push(...(await endMembership(client, membership)).events);
-      return { result: 'handed-over', events };
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+  return writeWithEvents<Departure | undefined>(deps, metadata, async (client) => {
+    const team = await lockTeam(client, teamId);
+    const membership = team && (await findActiveMembership(client, teamId, userId));
+    if (!team || !membership) return { result: undefined, events: [] };
+    if (membership.role !== 'admin' || (await countAdmins(client, teamId)) > 1) {
+      const { events } = await endMembership(client, membership);
+      return { result: 'left', events };
+    }
+    const successor = await findLongestStandingMember(client, teamId, userId);
+    if (!successor) {
+      const { events } = await removeTeam(client, team);
+      return { result: 'team-deleted', events };
+    }
+    const events: RecordedEvent[] = [];
+    events.push(...(await setMemberRole(client, successor, 'admin')).events);
+    events.push(...(await endMembership(client, membership)).events);
+    return { result: 'handed-over', events };
+  });
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  writeInTransaction,
   type EventMetadata,
   type Role,
   type TransactionWrite,
@@ -20,8 +19,8 @@ import {
 import { findUserByEmail, findUserById, type DirectoryUser } from '../replicas/user';
 import { memberEventData } from '../events/event-data';
 import { FieldNotFoundError } from './errors';
-import { requirePermission, writeAccess, type TeamAccess } from './team-access';
-import type { WriteDeps } from './team-writes';
+import { requirePermission, type TeamAccess } from './team-access';
+import { writeToTeam, type WriteDeps } from './team-writes';
 
 export const MEMBER_NOT_FOUND = 'Member not found';
 export const LAST_ADMIN = 'A team must keep at least one admin';
@@ -123,25 +122,20 @@ export function addMember(
   role: Role,
   metadata: EventMetadata,
 ): Promise<MemberResult> {
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      requirePermission(access, 'member.manage');
-      requireAdminForAdminRole(access, role);
-      const user = await findDirectoryUser(client, target);
-      if (await findActiveMembership(client, teamId, user.id)) {
-        throw new ConflictError('Already a member of this team');
-      }
+  return writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    requirePermission(access, 'member.manage');
+    requireAdminForAdminRole(access, role);
+    const user = await findDirectoryUser(client, target);
+    if (await findActiveMembership(client, teamId, user.id)) {
+      throw new ConflictError('Already a member of this team');
+    }
 
-      const membership = await upsertMembership(client, teamId, user.id, role);
-      return {
-        result: { membership, user },
-        events: [{ subject: 'member.added', data: memberEventData(membership) }],
-      };
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+    const membership = await upsertMembership(client, teamId, user.id, role);
+    return {
+      result: { membership, user },
+      events: [{ subject: 'member.added', data: memberEventData(membership) }],
+    };
+  });
 }
 
 /** Changes a member's role (needs member.manage); the last admin cannot be demoted. */
@@ -153,20 +147,15 @@ export function changeMemberRole(
   role: Role,
   metadata: EventMetadata,
 ): Promise<MemberResult> {
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      requirePermission(access, 'member.manage');
-      const membership = await findActiveTarget(client, teamId, userId);
-      const user = await findUserById(client, userId);
-      if (membership.role === role) return { result: { membership, user }, events: [] };
-      requireAdminForAdminRole(access, membership.role, role);
-      const { result: updated, events } = await setMemberRole(client, membership, role);
-      return { result: { membership: updated, user }, events };
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+  return writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    requirePermission(access, 'member.manage');
+    const membership = await findActiveTarget(client, teamId, userId);
+    const user = await findUserById(client, userId);
+    if (membership.role === role) return { result: { membership, user }, events: [] };
+    requireAdminForAdminRole(access, membership.role, role);
+    const { result: updated, events } = await setMemberRole(client, membership, role);
+    return { result: { membership: updated, user }, events };
+  });
 }
 
 /**
@@ -180,18 +169,11 @@ export async function removeMember(
   userId: string,
   metadata: EventMetadata,
 ): Promise<void> {
-  await writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      const leaving = userId === actorId;
-      if (!leaving) requirePermission(access, 'member.manage');
-      const membership = leaving
-        ? access.membership
-        : await findActiveTarget(client, teamId, userId);
-      if (!leaving) requireAdminForAdminRole(access, membership.role);
-      return endMembership(client, membership);
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+  await writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    const leaving = userId === actorId;
+    if (!leaving) requirePermission(access, 'member.manage');
+    const membership = leaving ? access.membership : await findActiveTarget(client, teamId, userId);
+    if (!leaving) requireAdminForAdminRole(access, membership.role);
+    return endMembership(client, membership);
+  });
 }

@@ -35,6 +35,31 @@ export interface WriteDeps {
 }
 
 /**
+ * Every write of this service: `work` and its events (into the outbox) in one transaction, and
+ * the relay told once they are committed.
+ */
+export function writeWithEvents<T>(
+  deps: WriteDeps,
+  metadata: EventMetadata,
+  work: (client: PoolClient) => Promise<TransactionWrite<T>>,
+): Promise<T> {
+  return writeInTransaction(deps.pool, work, { metadata, eventsRecorded: deps.eventsRecorded });
+}
+
+/** A write someone makes in a team: `work` gets their access, read with the team row locked. */
+export function writeToTeam<T>(
+  deps: WriteDeps,
+  teamId: string,
+  actorId: string,
+  metadata: EventMetadata,
+  work: (client: PoolClient, access: TeamAccess) => Promise<TransactionWrite<T>>,
+): Promise<T> {
+  return writeWithEvents(deps, metadata, async (client) =>
+    work(client, await writeAccess(client, teamId, actorId)),
+  );
+}
+
+/**
  * Creates the team inside the caller's transaction: the team, its default role permissions,
  * the creator as its admin; team.created and member.added say so.
  */
@@ -71,14 +96,10 @@ export function createTeam(
   creatorId: string,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      if ((await lockAccount(client, creatorId)).deleted) throw new NotAuthorizedError();
-      return insertNewTeam(client, input, creatorId);
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+  return writeWithEvents(deps, metadata, async (client) => {
+    if ((await lockAccount(client, creatorId)).deleted) throw new NotAuthorizedError();
+    return insertNewTeam(client, input, creatorId);
+  });
 }
 
 /** Renames or re-describes the team (needs team.update); a change to nothing writes nothing. */
@@ -89,34 +110,29 @@ export function updateTeam(
   input: TeamUpdate,
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      requirePermission(access, 'team.update');
-      const { team } = access;
-      const changes: Partial<Pick<Team, 'name' | 'description'>> = {};
-      const previous: Partial<Pick<Team, 'name' | 'description'>> = {};
-      if (input.name !== undefined && input.name !== team.name) {
-        changes.name = input.name;
-        previous.name = team.name;
-      }
-      if (input.description !== undefined && input.description !== team.description) {
-        changes.description = input.description;
-        previous.description = team.description;
-      }
-      if (Object.keys(changes).length === 0) return { result: access, events: [] };
+  return writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    requirePermission(access, 'team.update');
+    const { team } = access;
+    const changes: Partial<Pick<Team, 'name' | 'description'>> = {};
+    const previous: Partial<Pick<Team, 'name' | 'description'>> = {};
+    if (input.name !== undefined && input.name !== team.name) {
+      changes.name = input.name;
+      previous.name = team.name;
+    }
+    if (input.description !== undefined && input.description !== team.description) {
+      changes.description = input.description;
+      previous.description = team.description;
+    }
+    if (Object.keys(changes).length === 0) return { result: access, events: [] };
 
-      const updated = await updateTeamRow(client, teamId, changes);
-      return {
-        result: { ...access, team: updated },
-        events: [
-          { subject: 'team.updated', data: teamEventData(updated, access.permissions, previous) },
-        ],
-      };
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+    const updated = await updateTeamRow(client, teamId, changes);
+    return {
+      result: { ...access, team: updated },
+      events: [
+        { subject: 'team.updated', data: teamEventData(updated, access.permissions, previous) },
+      ],
+    };
+  });
 }
 
 /** Checks a permission table an admin wants to set; the route has checked names and roles. */
@@ -143,23 +159,18 @@ export function setRolePermissions(
   metadata: EventMetadata,
 ): Promise<TeamAccess> {
   checkRolePermissions(permissions);
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      requireAdmin(access, 'Only admins can change permissions');
-      if (samePermissions(access.permissions, permissions)) return { result: access, events: [] };
+  return writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    requireAdmin(access, 'Only admins can change permissions');
+    if (samePermissions(access.permissions, permissions)) return { result: access, events: [] };
 
-      await replaceRolePermissions(client, teamId, permissions);
-      const updated = await updateTeamRow(client, teamId, {});
-      const previous = { permissions: access.permissions };
-      return {
-        result: { ...access, team: updated, permissions },
-        events: [{ subject: 'team.updated', data: teamEventData(updated, permissions, previous) }],
-      };
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+    await replaceRolePermissions(client, teamId, permissions);
+    const updated = await updateTeamRow(client, teamId, {});
+    const previous = { permissions: access.permissions };
+    return {
+      result: { ...access, team: updated, permissions },
+      events: [{ subject: 'team.updated', data: teamEventData(updated, permissions, previous) }],
+    };
+  });
 }
 
 /**
@@ -172,16 +183,11 @@ export function deleteTeam(
   actorId: string,
   metadata: EventMetadata,
 ): Promise<void> {
-  return writeInTransaction(
-    deps.pool,
-    async (client) => {
-      const access = await writeAccess(client, teamId, actorId);
-      requireAdmin(access, 'Only admins can delete the team');
-      requirePermission(access, 'team.delete');
-      return removeTeam(client, access.team);
-    },
-    { metadata, eventsRecorded: deps.eventsRecorded },
-  );
+  return writeToTeam(deps, teamId, actorId, metadata, async (client, access) => {
+    requireAdmin(access, 'Only admins can delete the team');
+    requirePermission(access, 'team.delete');
+    return removeTeam(client, access.team);
+  });
 }
 
 /**

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { EventEnvelope, Role, Subject } from '@taskforge/common';
+import type { EventEnvelope, Permission, Role, Subject } from '@taskforge/common';
 import { readEvents, signinCookie, waitFor } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import request from 'supertest';
 import type { Db } from '../db/queryable';
+import { DEFAULT_ROLE_PERMISSIONS, type RolePermissions } from '../models/teams';
 import { applyUserEvent } from '../replicas/user';
 import type { MemberResponse } from '../contracts/members';
 import type { TeamResponse } from '../contracts/teams';
@@ -92,6 +93,33 @@ export async function teamWithRoles(app: Express, pool: Pool): Promise<TeamWithR
   await addMember(app, team.id, admin, member, 'member');
   await addMember(app, team.id, admin, guest, 'guest');
   return { team, admin, member, guest, outsider };
+}
+
+/** Replaces what each role of the team may do, as its admin `by`. */
+export async function setPermissions(
+  app: Express,
+  teamId: string,
+  by: TestUser,
+  permissions: RolePermissions,
+): Promise<void> {
+  await request(app)
+    .put(`/api/teams/${teamId}/permissions`)
+    .set('Cookie', by.cookie)
+    .send({ permissions })
+    .expect(200);
+}
+
+/** Lets the members of the team do `permission` too, on top of the defaults. */
+export function grantToMembers(
+  app: Express,
+  teamId: string,
+  admin: TestUser,
+  permission: Permission,
+): Promise<void> {
+  return setPermissions(app, teamId, admin, {
+    ...DEFAULT_ROLE_PERMISSIONS,
+    member: [...DEFAULT_ROLE_PERMISSIONS.member, permission],
+  });
 }
 
 /** member.* events of one membership on the stream, waiting until `count` arrived. */

@@ -1,6 +1,8 @@
 import {
   decodeTimeCursor,
   errorAnswer,
+  isObjectId,
+  OBJECT_ID,
   openApi,
   pageQueryFields,
   route,
@@ -16,7 +18,6 @@ import { PRICE_MAX, TITLE_MAX_LENGTH } from '../models/ticket';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /** Required, and of this type: "X is required" when missing or null, "X must be …" otherwise. */
 const required = (label: string, type: string) => ({
@@ -59,7 +60,7 @@ export const ticketUpdate = ticketInput
 
 export const ticketResponse = z
   .object({
-    id: z.string().regex(/^[0-9a-f]{24}$/),
+    id: z.string().regex(OBJECT_ID),
     title: z.string().min(1).max(TITLE_MAX_LENGTH),
     price: z.number().gt(0).max(PRICE_MAX),
     userId: z.string().meta({ description: 'The seller' }),
@@ -89,7 +90,7 @@ export const listQuery = z
     ...pageQueryFields({
       defaultLimit: DEFAULT_PAGE_SIZE,
       maxLimit: MAX_PAGE_SIZE,
-      decodeCursor: (value) => decodeTimeCursor(value, (id) => OBJECT_ID.test(id)),
+      decodeCursor: (value) => decodeTimeCursor(value, isObjectId),
     }),
     minPrice: priceBound('minPrice').optional(),
     maxPrice: priceBound('maxPrice').optional(),

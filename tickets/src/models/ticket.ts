@@ -1,4 +1,4 @@
-import { outboxPlugin, type EventData, type OutboxFields } from '@taskforge/common';
+import { isObjectId, outboxPlugin, type EventData, type OutboxFields } from '@taskforge/common';
 import mongoose, { Schema, type HydratedDocument } from 'mongoose';
 
 export const TITLE_MAX_LENGTH = 200;
@@ -58,15 +58,9 @@ ticketSchema.index({ price: 1 });
 
 export const Ticket = mongoose.model<TicketAttrs>('Ticket', ticketSchema);
 
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-
-export function isTicketId(value: unknown): value is string {
-  return typeof value === 'string' && OBJECT_ID.test(value);
-}
-
 /** Loads a live ticket; a malformed id or a soft-deleted ticket finds nothing. */
 export function findTicket(id: string): Promise<TicketDocument | null> {
-  if (!isTicketId(id)) return Promise.resolve(null);
+  if (!isObjectId(id)) return Promise.resolve(null);
   return Ticket.findById(id)
     .exec()
     .then((ticket) => (ticket && !ticket.deletedAt ? ticket : null));

@@ -34,6 +34,13 @@ export async function createTicket(
   return res.body as TicketResponse;
 }
 
+/** A ticket `owner` listed and then deleted through the API (soft-deleted: the document stays). */
+export async function deletedTicket(app: Express, owner: SignedInUser): Promise<TicketResponse> {
+  const ticket = await createTicket(app, {}, owner);
+  await request(app).delete(`/api/tickets/${ticket.id}`).set('Cookie', owner.cookie).expect(204);
+  return ticket;
+}
+
 /** What the orders service will do: hold the ticket for an order (directly in the database). */
 export async function reserveTicket(id: string): Promise<string> {
   const orderId = randomBytes(12).toString('hex');

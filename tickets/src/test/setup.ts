@@ -4,6 +4,9 @@ import { buildApp } from '../app';
 import { readConfig, type TicketsConfig } from '../config';
 import { Ticket } from '../models/ticket';
 
+/** Consumer timings for tests: a redelivery within a second, retries in milliseconds. */
+export const FAST_REDELIVERY = { ackWaitMs: 1000, retryDelayMs: 20, maxRetryDelayMs: 100 };
+
 export interface TicketsTestContext extends ServiceTestStack {
   app: Express;
   config: TicketsConfig;

@@ -1,18 +1,11 @@
-import {
-  createRateLimiter,
-  editDocument,
-  eventMetadataFrom,
-  handle,
-  ipKey,
-} from '@taskforge/common';
+import { editDocument, eventMetadataFrom, handle } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../../config';
-import { afterValidation } from '../../contracts/after-validation';
 import { requestPasswordReset } from '../../contracts/passwords';
-import { emailAddress } from '../../contracts/shared';
 import { hashResetToken, newResetToken, PasswordReset } from '../../models/password-reset';
 import { User } from '../../models/user';
+import { addressLimits } from '../../services/address-limits';
 
 export interface RequestPasswordResetDeps {
   config: AuthConfig;
@@ -27,27 +20,14 @@ export interface RequestPasswordResetDeps {
  * through notifications (`password-reset.requested`); confirm-reset.ts takes its token once.
  */
 export function requestPasswordResetRouter(deps: RequestPasswordResetDeps): Router {
-  const { config, redis, redisPrefix } = deps;
-  const message = 'Too many password reset requests, please try again later';
-  const perIp = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:reset-ip`,
+  const { config } = deps;
+  const { perIp, perEmail } = addressLimits(deps, {
+    name: 'reset',
     windowMs: config.PASSWORD_RESET_WINDOW_MS,
-    limit: config.PASSWORD_RESET_MAX_PER_IP,
-    keyGenerator: ipKey,
-    message,
+    maxPerIp: config.PASSWORD_RESET_MAX_PER_IP,
+    maxPerEmail: config.PASSWORD_RESET_MAX_PER_EMAIL,
+    message: 'Too many password reset requests, please try again later',
   });
-  const perEmail = afterValidation(
-    createRateLimiter({
-      redis,
-      prefix: `${redisPrefix}:reset-email`,
-      windowMs: config.PASSWORD_RESET_WINDOW_MS,
-      limit: config.PASSWORD_RESET_MAX_PER_EMAIL,
-      // After validation: the address as validated, trimmed and lower-cased.
-      keyGenerator: (req) => emailAddress.parse((req.body as { email: unknown }).email),
-      message,
-    }),
-  );
 
   const router = Router();
   router.post(

@@ -1,11 +1,10 @@
-import { BadRequestError, createRateLimiter, handle, ipKey } from '@taskforge/common';
+import { BadRequestError, handle } from '@taskforge/common';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { AuthConfig } from '../../config';
-import { afterValidation } from '../../contracts/after-validation';
 import { signIn } from '../../contracts/sessions';
-import { emailAddress } from '../../contracts/shared';
 import { toUserResponse, User } from '../../models/user';
+import { addressLimits } from '../../services/address-limits';
 import { UNMATCHABLE_HASH, verifyPassword } from '../../services/password';
 import { startSession } from '../../services/session';
 
@@ -15,31 +14,16 @@ export interface SigninDeps {
   redisPrefix: string;
 }
 
-export function signinRouter({ config, redis, redisPrefix }: SigninDeps): Router {
-  const message = 'Too many failed sign-in attempts, please try again later';
-  // Only failures count (a 4xx answer), so a user who signs in often is never locked out.
-  const failuresPerIp = createRateLimiter({
-    redis,
-    prefix: `${redisPrefix}:signin-ip`,
+export function signinRouter(deps: SigninDeps): Router {
+  const { config } = deps;
+  const { perIp: failuresPerIp, perEmail: failuresPerEmail } = addressLimits(deps, {
+    name: 'signin',
     windowMs: config.SIGNIN_WINDOW_MS,
-    limit: config.SIGNIN_MAX_FAILURES_PER_IP,
-    skipSuccessfulRequests: true,
-    // Per address even when signed in: one session must not buy a fresh bucket of guesses.
-    keyGenerator: ipKey,
-    message,
+    maxPerIp: config.SIGNIN_MAX_FAILURES_PER_IP,
+    maxPerEmail: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
+    message: 'Too many failed sign-in attempts, please try again later',
+    failuresOnly: true,
   });
-  const failuresPerEmail = afterValidation(
-    createRateLimiter({
-      redis,
-      prefix: `${redisPrefix}:signin-email`,
-      windowMs: config.SIGNIN_WINDOW_MS,
-      limit: config.SIGNIN_MAX_FAILURES_PER_EMAIL,
-      skipSuccessfulRequests: true,
-      // Runs after validation: the address as validated, trimmed and lower-cased.
-      keyGenerator: (req) => emailAddress.parse((req.body as { email: unknown }).email),
-      message,
-    }),
-  );
 
   const router = Router();
   router.post(

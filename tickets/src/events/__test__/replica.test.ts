@@ -11,7 +11,7 @@ import mongoose, { Schema } from 'mongoose';
 import request from 'supertest';
 import { Ticket } from '../../models/ticket';
 import { createTicket, signIn } from '../../test/factories';
-import { setupTicketsTest, type TicketsTestContext } from '../../test/setup';
+import { FAST_REDELIVERY, setupTicketsTest, type TicketsTestContext } from '../../test/setup';
 
 /*
  * The pattern other services (tasks, notifications) use to keep tickets: a replica built from
@@ -87,9 +87,7 @@ beforeAll(async () => {
       new TicketDeletedListener(),
     ],
     logger: ctx.logger,
-    ackWaitMs: 1000,
-    retryDelayMs: 20,
-    maxRetryDelayMs: 100,
+    ...FAST_REDELIVERY,
   });
   await consumer.start();
 });

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { Ticket } from '../../models/ticket';
 import { User } from '../user';
 import { createTicket, reserveTicket, type SignedInUser } from '../../test/factories';
-import { setupTicketsTest, type TicketsTestContext } from '../../test/setup';
+import { FAST_REDELIVERY, setupTicketsTest, type TicketsTestContext } from '../../test/setup';
 import { ticketsListeners } from '../../events/listeners';
 
 /* tickets' copy of the users, through the real stream and its durable consumer. */
@@ -27,9 +27,7 @@ beforeAll(async () => {
     durable: 'tickets',
     listeners: ticketsListeners({ eventsRecorded: () => undefined }),
     logger: ctx.logger,
-    ackWaitMs: 1000,
-    retryDelayMs: 20,
-    maxRetryDelayMs: 100,
+    ...FAST_REDELIVERY,
   });
   await consumer.start();
 });

@@ -1,15 +1,9 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../../../contracts';
-import {
-  sessionCookieFrom,
-  signUp,
-  verificationLinksFor,
-  type SignedUp,
-} from '../../../test/factories';
+import { sessionCookieFrom, signUp, verificationLinksFor } from '../../../test/factories';
+import { verificationRequests } from '../../../test/email-verification';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {
@@ -18,13 +12,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const confirm = (token: unknown, cookie?: string) => {
-  const req = request(ctx.app).post('/api/users/email-verification/confirm');
-  return (cookie ? req.set('Cookie', cookie) : req).send({ token });
-};
-const me = (cookie: string) => request(ctx.app).get('/api/users/me').set('Cookie', cookie);
-const changeEmail = (user: SignedUp, body: object, app = ctx.app) =>
-  request(app).post('/api/users/me/email').set('Cookie', user.cookie).send(body);
+const { confirm, me, changeEmail } = verificationRequests(() => ctx.app);
 
 describe('POST /api/users/me/email', () => {
   it('keeps the address until the link mailed to the new one is opened, then takes it', async () => {

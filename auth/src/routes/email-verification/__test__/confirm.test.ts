@@ -1,12 +1,11 @@
-import { openApiChecker, waitFor } from '@taskforge/common/testing';
-import request from 'supertest';
+import { waitFor } from '@taskforge/common/testing';
 import { hashResetToken } from '../../../models/password-reset';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { signUp, verificationLinksFor } from '../../../test/factories';
+import { verificationRequests } from '../../../test/email-verification';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {
@@ -15,11 +14,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const confirm = (token: unknown, cookie?: string) => {
-  const req = request(ctx.app).post('/api/users/email-verification/confirm');
-  return (cookie ? req.set('Cookie', cookie) : req).send({ token });
-};
-const me = (cookie: string) => request(ctx.app).get('/api/users/me').set('Cookie', cookie);
+const { confirm, me } = verificationRequests(() => ctx.app);
 
 describe('email verification at sign-up', () => {
   it('mails a single-use link for the new address, keeping only its hash', async () => {

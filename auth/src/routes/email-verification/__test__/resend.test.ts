@@ -1,12 +1,11 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import { Types } from 'mongoose';
 import request from 'supertest';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
-import { signUp, verificationLinksFor, type SignedUp } from '../../../test/factories';
+import { signUp, verificationLinksFor } from '../../../test/factories';
+import { verificationRequests } from '../../../test/email-verification';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {
@@ -15,13 +14,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const confirm = (token: unknown, cookie?: string) => {
-  const req = request(ctx.app).post('/api/users/email-verification/confirm');
-  return (cookie ? req.set('Cookie', cookie) : req).send({ token });
-};
-const me = (cookie: string) => request(ctx.app).get('/api/users/me').set('Cookie', cookie);
-const resend = (user: SignedUp, app = ctx.app) =>
-  request(app).post('/api/users/me/email-verification').set('Cookie', user.cookie);
+const { confirm, me, resend } = verificationRequests(() => ctx.app);
 
 describe('POST /api/users/me/email-verification', () => {
   it('mails a new link on request, which replaces the last one, and none once verified', async () => {

@@ -1,12 +1,11 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
 import { PasswordReset } from '../../../models/password-reset';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { resetEventsFor, sessionCookieFrom, signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { passwordResetRequests } from '../../../test/password-reset';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {
@@ -15,10 +14,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const requestReset = (email: unknown, app = ctx.app) =>
-  request(app).post('/api/users/password-reset').send({ email });
-const confirm = (body: object) =>
-  request(ctx.app).post('/api/users/password-reset/confirm').send(body);
+const { requestReset, confirm } = passwordResetRequests(() => ctx.app);
 const signin = (email: string, password: string) =>
   request(ctx.app).post('/api/users/signin').send({ email, password });
 

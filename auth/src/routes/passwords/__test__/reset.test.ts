@@ -1,11 +1,10 @@
-import { openApiChecker, waitFor } from '@taskforge/common/testing';
-import request from 'supertest';
+import { waitFor } from '@taskforge/common/testing';
 import { hashResetToken, PasswordReset } from '../../../models/password-reset';
-import { openApiDocument } from '../../../contracts';
 import { resetEventsFor, signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
+import { passwordResetRequests } from '../../../test/password-reset';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {
@@ -14,8 +13,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const requestReset = (email: unknown, app = ctx.app) =>
-  request(app).post('/api/users/password-reset').send({ email });
+const { requestReset } = passwordResetRequests(() => ctx.app);
 
 describe('POST /api/users/password-reset', () => {
   it('answers 202 and sends a single-use token by event, keeping only its hash', async () => {

@@ -1,16 +1,10 @@
-import {
-  generateJwtKeys,
-  openApiChecker,
-  sessionCookie,
-  signinCookie,
-} from '@taskforge/common/testing';
+import { generateJwtKeys, sessionCookie, signinCookie } from '@taskforge/common/testing';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { openApiDocument } from '../../../contracts';
 import { signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

@@ -1,12 +1,10 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import type { Express } from 'express';
 import request from 'supertest';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { sessionCookieFrom, signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

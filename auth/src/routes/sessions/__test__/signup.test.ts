@@ -1,12 +1,11 @@
 import { EVENT_STREAM } from '@taskforge/common';
-import { openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
+import { readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { buildCredentials, sessionCookieFrom, signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

@@ -5,17 +5,16 @@ import {
   type EventData,
   type Role,
 } from '@taskforge/common';
-import { consumerSettled, openApiChecker, readEvents, waitFor } from '@taskforge/common/testing';
+import { consumerSettled, readEvents, waitFor } from '@taskforge/common/testing';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { authListeners } from '../../../events/listeners';
 import { PasswordReset } from '../../../models/password-reset';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { signUp, type SignedUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 let consumer: EventConsumer;
 let publisher: EventPublisher;

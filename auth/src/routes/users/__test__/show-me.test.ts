@@ -1,10 +1,9 @@
-import { openApiChecker, signinCookie } from '@taskforge/common/testing';
+import { signinCookie } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../../../contracts';
 import { signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

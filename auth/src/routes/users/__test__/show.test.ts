@@ -1,10 +1,8 @@
-import { openApiChecker } from '@taskforge/common/testing';
 import request from 'supertest';
-import { openApiDocument } from '../../../contracts';
 import { signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

@@ -1,11 +1,10 @@
-import { openApiChecker, waitFor } from '@taskforge/common/testing';
+import { waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { User } from '../../../models/user';
-import { openApiDocument } from '../../../contracts';
 import { signUp } from '../../../test/factories';
+import { expectDocumented } from '../../../test/openapi';
 import { setupAuthTest, type AuthTestContext } from '../../../test/setup';
 
-const expectDocumented = openApiChecker(openApiDocument);
 let ctx: AuthTestContext;
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
-import { memberEvents, rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
+import { grantToMembers, memberEvents, rowsOf, teamWithRoles } from '../../../test/factories';
+import { MEMBER_PATH, memberRequests } from '../../../test/members';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -12,12 +12,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const PATH = '/api/teams/{id}/members/{userId}';
-
-const remove = (teamId: string, userId: string, user?: TestUser) => {
-  const req = request(ctx.app).delete(`/api/teams/${teamId}/members/${userId}`);
-  return user ? req.set('Cookie', user.cookie) : req;
-};
+const { remove } = memberRequests(() => ctx.app);
 
 const membership = async (teamId: string, userId: string) =>
   (
@@ -35,7 +30,7 @@ describe('DELETE /api/teams/:id/members/:userId', () => {
     const res = await remove(team.id, member.id, admin);
 
     expect(res.status).toBe(204);
-    expectDocumented('delete', PATH, res);
+    expectDocumented('delete', MEMBER_PATH, res);
     expect(await membership(team.id, member.id)).toEqual({
       role: 'member',
       version: 1,
@@ -64,7 +59,7 @@ describe('DELETE /api/teams/:id/members/:userId', () => {
     const { team, admin, member } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await remove(team.id, admin.id, admin);
     expect(res.status).toBe(409);
-    expectDocumented('delete', PATH, res);
+    expectDocumented('delete', MEMBER_PATH, res);
     expect(res.body).toEqual({ errors: [{ message: 'A team must keep at least one admin' }] });
     expect(await membership(team.id, admin.id)).toMatchObject({ removed: false });
 
@@ -80,22 +75,13 @@ describe('DELETE /api/teams/:id/members/:userId', () => {
     const { team, member, guest } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await remove(team.id, guest.id, member);
     expect(res.status).toBe(403);
-    expectDocumented('delete', PATH, res);
+    expectDocumented('delete', MEMBER_PATH, res);
     expect(await membership(team.id, guest.id)).toMatchObject({ removed: false });
   });
 
   it('returns 403 when a member with member.manage removes an admin', async () => {
     const { team, admin, member, guest } = await teamWithRoles(ctx.app, ctx.pool);
-    await request(ctx.app)
-      .put(`/api/teams/${team.id}/permissions`)
-      .set('Cookie', admin.cookie)
-      .send({
-        permissions: {
-          ...DEFAULT_ROLE_PERMISSIONS,
-          member: [...DEFAULT_ROLE_PERMISSIONS.member, 'member.manage'],
-        },
-      })
-      .expect(200);
+    await grantToMembers(ctx.app, team.id, admin, 'member.manage');
     await remove(team.id, guest.id, member).expect(204);
     const res = await remove(team.id, admin.id, member);
     expect(res.status).toBe(403);
@@ -106,13 +92,13 @@ describe('DELETE /api/teams/:id/members/:userId', () => {
     const { team, admin, guest, outsider } = await teamWithRoles(ctx.app, ctx.pool);
     const noSuchMember = await remove(team.id, outsider.id, admin);
     expect(noSuchMember.status).toBe(404);
-    expectDocumented('delete', PATH, noSuchMember);
+    expectDocumented('delete', MEMBER_PATH, noSuchMember);
     expect(noSuchMember.body).toEqual({ errors: [{ message: 'Member not found' }] });
     const hidden = await remove(team.id, guest.id, outsider);
     expect(hidden.status).toBe(404);
     expect(hidden.body).toEqual({ errors: [{ message: 'Team not found' }] });
     const anonymous = await remove(team.id, guest.id);
     expect(anonymous.status).toBe(401);
-    expectDocumented('delete', PATH, anonymous);
+    expectDocumented('delete', MEMBER_PATH, anonymous);
   });
 });

@@ -1,6 +1,5 @@
 import { buildEvent, type EventData } from '@taskforge/common';
 import { consumerSettled, waitFor } from '@taskforge/common/testing';
-import request from 'supertest';
 import { AUDIT_DURABLE } from '../../../events/listeners';
 import { EMAIL_NOT_VERIFIED } from '../../../services/membership-writes';
 import { publish, userData } from '../../../test/events';
@@ -13,6 +12,7 @@ import {
   teamWithRoles,
   type TestUser,
 } from '../../../test/factories';
+import { memberRequests, MEMBERS_PATH } from '../../../test/members';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -28,10 +28,7 @@ beforeEach(async () => {
 afterEach(() => ctx.stopConsumers());
 afterAll(() => ctx.close());
 
-const PATH = '/api/teams/{id}/members';
-
-const post = (teamId: string, body: object, by: TestUser) =>
-  request(ctx.app).post(`/api/teams/${teamId}/members`).set('Cookie', by.cookie).send(body);
+const { post } = memberRequests(() => ctx.app);
 
 type Newcomer = TestUser & { data: EventData<'user.created'> };
 
@@ -84,7 +81,7 @@ describe('adding a member whose email address is not verified', () => {
 
     const refused = await post(team.id, { email: newcomer.email.toUpperCase() }, admin);
     expect(refused.status).toBe(400);
-    expectDocumented('post', PATH, refused);
+    expectDocumented('post', MEMBERS_PATH, refused);
     // Nothing of the account: no id, no name, only that the address is not proven yet.
     expect(refused.body).toEqual(refusal);
     expect(await writesAbout(team.id, newcomer.id)).toEqual({
@@ -129,7 +126,7 @@ describe('adding a member whose email address is not verified', () => {
 
     const res = await post(team.id, { email: newcomer.email }, admin);
     expect(res.status).toBe(201);
-    expectDocumented('post', PATH, res);
+    expectDocumented('post', MEMBERS_PATH, res);
     expect(res.body).toMatchObject({
       userId: newcomer.id,
       role: 'member',

@@ -5,8 +5,8 @@ import {
   directoryUser,
   signIn,
   teamWithRoles,
-  type TestUser,
 } from '../../../test/factories';
+import { memberRequests, MEMBERS_PATH } from '../../../test/members';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -18,8 +18,6 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const PATH = '/api/teams/{id}/members';
-
 /** Join times one second apart in the given order, so the expected order is certain. */
 async function spreadJoinTimes(teamId: string, userIds: string[]) {
   for (const [i, userId] of userIds.entries()) {
@@ -30,10 +28,7 @@ async function spreadJoinTimes(teamId: string, userIds: string[]) {
   }
 }
 
-const list = (teamId: string, user?: TestUser, query = '') => {
-  const req = request(ctx.app).get(`/api/teams/${teamId}/members${query}`);
-  return user ? req.set('Cookie', user.cookie) : req;
-};
+const { list } = memberRequests(() => ctx.app);
 
 describe('GET /api/teams/:id/members', () => {
   it('lists current members in the order they joined, with what the directory knows', async () => {
@@ -54,7 +49,7 @@ describe('GET /api/teams/:id/members', () => {
     const res = await list(team.id, ada);
 
     expect(res.status).toBe(200);
-    expectDocumented('get', PATH, res);
+    expectDocumented('get', MEMBERS_PATH, res);
     expect(res.body).toEqual([
       {
         userId: founder.id,
@@ -87,7 +82,7 @@ describe('GET /api/teams/:id/members', () => {
     await spreadJoinTimes(team.id, order);
 
     const first = await list(team.id, admin, '?limit=3').expect(200);
-    expectDocumented('get', PATH, first);
+    expectDocumented('get', MEMBERS_PATH, first);
     expect(first.body).toHaveLength(3);
     const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.link as string)![1]!;
     const second = await request(ctx.app).get(next).set('Cookie', admin.cookie).expect(200);
@@ -101,17 +96,17 @@ describe('GET /api/teams/:id/members', () => {
     const { team, outsider } = await teamWithRoles(ctx.app, ctx.pool);
     const hidden = await list(team.id, outsider);
     expect(hidden.status).toBe(404);
-    expectDocumented('get', PATH, hidden);
+    expectDocumented('get', MEMBERS_PATH, hidden);
     const anonymous = await list(team.id);
     expect(anonymous.status).toBe(401);
-    expectDocumented('get', PATH, anonymous);
+    expectDocumented('get', MEMBERS_PATH, anonymous);
   });
 
   it('returns 400 on a bad limit or cursor', async () => {
     const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await list(team.id, admin, '?limit=1000&cursor=zzz');
     expect(res.status).toBe(400);
-    expectDocumented('get', PATH, res);
+    expectDocumented('get', MEMBERS_PATH, res);
     expect(res.body.errors).toEqual([
       { message: 'Limit must be an integer between 1 and 100', field: 'limit' },
       { message: 'Cursor is invalid', field: 'cursor' },

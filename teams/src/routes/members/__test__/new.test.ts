@@ -1,14 +1,14 @@
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import {
   addMember,
   directoryUser,
+  grantToMembers,
   memberEvents,
   rowsOf,
   signIn,
   teamWithRoles,
-  type TestUser,
 } from '../../../test/factories';
+import { memberRequests, MEMBERS_PATH } from '../../../test/members';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -20,13 +20,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const PATH = '/api/teams/{id}/members';
-
-const post = (teamId: string, body: unknown, user?: TestUser) => {
-  const req = request(ctx.app).post(`/api/teams/${teamId}/members`);
-  if (user) req.set('Cookie', user.cookie);
-  return req.send(body as object);
-};
+const { post } = memberRequests(() => ctx.app);
 
 const membershipsOf = (teamId: string) =>
   rowsOf(
@@ -43,7 +37,7 @@ describe('POST /api/teams/:id/members', () => {
     const res = await post(team.id, { email: newcomer.email.toUpperCase(), role: 'guest' }, admin);
 
     expect(res.status).toBe(201);
-    expectDocumented('post', PATH, res);
+    expectDocumented('post', MEMBERS_PATH, res);
     expect(res.body).toEqual({
       userId: newcomer.id,
       role: 'guest',
@@ -82,7 +76,7 @@ describe('POST /api/teams/:id/members', () => {
     const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await post(team.id, { email: 'nobody@example.test' }, admin);
     expect(res.status).toBe(404);
-    expectDocumented('post', PATH, res);
+    expectDocumented('post', MEMBERS_PATH, res);
     expect(res.body).toEqual({ errors: [{ message: 'No user with that email', field: 'email' }] });
     expect(await membershipsOf(team.id)).toHaveLength(3);
   });
@@ -98,7 +92,7 @@ describe('POST /api/teams/:id/members', () => {
     const { team, admin, guest } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await post(team.id, { userId: guest.id, role: 'admin' }, admin);
     expect(res.status).toBe(409);
-    expectDocumented('post', PATH, res);
+    expectDocumented('post', MEMBERS_PATH, res);
     expect(res.body).toEqual({ errors: [{ message: 'Already a member of this team' }] });
     const outbox = await rowsOf(ctx.pool, "SELECT id FROM outbox WHERE subject = 'member.added'");
     expect(outbox).toHaveLength(3);
@@ -131,7 +125,7 @@ describe('POST /api/teams/:id/members', () => {
     for (const user of [member, guest]) {
       const res = await post(team.id, { userId: newcomer.id }, user);
       expect(res.status).toBe(403);
-      expectDocumented('post', PATH, res);
+      expectDocumented('post', MEMBERS_PATH, res);
       expect(res.body).toEqual({
         errors: [{ message: 'You need the member.manage permission in this team' }],
       });
@@ -141,16 +135,7 @@ describe('POST /api/teams/:id/members', () => {
 
   it('lets members with member.manage add members and guests, but not admins', async () => {
     const { team, admin, member } = await teamWithRoles(ctx.app, ctx.pool);
-    await request(ctx.app)
-      .put(`/api/teams/${team.id}/permissions`)
-      .set('Cookie', admin.cookie)
-      .send({
-        permissions: {
-          ...DEFAULT_ROLE_PERMISSIONS,
-          member: [...DEFAULT_ROLE_PERMISSIONS.member, 'member.manage'],
-        },
-      })
-      .expect(200);
+    await grantToMembers(ctx.app, team.id, admin, 'member.manage');
     const [guestToBe, adminToBe] = [await directoryUser(ctx.pool), await directoryUser(ctx.pool)];
 
     await addMember(ctx.app, team.id, member, guestToBe, 'guest');
@@ -168,7 +153,7 @@ describe('POST /api/teams/:id/members', () => {
     expect(hidden.body).toEqual({ errors: [{ message: 'Team not found' }] });
     const anonymous = await post(team.id, { email: 'nobody@example.test' });
     expect(anonymous.status).toBe(401);
-    expectDocumented('post', PATH, anonymous);
+    expectDocumented('post', MEMBERS_PATH, anonymous);
   });
 
   it.each([
@@ -192,7 +177,7 @@ describe('POST /api/teams/:id/members', () => {
     const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await post(team.id, body, admin);
     expect(res.status).toBe(400);
-    expectDocumented('post', PATH, res);
+    expectDocumented('post', MEMBERS_PATH, res);
     expect(res.body.errors).toContainEqual(field ? { message, field } : { message });
     expect(await membershipsOf(team.id)).toHaveLength(3);
   });

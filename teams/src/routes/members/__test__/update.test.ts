@@ -1,13 +1,13 @@
 import request from 'supertest';
-import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import {
   addMember,
   directoryUser,
+  grantToMembers,
   memberEvents,
   rowsOf,
   teamWithRoles,
-  type TestUser,
 } from '../../../test/factories';
+import { MEMBER_PATH, memberRequests } from '../../../test/members';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -19,13 +19,7 @@ beforeAll(async () => {
 beforeEach(() => ctx.reset());
 afterAll(() => ctx.close());
 
-const PATH = '/api/teams/{id}/members/{userId}';
-
-const patch = (teamId: string, userId: string, body: unknown, user?: TestUser) => {
-  const req = request(ctx.app).patch(`/api/teams/${teamId}/members/${userId}`);
-  if (user) req.set('Cookie', user.cookie);
-  return req.send(body as object);
-};
+const { patch } = memberRequests(() => ctx.app);
 
 const roleOf = async (teamId: string, userId: string) =>
   (
@@ -36,19 +30,6 @@ const roleOf = async (teamId: string, userId: string) =>
     )
   )[0];
 
-async function grantMembersManage(teamId: string, admin: TestUser) {
-  await request(ctx.app)
-    .put(`/api/teams/${teamId}/permissions`)
-    .set('Cookie', admin.cookie)
-    .send({
-      permissions: {
-        ...DEFAULT_ROLE_PERMISSIONS,
-        member: [...DEFAULT_ROLE_PERMISSIONS.member, 'member.manage'],
-      },
-    })
-    .expect(200);
-}
-
 describe('PATCH /api/teams/:id/members/:userId', () => {
   it('changes the role: 200, version + 1, member.updated with the previous role', async () => {
     const { team, admin, guest } = await teamWithRoles(ctx.app, ctx.pool);
@@ -56,7 +37,7 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     const res = await patch(team.id, guest.id, { role: 'member' }, admin);
 
     expect(res.status).toBe(200);
-    expectDocumented('patch', PATH, res);
+    expectDocumented('patch', MEMBER_PATH, res);
     expect(res.body).toMatchObject({
       userId: guest.id,
       role: 'member',
@@ -96,7 +77,7 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await patch(team.id, admin.id, { role: 'member' }, admin);
     expect(res.status).toBe(409);
-    expectDocumented('patch', PATH, res);
+    expectDocumented('patch', MEMBER_PATH, res);
     expect(res.body).toEqual({ errors: [{ message: 'A team must keep at least one admin' }] });
     expect(await roleOf(team.id, admin.id)).toEqual({ role: 'admin', version: 0 });
   });
@@ -105,13 +86,13 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     const { team, member, guest } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await patch(team.id, guest.id, { role: 'member' }, member);
     expect(res.status).toBe(403);
-    expectDocumented('patch', PATH, res);
+    expectDocumented('patch', MEMBER_PATH, res);
     expect(await roleOf(team.id, guest.id)).toEqual({ role: 'guest', version: 0 });
   });
 
   it('lets a member with member.manage change guests, but not grant or revoke admin', async () => {
     const { team, admin, member, guest } = await teamWithRoles(ctx.app, ctx.pool);
-    await grantMembersManage(team.id, admin);
+    await grantToMembers(ctx.app, team.id, admin, 'member.manage');
 
     await patch(team.id, guest.id, { role: 'member' }, member).expect(200);
     const promote = await patch(team.id, guest.id, { role: 'admin' }, member);
@@ -133,7 +114,7 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     for (const userId of [outsider.id, member.id, 'not%20an%20id']) {
       const res = await patch(team.id, userId, { role: 'guest' }, admin);
       expect(res.status).toBe(404);
-      expectDocumented('patch', PATH, res);
+      expectDocumented('patch', MEMBER_PATH, res);
       expect(res.body).toEqual({ errors: [{ message: 'Member not found' }] });
     }
   });
@@ -145,7 +126,7 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     expect(hidden.body).toEqual({ errors: [{ message: 'Team not found' }] });
     const anonymous = await patch(team.id, guest.id, { role: 'member' });
     expect(anonymous.status).toBe(401);
-    expectDocumented('patch', PATH, anonymous);
+    expectDocumented('patch', MEMBER_PATH, anonymous);
   });
 
   it.each([
@@ -156,7 +137,7 @@ describe('PATCH /api/teams/:id/members/:userId', () => {
     const { team, admin, guest } = await teamWithRoles(ctx.app, ctx.pool);
     const res = await patch(team.id, guest.id, body, admin);
     expect(res.status).toBe(400);
-    expectDocumented('patch', PATH, res);
+    expectDocumented('patch', MEMBER_PATH, res);
     expect(res.body.errors).toEqual([{ message, field: 'role' }]);
   });
 

@@ -1,7 +1,7 @@
 import { readEvents } from '@taskforge/common/testing';
 import request from 'supertest';
 import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
-import { rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
+import { rowsOf, setPermissions, teamWithRoles, type TestUser } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -73,16 +73,10 @@ describe('DELETE /api/teams/:id', () => {
 
   it('returns 403 to an admin once admins gave up team.delete (a guard against accidents)', async () => {
     const { team, admin } = await teamWithRoles(ctx.app, ctx.pool);
-    await request(ctx.app)
-      .put(`/api/teams/${team.id}/permissions`)
-      .set('Cookie', admin.cookie)
-      .send({
-        permissions: {
-          ...DEFAULT_ROLE_PERMISSIONS,
-          admin: DEFAULT_ROLE_PERMISSIONS.admin.filter((p) => p !== 'team.delete'),
-        },
-      })
-      .expect(200);
+    await setPermissions(ctx.app, team.id, admin, {
+      ...DEFAULT_ROLE_PERMISSIONS,
+      admin: DEFAULT_ROLE_PERMISSIONS.admin.filter((p) => p !== 'team.delete'),
+    });
     const res = await remove(team.id, admin);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({

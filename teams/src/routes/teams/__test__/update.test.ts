@@ -1,6 +1,6 @@
 import { DEFAULT_ROLE_PERMISSIONS } from '../../../models/teams';
 import request from 'supertest';
-import { rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
+import { grantToMembers, rowsOf, teamWithRoles, type TestUser } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTeamsTest, type TeamsTestContext } from '../../../test/setup';
 
@@ -93,16 +93,7 @@ describe('PATCH /api/teams/:id', () => {
 
   it('lets a member rename once admins grant members team.update', async () => {
     const { team, admin, member } = await teamWithRoles(ctx.app, ctx.pool);
-    await request(ctx.app)
-      .put(`/api/teams/${team.id}/permissions`)
-      .set('Cookie', admin.cookie)
-      .send({
-        permissions: {
-          ...DEFAULT_ROLE_PERMISSIONS,
-          member: [...DEFAULT_ROLE_PERMISSIONS.member, 'team.update'],
-        },
-      })
-      .expect(200);
+    await grantToMembers(ctx.app, team.id, admin, 'team.update');
     const res = await patch(team.id, { name: 'By a member' }, member).expect(200);
     expect(res.body).toMatchObject({ name: 'By a member', version: 2, role: 'member' });
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Ticket } from '../../../models/ticket';
-import { createTicket, reserveTicket, signIn } from '../../../test/factories';
+import { createTicket, deletedTicket, reserveTicket, signIn } from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTicketsTest, type TicketsTestContext } from '../../../test/setup';
 
@@ -49,11 +49,7 @@ describe('GET /api/tickets/:id', () => {
 
   it('returns 404 for a soft-deleted ticket', async () => {
     const owner = signIn();
-    const ticket = await createTicket(ctx.app, {}, owner);
-    await request(ctx.app)
-      .delete(`/api/tickets/${ticket.id}`)
-      .set('Cookie', owner.cookie)
-      .expect(204);
+    const ticket = await deletedTicket(ctx.app, owner);
     expect(await Ticket.exists({ _id: ticket.id })).toBeTruthy();
     const res = await show(ticket.id);
     expect(res.status).toBe(404);

@@ -1,7 +1,13 @@
 import { readEvents, waitFor } from '@taskforge/common/testing';
 import request from 'supertest';
 import { Ticket } from '../../../models/ticket';
-import { createTicket, reserveTicket, signIn, type SignedInUser } from '../../../test/factories';
+import {
+  createTicket,
+  deletedTicket,
+  reserveTicket,
+  signIn,
+  type SignedInUser,
+} from '../../../test/factories';
 import { expectDocumented } from '../../../test/openapi';
 import { setupTicketsTest, type TicketsTestContext } from '../../../test/setup';
 
@@ -83,11 +89,7 @@ describe('PUT /api/tickets/:id', () => {
 
   it('returns 404 for a deleted ticket', async () => {
     const owner = signIn();
-    const ticket = await createTicket(ctx.app, {}, owner);
-    await request(ctx.app)
-      .delete(`/api/tickets/${ticket.id}`)
-      .set('Cookie', owner.cookie)
-      .expect(204);
+    const ticket = await deletedTicket(ctx.app, owner);
     await put(ticket.id, { title: 'back', price: 5 }, owner).expect(404);
   });
 
