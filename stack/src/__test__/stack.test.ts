@@ -97,6 +97,8 @@ describe('npm run stack', () => {
   const dir = mkdtempSync(join(tmpdir(), 'taskforge-stack-'));
   let base: number;
   let child: ChildProcess;
+  // Every stack this file started: a failed test may leave one running after `child` moved on.
+  const started: ChildProcess[] = [];
   let url: string;
   let output: string[] = [];
   // What the first test makes, looked for again after a restart.
@@ -128,6 +130,7 @@ describe('npm run stack', () => {
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: '' } },
     );
+    started.push(child);
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     // Every line, for as long as it runs: what --seed prints comes after `ready`. A chunk may
     // end inside a line; that part waits for the rest.
@@ -154,11 +157,19 @@ describe('npm run stack', () => {
   }, 240_000);
 
   afterAll(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-    }
+    // Ctrl-C first, so the stack stops its services and stores; SIGKILL would orphan them.
+    const running = started.filter((stack) => stack.exitCode === null && stack.signalCode === null);
+    await Promise.all(
+      running.map(async (stack) => {
+        const exited = new Promise((resolve) => stack.once('exit', resolve));
+        stack.kill('SIGINT');
+        const late = setTimeout(() => stack.kill('SIGKILL'), 60_000);
+        await exited;
+        clearTimeout(late);
+      }),
+    );
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 90_000);
 
   it('serves the suite through one gateway: sign up, create a team, create a task', async () => {
     const session = new ApiSession(url);
