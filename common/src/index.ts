@@ -81,6 +81,15 @@ export {
 export { EventPublisher } from './events/publisher';
 export { Listener, type ListenerContext } from './events/listener';
 export { EventConsumer, type ConsumerOptions } from './events/consumer';
+export { eventsHandled, eventsRedelivered, type HandledOutcome } from './events/metrics';
+export {
+  flushTraces,
+  traceContextOf,
+  traceIdsForLog,
+  withTraceFrom,
+  type CarriedSpanOptions,
+  type TraceCarrier,
+} from './tracing/context';
 export {
   decideVersion,
   resultFor,
@@ -102,6 +111,7 @@ export {
   OutboxRelay,
   type OutboxStore,
   type PendingEvent,
+  type PendingStats,
   type RelayOptions,
 } from './outbox/relay';
 export {

@@ -1,3 +1,4 @@
+import './tracing';
 import { runMongoService } from '@taskforge/common';
 import { buildApp } from './app';
 import { readConfig } from './config';

@@ -5,12 +5,21 @@ import {
   type ConsumerMessages,
   type JsMsg,
 } from '@nats-io/jetstream';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { contextFrom, tracer, type TraceCarrier } from '../tracing/context';
 import { EVENT_STREAM, eventCatalogue, isSubject, type Subject } from './catalogue';
 import type { EventBus } from './connection';
 import { isNotFound } from './connection';
 import { envelopeSchema, type EventEnvelope } from './envelope';
 import type { Listener } from './listener';
+import {
+  eventsHandled,
+  eventsRedelivered,
+  unwatchDurable,
+  watchDurable,
+  type HandledOutcome,
+} from './metrics';
 
 export interface ConsumerOptions {
   /** The durable name, one per service: every pod of the service shares it. */
@@ -139,6 +148,7 @@ export class EventConsumer {
     await this.ensure();
     const { nc, js } = this.bus;
     const { durable, logger } = this.options;
+    watchDurable(durable, this.bus);
     const advisorySubject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${EVENT_STREAM}.${durable}`;
     this.advisory = nc.subscribe(advisorySubject, {
       callback: (_err, msg) => {
@@ -169,6 +179,7 @@ export class EventConsumer {
   /** Stops taking messages and waits for those in hand to be acked; then drain the connection. */
   async stop(): Promise<void> {
     this.stopping = true;
+    unwatchDurable(this.options.durable, this.bus);
     this.advisory?.unsubscribe();
     await this.messages?.close();
     await this.loop;
@@ -207,6 +218,15 @@ export class EventConsumer {
 
   /** Handles one message; public so tests can drive a single delivery. */
   async handle(msg: JsMsg): Promise<Outcome> {
+    const { durable } = this.options;
+    const delivery = msg.info.deliveryCount;
+    if (delivery > 1) eventsRedelivered.inc({ durable, subject: msg.subject });
+    const { outcome, handled } = await this.handleCounted(msg);
+    eventsHandled.inc({ durable, subject: msg.subject, outcome: handled });
+    return outcome;
+  }
+
+  private async handleCounted(msg: JsMsg): Promise<{ outcome: Outcome; handled: HandledOutcome }> {
     const { logger } = this.options;
     const log = logger.child({
       subject: msg.subject,
@@ -222,20 +242,20 @@ export class EventConsumer {
     } catch (err) {
       log.error({ err: describe(err) }, 'malformed event terminated');
       msg.term('malformed event');
-      return 'terminated';
+      return { outcome: 'terminated', handled: 'terminated' };
     }
 
     const listener = isSubject(msg.subject) ? this.listeners.get(msg.subject) : undefined;
     if (!listener) {
       msg.ack();
-      return 'acked';
+      return { outcome: 'acked', handled: 'unhandled' };
     }
 
     const entry = eventCatalogue[listener.subject];
     if (envelope.schemaVersion !== entry.schemaVersion) {
       log.error({ schemaVersion: envelope.schemaVersion }, 'unknown schema version terminated');
       msg.term(`unknown schema version ${envelope.schemaVersion}`);
-      return 'terminated';
+      return { outcome: 'terminated', handled: 'terminated' };
     }
     const data = entry.schema.safeParse(envelope.data);
     if (!data.success) {
@@ -244,30 +264,81 @@ export class EventConsumer {
         'invalid event data terminated',
       );
       msg.term('invalid event data');
-      return 'terminated';
+      return { outcome: 'terminated', handled: 'terminated' };
     }
 
+    const span = this.startSpan(msg, envelope);
     try {
-      const result = await listener.onMessage(data.data as never, {
-        event: { ...envelope, data: data.data } as never,
-        msg,
-        logger: log,
+      return await context.with(trace.setSpan(context.active(), span), async () => {
+        try {
+          const result = await listener.onMessage(data.data as never, {
+            event: { ...envelope, data: data.data } as never,
+            msg,
+            logger: log,
+          });
+          if (result === 'retry') {
+            span.setAttribute('taskforge.event.outcome', 'waiting');
+            return this.retry(msg, log, 'waiting for an earlier version', 'waiting');
+          }
+          msg.ack();
+          const handled: HandledOutcome = result === 'stale' ? 'stale' : 'applied';
+          span.setAttribute('taskforge.event.outcome', handled);
+          return { outcome: 'acked' as const, handled };
+        } catch (err) {
+          log.error({ err, eventId: envelope.id }, 'listener failed');
+          span.recordException(err instanceof Error ? err : String(err));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: describe(err) });
+          return this.retry(msg, log, 'listener failed', 'failed');
+        }
       });
-      if (result === 'retry') return this.retry(msg, log, 'waiting for an earlier version');
-      msg.ack();
-      return 'acked';
-    } catch (err) {
-      log.error({ err, eventId: envelope.id }, 'listener failed');
-      return this.retry(msg, log, 'listener failed');
+    } finally {
+      span.end();
     }
   }
 
-  private retry(msg: JsMsg, log: Logger, reason: string): Outcome {
+  /**
+   * The span of one delivery: a child of the publish span whose context the message carries (or,
+   * from a publisher that set no header, of the recording request's), and linked to it, so a
+   * redelivery is another span of the same trace. A no-op span with tracing off.
+   */
+  private startSpan(msg: JsMsg, envelope: EventEnvelope): Span {
+    const carrier: TraceCarrier = {};
+    const traceparent = msg.headers?.get('traceparent') || envelope.metadata.traceparent;
+    const tracestate = msg.headers?.get('tracestate') || envelope.metadata.tracestate;
+    if (traceparent) carrier.traceparent = traceparent;
+    if (tracestate) carrier.tracestate = tracestate;
+    const parent = contextFrom(carrier);
+    const carried = trace.getSpanContext(parent);
+    return tracer.startSpan(
+      `${msg.subject} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        links: carried ? [{ context: carried }] : [],
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': msg.subject,
+          'messaging.consumer.group.name': this.options.durable,
+          'messaging.message.id': envelope.id,
+          'messaging.nats.delivery_count': msg.info.deliveryCount,
+          'messaging.nats.stream.sequence': msg.seq,
+        },
+      },
+      parent,
+    );
+  }
+
+  private retry(
+    msg: JsMsg,
+    log: Logger,
+    reason: string,
+    handled: HandledOutcome,
+  ): { outcome: Outcome; handled: HandledOutcome } {
     const delivery = msg.info.deliveryCount;
     if (delivery >= this.maxDeliver) {
       log.error({ reason }, 'event gave up after its last delivery: terminated');
       msg.term(`gave up after ${delivery} deliveries: ${reason}`);
-      return 'terminated';
+      return { outcome: 'terminated', handled: 'terminated' };
     }
     const delay = Math.min(
       this.retryDelayMs * 2 ** Math.min(delivery - 1, 16),
@@ -275,7 +346,7 @@ export class EventConsumer {
     );
     log.debug({ reason, delay }, 'event will be redelivered');
     msg.nak(delay);
-    return 'retried';
+    return { outcome: 'retried', handled };
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { traceContextOf } from '../tracing/context';
 import { eventCatalogue, type EventData, type Subject } from './catalogue';
 
 export interface EventMetadata {
@@ -7,6 +8,12 @@ export interface EventMetadata {
   requestId?: string;
   ip?: string;
   userAgent?: string;
+  /**
+   * The W3C trace context of the request (or event) that recorded the event, so the publish and
+   * the consumers in other services continue its trace; absent with tracing off.
+   */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export interface EventEnvelope<S extends Subject = Subject> {
@@ -30,12 +37,17 @@ export const envelopeSchema = z.object({
       requestId: z.string().max(128),
       ip: z.string().max(64),
       userAgent: z.string().max(512),
+      traceparent: z.string().max(64),
+      tracestate: z.string().max(512),
     })
     .partial()
     .default({}),
 });
 
-/** Builds an event, checking its data against the catalogue so a bad event never gets stored. */
+/**
+ * Builds an event, checking its data against the catalogue so a bad event never gets stored.
+ * It keeps the active trace context, which the outbox stores with it.
+ */
 export function buildEvent<S extends Subject>(
   subject: S,
   data: EventData<S>,
@@ -44,7 +56,9 @@ export function buildEvent<S extends Subject>(
   const { schema, schemaVersion } = eventCatalogue[subject];
   const parsed = schema.parse(data) as EventData<S>;
   const cleanMetadata = Object.fromEntries(
-    Object.entries(metadata).filter(([, value]) => value !== undefined && value !== ''),
+    Object.entries({ ...traceContextOf(), ...metadata }).filter(
+      ([, value]) => value !== undefined && value !== '',
+    ),
   ) as EventMetadata;
   return {
     id: randomUUID(),

@@ -15,9 +15,13 @@ export function decideVersion(
   return incoming === current + 1 ? 'apply' : 'future';
 }
 
-/** A listener's verdict on a message: acked, or redelivered later. */
-export type HandleResult = 'ack' | 'retry';
+/**
+ * A listener's verdict on a message: acked (`'ack'`, or `'stale'` when it was already applied
+ * and ignored, which the consumer counts apart), or redelivered later (`'retry'`).
+ */
+export type HandleResult = 'ack' | 'stale' | 'retry';
 
 export function resultFor(decision: VersionDecision): HandleResult {
-  return decision === 'future' ? 'retry' : 'ack';
+  if (decision === 'future') return 'retry';
+  return decision === 'duplicate' ? 'stale' : 'ack';
 }

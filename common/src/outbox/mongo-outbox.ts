@@ -1,7 +1,7 @@
 import { Schema, type Model } from 'mongoose';
 import type { EventData, Subject } from '../events/catalogue';
 import { buildEvent, type EventEnvelope, type EventMetadata } from '../events/envelope';
-import type { OutboxStore, PendingEvent } from './relay';
+import type { OutboxStore, PendingEvent, PendingStats } from './relay';
 
 /** Pending events live inside the document they describe, written by the same update. */
 export interface OutboxFields {
@@ -76,6 +76,24 @@ export class MongoOutboxStore implements OutboxStore<MongoPendingEvent> {
       }
     }
     return pending;
+  }
+
+  /** Counted from the pending events alone (the same indexed match as `fetchPending`). */
+  async pendingStats(): Promise<PendingStats> {
+    let count = 0;
+    let oldest: string | null = null;
+    for (const model of this.models) {
+      const [row] = await model.aggregate<{ count: number; oldest: string | null }>([
+        { $match: { 'outbox.id': { $exists: true } } },
+        { $unwind: '$outbox' },
+        { $group: { _id: null, count: { $sum: 1 }, oldest: { $min: '$outbox.occurredAt' } } },
+      ]);
+      if (!row) continue;
+      count += row.count;
+      // ISO 8601 times in UTC, all written by toISOString: their text order is their time order.
+      if (row.oldest && (oldest === null || row.oldest < oldest)) oldest = row.oldest;
+    }
+    return { count, oldest: oldest === null ? null : new Date(oldest) };
   }
 
   async markPublished(items: MongoPendingEvent[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventEnvelope } from '../events/envelope';
-import type { OutboxStore, PendingEvent } from './relay';
+import type { OutboxStore, PendingEvent, PendingStats } from './relay';
 
 /** The table the relay reads; a service's migrations create it with this statement. */
 export const PG_OUTBOX_DDL = `
@@ -34,6 +34,13 @@ export class PgOutboxStore implements OutboxStore<PgPendingEvent> {
       [limit],
     );
     return rows.map((row) => ({ event: row.event, group: 'outbox', seq: row.seq }));
+  }
+
+  async pendingStats(): Promise<PendingStats> {
+    const { rows } = await this.pool.query<{ count: number; oldest: Date | null }>(
+      'SELECT count(*)::int AS count, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL',
+    );
+    return { count: rows[0]?.count ?? 0, oldest: rows[0]?.oldest ?? null };
   }
 
   async markPublished(items: PgPendingEvent[]): Promise<void> {

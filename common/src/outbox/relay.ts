@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '../events/envelope';
+import { unwatchOutbox, watchOutbox } from './metrics';
 
 export interface PendingEvent {
   event: EventEnvelope;
@@ -12,6 +13,13 @@ export interface OutboxStore<P extends PendingEvent = PendingEvent> {
   fetchPending(limit: number): Promise<P[]>;
   /** Marks published events as sent, all in one write where the store can. */
   markPublished(items: P[]): Promise<void>;
+  /** How many events wait to be published, and when the oldest of them was recorded. */
+  pendingStats(): Promise<PendingStats>;
+}
+
+export interface PendingStats {
+  count: number;
+  oldest: Date | null;
 }
 
 export interface EventSink {
@@ -59,14 +67,18 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.concurrency = options.concurrency ?? 32;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    // Counted from the start, so what piles up before the relay first runs is seen too.
+    watchOutbox(options.store);
   }
 
   start(): void {
+    watchOutbox(this.options.store);
     this.stopped = false;
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
+    unwatchOutbox(this.options.store);
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;

@@ -8,6 +8,7 @@ import type { Listener } from '../events/listener';
 import { EventPublisher } from '../events/publisher';
 import { createLogger, type Logger } from '../logger';
 import { OutboxRelay, type OutboxStore } from '../outbox/relay';
+import { flushTraces } from '../tracing/context';
 import { startService } from './start-service';
 import { untilReachable } from './until-reachable';
 
@@ -130,6 +131,8 @@ export function runService<C extends BaseConfig, X, P = object>(
         () => bus.nc.drain(),
         () => store.close(),
         () => redis.quit(),
+        // The last spans, of the requests and events the shutdown let finish.
+        () => flushTraces(),
       ],
     });
   };

@@ -43,8 +43,8 @@ describe('replicaListener', () => {
     expect(await Role.findById('t1:u1').lean()).toMatchObject({ role: 'guest', version: 0 });
     expect(await listener.onMessage(event(1, 'member'), context)).toBe('ack');
     expect(await listener.onMessage(event(2, 'admin'), context)).toBe('ack');
-    // A duplicate is acked and changes nothing.
-    expect(await listener.onMessage(event(1, 'member'), context)).toBe('ack');
+    // A duplicate is acked as stale and changes nothing.
+    expect(await listener.onMessage(event(1, 'member'), context)).toBe('stale');
     expect(await Role.findById('t1:u1').lean()).toMatchObject({ role: 'admin', version: 2 });
   });
 });

@@ -1,0 +1,4 @@
+// The entry point's first import: tracing starts before anything it traces is loaded.
+import { startTracing } from '@taskforge/common/tracing';
+
+startTracing('tasks');
