@@ -1,3 +1,4 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '../events/envelope';
 import { unwatchOutbox, watchOutbox } from './metrics';
@@ -106,7 +107,9 @@ export class OutboxRelay {
 
   private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(), delay);
+    // A run belongs to no request: kick() is called inside one, and a timer keeps the context it
+    // was set in, so without this every later poll would join that request's trace for good.
+    this.timer = setTimeout(() => context.with(ROOT_CONTEXT, () => this.run()), delay);
     this.timer.unref();
   }
 
