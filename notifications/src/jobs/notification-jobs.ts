@@ -1,6 +1,8 @@
+import { traceContextOf, withTraceFrom, type TraceCarrier } from '@taskforge/common';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { countJobsOf } from '../metrics';
 import { DIGEST_FREQUENCIES, type DigestFrequency } from './run-digest';
 
 export const QUEUE_NAME = 'notifications';
@@ -68,7 +70,15 @@ type JobData = {
   accountMail?: AccountMail;
   /** A reset queued before account mails shared one shape (gone within the hour). */
   passwordReset?: Omit<AccountMail, 'kind' | 'id'> & { resetId: string };
+  /** The trace of the event that queued the email (absent when untraced, or queued before). */
+  trace?: TraceCarrier;
 };
+
+/** The active trace, for a job's data; nothing when there is none. */
+function traceOfCaller(): Pick<JobData, 'trace'> {
+  const trace = traceContextOf();
+  return trace.traceparent ? { trace } : {};
+}
 
 /**
  * The BullMQ queue behind emails and the periodic work: one job per notification email (retried
@@ -78,6 +88,7 @@ type JobData = {
 export class NotificationJobs {
   readonly queue: Queue<JobData>;
   private worker: Worker<JobData> | undefined;
+  private readonly stopCounting: () => void;
 
   constructor(private readonly options: NotificationJobsOptions) {
     this.queue = new Queue<JobData>(QUEUE_NAME, {
@@ -90,11 +101,16 @@ export class NotificationJobs {
         removeOnFail: { age: 7 * 24 * 3600 },
       },
     });
+    this.stopCounting = countJobsOf(this.queue);
   }
 
   /** One job per notification: adding it again while it exists is a no-op. */
   async enqueueEmail(notificationId: string): Promise<void> {
-    await this.queue.add('email', { notificationId }, { jobId: emailJobId(notificationId) });
+    await this.queue.add(
+      'email',
+      { notificationId, ...traceOfCaller() },
+      { jobId: emailJobId(notificationId) },
+    );
   }
 
   /**
@@ -112,7 +128,7 @@ export class NotificationJobs {
     }
     await this.queue.add(
       mail.kind,
-      { accountMail: mail },
+      { accountMail: mail, ...traceOfCaller() },
       {
         jobId,
         deduplication: { id: jobId, ttl: ttlSeconds * 1000 },
@@ -177,17 +193,34 @@ export class NotificationJobs {
   }
 
   async close(): Promise<void> {
+    this.stopCounting();
     await this.worker?.close();
     await this.queue.close();
   }
 
   private process(handlers: JobHandlers, job: Job<JobData>): Promise<unknown> {
-    const { notificationId, frequency, accountMail, passwordReset } = job.data;
-    if (job.name === 'email' && notificationId) return handlers.email(notificationId);
-    if (accountMail && job.name === accountMail.kind) return handlers.accountMail(accountMail);
+    const { notificationId, frequency, accountMail, passwordReset, trace } = job.data;
+    // An email continues the trace of the event that queued it, linked to it: a retry an hour
+    // later still shows what it was for.
+    const send = (fn: () => Promise<unknown>) =>
+      withTraceFrom(trace, 'email send', fn, {
+        kind: 'consumer',
+        link: true,
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.destination.name': QUEUE_NAME,
+          'messaging.message.id': job.id ?? '',
+          'bullmq.job.name': job.name,
+          'bullmq.job.attempt': job.attemptsMade + 1,
+        },
+      });
+    if (job.name === 'email' && notificationId) return send(() => handlers.email(notificationId));
+    if (accountMail && job.name === accountMail.kind) {
+      return send(() => handlers.accountMail(accountMail));
+    }
     if (job.name === 'password-reset' && passwordReset) {
       const { resetId, ...link } = passwordReset;
-      return handlers.accountMail({ kind: 'password-reset', id: resetId, ...link });
+      return send(() => handlers.accountMail({ kind: 'password-reset', id: resetId, ...link }));
     }
     if (job.name === 'digest' && frequency) return handlers.digest(frequency);
     if (job.name === 'due-soon') return handlers.dueSoon();

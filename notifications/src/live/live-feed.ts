@@ -1,3 +1,4 @@
+import { traceContextOf, type TraceCarrier } from '@taskforge/common';
 import type { Redis } from 'ioredis';
 import type { NotificationResponse, UnreadCount } from '../contracts/notifications';
 
@@ -23,6 +24,8 @@ export type LiveMessage =
 export interface LiveEntry {
   id: string;
   message: LiveMessage;
+  /** The trace of what published it, when there was one. */
+  trace?: TraceCarrier;
 }
 
 export function liveStreamKey(prefix: string): string {
@@ -42,16 +45,22 @@ export class LiveFeed {
     private readonly backlog: number,
   ) {}
 
-  /** XADD's arguments for one message: the stream, trimmed to about the backlog. */
+  /**
+   * XADD's arguments for one message: the stream, trimmed to about the backlog, and the trace
+   * it was published in, so that the pod writing it to a browser continues that trace.
+   */
   private entry(message: LiveMessage) {
+    const { traceparent, tracestate } = traceContextOf();
+    const fields = ['m', JSON.stringify(message)];
+    if (traceparent) fields.push('traceparent', traceparent);
+    if (traceparent && tracestate) fields.push('tracestate', tracestate);
     return [
       liveStreamKey(this.prefix),
       'MAXLEN',
       '~',
       String(this.backlog),
       '*',
-      'm',
-      JSON.stringify(message),
+      ...fields,
     ] as const;
   }
 
@@ -110,16 +119,35 @@ function concerns(message: LiveMessage, userId: string): boolean {
 export function parseEntries(entries: Array<[id: string, fields: string[]]>): LiveEntry[] {
   const parsed: LiveEntry[] = [];
   for (const [id, fields] of entries) {
-    const index = fields.indexOf('m');
-    const raw = index >= 0 ? fields[index + 1] : undefined;
+    const raw = field(fields, 'm');
     if (raw === undefined) continue;
+    let message: LiveMessage;
     try {
-      parsed.push({ id, message: JSON.parse(raw) as LiveMessage });
+      message = JSON.parse(raw) as LiveMessage;
     } catch {
-      // Not ours: nothing to deliver.
+      continue; // Not ours: nothing to deliver.
+    }
+    const traceparent = field(fields, 'traceparent');
+    if (traceparent === undefined) {
+      parsed.push({ id, message });
+    } else {
+      const tracestate = field(fields, 'tracestate');
+      parsed.push({
+        id,
+        message,
+        trace: tracestate ? { traceparent, tracestate } : { traceparent },
+      });
     }
   }
   return parsed;
+}
+
+/** An entry's field by name (fields alternate name, value). */
+function field(fields: string[], name: string): string | undefined {
+  for (let i = 0; i < fields.length - 1; i += 2) {
+    if (fields[i] === name) return fields[i + 1];
+  }
+  return undefined;
 }
 
 /** Orders Redis Stream ids (`ms-seq`). */

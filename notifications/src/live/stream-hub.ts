@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { TooManyRequestsError } from '@taskforge/common';
+import { TooManyRequestsError, withTraceFrom } from '@taskforge/common';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { sseConnections } from '../metrics';
 import { currentMembers } from '../replicas/membership';
 import {
   compareStreamIds,
@@ -76,8 +77,12 @@ export class StreamHub {
     this.loop = this.readLoop(this.reader);
   }
 
-  /** Ends every stream (browsers reconnect to another pod) and stops reading. */
+  /**
+   * Ends every stream (browsers reconnect to another pod) and stops reading. Shutdown calls it
+   * twice (when it stops accepting, then with the rest): the second time finds nothing to do.
+   */
   async stop(): Promise<void> {
+    if (!this.running) return;
     this.running = false;
     for (const set of this.connections.values()) {
       for (const connection of set) connection.res.end();
@@ -120,7 +125,10 @@ export class StreamHub {
     const set = this.connections.get(userId) ?? new Set<Connection>();
     set.add(connection);
     this.connections.set(userId, set);
+    sseConnections.inc();
     res.on('close', () => this.remove(connection));
+    // Gone while its slot was being taken: 'close' came before anyone listened.
+    if (res.closed) this.remove(connection);
 
     if (lastEventId) {
       try {
@@ -136,7 +144,7 @@ export class StreamHub {
   private remove(connection: Connection): void {
     clearInterval(connection.heartbeat);
     const set = this.connections.get(connection.userId);
-    set?.delete(connection);
+    if (set?.delete(connection)) sseConnections.dec();
     if (set?.size === 0) this.connections.delete(connection.userId);
     this.slots.release(connection.userId, connection.id).catch(() => undefined);
   }
@@ -196,9 +204,19 @@ export class StreamHub {
     if (message.type === 'account-deleted' || connection.res.writableEnded) return;
     if (connection.lastId && compareStreamIds(entry.id, connection.lastId) <= 0) return;
     connection.lastId = entry.id;
-    connection.res.write(
-      `id: ${entry.id}\nevent: ${eventName(message)}\ndata: ${JSON.stringify(message.data)}\n\n`,
-    );
+    const event = eventName(message);
+    const text = `id: ${entry.id}\nevent: ${event}\ndata: ${JSON.stringify(message.data)}\n\n`;
+    // The last step of the publisher's trace; untraced entries cost no span. withTraceFrom runs
+    // the write before it returns, so messages still leave in the stream's order.
+    if (!entry.trace) {
+      connection.res.write(text);
+      return;
+    }
+    withTraceFrom(entry.trace, 'sse write', async () => connection.res.write(text), {
+      attributes: { 'sse.event': event, 'sse.event_id': entry.id },
+    }).catch((err: unknown) => {
+      this.options.logger.error({ err, entryId: entry.id }, 'live message not delivered');
+    });
   }
 
   /**

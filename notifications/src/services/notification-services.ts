@@ -11,6 +11,7 @@ import { scanDueSoon } from '../jobs/scan-due-soon';
 import { sendNotificationEmail, type EmailDeps } from '../jobs/send-notification-email';
 import { LiveFeed } from '../live/live-feed';
 import { StreamHub } from '../live/stream-hub';
+import { countSends, type EmailKind } from '../metrics';
 import { forgetUser } from './forget-user';
 import { Inbox } from './inbox';
 import { Notifier } from './notifier';
@@ -95,11 +96,16 @@ export class NotificationServices {
   }
 
   sendNotificationEmail(notificationId: string) {
-    return sendNotificationEmail(this.email, notificationId);
+    return sendNotificationEmail(this.emailOf('notification'), notificationId);
   }
 
   runDigest(frequency: DigestFrequency, now?: Date) {
-    return runDigest(this.email, frequency, now);
+    return runDigest(this.emailOf('digest'), frequency, now);
+  }
+
+  /** The email dependencies, counting what they send as `kind`. */
+  private emailOf(kind: EmailKind): EmailDeps {
+    return { ...this.email, send: countSends(kind, this.email.send) };
   }
 
   scanDueSoon(now?: Date) {
@@ -114,7 +120,7 @@ export class NotificationServices {
     if (options.worker ?? true) {
       this.jobs.start({
         email: (id) => this.sendNotificationEmail(id),
-        accountMail: (mail) => sendAccountEmail(this.email, mail),
+        accountMail: (mail) => sendAccountEmail(this.emailOf(mail.kind), mail),
         digest: (frequency) => this.runDigest(frequency),
         dueSoon: () => this.scanDueSoon(),
       });
