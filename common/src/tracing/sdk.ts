@@ -4,6 +4,7 @@
  * which a service without a collector should not pay.
  */
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -12,6 +13,7 @@ import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { TraceExport } from './start';
 
 /** Paths that probes and scrapers call every few seconds: a trace of each would bury the rest. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -22,10 +24,16 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
  * publishing and handling events. Database calls outside any span (the relay's poll, a job's
  * timer) start no trace of their own. Metrics and logs stay with Prometheus and pino.
  */
-export function createSdk(serviceName: string, exporter?: SpanExporter): NodeSDK {
+export function createSdk(serviceName: string, to: SpanExporter | TraceExport): NodeSDK {
+  // Each exporter reads its endpoint from the environment (OTEL_EXPORTER_OTLP_*,
+  // OTEL_EXPORTER_ZIPKIN_ENDPOINT).
+  let exporter: SpanExporter;
+  if (to === 'otlp') exporter = new OTLPTraceExporter();
+  else if (to === 'zipkin') exporter = new ZipkinExporter();
+  else exporter = to;
   return new NodeSDK({
     serviceName,
-    traceExporter: exporter ?? new OTLPTraceExporter(),
+    traceExporter: exporter,
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [

@@ -5,7 +5,7 @@ import { buildEvent } from '../../events/envelope';
 import { EventPublisher } from '../../events/publisher';
 import { startNats, type TestNats } from '../../testing';
 import { traceContextOf, traceIdsForLog, withTraceFrom } from '../context';
-import { startTracing, tracingConfigured } from '../start';
+import { startTracing, traceExportOf, tracingConfigured } from '../start';
 
 // With no OTLP endpoint nothing starts: events carry no trace context and messages no header.
 
@@ -38,6 +38,14 @@ it('starts only when an OTLP endpoint is configured', () => {
       OTEL_SDK_DISABLED: 'true',
     }),
   ).toBe(false);
+  expect(tracingConfigured({ OTEL_TRACES_EXPORTER: 'zipkin' })).toBe(false);
+  expect(
+    traceExportOf({
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9411/api/v2/spans',
+    }),
+  ).toBe('zipkin');
+  expect(traceExportOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe('otlp');
   expect(startTracing('off-test', { env: {} })).toBe(false);
 });
 
