@@ -114,13 +114,16 @@ cached() {
   for c in "${COMPONENTS[@]}"; do [ -x "$BIN/$c" ] || return 1; done
   # The binaries built from a module of their own, at the versions versions.env names.
   module_built coredns "v$COREDNS_VERSION" && module_built traefik "v$TRAEFIK_VERSION" &&
-    module_built mailpit "v$MAILPIT_VERSION" && [ -s "$CACHE/images/debian-bookworm.tar" ]
+    module_built mailpit "v$MAILPIT_VERSION" && [ -s "$CACHE/images/debian-bookworm.tar" ] &&
+    # The dev overlay's Jaeger (components/tracing), the local stack's build.
+    [ -x "$("$ROOT/scripts/jaeger.sh" path)" ]
 }
 
 build() {
   [ "$(id -u)" = 0 ] || die "build needs root (mmdebstrap)"
   install_packages
   "$HERE/build.sh" "$@"
+  "$ROOT/scripts/jaeger.sh" ensure >/dev/null
   "$HERE/images.sh" base
 }
 

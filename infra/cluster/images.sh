@@ -87,6 +87,11 @@ prepare_context() { # stand-in, version, context folder
     nats) cp "$HOME/.cache/taskforge/nats-server-v${version#v}" "$ctx/nats-server" ;;
     versitygw) cp "$HOME/.cache/taskforge/versitygw-$version" "$ctx/versitygw" ;;
     mailpit) cp "$CACHE/bin/mailpit" "$ctx/mailpit" ;;
+    # jaegertracing/all-in-one: the local stack's build (scripts/jaeger.sh), at versions.env's.
+    all-in-one)
+      [ "$version" = "$JAEGER_VERSION" ] || { echo "jaegertracing/all-in-one:$version is not versions.env's $JAEGER_VERSION" >&2; exit 1; }
+      cp "$("$ROOT/scripts/jaeger.sh" ensure)" "$ctx/jaeger-all-in-one"
+      ;;
     mongo)
       local docdb="$HOME/.cache/taskforge/documentdb-$DOCUMENTDB_VERSION-ferretdb-$FERRETDB_VERSION"
       cp -r "$docdb/root/usr" "$ctx/documentdb"

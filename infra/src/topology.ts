@@ -1,4 +1,4 @@
-import { APPS, type App, type EnvVar } from '@taskforge/topology';
+import { APPS, TRACE_COLLECTOR, type App, type EnvVar } from '@taskforge/topology';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { envNamesOf, OWN_IMAGE_PREFIX } from './checks';
@@ -29,6 +29,9 @@ import type { Build } from './skaffold';
  */
 
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
+
+/** The setting that turns a service's tracing on, pointing it at the trace collector. */
+export const TRACE_ENDPOINT_VARIABLE = 'OTEL_EXPORTER_OTLP_ENDPOINT';
 
 /** The database a MongoDB URL names: `mongodb://host:27017,host2:27017/<database>?…`. */
 function databaseOf(url: string): string | undefined {
@@ -92,7 +95,7 @@ function containerProblems(
   const names = envNamesOf(container, objects);
   for (const variable of app.env) {
     if (!names.has(variable.name)) {
-      problems.push(`${where}: does not set ${variable.name}`);
+      if (!variable.optional) problems.push(`${where}: does not set ${variable.name}`);
       continue;
     }
     const set = container.env?.find((v) => v.name === variable.name);
@@ -104,11 +107,18 @@ function containerProblems(
       problems.push(`${where}: sets ${name}, which the topology does not list`);
   }
 
-  // Its connection URLs lead to its own stores' Services, each named, and to nothing else.
+  // Its connection URLs lead to its own stores' Services, each named, and to nothing else; a
+  // set OTEL_EXPORTER_OTLP_ENDPOINT to the trace collector as well.
   const reached = servicesReachedBy(container, objects, external).filter(
     (service) => service !== INGRESS_CONTROLLER.name,
   );
-  const hosts = app.stores.flatMap((store) => (store.host ? [store.host] : [])).sort();
+  const tracing = app.env.some(
+    (variable) => variable.name === TRACE_ENDPOINT_VARIABLE && names.has(variable.name),
+  );
+  const hosts = [
+    ...app.stores.flatMap((store) => (store.host ? [store.host] : [])),
+    ...(tracing ? [TRACE_COLLECTOR.name] : []),
+  ].sort();
   if (reached.join(' ') !== hosts.join(' ')) {
     problems.push(`${where}: reaches ${reached.join(', ')}, not its stores ${hosts.join(', ')}`);
   }
@@ -145,9 +155,10 @@ function serviceProblems(app: App, workload: Workload, objects: KubeObject[]): s
 
 /**
  * Each app of the topology has its Deployment (its component label, image, container port,
- * probes, exactly the variables the topology lists, each set from the kind of source it names,
- * connection URLs to its own stores only) and its Service on that port; and every Deployment of
- * a service or of the web client is in the topology. `external`: the Secrets made outside the
+ * probes, exactly the variables the topology lists (an optional one may be left out), each set
+ * from the kind of source it names, connection URLs to its own stores only, and to the trace
+ * collector where tracing is set) and its Service on that port; and every Deployment of a
+ * service or of the web client is in the topology. `external`: the Secrets made outside the
  * manifests (create-secrets.sh), which hold the URLs of some stores.
  */
 export function topologyProblems(

@@ -31,6 +31,7 @@ export function expectedImages(versions: Record<string, string>): Record<string,
     'ghcr.io/versity/versitygw': `v${v('VERSITYGW_VERSION')}`,
     mongo: v('MONGO_VERSION'),
     'axllent/mailpit': `v${v('MAILPIT_VERSION')}`,
+    'jaegertracing/all-in-one': v('JAEGER_VERSION'),
   };
 }
 

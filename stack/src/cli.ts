@@ -5,8 +5,10 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import type { SMTPServer } from 'smtp-server';
+import { TRACE_COLLECTOR } from '@taskforge/topology';
 import { createGateway } from './gateway';
 import { readIngressRoutes } from './ingress';
+import { startJaeger } from './jaeger';
 import { findNginx, startNginxGateway } from './nginx-gateway';
 import { recordOf, stopLeftovers, type StackState } from './leftovers';
 import { openPort } from './ports';
@@ -38,6 +40,8 @@ the client, and a gateway on http://localhost:<port> that routes as the ingress 
                  otherwise)
   --throwaway    start empty and remove the data at the stop, not written to disk as it comes
                  (what the tests and the benchmarks run)
+  --tracing      run Jaeger (traces in memory) and send every service's traces to it; its UI
+                 on the gateway's port + 18 (built from the Go module proxy once: a few minutes)
   -h, --help     this text`;
 
 const run = promisify(execFile);
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       throwaway: { type: 'boolean', default: false },
+      tracing: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -148,6 +153,10 @@ async function main(): Promise<void> {
   saveState();
 
   const ports = portsFrom(base);
+  const tracePorts = {
+    ui: base + TRACE_COLLECTOR.localPortOffsets.ui,
+    otlpHttp: base + TRACE_COLLECTOR.localPortOffsets.otlpHttp,
+  };
   const keep = !values.throwaway;
   const processes: RunningProcess[] = [];
   let smtp: SMTPServer | undefined;
@@ -162,10 +171,12 @@ async function main(): Promise<void> {
       await new Promise<void>((done) => (gateway ? gateway.close(() => done()) : done()));
       gateway?.closeAllConnections();
       if (nginxGateway) await stopProcess(nginxGateway);
-      // Services first (they drain NATS and close their stores), then what they used.
-      const services = processes.filter((p) => p.name !== 'nats');
+      // Services first (they drain NATS, close their stores and send their last spans), then
+      // what they used.
+      const used = ['nats', 'jaeger'];
+      const services = processes.filter((p) => !used.includes(p.name));
       await Promise.all(services.map((p) => stopProcess(p)));
-      await Promise.all(processes.filter((p) => p.name === 'nats').map((p) => stopProcess(p)));
+      await Promise.all(processes.filter((p) => used.includes(p.name)).map((p) => stopProcess(p)));
       await new Promise<void>((done) => (smtp ? smtp.close(() => done()) : done()));
       if (storesStarted) await stopStores(root, dir, ports, keep);
       rmSync(stateFile, { force: true });
@@ -203,6 +214,11 @@ async function main(): Promise<void> {
     const stores = await startStores(root, dir, ports, keep);
     processes.push(started(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN'))));
     smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
+    if (values.tracing) {
+      log('starting Jaeger (scripts/jaeger.sh builds it once)');
+      processes.push(started(await startJaeger(root, dir, tracePorts)));
+      log(`traces: http://localhost:${tracePorts.ui}/  (Jaeger, in memory; API at /api/traces)`);
+    }
 
     const context: StackContext = {
       root,
@@ -221,6 +237,7 @@ async function main(): Promise<void> {
       smtp: { host: '127.0.0.1', port: ports.smtp },
       jwt: loadKeys(dir),
       publicUrl: url,
+      otlpEndpoint: values.tracing ? `http://127.0.0.1:${tracePorts.otlpHttp}` : undefined,
     };
 
     const services = availableServices(root);

@@ -10,6 +10,8 @@ export interface LaunchedStack {
   base: number;
   dir: string;
   child: ChildProcess;
+  /** Jaeger's UI and query API, as the CLI printed it, where `--tracing` started it. */
+  tracesUrl?: string;
   /** The store URLs the stack wrote to `<dir>/stores.env` (MONGO_URL, DATABASE_URL, …). */
   stores: Record<string, string>;
   natsUrl: string;
@@ -19,7 +21,11 @@ export interface LaunchedStack {
   stop(): Promise<number | null>;
 }
 
-const STACK_PORTS = 17;
+/**
+ * The ports of a stack's block, from its base: the gateway, the apps, nats, the SMTP sink, the
+ * stores, and Jaeger's two where --tracing runs it (topology's TRACE_COLLECTOR).
+ */
+export const STACK_PORTS = 20;
 
 /**
  * A base port whose whole block (gateway, services, stores) is free, below the kernel's
@@ -50,12 +56,14 @@ export function readEnvFile(file: string): Record<string, string> {
 
 /**
  * Runs `npm run stack`'s CLI (`--no-build` when every service is built) on a free block of
- * ports and resolves once it printed `ready`. `env` reaches every service (RATE_LIMIT_MAX, …).
+ * ports and resolves once it printed `ready`. `env` reaches every service (RATE_LIMIT_MAX, …);
+ * `args` are more of the CLI's flags (`--tracing`).
  */
 export async function launchStack(options: {
   root: string;
   dir: string;
   env?: Record<string, string>;
+  args?: string[];
   build?: boolean;
   timeoutMs?: number;
 }): Promise<LaunchedStack> {
@@ -72,6 +80,7 @@ export async function launchStack(options: {
       // A tool's stack in a folder of its own that goes when it is done: no data to keep.
       '--throwaway',
       ...(options.build ? [] : ['--no-build']),
+      ...(options.args ?? []),
     ],
     {
       cwd: options.root,
@@ -105,11 +114,13 @@ export async function launchStack(options: {
     });
   });
   const storesFile = join(options.dir, 'stores.env');
+  const traces = output.map((line) => /\[stack\] traces: (\S+)/.exec(line)?.[1]).find(Boolean);
   return {
     url,
     base,
     dir: options.dir,
     child,
+    tracesUrl: traces,
     stores: existsSync(storesFile) ? readEnvFile(storesFile) : {},
     natsUrl: `nats://127.0.0.1:${base + 10}`,
     output,

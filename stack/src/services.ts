@@ -20,6 +20,8 @@ export interface StackContext {
   smtp: { host: string; port: number };
   jwt: { privateKey: string; publicKey: string };
   publicUrl: string;
+  /** Jaeger's OTLP/HTTP receiver, where the stack runs it (--tracing): the services trace. */
+  otlpEndpoint?: string;
 }
 
 export interface ServiceSpec {
@@ -91,15 +93,16 @@ export function availableServices(root: string): ServiceSpec[] {
  * The deployment settings of the stack, by the name the topology gives them (the ConfigMap's
  * keys in Kubernetes). Those it leaves out keep the process's default: one NATS server needs
  * one stream replica; the client is told its address on its command line (not HOSTNAME) and
- * calls the gateway by its own host (no API_HOST).
+ * calls the gateway by its own host (no API_HOST); without --tracing no service traces.
  */
-function settingsOf(context: StackContext): Record<string, string> {
+function settingsOf(context: StackContext): Record<string, string | undefined> {
   return {
     NODE_ENV: 'production',
     COOKIE_SECURE: 'false',
     PUBLIC_URL: context.publicUrl,
     MAIL_FROM: 'TaskForge <no-reply@taskforge.test>',
     API_URL: context.publicUrl,
+    OTEL_EXPORTER_OTLP_ENDPOINT: context.otlpEndpoint,
   };
 }
 

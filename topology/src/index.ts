@@ -52,6 +52,12 @@ export interface EnvVar {
    * without an S3 server) the variable is left out, and the service goes without the feature.
    */
   onlyWith?: StoreKind;
+  /**
+   * A feature's setting that only some deployments set (an overlay's component, a flag of the
+   * local stack); the base's Deployments leave it out, and the service goes without the feature.
+   * Where it is set, it comes from the source it names, as any other variable.
+   */
+  optional?: true;
 }
 
 export interface App {
@@ -85,7 +91,22 @@ export const SHARED_SERVICE_ENV = [
   { name: 'JWT_PUBLIC_KEY', from: { kind: 'secret', secret: 'jwt-public-key' } },
   { name: 'COOKIE_SECURE', from: { kind: 'setting' } },
   { name: 'PUBLIC_URL', from: { kind: 'setting' } },
+  // Where the service sends its traces (OTLP over HTTP): set, tracing is on. The dev overlay's
+  // tracing component and `npm run stack -- --tracing` point it at Jaeger (TRACE_COLLECTOR).
+  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', from: { kind: 'setting' }, optional: true },
 ] as const satisfies readonly EnvVar[];
+
+/**
+ * The trace collector where tracing is on: Jaeger all-in-one (in-memory storage), its Service in
+ * the dev overlay's tracing component, and its two ports in the local stack's block: the UI with
+ * the query API, and the OTLP over HTTP receiver every service exports to.
+ */
+export const TRACE_COLLECTOR = {
+  name: 'jaeger',
+  uiPort: 16686,
+  otlpHttpPort: 4318,
+  localPortOffsets: { ui: 18, otlpHttp: 19 },
+} as const;
 
 /** Every service publishes and consumes through NATS, and rate-limits and caches in Redis. */
 const SHARED_STORES = [

@@ -55,6 +55,7 @@ import {
   REACHES,
   SERVICE_ENV,
   SERVICES,
+  TRACING_ENV,
 } from './suite';
 
 const external = printedSecrets();
@@ -85,11 +86,12 @@ function nginxBytes(size: string | undefined): number {
 }
 
 describe.each([
-  { target: 'base', dir: K8S_BASE, readOnlyRoot: true },
-  // skaffold's file sync writes changed sources into the container, so dev relaxes this.
-  { target: 'overlays/dev', dir: K8S_DEV, readOnlyRoot: false },
-  { target: 'overlays/prod', dir: K8S_PROD, readOnlyRoot: true },
-])('$target', ({ dir, readOnlyRoot }) => {
+  { target: 'base', dir: K8S_BASE, readOnlyRoot: true, tracing: false },
+  // skaffold's file sync writes changed sources into the container, so dev relaxes this; and
+  // dev sends every service's traces to Jaeger (components/tracing).
+  { target: 'overlays/dev', dir: K8S_DEV, readOnlyRoot: false, tracing: true },
+  { target: 'overlays/prod', dir: K8S_PROD, readOnlyRoot: true, tracing: false },
+])('$target', ({ dir, readOnlyRoot, tracing }) => {
   const objects = renderKustomization(dir);
   const workloads = workloadsIn(objects);
   const services = workloads.filter(isApplicationService);
@@ -149,14 +151,19 @@ describe.each([
 
   it.each(SERVICES)('gives %s exactly the variables of its contract', (service) => {
     const names = [...envNamesOf(mainContainer(objects, service), objects)].sort();
-    expect(names).toEqual([...COMMON_ENV, ...(SERVICE_ENV[service] ?? [])].sort());
-  });
-
-  it.each(SERVICES)('points the connection URLs of %s at its own stores only', (service) => {
-    expect(servicesReachedBy(mainContainer(objects, service), objects, external)).toEqual(
-      REACHES[service],
+    expect(names).toEqual(
+      [...COMMON_ENV, ...(tracing ? TRACING_ENV : []), ...(SERVICE_ENV[service] ?? [])].sort(),
     );
   });
+
+  it.each(SERVICES)(
+    'points the connection URLs of %s at its own stores only (and the trace collector)',
+    (service) => {
+      expect(servicesReachedBy(mainContainer(objects, service), objects, external)).toEqual(
+        [...(REACHES[service] ?? []), ...(tracing ? ['jaeger'] : [])].sort(),
+      );
+    },
+  );
 
   it('points every connection URL at an existing Service, pod and port', () => {
     expect(connectionUrlProblems(objects, external)).toEqual([]);
@@ -408,9 +415,10 @@ describe('overlays/dev', () => {
   const base = renderKustomization(K8S_BASE);
   const dev = renderKustomization(K8S_DEV);
 
-  it('deploys the objects of the base and Mailpit', () => {
+  it('deploys the objects of the base, Mailpit and Jaeger', () => {
     const mailpit = ['Deployment/mailpit', 'Ingress/mailpit', 'Service/mailpit'];
-    expect(dev.map(idOf).sort()).toEqual([...base.map(idOf), ...mailpit].sort());
+    const jaeger = ['Deployment/jaeger', 'Ingress/jaeger', 'Service/jaeger'];
+    expect(dev.map(idOf).sort()).toEqual([...base.map(idOf), ...mailpit, ...jaeger].sort());
   });
 
   it('runs one replica of everything', () => {
@@ -440,5 +448,40 @@ describe('overlays/dev', () => {
       name: 'mailpit',
       port: { number: 8025 },
     });
+  });
+
+  it("sends every service's traces to Jaeger's OTLP/HTTP port, and serves its UI on jaeger.taskforge.test", () => {
+    const jaeger = servicesIn(dev).find((s) => nameOf(s) === 'jaeger');
+    const portName = (port: number) => jaeger?.spec?.ports?.find((p) => p.port === port)?.name;
+    const endpoints = SERVICES.map((service) => {
+      const endpoint = new URL(envOf(dev, service).get('OTEL_EXPORTER_OTLP_ENDPOINT') ?? '');
+      return [service, endpoint.hostname, portName(Number(endpoint.port))];
+    });
+    expect(endpoints).toEqual(SERVICES.map((service) => [service, 'jaeger', 'otlp-http']));
+    expect(envOf(dev, CLIENT).has('OTEL_EXPORTER_OTLP_ENDPOINT')).toBe(false);
+
+    const ui = ingressesIn(dev).find((i) => nameOf(i) === 'jaeger')?.spec?.rules?.[0];
+    expect(ui?.host).toBe('jaeger.taskforge.test');
+    const backend = ui?.http?.paths[0]?.backend.service;
+    expect([backend?.name, portName(backend?.port?.number ?? 0)]).toEqual(['jaeger', 'ui']);
+    // In memory, one pod: the traces of a dev session, gone with it.
+    const container = mainContainer(dev, 'jaeger');
+    expect(workload(dev, 'jaeger').spec?.replicas).toBe(1);
+    expect(container.env).toContainEqual({ name: 'SPAN_STORAGE_TYPE', value: 'memory' });
+  });
+});
+
+describe.each([
+  { target: 'base', dir: K8S_BASE },
+  { target: 'overlays/prod', dir: K8S_PROD },
+])('$target without tracing', ({ dir }) => {
+  const objects = renderKustomization(dir);
+
+  it('runs no Jaeger and gives no service a trace endpoint', () => {
+    expect(objects.map(idOf).filter((id) => id.endsWith('/jaeger'))).toEqual([]);
+    const tracing = [...SERVICES, CLIENT].filter((name) =>
+      envNamesOf(mainContainer(objects, name), objects).has('OTEL_EXPORTER_OTLP_ENDPOINT'),
+    );
+    expect(tracing).toEqual([]);
   });
 });

@@ -11,7 +11,14 @@ import {
  */
 
 /** Every service: common's base config and the settings the suite gives all of them. */
-export const COMMON_ENV: string[] = SHARED_SERVICE_ENV.map((variable) => variable.name);
+export const COMMON_ENV: string[] = SHARED_SERVICE_ENV.flatMap((variable) =>
+  'optional' in variable ? [] : [variable.name],
+);
+
+/** What the dev overlay's tracing component adds to every service: tracing, on. */
+export const TRACING_ENV: string[] = SHARED_SERVICE_ENV.flatMap((variable) =>
+  'optional' in variable ? [variable.name] : [],
+);
 
 /**
  * Each service's own variables: what its src/config.ts requires, and what the suite sets where
@@ -20,7 +27,9 @@ export const COMMON_ENV: string[] = SHARED_SERVICE_ENV.map((variable) => variabl
 export const SERVICE_ENV: Record<string, string[]> = Object.fromEntries(
   TOPOLOGY_SERVICES.map((service) => [
     service.name,
-    service.env.map((variable) => variable.name).filter((name) => !COMMON_ENV.includes(name)),
+    service.env
+      .map((variable) => variable.name)
+      .filter((name) => !COMMON_ENV.includes(name) && !TRACING_ENV.includes(name)),
   ]),
 );
 

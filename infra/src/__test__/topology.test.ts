@@ -92,6 +92,21 @@ describe('the topology check catches', () => {
     );
   });
 
+  it('a trace endpoint from a Secret, or one that leads elsewhere than the trace collector', () => {
+    const objects = renderKustomization(K8S_DEV);
+    const endpoint = (name: string) =>
+      container(objects, name).env!.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')!;
+    endpoint('tasks').valueFrom = { secretKeyRef: { name: 's3-credentials', key: 'x' } };
+    const teams = endpoint('teams');
+    delete teams.valueFrom;
+    teams.value = 'http://mailpit:8025';
+    expect(topologyProblems(objects, external)).toEqual([
+      'Deployment/teams (teams in the topology): reaches mailpit, nats, redis, teams-postgres, not its stores jaeger, nats, redis, teams-postgres',
+      'Deployment/tasks (tasks in the topology): OTEL_EXPORTER_OTLP_ENDPOINT is a setting, not a secret (Secret s3-credentials)',
+      'Deployment/tasks (tasks in the topology): reaches nats, redis, s3, tasks-mongo, not its stores jaeger, nats, redis, s3, tasks-mongo',
+    ]);
+  });
+
   it('an app without its Deployment or Service, and a Deployment the topology does not list', () => {
     const objects = renderKustomization(K8S_BASE).filter(
       (o) => !(o.kind === 'Service' && nameOf(o) === 'teams'),

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { freeStackBase } from '../launch';
+import { freeStackBase, STACK_PORTS } from '../launch';
 import { canBind, ephemeralRangeStart } from '../ports';
 
 describe('freeStackBase', () => {
@@ -7,8 +7,10 @@ describe('freeStackBase', () => {
     for (let i = 0; i < 5; i += 1) {
       const base = await freeStackBase();
       expect(base).toBeGreaterThanOrEqual(20_000);
-      expect(base + 16).toBeLessThan(ephemeralRangeStart());
-      const free = await Promise.all(Array.from({ length: 17 }, (_, p) => canBind(base + p)));
+      expect(base + STACK_PORTS - 1).toBeLessThan(ephemeralRangeStart());
+      const free = await Promise.all(
+        Array.from({ length: STACK_PORTS }, (_, p) => canBind(base + p)),
+      );
       expect(free.every(Boolean)).toBe(true);
     }
   });

@@ -99,6 +99,16 @@ describe('serviceEnv', () => {
     });
   });
 
+  it('sends the traces of every service, not the client, to Jaeger with --tracing alone', () => {
+    const traced = { ...context, otlpEndpoint: 'http://127.0.0.1:20019' };
+    const endpoints = (ctx: StackContext) =>
+      SERVICES.map((s) => [s.name, serviceEnv(s, ctx, 20004).OTEL_EXPORTER_OTLP_ENDPOINT]);
+    expect(endpoints(traced)).toEqual(
+      SERVICES.map((s) => [s.name, s.name === 'client' ? undefined : traced.otlpEndpoint]),
+    );
+    expect(endpoints(context)).toEqual(SERVICES.map((s) => [s.name, undefined]));
+  });
+
   it('points the client at the gateway, on loopback', () => {
     expect(serviceEnv(spec('client'), context, 20006)).toEqual({
       NODE_ENV: 'production',

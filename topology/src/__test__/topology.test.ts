@@ -47,6 +47,17 @@ describe('the topology', () => {
     expect(duplicates(mongos.map((store) => store.host))).toEqual([]);
   });
 
+  it("makes only settings optional, and gives tracing's to every service but not the client", () => {
+    const optional = APPS.flatMap((app) =>
+      app.env.flatMap((variable) =>
+        'optional' in variable ? [[app.name, variable.name, variable.from.kind]] : [],
+      ),
+    );
+    expect(optional).toEqual(
+      SERVICES.map((service) => [service.name, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'setting']),
+    );
+  });
+
   it('gives every service the shared variables first', () => {
     for (const service of SERVICES) {
       expect(service.env.slice(0, SHARED_SERVICE_ENV.length)).toEqual(SHARED_SERVICE_ENV);
