@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@taskforge/common';
@@ -15,6 +15,7 @@ import { hotRoutes, LOAD_CEILINGS, measureHttp, startBareExpress, type LoadCeili
 import { gatewayProcess, MemorySampler, rssMiB, servicePids } from './memory';
 import { renderMarkdown, type BenchResults } from './report';
 import { seedThroughApi, signUp } from './seed';
+import { machineInfo, tasksDatabase, ticketsDatabase } from './stack-info';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -249,15 +250,6 @@ async function phase<T>(
   }
 }
 
-function databaseOf(mongoUrl: string, name: string): string {
-  const url = new URL(mongoUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-const tasksDatabase = (mongoUrl: string) => databaseOf(mongoUrl, 'tasks');
-const ticketsDatabase = (mongoUrl: string) => databaseOf(mongoUrl, 'tickets');
-
 async function growth(options: {
   gateway: string;
   tasksUrl: string;
@@ -323,30 +315,6 @@ async function growth(options: {
   } finally {
     await redis.quit();
   }
-}
-
-/** The store the stack ran on: FerretDB + DocumentDB (versions from versions.env), or mongod. */
-function mongoStore(stackDir: string): string {
-  if (!existsSync(join(stackDir, 'stores', 'documentdb'))) return 'mongod';
-  const versions = Object.fromEntries(
-    readFileSync(resolve(__dirname, '..', '..', 'versions.env'), 'utf8')
-      .split('\n')
-      .map((line) => /^([A-Z_]+)=(.*)$/.exec(line))
-      .filter((match) => match !== null)
-      .map((match) => [match[1], match[2]]),
-  );
-  return `FerretDB ${versions.FERRETDB_VERSION} + DocumentDB ${versions.DOCUMENTDB_VERSION} (PostgreSQL ${versions.POSTGRES_VERSION})`;
-}
-
-function machineInfo(stackDir: string) {
-  return {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    mongo: mongoStore(stackDir),
-    loadavg: loadavg().map((v) => Math.round(v * 100) / 100),
-  };
 }
 
 main().catch((err: unknown) => {

@@ -95,9 +95,10 @@ const CEILING_TEXT: Record<LoadCeiling, string> = {
   'store-write': 'the store: `insertOne` of a ticket with its event',
 };
 
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+export const fixed = (value: number, digits = 1) =>
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
 
-function table(header: string[], rows: Array<Array<string | number>>): string {
+export function table(header: string[], rows: Array<Array<string | number>>): string {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,

@@ -14,3 +14,9 @@ export { startServiceTestStack, type ServiceTestStack } from './service-stack';
 export { startPgServiceTestStack, type PgServiceTestStack } from './pg-service-stack';
 export type { TestStackBase } from './stack-base';
 export { startServiceProcess, type ServiceProcess } from './service-process';
+export {
+  SPAN_KIND,
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from './otlp-receiver';

@@ -1,6 +1,10 @@
-import { waitFor } from '@taskforge/common/testing';
+import {
+  SPAN_KIND,
+  startOtlpReceiver,
+  waitFor,
+  type ReceivedSpan,
+} from '@taskforge/common/testing';
 import { call } from '../support/http';
-import { SPAN_KIND, startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import {
   eventually,
   signUp,
