@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 export interface ServiceProcess {
   url: string;
+  /** What it wrote to stdout and stderr so far (all of it with `keepOutput`, else none). */
+  output(): string;
   /** Sends the signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -25,6 +27,8 @@ export async function startServiceProcess(options: {
   cwd: string;
   env: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Keep everything it writes, for the test to read (its log lines), not only the start. */
+  keepOutput?: boolean;
 }): Promise<ServiceProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'tf-service-'));
   const portFile = join(dir, 'port');
@@ -66,11 +70,21 @@ export async function startServiceProcess(options: {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  // Ready: stop keeping its output, but keep reading it so a full pipe never blocks it.
-  child.stdout.off('data', keep).resume();
-  child.stderr.off('data', keep).resume();
+  // Ready: stop keeping its output unless asked, but keep reading it so a full pipe never blocks
+  // it.
+  const kept: string[] = [];
+  if (options.keepOutput) {
+    kept.push(...output);
+    const all = (chunk: Buffer) => kept.push(chunk.toString('utf8'));
+    child.stdout.off('data', keep).on('data', all);
+    child.stderr.off('data', keep).on('data', all);
+  } else {
+    child.stdout.off('data', keep).resume();
+    child.stderr.off('data', keep).resume();
+  }
   return {
     url: url as string,
+    output: () => kept.join(''),
     stop: (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;

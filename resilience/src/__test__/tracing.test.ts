@@ -28,11 +28,17 @@ let teamId: string;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
-  suite = await startSuite({
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    // Spans leave each process a tenth of a second after they end, not five seconds.
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-  });
+  suite = await startSuite(
+    {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      // Spans leave each process a tenth of a second after they end, not five seconds.
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      // Their log lines, to find the trace's ids in them (a 2xx request is logged at debug).
+      LOG_LEVEL: 'debug',
+    },
+    {},
+    { keepOutput: true },
+  );
   [admin, member] = await Promise.all([
     signUp(suite, 'trace-admin'),
     signUp(suite, 'trace-member'),
@@ -166,6 +172,26 @@ it('follows one assignment as one trace across tasks and notifications', async (
   // The push to the open stream is the end of the same trace.
   const push = spans.find((s) => s.service === 'notifications' && s.name === 'sse write');
   expect(ancestors(push!)).toContain(processed);
+
+  // The services' log lines point at the trace: tasks' line of the request carries its ids (and
+  // its request id still), notifications' lines written while handling the event the event's.
+  const logLines = (name: 'tasks' | 'notifications') =>
+    suite
+      .output(name)
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const requestLine = logLines('tasks').find(
+    (l) =>
+      (l.req as { url?: string } | undefined)?.url === `/api/tasks/${taskId}` &&
+      (l.req as { method?: string }).method === 'PATCH',
+  );
+  expect(requestLine).toMatchObject({ trace_id: traceId });
+  expect(requestLine?.req).toHaveProperty('id');
+  expect(spans.map((s) => s.spanId)).toContain(requestLine?.span_id);
+  const traced = logLines('notifications').filter((l) => l.trace_id === traceId);
+  expect(traced.length).toBeGreaterThan(0);
+  for (const line of traced) expect(spans.map((s) => s.spanId)).toContain(line.span_id);
 
   // And the trace ends: nothing that runs later (the relay's next polls, say) joins it.
   const count = inTrace(traceId).length;

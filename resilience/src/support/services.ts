@@ -46,12 +46,14 @@ export function startService(
   name: ServiceName,
   env: Record<string, string>,
   readyTimeoutMs = 120_000,
+  keepOutput = false,
 ): Promise<ServiceProcess> {
   const { workspace } = SERVICES.find((service) => service.name === name)!;
   return startServiceProcess({
     cwd: join(ROOT, workspace),
     env: { ...serviceEnv(name), ...env },
     readyTimeoutMs,
+    keepOutput,
   });
 }
 

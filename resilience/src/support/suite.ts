@@ -12,6 +12,8 @@ export interface Suite {
   /** Every process of each service (the first is `urls`'): pods sharing its database. */
   pods: Record<ServiceName, string[]>;
   natsUrl: string;
+  /** What a service's first process wrote (its log lines), when started with `keepOutput`. */
+  output(name: ServiceName): string;
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startSuite(
   env: Record<string, string> = {},
   /** How many processes of a service run on its one database and durable consumer (default 1). */
   replicas: Partial<Record<ServiceName, number>> = {},
+  options: { keepOutput?: boolean } = {},
 ): Promise<Suite> {
   const mongoBase = process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27017';
   const [nats, pg]: [TestNats, TestPostgres] = await Promise.all([startNats(), startPostgres()]);
@@ -46,7 +49,9 @@ export async function startSuite(
   const names = SERVICES.map((service) => service.name);
   const pods = names.flatMap((name) => Array.from({ length: replicas[name] ?? 1 }, () => name));
   const processes = await startAll(
-    pods.map((name) => startService(name, { ...base, ...storeEnv[name] })),
+    pods.map((name) =>
+      startService(name, { ...base, ...storeEnv[name] }, undefined, options.keepOutput),
+    ),
   ).catch(async (err: unknown) => {
     await Promise.all([nats.stop(), pg.stop()]);
     throw err;
@@ -62,6 +67,7 @@ export async function startSuite(
     urls,
     pods: podUrls,
     natsUrl: nats.url,
+    output: (name) => processes[pods.indexOf(name)]?.output() ?? '',
     async stop() {
       await Promise.all(processes.map((p: ServiceProcess) => p.stop()));
       await nats.stop();
