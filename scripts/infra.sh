@@ -70,6 +70,8 @@ provision() {
   command -v chromium >/dev/null || missing+=(chromium)
   # The local stack's gateway is nginx, the server ingress-nginx runs in the cluster.
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  # Zipkin, the trace UI of `npm run stack -- --tracing=zipkin`, runs on the JVM.
+  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     as_root apt-get update -qq

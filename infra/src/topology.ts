@@ -95,7 +95,12 @@ function containerProblems(
   const names = envNamesOf(container, objects);
   for (const variable of app.env) {
     if (!names.has(variable.name)) {
-      if (!variable.optional) problems.push(`${where}: does not set ${variable.name}`);
+      if (!variable.optional && !variable.localOnly)
+        problems.push(`${where}: does not set ${variable.name}`);
+      continue;
+    }
+    if (variable.localOnly) {
+      problems.push(`${where}: sets ${variable.name}, which only the local stack sets`);
       continue;
     }
     const set = container.env?.find((v) => v.name === variable.name);
@@ -155,7 +160,8 @@ function serviceProblems(app: App, workload: Workload, objects: KubeObject[]): s
 
 /**
  * Each app of the topology has its Deployment (its component label, image, container port,
- * probes, exactly the variables the topology lists (an optional one may be left out), each set
+ * probes, exactly the variables the topology lists (an optional one may be left out, one only
+ * the local stack sets must be), each set
  * from the kind of source it names, connection URLs to its own stores only, and to the trace
  * collector where tracing is set) and its Service on that port; and every Deployment of a
  * service or of the web client is in the topology. `external`: the Secrets made outside the

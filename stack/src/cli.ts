@@ -9,6 +9,7 @@ import { TRACE_COLLECTOR } from '@taskforge/topology';
 import { createGateway } from './gateway';
 import { readIngressRoutes } from './ingress';
 import { startJaeger } from './jaeger';
+import { findJava, startZipkin, zipkinSpansUrl } from './zipkin';
 import { findNginx, startNginxGateway } from './nginx-gateway';
 import { recordOf, stopLeftovers, type StackState } from './leftovers';
 import { openPort } from './ports';
@@ -40,11 +41,29 @@ the client, and a gateway on http://localhost:<port> that routes as the ingress 
                  otherwise)
   --throwaway    start empty and remove the data at the stop, not written to disk as it comes
                  (what the tests and the benchmarks run)
-  --tracing      run Jaeger (traces in memory) and send every service's traces to it; its UI
-                 on the gateway's port + 18 (built from the Go module proxy once: a few minutes)
+  --tracing [jaeger|zipkin]
+                 run a trace server (traces in memory) and send every service's traces to it,
+                 on the gateway's port + 18. jaeger (the default): its API, but no UI (built from
+                 the Go module proxy once: a few minutes); zipkin: its UI, where a request is
+                 clicked through (needs Java 17; downloaded from Maven Central once)
   -h, --help     this text`;
 
 const run = promisify(execFile);
+
+const TRACE_SERVERS = ['jaeger', 'zipkin'] as const;
+
+/**
+ * The arguments with a bare `--tracing` (no server named after it) as `--tracing=jaeger`, as it
+ * meant before it took a value: parseArgs wants one for a string option.
+ */
+function withTracingDefault(args: string[]): string[] {
+  return args.map((arg, i) => {
+    const next = args[i + 1];
+    return arg === '--tracing' && (next === undefined || next.startsWith('-'))
+      ? '--tracing=jaeger'
+      : arg;
+  });
+}
 
 function log(message: string): void {
   process.stdout.write(`[stack] ${message}\n`);
@@ -88,6 +107,7 @@ function loadKeys(dir: string): StackContext['jwt'] {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    args: withTracingDefault(process.argv.slice(2)),
     options: {
       port: { type: 'string', default: process.env.TF_STACK_PORT ?? '8080' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -97,7 +117,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       throwaway: { type: 'boolean', default: false },
-      tracing: { type: 'boolean', default: false },
+      tracing: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -118,6 +138,12 @@ async function main(): Promise<void> {
   if (values.gateway !== undefined && !['nginx', 'node'].includes(values.gateway)) {
     throw new Error(`--gateway must be nginx or node, got ${values.gateway}`);
   }
+  const tracing = values.tracing as (typeof TRACE_SERVERS)[number] | undefined;
+  if (tracing !== undefined && !TRACE_SERVERS.includes(tracing)) {
+    throw new Error(`--tracing must be jaeger (the default) or zipkin, got ${values.tracing}`);
+  }
+  // Before anything starts: a stack without its trace server would not be what was asked for.
+  const java = tracing === 'zipkin' ? await findJava() : undefined;
   const nginx = values.gateway === 'node' ? undefined : findNginx();
   if (values.gateway === 'nginx' && !nginx) {
     throw new Error(
@@ -173,7 +199,7 @@ async function main(): Promise<void> {
       if (nginxGateway) await stopProcess(nginxGateway);
       // Services first (they drain NATS, close their stores and send their last spans), then
       // what they used.
-      const used = ['nats', 'jaeger'];
+      const used = ['nats', 'jaeger', 'zipkin'];
       const services = processes.filter((p) => !used.includes(p.name));
       await Promise.all(services.map((p) => stopProcess(p)));
       await Promise.all(processes.filter((p) => used.includes(p.name)).map((p) => stopProcess(p)));
@@ -214,10 +240,15 @@ async function main(): Promise<void> {
     const stores = await startStores(root, dir, ports, keep);
     processes.push(started(await startNats(dir, ports, required(stores, 'NATS_SERVER_BIN'))));
     smtp = await startSmtpSink(join(dir, 'mail'), ports.smtp);
-    if (values.tracing) {
+    if (tracing === 'jaeger') {
       log('starting Jaeger (scripts/jaeger.sh builds it once)');
       processes.push(started(await startJaeger(root, dir, tracePorts)));
       log(`traces: http://localhost:${tracePorts.ui}/  (Jaeger, in memory; API at /api/traces)`);
+    }
+    if (java) {
+      log('starting Zipkin (scripts/zipkin.sh downloads it once)');
+      processes.push(started(await startZipkin(root, dir, { java, port: tracePorts.ui })));
+      log(`traces: http://localhost:${tracePorts.ui}/zipkin/  (Zipkin, in memory)`);
     }
 
     const context: StackContext = {
@@ -237,7 +268,8 @@ async function main(): Promise<void> {
       smtp: { host: '127.0.0.1', port: ports.smtp },
       jwt: loadKeys(dir),
       publicUrl: url,
-      otlpEndpoint: values.tracing ? `http://127.0.0.1:${tracePorts.otlpHttp}` : undefined,
+      otlpEndpoint: tracing === 'jaeger' ? `http://127.0.0.1:${tracePorts.otlpHttp}` : undefined,
+      zipkinEndpoint: java ? zipkinSpansUrl(tracePorts.ui) : undefined,
     };
 
     const services = availableServices(root);

@@ -10,7 +10,7 @@ export interface LaunchedStack {
   base: number;
   dir: string;
   child: ChildProcess;
-  /** Jaeger's UI and query API, as the CLI printed it, where `--tracing` started it. */
+  /** The trace server's address as the CLI printed it, where `--tracing` started one. */
   tracesUrl?: string;
   /** The store URLs the stack wrote to `<dir>/stores.env` (MONGO_URL, DATABASE_URL, …). */
   stores: Record<string, string>;
@@ -23,7 +23,8 @@ export interface LaunchedStack {
 
 /**
  * The ports of a stack's block, from its base: the gateway, the apps, nats, the SMTP sink, the
- * stores, and Jaeger's two where --tracing runs it (topology's TRACE_COLLECTOR).
+ * stores, and Jaeger's two where --tracing runs it (topology's TRACE_COLLECTOR; Zipkin takes the
+ * first).
  */
 export const STACK_PORTS = 20;
 
@@ -57,7 +58,7 @@ export function readEnvFile(file: string): Record<string, string> {
 /**
  * Runs `npm run stack`'s CLI (`--no-build` when every service is built) on a free block of
  * ports and resolves once it printed `ready`. `env` reaches every service (RATE_LIMIT_MAX, …);
- * `args` are more of the CLI's flags (`--tracing`).
+ * `args` are more of the CLI's flags (`--tracing=zipkin`).
  */
 export async function launchStack(options: {
   root: string;

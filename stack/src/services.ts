@@ -22,6 +22,8 @@ export interface StackContext {
   publicUrl: string;
   /** Jaeger's OTLP/HTTP receiver, where the stack runs it (--tracing): the services trace. */
   otlpEndpoint?: string;
+  /** Zipkin's span API, where the stack runs it (--tracing=zipkin): the services trace there. */
+  zipkinEndpoint?: string;
 }
 
 export interface ServiceSpec {
@@ -103,6 +105,8 @@ function settingsOf(context: StackContext): Record<string, string | undefined> {
     MAIL_FROM: 'TaskForge <no-reply@taskforge.test>',
     API_URL: context.publicUrl,
     OTEL_EXPORTER_OTLP_ENDPOINT: context.otlpEndpoint,
+    OTEL_TRACES_EXPORTER: context.zipkinEndpoint ? 'zipkin' : undefined,
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: context.zipkinEndpoint,
   };
 }
 

@@ -58,6 +58,11 @@ export interface EnvVar {
    * Where it is set, it comes from the source it names, as any other variable.
    */
   optional?: true;
+  /**
+   * A setting that only the local stack gives (one of its flags), never a Deployment: the
+   * manifests must leave it out. The service goes without it otherwise.
+   */
+  localOnly?: true;
 }
 
 export interface App {
@@ -94,6 +99,11 @@ export const SHARED_SERVICE_ENV = [
   // Where the service sends its traces (OTLP over HTTP): set, tracing is on. The dev overlay's
   // tracing component and `npm run stack -- --tracing` point it at Jaeger (TRACE_COLLECTOR).
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', from: { kind: 'setting' }, optional: true },
+  // Or Zipkin's own API, for `npm run stack -- --tracing=zipkin` alone: Zipkin 3 takes no OTLP,
+  // and its UI is the one that ships ready to run (Jaeger's is not in its Go module). Kubernetes
+  // keeps Jaeger through OTLP.
+  { name: 'OTEL_TRACES_EXPORTER', from: { kind: 'setting' }, localOnly: true },
+  { name: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', from: { kind: 'setting' }, localOnly: true },
 ] as const satisfies readonly EnvVar[];
 
 /**

@@ -10,9 +10,14 @@ import {
  * stores it may reach, as @taskforge/topology names them, and the workloads of the base.
  */
 
+/** What only the local stack sets (Zipkin's settings): no manifest does. */
+const LOCAL_ONLY_ENV: string[] = SHARED_SERVICE_ENV.flatMap((variable) =>
+  'localOnly' in variable ? [variable.name] : [],
+);
+
 /** Every service: common's base config and the settings the suite gives all of them. */
 export const COMMON_ENV: string[] = SHARED_SERVICE_ENV.flatMap((variable) =>
-  'optional' in variable ? [] : [variable.name],
+  'optional' in variable || 'localOnly' in variable ? [] : [variable.name],
 );
 
 /** What the dev overlay's tracing component adds to every service: tracing, on. */
@@ -29,7 +34,12 @@ export const SERVICE_ENV: Record<string, string[]> = Object.fromEntries(
     service.name,
     service.env
       .map((variable) => variable.name)
-      .filter((name) => !COMMON_ENV.includes(name) && !TRACING_ENV.includes(name)),
+      .filter(
+        (name) =>
+          !COMMON_ENV.includes(name) &&
+          !TRACING_ENV.includes(name) &&
+          !LOCAL_ONLY_ENV.includes(name),
+      ),
   ]),
 );
 

@@ -107,6 +107,14 @@ describe('the topology check catches', () => {
     ]);
   });
 
+  it('a Deployment that sends its traces to Zipkin, which only the local stack runs', () => {
+    const objects = renderKustomization(K8S_BASE);
+    container(objects, 'tasks').env!.push({ name: 'OTEL_TRACES_EXPORTER', value: 'zipkin' });
+    expect(topologyProblems(objects, external)).toEqual([
+      'Deployment/tasks (tasks in the topology): sets OTEL_TRACES_EXPORTER, which only the local stack sets',
+    ]);
+  });
+
   it('an app without its Deployment or Service, and a Deployment the topology does not list', () => {
     const objects = renderKustomization(K8S_BASE).filter(
       (o) => !(o.kind === 'Service' && nameOf(o) === 'teams'),

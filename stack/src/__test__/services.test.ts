@@ -109,6 +109,31 @@ describe('serviceEnv', () => {
     expect(endpoints(context)).toEqual(SERVICES.map((s) => [s.name, undefined]));
   });
 
+  it("sends every service's traces, not the client's, to Zipkin's API with --tracing=zipkin", () => {
+    const zipkin = 'http://127.0.0.1:20018/api/v2/spans';
+    const traced = { ...context, zipkinEndpoint: zipkin };
+    const tracing = (ctx: StackContext) =>
+      SERVICES.map((s) => {
+        const env = serviceEnv(s, ctx, 20004);
+        return [
+          s.name,
+          env.OTEL_TRACES_EXPORTER,
+          env.OTEL_EXPORTER_ZIPKIN_ENDPOINT,
+          env.OTEL_EXPORTER_OTLP_ENDPOINT,
+        ];
+      });
+    expect(tracing(traced)).toEqual(
+      SERVICES.map((s) =>
+        s.name === 'client'
+          ? [s.name, undefined, undefined, undefined]
+          : [s.name, 'zipkin', zipkin, undefined],
+      ),
+    );
+    expect(tracing(context)).toEqual(
+      SERVICES.map((s) => [s.name, undefined, undefined, undefined]),
+    );
+  });
+
   it('points the client at the gateway, on loopback', () => {
     expect(serviceEnv(spec('client'), context, 20006)).toEqual({
       NODE_ENV: 'production',

@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiSession } from '../api-session';
-import { verifyEmails } from '../email-verification';
 import { launchStack, type LaunchedStack } from '../launch';
 import type { StackState } from '../leftovers';
 import { isPortOpen } from '../ports';
+import { ASSIGNMENT, assignTask, listeningAddresses } from './tracing-support';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -24,8 +23,6 @@ interface JaegerTrace {
   spans: JaegerSpan[];
   processes: Record<string, { serviceName: string }>;
 }
-
-const ASSIGNMENT = 'PATCH /api/tasks/:id';
 
 const serviceOf = (trace: JaegerTrace, span: JaegerSpan) =>
   trace.processes[span.processID]?.serviceName;
@@ -65,28 +62,6 @@ function assignmentIn(trace: JaegerTrace): Assignment | undefined {
   return { trace, server, consumer, ancestors };
 }
 
-/** The addresses (hex, as /proc/net/tcp writes them) of the TCP sockets `pid` listens on. */
-function listeningAddresses(pid: number): string[] {
-  const inodes = new Set(
-    readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-      try {
-        return [/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]];
-      } catch {
-        return [];
-      }
-    }),
-  );
-  return ['tcp', 'tcp6'].flatMap((table) =>
-    readFileSync(`/proc/${pid}/net/${table}`, 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((line) => line.trim().split(/\s+/))
-      // local address, state 0A (LISTEN), inode
-      .filter((cols) => cols[3] === '0A' && inodes.has(cols[9]))
-      .map((cols) => cols[1]!.split(':')[0]!),
-  );
-}
-
 describe('npm run stack -- --tracing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'taskforge-tracing-'));
   let stack: LaunchedStack | undefined;
@@ -117,42 +92,7 @@ describe('npm run stack -- --tracing', () => {
     expect(tracesUrl).toMatch(/^http:\/\/localhost:\d+\/$/);
     expect(Number(new URL(tracesUrl!).port)).toBe(stack!.base + 18);
 
-    const owner = new ApiSession(url);
-    await owner.expect(
-      'POST',
-      '/api/users/signup',
-      { email: 'tracing-owner@taskforge.test', password: 'tracing-owner-password' },
-      201,
-    );
-    const assignee = new ApiSession(url);
-    const member = await assignee.expect<{ id: string }>(
-      'POST',
-      '/api/users/signup',
-      { email: 'tracing-member@taskforge.test', password: 'tracing-member-password' },
-      201,
-    );
-    // Only a verified address can be added to a team by email.
-    await verifyEmails(url, natsUrl, [member.id]);
-    const team = await owner.expect<{ id: string }>('POST', '/api/teams', { name: 'Traced' }, 201);
-    await owner.expect(
-      'POST',
-      `/api/teams/${team.id}/members`,
-      { email: 'tracing-member@taskforge.test', role: 'member' },
-      201,
-    );
-    const task = await owner.expect<{ id: string }>(
-      'POST',
-      '/api/tasks',
-      { teamId: team.id, title: 'Follow me' },
-      201,
-    );
-    // 400 until tasks' replica of the team has the new member.
-    let assigned = await owner.call('PATCH', `/api/tasks/${task.id}`, { assigneeId: member.id });
-    for (const started = Date.now(); assigned.status === 400 && Date.now() - started < 10_000;) {
-      await sleep(200);
-      assigned = await owner.call('PATCH', `/api/tasks/${task.id}`, { assigneeId: member.id });
-    }
-    expect(assigned.status).toBe(200);
+    await assignTask(url, natsUrl);
 
     // The services export in batches (every few seconds): tasks' publish span may come after
     // notifications' consumer span. Wait for the whole chain, PATCH to consumer, in one trace.

@@ -58,6 +58,20 @@ describe('the topology', () => {
     );
   });
 
+  it("keeps Zipkin's two settings to the local stack, for every service but not the client", () => {
+    const localOnly = APPS.flatMap((app) =>
+      app.env.flatMap((variable) =>
+        'localOnly' in variable ? [[app.name, variable.name, variable.from.kind]] : [],
+      ),
+    );
+    expect(localOnly).toEqual(
+      SERVICES.flatMap((service) => [
+        [service.name, 'OTEL_TRACES_EXPORTER', 'setting'],
+        [service.name, 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'setting'],
+      ]),
+    );
+  });
+
   it('gives every service the shared variables first', () => {
     for (const service of SERVICES) {
       expect(service.env.slice(0, SHARED_SERVICE_ENV.length)).toEqual(SHARED_SERVICE_ENV);
