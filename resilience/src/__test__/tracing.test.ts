@@ -5,14 +5,7 @@ import {
   type ReceivedSpan,
 } from '@taskforge/common/testing';
 import { call } from '../support/http';
-import {
-  eventually,
-  signUp,
-  startSuite,
-  verifyEmail,
-  type Person,
-  type Suite,
-} from '../support/suite';
+import { eventually, startSuite, teamOfTwo, type Person, type Suite } from '../support/suite';
 
 /*
  * The five services as real processes, exporting their spans to a collector of this test's
@@ -39,22 +32,7 @@ beforeAll(async () => {
     {},
     { keepOutput: true },
   );
-  [admin, member] = await Promise.all([
-    signUp(suite, 'trace-admin'),
-    signUp(suite, 'trace-member'),
-  ]);
-  teamId = (
-    await call<{ id: string }>(suite.urls.teams, 'POST', '/api/teams', {
-      cookie: admin.cookie,
-      body: { name: 'Traced' },
-    })
-  ).body.id;
-  await verifyEmail(suite, member);
-  const added = await call(suite.urls.teams, 'POST', `/api/teams/${teamId}/members`, {
-    cookie: admin.cookie,
-    body: { email: member.email, role: 'member' },
-  });
-  expect(added.status).toBe(201);
+  ({ admin, member, teamId } = await teamOfTwo(suite, 'Traced'));
   // Both services know the member before the assignment.
   await eventually(
     () => call(suite.urls.tasks, 'GET', `/api/tasks?teamId=${teamId}`, { cookie: member.cookie }),

@@ -3,9 +3,8 @@ import { call } from '../support/http';
 import {
   eventually,
   readEvents,
-  signUp,
   startSuite,
-  verifyEmail,
+  teamOfTwo,
   type Person,
   type Suite,
 } from '../support/suite';
@@ -24,20 +23,7 @@ let teamId: string;
 
 beforeAll(async () => {
   suite = await startSuite({}, { tasks: 2, notifications: 2 });
-  [admin, member] = await Promise.all([signUp(suite, 'pods-admin'), signUp(suite, 'pods-member')]);
-  teamId = (
-    await call<{ id: string }>(suite.urls.teams, 'POST', '/api/teams', {
-      cookie: admin.cookie,
-      body: { name: 'Two pods' },
-    })
-  ).body.id;
-  // The member opens the link of the sign-up; teams' directory has them, verified, after it.
-  await verifyEmail(suite, member);
-  const added = await call(suite.urls.teams, 'POST', `/api/teams/${teamId}/members`, {
-    cookie: admin.cookie,
-    body: { email: member.email, role: 'member' },
-  });
-  expect(added.status).toBe(201);
+  ({ admin, member, teamId } = await teamOfTwo(suite, 'Two pods'));
   for (const pod of suite.pods.tasks) {
     await eventually(
       () => call(pod, 'GET', `/api/tasks?teamId=${teamId}`, { cookie: member.cookie }),

@@ -113,6 +113,34 @@ export async function verifyEmail(suite: Suite, ...people: Person[]): Promise<vo
   );
 }
 
+/**
+ * An admin and a verified member of a new team named `name`, both signed up through auth (the
+ * member opens the link of the sign-up, so teams adds them by email). The other services learn
+ * of the membership through events: wait for the ones a test uses.
+ */
+export async function teamOfTwo(
+  suite: Suite,
+  name: string,
+): Promise<{ admin: Person; member: Person; teamId: string }> {
+  const tag = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const [admin, member] = await Promise.all([
+    signUp(suite, `${tag}-admin`),
+    signUp(suite, `${tag}-member`),
+  ]);
+  const team = await call<{ id: string }>(suite.urls.teams, 'POST', '/api/teams', {
+    cookie: admin.cookie,
+    body: { name },
+  });
+  if (team.status !== 201) throw new Error(`creating the team answered ${team.status}`);
+  await verifyEmail(suite, member);
+  const added = await call(suite.urls.teams, 'POST', `/api/teams/${team.body.id}/members`, {
+    cookie: admin.cookie,
+    body: { email: member.email, role: 'member' },
+  });
+  if (added.status !== 201) throw new Error(`adding the member answered ${added.status}`);
+  return { admin, member, teamId: team.body.id };
+}
+
 /** Repeats a call until it answers `status` (replicas learn through events). */
 export async function eventually(
   send: () => Promise<{ status: number }>,
