@@ -1,6 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Router } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { routeTemplate } from '../tracing/route';
 
 /** One registry per process, shared by every app the process builds. */
 export const metricsRegistry = new Registry();
@@ -13,14 +14,6 @@ const httpDuration = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [metricsRegistry],
 });
-
-function routeTemplate(req: Request): string {
-  const route: unknown = req.route;
-  if (route && typeof route === 'object' && 'path' in route && typeof route.path === 'string') {
-    return `${req.baseUrl}${route.path}`;
-  }
-  return 'unmatched';
-}
 
 /** Times every request and labels it by route template (`/api/tickets/:id`), never raw URL. */
 export function metricsMiddleware(service: string): RequestHandler {

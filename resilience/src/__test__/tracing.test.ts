@@ -105,6 +105,9 @@ it('follows one assignment as one trace across tasks and notifications', async (
     ),
   );
   expect(patch.parentSpanId).toBe('');
+  // Named by the route it matched, not the URL.
+  expect(patch.name).toBe('PATCH /api/tasks/:id');
+  expect(patch.attributes['http.route']).toBe('/api/tasks/:id');
   const traceId = patch.traceId;
 
   // Every part of the trip, in that one trace, each a child of the one before.
