@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import { metricsRegistry } from '../middlewares/metrics';
+import { metricsRegistry, sharedWhileReading } from '../middlewares/metrics';
 import { EVENT_STREAM } from './catalogue';
 import type { EventBus } from './connection';
 
@@ -43,35 +43,25 @@ interface ConsumerFigures {
   redelivered: number;
 }
 
-let reading: Promise<Map<string, ConsumerFigures>> | undefined;
-
-/**
- * Each durable's figures from one `consumers.info`, shared by the three gauges of one scrape
- * (prom-client collects them side by side, so the others find the first's reading under way).
- */
-function consumerFigures(): Promise<Map<string, ConsumerFigures>> {
-  reading ??= (async () => {
-    const out = new Map<string, ConsumerFigures>();
-    await Promise.all(
-      [...durables].map(async ([durable, bus]) => {
-        try {
-          const info = await bus.jsm.consumers.info(EVENT_STREAM, durable);
-          out.set(durable, {
-            pending: info.num_pending,
-            ackPending: info.num_ack_pending,
-            redelivered: info.num_redelivered,
-          });
-        } catch {
-          // NATS is away: no figure rather than a stale one; /readyz says why.
-        }
-      }),
-    );
-    return out;
-  })().finally(() => {
-    reading = undefined;
-  });
-  return reading;
-}
+/** Each durable's figures from one `consumers.info`, shared by the three gauges of one scrape. */
+const consumerFigures = sharedWhileReading(async () => {
+  const out = new Map<string, ConsumerFigures>();
+  await Promise.all(
+    [...durables].map(async ([durable, bus]) => {
+      try {
+        const info = await bus.jsm.consumers.info(EVENT_STREAM, durable);
+        out.set(durable, {
+          pending: info.num_pending,
+          ackPending: info.num_ack_pending,
+          redelivered: info.num_redelivered,
+        });
+      } catch {
+        // NATS is away: no figure rather than a stale one; /readyz says why.
+      }
+    }),
+  );
+  return out;
+});
 
 function consumerGauge(name: string, help: string, figure: keyof ConsumerFigures): void {
   new Gauge({

@@ -15,6 +15,19 @@ const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+/**
+ * `read`, shared by everything that asks while one call is under way: the gauges of one scrape,
+ * which prom-client collects side by side, get one reading of the figures they show between
+ * them, and the next scrape reads anew.
+ */
+export function sharedWhileReading<T>(read: () => Promise<T>): () => Promise<T> {
+  let reading: Promise<T> | undefined;
+  return () =>
+    (reading ??= read().finally(() => {
+      reading = undefined;
+    }));
+}
+
 /** Times every request and labels it by route template (`/api/tickets/:id`), never raw URL. */
 export function metricsMiddleware(service: string): RequestHandler {
   if (!defaultsCollected) {

@@ -1,5 +1,5 @@
 import { Gauge } from 'prom-client';
-import { metricsRegistry } from '../middlewares/metrics';
+import { metricsRegistry, sharedWhileReading } from '../middlewares/metrics';
 import type { OutboxStore, PendingStats } from './relay';
 
 /** The outboxes this process's relays publish from, read when the metrics are scraped. */
@@ -13,33 +13,23 @@ export function unwatchOutbox(store: OutboxStore): void {
   outboxes.delete(store);
 }
 
-let reading: Promise<PendingStats | undefined> | undefined;
-
-/**
- * Every watched outbox's figures summed, read once for both gauges of a scrape: prom-client
- * collects them side by side, so the second finds the first's reading still under way.
- */
-function outboxStats(): Promise<PendingStats | undefined> {
-  reading ??= (async () => {
-    if (outboxes.size === 0) return undefined;
-    try {
-      const all = await Promise.all([...outboxes].map((store) => store.pendingStats()));
-      let count = 0;
-      let oldest: Date | null = null;
-      for (const one of all) {
-        count += one.count;
-        if (one.oldest && (!oldest || one.oldest < oldest)) oldest = one.oldest;
-      }
-      return { count, oldest };
-    } catch {
-      // The store is away: no figure rather than a wrong one; /readyz says why.
-      return undefined;
+/** Every watched outbox's figures summed, read once for both gauges of a scrape. */
+const outboxStats = sharedWhileReading(async (): Promise<PendingStats | undefined> => {
+  if (outboxes.size === 0) return undefined;
+  try {
+    const all = await Promise.all([...outboxes].map((store) => store.pendingStats()));
+    let count = 0;
+    let oldest: Date | null = null;
+    for (const one of all) {
+      count += one.count;
+      if (one.oldest && (!oldest || one.oldest < oldest)) oldest = one.oldest;
     }
-  })().finally(() => {
-    reading = undefined;
-  });
-  return reading;
-}
+    return { count, oldest };
+  } catch {
+    // The store is away: no figure rather than a wrong one; /readyz says why.
+    return undefined;
+  }
+});
 
 new Gauge({
   name: 'outbox_pending_events',
