@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { flushTraces } from '@taskforge/common';
 import { startTracing, stopTracing } from '@taskforge/common/tracing';
 import { waitFor } from '@taskforge/common/testing';
@@ -8,22 +10,8 @@ import { buildTask, buildUser, signIn } from '../test/factories';
 import { mailWorkerPerFile } from '../test/mail';
 import { listen, openStream } from '../test/sse';
 
-type SpanExporter = NonNullable<NonNullable<Parameters<typeof startTracing>[1]>['exporter']>;
-type FinishedSpan = Parameters<SpanExporter['export']>[0][number];
-
-/** OpenTelemetry's span kinds, as numbers in finished spans. */
-const CONSUMER = 4;
-
-const finished: FinishedSpan[] = [];
-startTracing('notifications', {
-  exporter: {
-    export(spans, done) {
-      finished.push(...spans);
-      done({ code: 0 });
-    },
-    shutdown: async () => undefined,
-  },
-});
+const exporter = new InMemorySpanExporter();
+startTracing('notifications', { exporter });
 
 const given = mailWorkerPerFile();
 const { mailTo } = given;
@@ -38,9 +26,9 @@ afterAll(async () => {
 });
 
 /** The spans of one trace finished so far. */
-async function spansOf(traceId: string): Promise<FinishedSpan[]> {
+async function spansOf(traceId: string): Promise<ReadableSpan[]> {
   await flushTraces();
-  return finished.filter((span) => span.spanContext().traceId === traceId);
+  return exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
 }
 
 async function streamingUser() {
@@ -70,7 +58,7 @@ describe('traces through notifications', () => {
         return names.includes('email send') && names.includes('sse write') ? all : undefined;
       });
       const handled = spans.find((span) => span.name === 'task.created process')!;
-      const childOfHandled = (span: FinishedSpan) =>
+      const childOfHandled = (span: ReadableSpan) =>
         span.parentSpanContext?.spanId === handled.spanContext().spanId;
 
       const writes = spans.filter((span) => span.name === 'sse write');
@@ -83,7 +71,7 @@ describe('traces through notifications', () => {
 
       const send = spans.find((span) => span.name === 'email send')!;
       expect(childOfHandled(send)).toBe(true);
-      expect(send.kind).toBe(CONSUMER);
+      expect(send.kind).toBe(SpanKind.CONSUMER);
       expect(send.links.map((link) => link.context.spanId)).toEqual([handled.spanContext().spanId]);
 
       const notification = await Notification.findOne({ recipientId: user.id }).lean();
@@ -114,9 +102,11 @@ describe('traces through notifications', () => {
       expect(entry![0]).toBe(message.id);
       expect(entry![1]).toEqual(['m', expect.any(String)]);
       await flushTraces();
-      const written = finished.filter(
-        (span) => span.name === 'sse write' && span.attributes['sse.event_id'] === message.id,
-      );
+      const written = exporter
+        .getFinishedSpans()
+        .filter(
+          (span) => span.name === 'sse write' && span.attributes['sse.event_id'] === message.id,
+        );
       expect(written).toEqual([]);
     } finally {
       client.close();
