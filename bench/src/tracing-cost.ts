@@ -37,7 +37,7 @@ const root = resolve(__dirname, '..', '..');
 const RATE_LIMIT_MAX = 100000000;
 const PASSES = 2;
 const MODES: TracingMode[] = ['off', 'on'];
-// Either variable turns tracing on (common's tracingConfigured); the off stack must have neither.
+// Either variable turns tracing on (common's traceExportOf); the off stack must have neither.
 const ENDPOINT_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
 
 function log(message: string): void {

@@ -26,11 +26,6 @@ export function traceExportOf(env: NodeJS.ProcessEnv = process.env): TraceExport
   return undefined;
 }
 
-/** Whether the environment asks for traces to be exported. */
-export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  return traceExportOf(env) !== undefined;
-}
-
 let started: NodeSDK | undefined;
 
 /**

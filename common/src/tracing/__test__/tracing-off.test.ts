@@ -5,7 +5,7 @@ import { buildEvent } from '../../events/envelope';
 import { EventPublisher } from '../../events/publisher';
 import { startNats, type TestNats } from '../../testing';
 import { traceContextOf, traceIdsForLog, withTraceFrom } from '../context';
-import { startTracing, traceExportOf, tracingConfigured } from '../start';
+import { startTracing, traceExportOf } from '../start';
 
 // With no OTLP endpoint nothing starts: events carry no trace context and messages no header.
 
@@ -26,26 +26,25 @@ afterAll(async () => {
   await nats.stop();
 });
 
-it('starts only when an OTLP endpoint is configured', () => {
-  expect(tracingConfigured({})).toBe(false);
-  expect(tracingConfigured({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe(true);
-  expect(tracingConfigured({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })).toBe(
-    true,
+it('starts only when an endpoint is configured', () => {
+  expect(traceExportOf({})).toBeUndefined();
+  expect(traceExportOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe('otlp');
+  expect(traceExportOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })).toBe(
+    'otlp',
   );
   expect(
-    tracingConfigured({
+    traceExportOf({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
       OTEL_SDK_DISABLED: 'true',
     }),
-  ).toBe(false);
-  expect(tracingConfigured({ OTEL_TRACES_EXPORTER: 'zipkin' })).toBe(false);
+  ).toBeUndefined();
+  expect(traceExportOf({ OTEL_TRACES_EXPORTER: 'zipkin' })).toBeUndefined();
   expect(
     traceExportOf({
       OTEL_TRACES_EXPORTER: 'zipkin',
       OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9411/api/v2/spans',
     }),
   ).toBe('zipkin');
-  expect(traceExportOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBe('otlp');
   expect(startTracing('off-test', { env: {} })).toBe(false);
 });
 
